@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from ecopole.core.exceptions import ApplicationError
+
+
+class InvalidCredentials(ApplicationError):
+    code = "invalid_credentials"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Email or password is incorrect.")
+
+
+class EmailTaken(ApplicationError):
+    code = "email_taken"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("An account already exists with this email address.")

@@ -1,0 +1,217 @@
+"""The stock ledger: the one module that changes stock, for every channel (grocery, baskets, vending, workshop).
+
+Every change is an append-only `StockMovement`; `StockLevel.quantity` is their running sum, updated with `F()` in
+the same transaction, under row locks taken in primary-key order (see `ecopole.core.locking`). The database refuses a
+negative level (CHECK constraint) as a last line of defence; the services refuse it first with `InsufficientStock`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Sum
+
+from ecopole.core.locking import lock_rows
+
+from ..errors import InsufficientStock, InvalidStockQuantity
+from ..models import MovementReason, Product, StockLevel, StockMovement
+
+QUANTITY_PLACES = Decimal("0.001")
+
+# Reasons that take stock out: they must never drive a level below zero.
+OUTGOING_REASONS = {
+    MovementReason.SALE,
+    MovementReason.RESERVATION,
+    MovementReason.BASKET_ALLOCATION,
+    MovementReason.VENDING_TRANSFER,
+    MovementReason.LOSS,
+}
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """One product and a signed quantity: positive adds stock, negative takes it."""
+
+    product_id: int
+    quantity: Decimal
+
+
+def _normalise(lines: Iterable[StockLine]) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        quantity = Decimal(line.quantity).quantize(QUANTITY_PLACES)
+        totals[int(line.product_id)] += quantity
+    return {pid: qty for pid, qty in totals.items() if qty != 0}
+
+
+def _source_fields(source: models.Model | None) -> dict:
+    if source is None:
+        return {"source_type": None, "source_id": None}
+    return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+
+
+def stock_apply(
+    *,
+    lines: Iterable[StockLine],
+    reason: str,
+    source: models.Model | None = None,
+    user=None,
+    note: str = "",
+) -> list[StockMovement]:
+    """Apply signed quantities to several products at once, all or nothing.
+
+    Guarantees: the affected `StockLevel` rows are locked in primary-key order (no deadlock between two callers
+    locking overlapping products in different orders); levels are re-read under the lock; if any product would go
+    below zero, `InsufficientStock` is raised listing every short product and nothing is written. One movement row
+    per product. Joins the caller's transaction when there is one (so an order and its reservation commit together).
+    """
+    totals = _normalise(lines)
+    if not totals:
+        raise InvalidStockQuantity()
+    with transaction.atomic():
+        product_ids = sorted(totals)
+        # Levels are created lazily; ignore_conflicts makes two racing creators harmless.
+        StockLevel.objects.bulk_create([StockLevel(product_id=pid) for pid in product_ids], ignore_conflicts=True)
+        levels = {level.product_id: level for level in lock_rows(StockLevel.objects.filter(product_id__in=product_ids))}
+        shortages = []
+        for pid in product_ids:
+            delta = totals[pid]
+            available = levels[pid].quantity
+            if delta < 0 and available + delta < 0:
+                shortages.append({"product": pid, "requested": str(-delta), "available": str(available)})
+        if shortages:
+            names = dict(Product.objects.filter(pk__in=[s["product"] for s in shortages]).values_list("pk", "name"))
+            for shortage in shortages:
+                shortage["product_name"] = names.get(shortage["product"], "")
+            first = shortages[0]
+            raise InsufficientStock(**first, shortages=shortages)
+        for pid in product_ids:
+            StockLevel.objects.filter(product_id=pid).update(quantity=F("quantity") + totals[pid])
+        source_fields = _source_fields(source)
+        return StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    product_id=pid,
+                    quantity=totals[pid],
+                    reason=reason,
+                    note=note[:255],
+                    created_by=user,
+                    **source_fields,
+                )
+                for pid in product_ids
+            ]
+        )
+
+
+def stock_reserve(*, lines: Iterable[StockLine], source: models.Model, user=None) -> list[StockMovement]:
+    """Reserve (take out) positive quantities for an order or a basket. Raises `InsufficientStock` (409)."""
+    return stock_apply(
+        lines=[StockLine(line.product_id, -abs(Decimal(line.quantity))) for line in lines],
+        reason=MovementReason.RESERVATION,
+        source=source,
+        user=user,
+    )
+
+
+def stock_release(*, source: models.Model, user=None, note: str = "") -> list[StockMovement]:
+    """Give back everything still reserved for `source` (e.g. a cancelled order). Idempotent: a second call,
+    or a call for a source with nothing reserved, writes nothing and returns []."""
+    with transaction.atomic():
+        ct = ContentType.objects.get_for_model(source)
+        # Lock the source's row so two concurrent cancellations cannot both see the reservation as unreleased.
+        lock_rows(type(source).objects.filter(pk=source.pk))
+        net = (
+            StockMovement.objects.filter(
+                source_type=ct,
+                source_id=source.pk,
+                reason__in=[MovementReason.RESERVATION, MovementReason.RELEASE],
+            )
+            .values("product_id")
+            .annotate(total=Sum("quantity"))
+        )
+        lines = [StockLine(row["product_id"], -row["total"]) for row in net if row["total"] < 0]
+        if not lines:
+            return []
+        return stock_apply(lines=lines, reason=MovementReason.RELEASE, source=source, user=user, note=note)
+
+
+def stock_receive(
+    *, product_id: int, quantity: Decimal, user=None, note: str = "", source: models.Model | None = None
+) -> StockMovement:
+    """Record a receipt from a producer (positive quantity)."""
+    if Decimal(quantity) <= 0:
+        raise InvalidStockQuantity()
+    return stock_apply(
+        lines=[StockLine(product_id, quantity)],
+        reason=MovementReason.RECEIPT,
+        user=user,
+        note=note,
+        source=source,
+    )[0]
+
+
+def stock_record_loss(
+    *, product_id: int, quantity: Decimal, user=None, note: str = "", source: models.Model | None = None
+) -> StockMovement:
+    """Record a loss (spoilt, broken). Refused with `InsufficientStock` if more than what is in stock."""
+    if Decimal(quantity) <= 0:
+        raise InvalidStockQuantity()
+    return stock_apply(
+        lines=[StockLine(product_id, -Decimal(quantity))],
+        reason=MovementReason.LOSS,
+        user=user,
+        note=note,
+        source=source,
+    )[0]
+
+
+def stock_count(*, product_id: int, counted: Decimal, user=None, note: str = "") -> StockMovement | None:
+    """Record an inventory count: the difference with the ledger becomes an `adjustment` movement.
+
+    Returns None when the count matches. The difference is computed under the lock, so a sale racing the count is
+    either before it (and counted) or after it (and applied on top).
+    """
+    counted = Decimal(counted).quantize(QUANTITY_PLACES)
+    if counted < 0:
+        raise InvalidStockQuantity()
+    with transaction.atomic():
+        StockLevel.objects.bulk_create([StockLevel(product_id=product_id)], ignore_conflicts=True)
+        (level,) = lock_rows(StockLevel.objects.filter(product_id=product_id))
+        difference = counted - level.quantity
+        if difference == 0:
+            return None
+        return stock_apply(
+            lines=[StockLine(product_id, difference)], reason=MovementReason.ADJUSTMENT, user=user, note=note
+        )[0]
+
+
+def stock_available(*, product_id: int) -> Decimal:
+    level = StockLevel.objects.filter(product_id=product_id).values_list("quantity", flat=True).first()
+    return level if level is not None else Decimal("0")
+
+
+def stock_check_ledger(*, product_ids: Iterable[int] | None = None) -> dict[int, tuple[Decimal, Decimal]]:
+    """Products whose level differs from the sum of their movements: {product_id: (level, ledger_sum)}.
+
+    Empty when the ledger balances, which it always should.
+    """
+    movements = StockMovement.objects.all()
+    levels = StockLevel.objects.all()
+    if product_ids is not None:
+        product_ids = list(product_ids)
+        movements = movements.filter(product_id__in=product_ids)
+        levels = levels.filter(product_id__in=product_ids)
+    sums = dict(movements.values("product_id").annotate(total=Sum("quantity")).values_list("product_id", "total"))
+    current = dict(levels.values_list("product_id", "quantity"))
+    mismatches = {}
+    for pid in set(sums) | set(current):
+        level = current.get(pid, Decimal("0"))
+        ledger = sums.get(pid, Decimal("0"))
+        if level != ledger:
+            mismatches[pid] = (level, ledger)
+    return mismatches

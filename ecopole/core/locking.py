@@ -1,0 +1,38 @@
+"""Row locks taken in one order (primary key), so that two transactions locking overlapping sets never deadlock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+def set_lock_timeout() -> None:
+    """Bound how long this transaction waits for a row lock (PostgreSQL); past it the API answers 503."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(settings.LOCK_TIMEOUT_MS)}ms"])
+
+
+def lock_rows(queryset: QuerySet[M], *, of: Iterable[str] = ()) -> list[M]:
+    """Lock the rows of `queryset` FOR UPDATE, ordered by primary key, and return them.
+
+    Must run inside `transaction.atomic`. On SQLite, `select_for_update` is a no-op, but settings open every
+    transaction with BEGIN IMMEDIATE, which serialises writers for the whole transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_rows() must be called inside transaction.atomic()")
+    set_lock_timeout()
+    return list(queryset.select_for_update(of=tuple(of) or ()).order_by("pk"))
+
+
+def lock_one(queryset: QuerySet[M], **lookup) -> M:
+    rows = lock_rows(queryset.filter(**lookup))
+    if not rows:
+        raise queryset.model.DoesNotExist
+    return rows[0]

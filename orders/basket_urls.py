@@ -1,0 +1,2 @@
+app_name = "baskets"
+urlpatterns: list = []

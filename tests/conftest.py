@@ -1,0 +1,96 @@
+"""Shared fixtures: users of every role and API clients logged in as them."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
+
+requires_postgres = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql", "pgsql"},
+    reason="needs PostgreSQL (set DATABASE_URL=postgres://…): SQLite has no row locks to race on",
+)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def producer(db):
+    return ProducerFactory()
+
+
+@pytest.fixture
+def producer_member(db, producer):
+    return ProducerMemberFactory(producer=producer)
+
+
+@pytest.fixture
+def manager(db):
+    return StaffFactory(groups=["manager"])
+
+
+@pytest.fixture
+def preparer(db):
+    return StaffFactory(groups=["preparer"])
+
+
+@pytest.fixture
+def driver(db):
+    return StaffFactory(groups=["driver"])
+
+
+@pytest.fixture
+def customer_client(customer) -> APIClient:
+    return client_for(customer)
+
+
+@pytest.fixture
+def other_customer_client(other_customer) -> APIClient:
+    return client_for(other_customer)
+
+
+@pytest.fixture
+def producer_client(producer_member) -> APIClient:
+    return client_for(producer_member)
+
+
+@pytest.fixture
+def manager_client(manager) -> APIClient:
+    return client_for(manager)
+
+
+@pytest.fixture
+def preparer_client(preparer) -> APIClient:
+    return client_for(preparer)
+
+
+@pytest.fixture
+def driver_client(driver) -> APIClient:
+    return client_for(driver)
