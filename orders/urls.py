@@ -1,2 +1,24 @@
+from django.urls import path
+
+from .apis import (
+    DeliveryDaysApi,
+    OrderCancelApi,
+    OrderDetailApi,
+    OrderListCreateApi,
+    OrderPaymentApi,
+    OrderPreparedQuantitiesApi,
+    OrderTransitionApi,
+    PreparationListApi,
+)
+
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", OrderListCreateApi.as_view(), name="list"),
+    path("delivery-days/", DeliveryDaysApi.as_view(), name="delivery-days"),
+    path("preparation-list/", PreparationListApi.as_view(), name="preparation-list"),
+    path("<int:order_id>/", OrderDetailApi.as_view(), name="detail"),
+    path("<int:order_id>/cancel/", OrderCancelApi.as_view(), name="cancel"),
+    path("<int:order_id>/transition/", OrderTransitionApi.as_view(), name="transition"),
+    path("<int:order_id>/prepared-quantities/", OrderPreparedQuantitiesApi.as_view(), name="prepared-quantities"),
+    path("<int:order_id>/payment/", OrderPaymentApi.as_view(), name="payment"),
+]

@@ -1,0 +1,130 @@
+"""Demo places: the Ecopôle at Vieille-Église (depot), the Ilôt Jacquard antenna in Calais, two relay points,
+three home-delivery zones over the communes of the area, and their delivery days. Idempotent (by slug)."""
+
+from datetime import time
+from decimal import Decimal
+
+from .models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Weekday
+
+
+def _hours(days, *ranges):
+    return [{"weekday": d, "opens": o, "closes": c} for d in days for o, c in ranges]
+
+
+PICKUP_POINTS = [
+    {
+        "slug": "ecopole-vieille-eglise",
+        "name": "Ecopôle alimentaire de la région d'Audruicq",
+        "kind": PickupPointKind.DEPOT,
+        "is_depot": True,
+        "address": "Ecopôle alimentaire",
+        "postcode": "62162",
+        "commune": "Vieille-Église",
+        "latitude": Decimal("50.928100"),
+        "longitude": Decimal("2.076900"),
+        "opening_hours": _hours([1, 2, 3, 4], ("09:00", "12:00"), ("14:00", "18:00")) + _hours([5], ("09:00", "12:30")),
+        "dropoff_start": None,
+        "dropoff_end": None,
+        "days": [(Weekday.TUESDAY, Weekday.SUNDAY, time(18)), (Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+    {
+        "slug": "ilot-jacquard-calais",
+        "name": "Ilôt Jacquard (antenne de Calais)",
+        "kind": PickupPointKind.ANTENNA,
+        "is_depot": False,
+        "address": "Ilôt Jacquard, centre-ville",
+        "postcode": "62100",
+        "commune": "Calais",
+        "latitude": Decimal("50.951300"),
+        "longitude": Decimal("1.858700"),
+        "opening_hours": _hours([1, 4], ("10:00", "19:00")) + _hours([2], ("14:00", "18:00")),
+        "dropoff_start": time(8, 30),
+        "dropoff_end": time(10, 0),
+        "days": [(Weekday.TUESDAY, Weekday.SUNDAY, time(18)), (Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+    {
+        "slug": "relais-audruicq",
+        "name": "Point relais d'Audruicq",
+        "kind": PickupPointKind.RELAY,
+        "is_depot": False,
+        "address": "Centre-bourg",
+        "postcode": "62370",
+        "commune": "Audruicq",
+        "latitude": Decimal("50.879400"),
+        "longitude": Decimal("2.078600"),
+        "opening_hours": _hours([4], ("15:00", "19:00")) + _hours([5], ("09:00", "12:00")),
+        "dropoff_start": time(13, 0),
+        "dropoff_end": time(15, 0),
+        "days": [(Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+    {
+        "slug": "relais-ardres",
+        "name": "Point relais d'Ardres",
+        "kind": PickupPointKind.RELAY,
+        "is_depot": False,
+        "address": "Centre-bourg",
+        "postcode": "62610",
+        "commune": "Ardres",
+        "latitude": Decimal("50.855600"),
+        "longitude": Decimal("1.978500"),
+        "opening_hours": _hours([4], ("16:00", "19:00")),
+        "dropoff_start": time(13, 0),
+        "dropoff_end": time(16, 0),
+        "days": [(Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+]
+
+ZONES = [
+    {
+        "slug": "calais-littoral",
+        "name": "Calais et littoral",
+        "communes": ["Calais", "Coquelles", "Coulogne", "Marck", "Oye-Plage"],
+        "delivery_fee": Decimal("4.50"),
+        "minimum_order": Decimal("25.00"),
+        "free_delivery_threshold": Decimal("60.00"),
+        "days": [(Weekday.TUESDAY, Weekday.SUNDAY, time(18)), (Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+    {
+        "slug": "pays-d-audruicq",
+        "name": "Pays d'Audruicq",
+        "communes": ["Audruicq", "Nortkerque", "Polincove", "Ruminghem", "Vieille-Église", "Zutkerque"],
+        "delivery_fee": Decimal("3.00"),
+        "minimum_order": Decimal("20.00"),
+        "free_delivery_threshold": Decimal("50.00"),
+        "days": [(Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+    {
+        "slug": "ardres-guines",
+        "name": "Ardres, Brêmes et Guînes",
+        "communes": ["Ardres", "Brêmes", "Guînes"],
+        "delivery_fee": Decimal("3.50"),
+        "minimum_order": Decimal("20.00"),
+        "free_delivery_threshold": Decimal("50.00"),
+        "days": [(Weekday.FRIDAY, Weekday.WEDNESDAY, time(12))],
+    },
+]
+
+
+def seed(stdout=None) -> None:
+    for spec in PICKUP_POINTS:
+        spec = dict(spec)
+        days = spec.pop("days")
+        point, _ = PickupPoint.objects.update_or_create(slug=spec.pop("slug"), defaults=spec)
+        for weekday, cutoff_weekday, cutoff_time in days:
+            DeliveryDay.objects.update_or_create(
+                pickup_point=point,
+                weekday=weekday,
+                defaults={"cutoff_weekday": cutoff_weekday, "cutoff_time": cutoff_time, "is_active": True},
+            )
+    for spec in ZONES:
+        spec = dict(spec)
+        days = spec.pop("days")
+        zone, _ = DeliveryZone.objects.update_or_create(slug=spec.pop("slug"), defaults=spec)
+        for weekday, cutoff_weekday, cutoff_time in days:
+            DeliveryDay.objects.update_or_create(
+                zone=zone,
+                weekday=weekday,
+                defaults={"cutoff_weekday": cutoff_weekday, "cutoff_time": cutoff_time, "is_active": True},
+            )
+    if stdout:
+        stdout.write(f"deliveries: {len(PICKUP_POINTS)} pickup points, {len(ZONES)} zones")

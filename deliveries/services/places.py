@@ -1,0 +1,113 @@
+"""Reads and pure rules about places and delivery days: commune matching, open delivery dates, cutoffs.
+
+Nothing here writes. Cutoffs are computed in Europe/Paris local time (see `DeliveryDay.cutoff_at`), so a
+"Wednesday 12:00" cutoff is 10:00 UTC in summer and 11:00 UTC in winter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from ..models import DeliveryDay, DeliveryZone, PickupPoint
+
+# How far ahead customers may order.
+ORDER_HORIZON_DAYS = 28
+
+
+def commune_normalise(name: str) -> str:
+    """ "Vieille-Église", "vieille eglise" and "VIEILLE ÉGLISE " all give "vieille eglise"."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[-'’`_.]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def zone_for_commune(*, commune: str, exclude_zone_id: int | None = None) -> DeliveryZone | None:
+    """The active zone that serves `commune`, or None. Zones are few: they are matched in Python."""
+    wanted = commune_normalise(commune)
+    if not wanted:
+        return None
+    zones = DeliveryZone.objects.filter(is_active=True).order_by("pk")
+    if exclude_zone_id is not None:
+        zones = zones.exclude(pk=exclude_zone_id)
+    for zone in zones:
+        if wanted in {commune_normalise(c) for c in zone.communes or []}:
+            return zone
+    return None
+
+
+def opening_hours_validate(value) -> list[dict]:
+    """Check and normalise a list of `{"weekday": 0-6, "opens": "HH:MM", "closes": "HH:MM"}`; raise ValueError."""
+    if not isinstance(value, list):
+        raise ValueError("Opening hours must be a list.")
+    cleaned = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"weekday", "opens", "closes"}:
+            raise ValueError('Each opening is {"weekday": 0-6, "opens": "HH:MM", "closes": "HH:MM"}.')
+        weekday = item["weekday"]
+        if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+            raise ValueError("weekday is 0 (Monday) to 6 (Sunday).")
+        try:
+            opens, closes = time.fromisoformat(item["opens"]), time.fromisoformat(item["closes"])
+        except (TypeError, ValueError) as exc:
+            raise ValueError("opens and closes are times written HH:MM.") from exc
+        if closes <= opens:
+            raise ValueError("closes must be after opens.")
+        cleaned.append({"weekday": weekday, "opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")})
+    return sorted(cleaned, key=lambda o: (o["weekday"], o["opens"]))
+
+
+@dataclass(frozen=True)
+class OpenDate:
+    date: date
+    cutoff_at: datetime
+    rule: DeliveryDay
+
+
+def delivery_rule_for(*, rules: list[DeliveryDay], delivery_date: date) -> DeliveryDay | None:
+    """The active rule delivering on `delivery_date`'s weekday, or None."""
+    return next((r for r in rules if r.is_active and r.weekday == delivery_date.weekday()), None)
+
+
+def delivery_dates_open(
+    *, rules: list[DeliveryDay], now: datetime | None = None, horizon_days: int = ORDER_HORIZON_DAYS
+) -> list[OpenDate]:
+    """Delivery dates from today to today + horizon whose cutoff is still ahead of `now`, in date order."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    dates = []
+    for offset in range(horizon_days + 1):
+        day = today + timedelta(days=offset)
+        rule = delivery_rule_for(rules=rules, delivery_date=day)
+        if rule is None:
+            continue
+        cutoff = rule.cutoff_at(day)
+        if now < cutoff:
+            dates.append(OpenDate(date=day, cutoff_at=cutoff, rule=rule))
+    return dates
+
+
+def delivery_date_within_horizon(*, delivery_date: date, now: datetime | None = None) -> bool:
+    today = timezone.localdate(now or timezone.now())
+    return today <= delivery_date <= today + timedelta(days=ORDER_HORIZON_DAYS)
+
+
+def _active_rules() -> Prefetch:
+    return Prefetch(
+        "delivery_days", queryset=DeliveryDay.objects.filter(is_active=True).order_by("weekday"), to_attr="active_days"
+    )
+
+
+def pickup_point_list_with_days() -> QuerySet[PickupPoint]:
+    """Active pickup points with their active delivery days in `active_days` (two queries in all)."""
+    return PickupPoint.objects.filter(is_active=True).prefetch_related(_active_rules()).order_by("name")
+
+
+def delivery_zone_list_with_days() -> QuerySet[DeliveryZone]:
+    """Active zones with their active delivery days in `active_days` (two queries in all)."""
+    return DeliveryZone.objects.filter(is_active=True).prefetch_related(_active_rules()).order_by("name")

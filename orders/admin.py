@@ -1,0 +1,94 @@
+from django.contrib import admin
+
+from .models import IdempotencyRecord, Order, OrderEvent, OrderLine, OrderNotification
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["product_name", "unit", "unit_price", "vat_rate", "quantity", "prepared_quantity", "line_total"]
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["created_at", "kind", "from_value", "to_value", "actor", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders change only through the services (API): the admin shows them, it does not edit them."""
+
+    list_display = ["id", "customer", "status", "fulfilment", "pickup_point", "delivery_zone", "delivery_date"]
+    list_display = [*list_display, "total", "payment_status"]
+    list_filter = ["status", "fulfilment", "payment_status", "delivery_date", "pickup_point", "delivery_zone"]
+    search_fields = ["id", "customer__email", "customer__full_name", "delivery_commune", "note"]
+    list_select_related = ["customer", "pickup_point", "delivery_zone"]
+    date_hierarchy = "delivery_date"
+    inlines = [OrderLineInline, OrderEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(admin.ModelAdmin):
+    list_display = ["order", "kind", "from_value", "to_value", "actor", "created_at"]
+    list_filter = ["kind", "to_value"]
+    search_fields = ["order__id", "actor__email", "note"]
+    list_select_related = ["order", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["key", "user", "order", "created_at"]
+    search_fields = ["key", "user__email"]
+    list_select_related = ["user", "order"]
+    list_filter = ["created_at"]
+    readonly_fields = ["user", "key", "request_hash", "order", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OrderNotification)
+class OrderNotificationAdmin(admin.ModelAdmin):
+    list_display = ["order", "kind", "created_at", "sent_at"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["order__id", "order__customer__email"]
+    list_select_related = ["order"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

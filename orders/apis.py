@@ -1,0 +1,276 @@
+"""HTTP edge of the online grocery: parse, check the role, call one service or selector, serialize.
+
+Every write runs in one durable transaction opened here (nothing wraps an API request), so a service's own
+`atomic()` blocks are savepoints and everything commits together, emails being enqueued after the commit.
+"""
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ecopole.core.pagination import PageNumberPagination
+from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember
+from ecopole.core.schema import error_responses
+
+from . import selectors
+from .filters import OrderFilter
+from .models import Order
+from .renderers import PreparationListCsvRenderer
+from .serializers import (
+    DeliveryPlaceSerializer,
+    OrderCancelSerializer,
+    OrderDetailSerializer,
+    OrderPaymentSerializer,
+    OrderPlaceSerializer,
+    OrderPreparedQuantitiesSerializer,
+    OrderSerializer,
+    OrderTransitionSerializer,
+    PreparationListQuerySerializer,
+    PreparationListSerializer,
+)
+from .services.grocery import (
+    HomeAddress,
+    LineRequest,
+    order_cancel,
+    order_payment_record,
+    order_place,
+    order_prepared_quantities_set,
+    order_transition,
+)
+
+TAGS = ["orders"]
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+idempotency_key_parameter = OpenApiParameter(
+    name="Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (at most 255 characters), e.g. a UUID. Retrying with the same key and the same body "
+        "returns the first order (200) instead of placing a second one; the same key with another body is refused "
+        "with 422 `idempotency_key_reused`."
+    ),
+)
+
+
+def _detail(order_id: int, request) -> dict:
+    return OrderDetailSerializer(selectors.order_get(user=request.user, order_id=order_id)).data
+
+
+class OrderListCreateApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Order.objects.none()
+        return selectors.order_list(user=self.request.user)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_list",
+        summary="Orders: a customer's own, or all of them for staff (with filters)",
+        responses={200: OrderSerializer(many=True), **error_responses(400, 401, 404)},
+    )
+    def get(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(OrderSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_place",
+        summary="Place an order for pickup or home delivery",
+        parameters=[idempotency_key_parameter],
+        request=OrderPlaceSerializer,
+        responses={
+            201: OrderDetailSerializer,
+            200: OpenApiResponse(OrderDetailSerializer, description="Replay of an Idempotency-Key: the first order."),
+            **error_responses(400, 401, 409, 422, 503),
+        },
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and (len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable()):
+            raise serializers.ValidationError({"Idempotency-Key": ["At most 255 printable characters."]})
+        serializer = OrderPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        fulfilment = data["fulfilment"]
+        address = fulfilment.get("address")
+        with transaction.atomic(durable=True):
+            placement = order_place(
+                customer=request.user,
+                lines=[LineRequest(line["product"], line["quantity"]) for line in data["lines"]],
+                fulfilment=fulfilment["type"],
+                pickup_point_id=fulfilment.get("point"),
+                address=HomeAddress(**address) if address else None,
+                delivery_date=data["delivery_date"],
+                note=data["note"],
+                idempotency_key=key,
+            )
+        headers = {} if placement.created else {"Idempotent-Replayed": "true"}
+        return Response(
+            _detail(placement.order.pk, request),
+            status=status.HTTP_201_CREATED if placement.created else status.HTTP_200_OK,
+            headers=headers,
+        )
+
+
+class OrderDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_retrieve",
+        summary="One order with its lines and history",
+        responses={200: OrderDetailSerializer, **error_responses(401, 404)},
+    )
+    def get(self, request, order_id: int):
+        return Response(_detail(order_id, request))
+
+
+class OrderCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_cancel",
+        summary="Cancel an order (customer: before the cutoff; staff: before fulfilment)",
+        request=OrderCancelSerializer,
+        responses={200: OrderDetailSerializer, **error_responses(400, 401, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        serializer = OrderCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.order_get(user=request.user, order_id=order_id)  # 404 unless visible to this user
+        with transaction.atomic(durable=True):
+            order_cancel(order_id=order_id, actor=request.user, note=serializer.validated_data["note"])
+        return Response(_detail(order_id, request))
+
+
+class OrderTransitionApi(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_transition",
+        summary="Staff: move an order to its next status (preparing, ready, out_for_delivery, fulfilled, cancelled)",
+        request=OrderTransitionSerializer,
+        responses={200: OrderDetailSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        serializer = OrderTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.order_get(user=request.user, order_id=order_id)
+        with transaction.atomic(durable=True):
+            order_transition(
+                order_id=order_id,
+                target=serializer.validated_data["status"],
+                actor=request.user,
+                note=serializer.validated_data["note"],
+            )
+        return Response(_detail(order_id, request))
+
+
+class OrderPreparedQuantitiesApi(APIView):
+    permission_classes = [IsPreparerOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_prepared_quantities",
+        summary="Staff: set the weighed quantities of the lines sold by weight (final prices and totals)",
+        request=OrderPreparedQuantitiesSerializer,
+        responses={200: OrderDetailSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        serializer = OrderPreparedQuantitiesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        quantities = {}
+        for line in serializer.validated_data["lines"]:
+            if line["line"] in quantities:
+                raise serializers.ValidationError({"lines": ["Each line at most once."]})
+            quantities[line["line"]] = line["prepared_quantity"]
+        selectors.order_get(user=request.user, order_id=order_id)
+        with transaction.atomic(durable=True):
+            order_prepared_quantities_set(order_id=order_id, quantities=quantities, actor=request.user)
+        return Response(_detail(order_id, request))
+
+
+class OrderPaymentApi(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_payment",
+        summary="Staff: record the payment status and method",
+        request=OrderPaymentSerializer,
+        responses={200: OrderDetailSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        serializer = OrderPaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.order_get(user=request.user, order_id=order_id)
+        with transaction.atomic(durable=True):
+            order_payment_record(order_id=order_id, actor=request.user, **serializer.validated_data)
+        return Response(_detail(order_id, request))
+
+
+class DeliveryDaysApi(APIView):
+    permission_classes = [AllowAny]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_delivery_days",
+        summary="Pickup points and delivery zones with their next open delivery dates and cutoffs",
+        responses={200: DeliveryPlaceSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.delivery_places_open(), request, view=self)
+        return paginator.get_paginated_response(DeliveryPlaceSerializer(page, many=True).data)
+
+
+class PreparationListApi(APIView):
+    permission_classes = [IsStaffMember]
+    renderer_classes = [JSONRenderer, PreparationListCsvRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_preparation_list",
+        summary="Staff: quantities to prepare for a delivery date, per product and per pickup point or zone",
+        description="JSON by default; CSV with `?format=csv` or `Accept: text/csv`.",
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, required=True, description="Delivery date (YYYY-MM-DD)."),
+            OpenApiParameter("format", str, enum=["json", "csv"], required=False, description="Response format."),
+        ],
+        responses={
+            (200, "application/json"): PreparationListSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per destination and product."),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    def get(self, request):
+        query = PreparationListQuerySerializer(data={"date": request.query_params.get("date")})
+        query.is_valid(raise_exception=True)
+        day = query.validated_data["date"]
+        data = PreparationListSerializer(selectors.preparation_list(delivery_date=day)).data
+        response = Response(data)
+        if isinstance(request.accepted_renderer, PreparationListCsvRenderer):
+            response["Content-Disposition"] = f'attachment; filename="preparation-{day.isoformat()}.csv"'
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are answered in JSON, whatever format was asked for.
+        if response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,0 +1,111 @@
+"""Error codes of the online grocery. Clients depend on the `code` values: never rename one."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from ecopole.core.exceptions import ApplicationError, IdempotencyKeyReused, InvalidTransition
+
+__all__ = [
+    "BelowMinimumOrder",
+    "CancellationClosed",
+    "CutoffPassed",
+    "DeliveryDateUnavailable",
+    "DuplicateProduct",
+    "IdempotencyKeyReused",
+    "InvalidQuantity",
+    "InvalidTransition",
+    "NotVariableWeight",
+    "OrderNotBeingPrepared",
+    "OutsideDeliveryZone",
+    "PaymentNotAllowed",
+    "PickupPointUnavailable",
+    "PreparedQuantityMissing",
+    "ProductUnavailable",
+    "WrongFulfilment",
+]
+
+
+class ProductUnavailable(ApplicationError):
+    code = "product_unavailable"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The product {product} does not exist or is no longer sold.")
+
+
+class DuplicateProduct(ApplicationError):
+    code = "duplicate_product"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The product {product} appears on several lines: give it once with the total quantity.")
+
+
+class InvalidQuantity(ApplicationError):
+    code = "invalid_quantity"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _(
+        "Invalid quantity for “{product_name}”: at least {minimum}, in steps of {step} (you asked for {quantity})."
+    )
+
+
+class PickupPointUnavailable(ApplicationError):
+    code = "pickup_point_unavailable"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This pickup point does not exist or is closed.")
+
+
+class OutsideDeliveryZone(ApplicationError):
+    code = "outside_delivery_zone"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("We do not deliver to {commune} yet.")
+
+
+class DeliveryDateUnavailable(ApplicationError):
+    code = "delivery_date_unavailable"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("There is no delivery on {date} for this place.")
+
+
+class CutoffPassed(ApplicationError):
+    code = "cutoff_passed"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Orders for {date} closed on {cutoff_at}.")
+
+
+class BelowMinimumOrder(ApplicationError):
+    code = "below_minimum_order"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Home delivery needs an order of at least {minimum} € (this one is {subtotal} €).")
+
+
+class CancellationClosed(ApplicationError):
+    code = "cancellation_closed"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This order can no longer be cancelled online: please contact the Ecopôle.")
+
+
+class WrongFulfilment(ApplicationError):
+    code = "wrong_fulfilment"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("The status “{target}” does not apply to this kind of order.")
+
+
+class OrderNotBeingPrepared(ApplicationError):
+    code = "order_not_being_prepared"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("Prepared quantities are set while the order is being prepared.")
+
+
+class NotVariableWeight(ApplicationError):
+    code = "not_variable_weight"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The line {line} is not sold by weight: its quantity is fixed.")
+
+
+class PreparedQuantityMissing(ApplicationError):
+    code = "prepared_quantity_missing"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("Weigh every product sold by weight before this step (missing: {products}).")
+
+
+class PaymentNotAllowed(ApplicationError):
+    code = "payment_not_allowed"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("The payment cannot go from “{current}” to “{target}”.")

@@ -1,0 +1,37 @@
+from django import forms
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Fulfilment, Order, OrderStatus, PaymentStatus
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.Filter):
+    """An id compared without a query (no ModelChoiceFilter lookup) and bounded, so no value reaches the database
+    out of the integer range."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class OrderFilter(filters.FilterSet):
+    delivery_date = filters.DateFilter(field_name="delivery_date")
+    delivery_date_after = filters.DateFilter(field_name="delivery_date", lookup_expr="gte")
+    delivery_date_before = filters.DateFilter(field_name="delivery_date", lookup_expr="lte")
+    status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    fulfilment = filters.ChoiceFilter(choices=Fulfilment.choices)
+    payment_status = filters.ChoiceFilter(choices=PaymentStatus.choices)
+    pickup_point = IdFilter(field_name="pickup_point_id")
+    zone = IdFilter(field_name="delivery_zone_id")
+    customer = IdFilter(field_name="customer_id")
+
+    class Meta:
+        model = Order
+        fields: list[str] = []

@@ -1,0 +1,491 @@
+"""Writes of the online grocery: place an order, move it through its lifecycle, weigh it, record its payment.
+
+Every service is one transaction (a savepoint when the caller already holds one; the API wraps each call in a
+durable transaction). Orders are locked with `lock_rows` before any change and re-read under the lock. Stock goes
+through the ledger only (`catalogue.services.stock`), with the order as the movements' source, so
+`stock_release(source=order)` always gives back exactly what the order still holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+
+from catalogue.models import MovementReason, Product
+from catalogue.services.stock import StockLine, stock_apply, stock_release, stock_reserve
+from deliveries.models import PickupPoint
+from deliveries.services.places import delivery_date_within_horizon, delivery_rule_for, zone_for_commune
+from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, NotFound
+from ecopole.core.locking import lock_one
+from ecopole.core.permissions import is_staff_member
+
+from ..errors import (
+    BelowMinimumOrder,
+    CancellationClosed,
+    CutoffPassed,
+    DeliveryDateUnavailable,
+    DuplicateProduct,
+    InvalidQuantity,
+    NotVariableWeight,
+    OrderNotBeingPrepared,
+    OutsideDeliveryZone,
+    PaymentNotAllowed,
+    PickupPointUnavailable,
+    PreparedQuantityMissing,
+    ProductUnavailable,
+    WrongFulfilment,
+)
+from ..models import (
+    Fulfilment,
+    IdempotencyRecord,
+    NotificationKind,
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+)
+from .notifications import order_notify
+from .pricing import PricedLine, line_amounts, order_totals
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product_id: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class HomeAddress:
+    address: str
+    postcode: str
+    commune: str
+    latitude: Decimal
+    longitude: Decimal
+
+
+@dataclass(frozen=True)
+class OrderPlacement:
+    order: Order
+    created: bool
+
+
+def _plain(value: Decimal) -> str:
+    """1.000 → "1", 0.250 → "0.25" (never an exponent)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _request_fingerprint(**payload) -> str:
+    """SHA-256 of the normalised request: two bodies that mean the same order have the same fingerprint."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(*, customer, key: str, fingerprint: str) -> OrderPlacement | None:
+    record = IdempotencyRecord.objects.filter(user=customer, key=key).select_related("order").first()
+    if record is None or record.order is None:
+        return None
+    if record.request_hash != fingerprint:
+        raise IdempotencyKeyReused(key=key, order=record.order_id)
+    return OrderPlacement(order=record.order, created=False)
+
+
+def order_place(
+    *,
+    customer,
+    lines: Iterable[LineRequest],
+    fulfilment: str,
+    delivery_date: date,
+    pickup_point_id: int | None = None,
+    address: HomeAddress | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> OrderPlacement:
+    """Place an order: validate, reserve stock, snapshot prices and VAT, compute totals, all or nothing.
+
+    Guarantees: nothing is written when any check fails (product, quantity, place, date, cutoff, minimum order,
+    stock); stock is reserved through the ledger under its row locks, so concurrent orders never oversell.
+    Idempotency: with `idempotency_key`, the same key and the same request return the first order
+    (`created=False`, no second reservation), the same key with another request raises `IdempotencyKeyReused`.
+    Two parallel requests with one key collide on the unique (user, key) row: the second waits for the first to
+    commit, then replays its order. The confirmation email is enqueued on commit.
+    """
+    lines = list(lines)
+    fingerprint = _request_fingerprint(
+        lines=sorted([line.product_id, _plain(line.quantity)] for line in lines),
+        fulfilment=fulfilment,
+        delivery_date=delivery_date.isoformat(),
+        pickup_point=pickup_point_id,
+        address=address and {k: str(v) for k, v in address.__dict__.items()},
+        note=note,
+    )
+    if idempotency_key:
+        replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
+        if replay is not None:
+            return replay
+    try:
+        with transaction.atomic():
+            record = None
+            if idempotency_key:
+                # Blocks on PostgreSQL while a parallel request holding the same key is uncommitted.
+                record = IdempotencyRecord.objects.create(user=customer, key=idempotency_key, request_hash=fingerprint)
+            order = _order_create(
+                customer=customer,
+                lines=lines,
+                fulfilment=fulfilment,
+                delivery_date=delivery_date,
+                pickup_point_id=pickup_point_id,
+                address=address,
+                note=note,
+            )
+            if record is not None:
+                record.order = order
+                record.save(update_fields=["order"])
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
+        if replay is None:
+            raise
+        return replay
+    return OrderPlacement(order=order, created=True)
+
+
+def _place_and_rules(*, fulfilment: str, pickup_point_id: int | None, address: HomeAddress | None):
+    if fulfilment == Fulfilment.PICKUP:
+        point = PickupPoint.objects.filter(pk=pickup_point_id, is_active=True).first()
+        if point is None:
+            raise PickupPointUnavailable(pickup_point=pickup_point_id)
+        return point, None, list(point.delivery_days.filter(is_active=True))
+    zone = zone_for_commune(commune=address.commune)
+    if zone is None:
+        raise OutsideDeliveryZone(commune=address.commune)
+    return None, zone, list(zone.delivery_days.filter(is_active=True))
+
+
+def _check_date(*, rules, delivery_date: date):
+    now = timezone.now()
+    rule = delivery_rule_for(rules=rules, delivery_date=delivery_date)
+    if rule is None or not delivery_date_within_horizon(delivery_date=delivery_date, now=now):
+        raise DeliveryDateUnavailable(
+            str(DeliveryDateUnavailable.default_message).format(date=date_format(delivery_date, "DATE_FORMAT")),
+            date=delivery_date.isoformat(),
+        )
+    cutoff_at = rule.cutoff_at(delivery_date)
+    if now >= cutoff_at:
+        raise CutoffPassed(
+            str(CutoffPassed.default_message).format(
+                date=date_format(delivery_date, "DATE_FORMAT"),
+                cutoff_at=date_format(timezone.localtime(cutoff_at), "DATETIME_FORMAT"),
+            ),
+            date=delivery_date.isoformat(),
+            cutoff_at=cutoff_at.isoformat(),
+        )
+    return cutoff_at
+
+
+def _check_products(lines: list[LineRequest]) -> dict[int, Product]:
+    seen = set()
+    for line in lines:
+        if line.product_id in seen:
+            raise DuplicateProduct(product=line.product_id)
+        seen.add(line.product_id)
+    products = Product.objects.in_bulk([line.product_id for line in lines])
+    for line in lines:
+        product = products.get(line.product_id)
+        if product is None or not product.is_active:
+            raise ProductUnavailable(product=line.product_id)
+        quantity = Decimal(line.quantity)
+        if quantity < product.minimum_quantity or quantity % product.quantity_step != 0:
+            raise InvalidQuantity(
+                product=product.pk,
+                product_name=product.name,
+                quantity=_plain(quantity),
+                minimum=_plain(product.minimum_quantity),
+                step=_plain(product.quantity_step),
+            )
+    return products
+
+
+def _order_create(
+    *,
+    customer,
+    lines: list[LineRequest],
+    fulfilment: str,
+    delivery_date: date,
+    pickup_point_id: int | None,
+    address: HomeAddress | None,
+    note: str,
+) -> Order:
+    point, zone, rules = _place_and_rules(fulfilment=fulfilment, pickup_point_id=pickup_point_id, address=address)
+    cutoff_at = _check_date(rules=rules, delivery_date=delivery_date)
+    products = _check_products(lines)
+
+    order_lines = []
+    for line in lines:
+        product = products[line.product_id]
+        amounts = line_amounts(unit_price=product.unit_price, quantity=line.quantity, vat_rate=product.vat_rate)
+        order_lines.append(
+            OrderLine(
+                product=product,
+                product_name=product.name,
+                unit=product.unit,
+                unit_price=product.unit_price,
+                vat_rate=product.vat_rate,
+                sold_by_weight=product.sold_by_weight,
+                quantity=line.quantity,
+                line_total=amounts.line_total,
+                vat_amount=amounts.vat_amount,
+            )
+        )
+    subtotal = sum((line.line_total for line in order_lines), Decimal("0.00"))
+    delivery_fee = Decimal("0.00")
+    if zone is not None:
+        if subtotal < zone.minimum_order:
+            raise BelowMinimumOrder(
+                str(BelowMinimumOrder.default_message).format(
+                    minimum=number_format(zone.minimum_order, 2), subtotal=number_format(subtotal, 2)
+                ),
+                minimum=str(zone.minimum_order),
+                subtotal=str(subtotal),
+            )
+        delivery_fee = zone.delivery_fee_for(subtotal)
+    totals = order_totals(lines=_priced(order_lines), delivery_fee=delivery_fee)
+
+    order = Order.objects.create(
+        customer=customer,
+        fulfilment=fulfilment,
+        pickup_point=point,
+        delivery_zone=zone,
+        delivery_address=address.address if address else "",
+        delivery_postcode=address.postcode if address else "",
+        delivery_commune=address.commune if address else "",
+        delivery_latitude=address.latitude if address else None,
+        delivery_longitude=address.longitude if address else None,
+        delivery_date=delivery_date,
+        cutoff_at=cutoff_at,
+        note=note,
+        **_totals_fields(totals),
+    )
+    for line in order_lines:
+        line.order = order
+    OrderLine.objects.bulk_create(order_lines)
+    stock_reserve(
+        lines=[StockLine(line.product_id, line.quantity) for line in order_lines], source=order, user=customer
+    )
+    OrderEvent.objects.create(order=order, kind=OrderEventKind.STATUS, to_value=OrderStatus.PLACED, actor=customer)
+    order_notify(order=order, kind=NotificationKind.CONFIRMATION)
+    return order
+
+
+def _priced(lines: Iterable[OrderLine]) -> list[PricedLine]:
+    return [PricedLine(line.line_total, line.vat_amount, line.vat_rate) for line in lines]
+
+
+def _totals_fields(totals) -> dict:
+    return {
+        "subtotal": totals.subtotal,
+        "delivery_fee": totals.delivery_fee,
+        "vat_breakdown": totals.vat_breakdown,
+        "vat_total": totals.vat_total,
+        "total": totals.total,
+    }
+
+
+# --- Lifecycle --------------------------------------------------------------------------------------------------
+
+
+def _invalid_transition(order: Order, target: str) -> InvalidTransition:
+    return InvalidTransition(
+        str(InvalidTransition.default_message).format(
+            current=OrderStatus(order.status).label, target=OrderStatus(target).label
+        ),
+        current=order.status,
+        target=target,
+    )
+
+
+def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
+    """Move a locked order to `target`; the caller holds the lock inside its transaction."""
+    if not order.can_become(target):
+        raise _invalid_transition(order, target)
+    if (target == OrderStatus.READY and order.fulfilment != Fulfilment.PICKUP) or (
+        target == OrderStatus.OUT_FOR_DELIVERY and order.fulfilment != Fulfilment.HOME
+    ):
+        raise WrongFulfilment(
+            str(WrongFulfilment.default_message).format(target=OrderStatus(target).label), target=target
+        )
+    if target in {OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY}:
+        missing = list(
+            order.lines.filter(sold_by_weight=True, prepared_quantity__isnull=True).values_list(
+                "product_name", flat=True
+            )
+        )
+        if missing:
+            raise PreparedQuantityMissing(products=", ".join(missing))
+    if target == OrderStatus.CANCELLED:
+        stock_release(source=order, user=actor, note="order cancelled")
+    previous = order.status
+    order.status = target
+    order.save(update_fields=["status", "updated_at"])
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.STATUS, from_value=previous, to_value=target, actor=actor, note=note[:255]
+    )
+    if target == OrderStatus.READY:
+        order_notify(order=order, kind=NotificationKind.READY)
+    elif target == OrderStatus.CANCELLED:
+        order_notify(order=order, kind=NotificationKind.CANCELLED)
+    return order
+
+
+def order_transition(*, order_id: int, target: str, actor, note: str = "") -> Order:
+    """Staff move an order along placed → preparing → ready (pickup) / out_for_delivery (home) → fulfilled, or
+    cancel it before fulfilment.
+
+    Guarantees: the order row is locked and re-read; an illegal change raises `InvalidTransition` (409); asking
+    for the status the order already has is a no-op (a retried request changes nothing, writes no event, sends no
+    second email). Each change writes an `OrderEvent`; cancelling releases the reservation through the ledger;
+    `ready` and `cancelled` enqueue their email on commit.
+    """
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        if order.status == target:
+            return order
+        return _transition(order=order, target=target, actor=actor, note=note)
+
+
+def order_cancel(*, order_id: int, actor, note: str = "") -> Order:
+    """Cancel an order. Staff: any time before fulfilment. The customer who placed it: while it is `placed`
+    and before its cutoff (`CancellationClosed`, 409, otherwise). Idempotent: cancelling a cancelled order is a
+    no-op. Releases the stock reservation through the ledger (exactly once)."""
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        staff = is_staff_member(actor)
+        if not staff and order.customer_id != actor.pk:
+            raise NotFound()
+        if order.status == OrderStatus.CANCELLED:
+            return order
+        if not staff and (order.status != OrderStatus.PLACED or timezone.now() >= order.cutoff_at):
+            raise CancellationClosed(current=order.status)
+        return _transition(order=order, target=OrderStatus.CANCELLED, actor=actor, note=note)
+
+
+def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Decimal], actor) -> Order:
+    """Set the weighed quantities of variable-weight lines (`{line_id: quantity}`) while the order is prepared.
+
+    Sets each line's final price and VAT and the order totals (the delivery fee stays as agreed when ordering).
+    Stock: the order's reservation follows the billed quantity. A heavier line reserves the difference (refused
+    with `insufficient_stock`, 409, when the ledger does not hold it: record the receipt or count first); a lighter
+    one releases the difference (a `release` movement with the order as source), so the ledger stays balanced
+    and a later cancellation gives back exactly what is still held. Setting the same weight again changes nothing.
+    """
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        if order.status != OrderStatus.PREPARING:
+            raise OrderNotBeingPrepared(current=order.status)
+        lines = {line.pk: line for line in order.lines.all()}
+        take, give = [], []
+        changed = []
+        for line_id, quantity in quantities.items():
+            line = lines.get(int(line_id))
+            if line is None:
+                raise NotFound(line=line_id)
+            if not line.sold_by_weight:
+                raise NotVariableWeight(line=line.pk)
+            quantity = Decimal(quantity).quantize(Decimal("0.001"))
+            delta = quantity - line.billed_quantity
+            if delta == 0 and line.prepared_quantity is not None:
+                continue
+            if delta > 0:
+                take.append(StockLine(line.product_id, delta))
+            elif delta < 0:
+                give.append(StockLine(line.product_id, -delta))
+            previous = line.billed_quantity
+            line.prepared_quantity = quantity
+            amounts = line_amounts(unit_price=line.unit_price, quantity=quantity, vat_rate=line.vat_rate)
+            line.line_total, line.vat_amount = amounts.line_total, amounts.vat_amount
+            changed.append((line, previous))
+        if not changed:
+            return order
+        if take:
+            stock_reserve(lines=take, source=order, user=actor)
+        if give:
+            stock_apply(lines=give, reason=MovementReason.RELEASE, source=order, user=actor, note="prepared weight")
+        OrderLine.objects.bulk_update([line for line, _ in changed], ["prepared_quantity", "line_total", "vat_amount"])
+        OrderEvent.objects.bulk_create(
+            [
+                OrderEvent(
+                    order=order,
+                    kind=OrderEventKind.PREPARED_QUANTITY,
+                    from_value=_plain(previous),
+                    to_value=_plain(line.prepared_quantity),
+                    actor=actor,
+                    note=line.product_name[:255],
+                )
+                for line, previous in changed
+            ]
+        )
+        totals = order_totals(lines=_priced(lines.values()), delivery_fee=order.delivery_fee)
+        for field, value in _totals_fields(totals).items():
+            setattr(order, field, value)
+        order.save(update_fields=[*_totals_fields(totals), "updated_at"])
+        return order
+
+
+PAYMENT_TRANSITIONS: dict[str, set[str]] = {
+    PaymentStatus.UNPAID: {PaymentStatus.PAID},
+    PaymentStatus.PAID: {PaymentStatus.REFUNDED, PaymentStatus.UNPAID},
+    PaymentStatus.REFUNDED: set(),
+}
+
+
+def order_payment_record(*, order_id: int, payment_status: str, payment_method: str = "", actor) -> Order:
+    """Staff record a payment (unpaid → paid, with its method), a refund (paid → refunded) or correct a mistake
+    (paid → unpaid). Locked and re-read; the same status and method again is a no-op; every change is an event."""
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        method = payment_method or order.payment_method
+        if payment_status == order.payment_status and method == order.payment_method:
+            return order
+        if payment_status != order.payment_status and payment_status not in PAYMENT_TRANSITIONS[order.payment_status]:
+            raise PaymentNotAllowed(
+                str(PaymentNotAllowed.default_message).format(
+                    current=PaymentStatus(order.payment_status).label, target=PaymentStatus(payment_status).label
+                ),
+                current=order.payment_status,
+                target=payment_status,
+            )
+        if payment_status == PaymentStatus.UNPAID:
+            method = PaymentMethod.NONE
+        previous = f"{order.payment_status}:{order.payment_method}".rstrip(":")
+        order.payment_status, order.payment_method = payment_status, method
+        order.save(update_fields=["payment_status", "payment_method", "updated_at"])
+        OrderEvent.objects.create(
+            order=order,
+            kind=OrderEventKind.PAYMENT,
+            from_value=previous,
+            to_value=f"{payment_status}:{method}".rstrip(":"),
+            actor=actor,
+        )
+        return order
+
+
+__all__ = [
+    "HomeAddress",
+    "LineRequest",
+    "OrderPlacement",
+    "order_cancel",
+    "order_payment_record",
+    "order_place",
+    "order_prepared_quantities_set",
+    "order_transition",
+]

@@ -1,0 +1,73 @@
+"""Order emails: enqueued on commit, sent at most once per order and kind.
+
+`order_notify` records an unsent `OrderNotification` in the caller's transaction and enqueues the Celery task
+with `transaction.on_commit`: nothing is sent when the transaction rolls back, and the unique (order, kind)
+constraint means a second call enqueues nothing. `notification_send` claims the row (`sent_at`) with one
+conditional UPDATE before sending, so a duplicated or redelivered task sends nothing (at most once: a worker that
+dies between the claim and the send loses that email; the admin shows it as sent without a delivery log).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..models import NotificationKind, Order, OrderNotification
+
+TEMPLATES = {
+    NotificationKind.CONFIRMATION: "orders/email/confirmation",
+    NotificationKind.READY: "orders/email/ready",
+    NotificationKind.CANCELLED: "orders/email/cancelled",
+}
+
+
+def order_notify(*, order: Order, kind: str) -> OrderNotification | None:
+    """Record the email and enqueue its sending after commit. Returns None if it was already recorded."""
+    from ..tasks import order_email_send
+
+    notification, created = OrderNotification.objects.get_or_create(order=order, kind=kind)
+    if not created:
+        return None
+    transaction.on_commit(lambda: order_email_send.delay(notification.pk))
+    return notification
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send the email once. Returns False when it was already sent (or no longer exists)."""
+    claimed = OrderNotification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    notification = OrderNotification.objects.select_related(
+        "order__customer", "order__pickup_point", "order__delivery_zone"
+    ).get(pk=notification_id)
+    try:
+        message = notification_render(notification=notification)
+        message.send()
+    except Exception:
+        OrderNotification.objects.filter(pk=notification_id).update(sent_at=None)
+        raise
+    return True
+
+
+def notification_render(*, notification: OrderNotification) -> EmailMultiAlternatives:
+    """Render the email (subject, text, HTML) in the site's language (French by default)."""
+    order = notification.order
+    base = TEMPLATES[notification.kind]
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "customer_name": order.customer.get_full_name(),
+            "place": order.pickup_point or order.delivery_zone,
+        }
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[order.customer.email]
+    )
+    message.attach_alternative(html, "text/html")
+    return message

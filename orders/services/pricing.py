@@ -1,0 +1,83 @@
+"""Order money arithmetic, pure and in `Decimal`: VAT is included in prices.
+
+Rounding points (to the cent, ROUND_HALF_UP): each line total (unit price × quantity), each line's VAT
+(total − total / (1 + rate)); then the order sums those rounded figures: subtotal, VAT per rate, VAT total.
+The delivery fee carries VAT at the highest rate among the order's lines (French rule for an accessory delivery:
+it follows the goods; with several rates, applying the highest is the accepted simplification).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def vat_included(amount_incl: Decimal, rate_percent: Decimal) -> Decimal:
+    """VAT contained in a VAT-inclusive amount, rounded to the cent."""
+    amount_incl = Decimal(amount_incl)
+    return money(amount_incl - amount_incl / (1 + Decimal(rate_percent) / 100))
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    line_total: Decimal
+    vat_amount: Decimal
+
+
+def line_amounts(*, unit_price: Decimal, quantity: Decimal, vat_rate: Decimal) -> LineAmounts:
+    total = money(Decimal(unit_price) * Decimal(quantity))
+    return LineAmounts(line_total=total, vat_amount=vat_included(total, vat_rate))
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    line_total: Decimal
+    vat_amount: Decimal
+    vat_rate: Decimal
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    subtotal: Decimal
+    delivery_fee: Decimal
+    vat_breakdown: list[dict]
+    vat_total: Decimal
+    total: Decimal
+
+
+def order_totals(*, lines: Iterable[PricedLine], delivery_fee: Decimal) -> OrderTotals:
+    """Sum already-rounded line figures; add the delivery fee and its VAT. `vat_breakdown` is JSON-ready:
+    `[{"rate": "5.50", "amount": "12.40", "vat": "0.65"}]`, by increasing rate, amounts VAT included."""
+    lines = list(lines)
+    delivery_fee = money(delivery_fee)
+    amounts: dict[Decimal, Decimal] = defaultdict(Decimal)
+    vats: dict[Decimal, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        rate = Decimal(line.vat_rate).quantize(CENT)
+        amounts[rate] += line.line_total
+        vats[rate] += line.vat_amount
+    if delivery_fee > 0:
+        rate = max(amounts) if amounts else Decimal("20.00")
+        amounts[rate] += delivery_fee
+        vats[rate] += vat_included(delivery_fee, rate)
+    subtotal = money(sum((line.line_total for line in lines), ZERO))
+    breakdown = [
+        {"rate": str(rate), "amount": str(money(amounts[rate])), "vat": str(money(vats[rate]))}
+        for rate in sorted(amounts)
+    ]
+    return OrderTotals(
+        subtotal=subtotal,
+        delivery_fee=delivery_fee,
+        vat_breakdown=breakdown,
+        vat_total=money(sum(vats.values(), ZERO)),
+        total=subtotal + delivery_fee,
+    )
