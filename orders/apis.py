@@ -270,7 +270,7 @@ class PreparationListApi(APIView):
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are answered in JSON, whatever format was asked for.
-        if response.status_code >= 400:
+        # Errors and OPTIONS metadata are answered in JSON, whatever format was asked for.
+        if response.status_code >= 400 or request.method not in {"GET", "HEAD"}:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)

@@ -87,7 +87,11 @@ def test_opening_hours_are_checked_and_normalised():
     assert opening_hours_validate([{"weekday": 1, "opens": "9:00", "closes": "12:00"}]) == [
         {"weekday": 1, "opens": "09:00", "closes": "12:00"}
     ]
-    for bad in ["lundi", [{"weekday": 7, "opens": "09:00", "closes": "12:00"}], [{"weekday": 1, "opens": "12:00", "closes": "09:00"}]]:
+    for bad in [
+        "lundi",
+        [{"weekday": 7, "opens": "09:00", "closes": "12:00"}],
+        [{"weekday": 1, "opens": "12:00", "closes": "09:00"}],
+    ]:
         with pytest.raises(ValueError):
             opening_hours_validate(bad)
     point = PickupPointFactory.build(opening_hours=[{"weekday": 1}])

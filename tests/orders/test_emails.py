@@ -50,7 +50,9 @@ def test_no_email_when_the_order_fails(customer_client, depot, leeks, mailoutbox
     assert not OrderNotification.objects.exists()
 
 
-def test_no_email_when_the_surrounding_transaction_rolls_back(customer, depot, leeks, mailoutbox, django_capture_on_commit_callbacks):
+def test_no_email_when_the_surrounding_transaction_rolls_back(
+    customer, depot, leeks, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
@@ -61,7 +63,9 @@ def test_no_email_when_the_surrounding_transaction_rolls_back(customer, depot, l
     assert callbacks == [] and mailoutbox == []
 
 
-def test_ready_for_pickup_and_cancelled_emails(customer, depot, leeks, calais_zone, meal, manager_client, mailoutbox, django_capture_on_commit_callbacks):
+def test_ready_for_pickup_and_cancelled_emails(
+    customer, depot, leeks, calais_zone, meal, manager_client, mailoutbox, django_capture_on_commit_callbacks
+):
     order = place_pickup(customer, depot, [(leeks, 1)])
     home = place_home(customer, [(meal, 2)])
     with django_capture_on_commit_callbacks(execute=True):

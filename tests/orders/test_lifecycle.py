@@ -134,7 +134,9 @@ def test_prepared_weights_set_the_final_price_totals_and_stock(customer, depot, 
     preparer_client.post(url(order, "transition"), {"status": "preparing"}, format="json")
 
     heavier = preparer_client.post(
-        url(order, "prepared-quantities"), {"lines": [{"line": weighed.pk, "prepared_quantity": "2.745"}]}, format="json"
+        url(order, "prepared-quantities"),
+        {"lines": [{"line": weighed.pk, "prepared_quantity": "2.745"}]},
+        format="json",
     )
     # 1.95 × 2.745 = 5.35275 → 5.35; VAT 5.5 % of 5.35 = 0.28; with the leeks (2.80, 0.15)
     assert heavier.status_code == 200, heavier.json()
@@ -150,7 +152,9 @@ def test_prepared_weights_set_the_final_price_totals_and_stock(customer, depot, 
     assert stock_available(product_id=potatoes.pk) == Decimal("97.255")
 
     lighter = preparer_client.post(
-        url(order, "prepared-quantities"), {"lines": [{"line": weighed.pk, "prepared_quantity": "2.300"}]}, format="json"
+        url(order, "prepared-quantities"),
+        {"lines": [{"line": weighed.pk, "prepared_quantity": "2.300"}]},
+        format="json",
     )
     assert lighter.json()["total"] == "7.29"  # 1.95 × 2.3 = 4.485 → 4.49, + 2.80
     assert stock_available(product_id=potatoes.pk) == Decimal("97.700")
@@ -175,7 +179,9 @@ def test_a_weighed_order_cannot_be_ready_before_weighing(customer, depot, potato
     assert response.status_code == 409 and response.json()["code"] == "prepared_quantity_missing"
 
 
-def test_prepared_weights_are_refused_for_fixed_lines_and_outside_preparation(customer, depot, leeks, potatoes, preparer_client, driver_client):
+def test_prepared_weights_are_refused_for_fixed_lines_and_outside_preparation(
+    customer, depot, leeks, potatoes, preparer_client, driver_client
+):
     order = place_pickup(customer, depot, [(leeks, 1), (potatoes, Decimal("2"))])
     fixed, weighed = order.lines.get(product=leeks), order.lines.get(product=potatoes)
     body = {"lines": [{"line": weighed.pk, "prepared_quantity": "2.1"}]}
@@ -201,7 +207,9 @@ def test_a_heavier_weight_than_the_stock_is_refused(customer, depot, potatoes, p
     weighed = order.lines.get()
     preparer_client.post(url(order, "transition"), {"status": "preparing"}, format="json")
     response = preparer_client.post(
-        url(order, "prepared-quantities"), {"lines": [{"line": weighed.pk, "prepared_quantity": "101.5"}]}, format="json"
+        url(order, "prepared-quantities"),
+        {"lines": [{"line": weighed.pk, "prepared_quantity": "101.5"}]},
+        format="json",
     )
     assert response.status_code == 409 and response.json()["code"] == "insufficient_stock"
     weighed.refresh_from_db()
@@ -212,11 +220,19 @@ def test_staff_record_payment_and_refund(customer, depot, leeks, driver_client, 
     order = place_pickup(customer, depot, [(leeks, 1)])
 
     missing_method = driver_client.post(url(order, "payment"), {"payment_status": "paid"}, format="json")
-    paid = driver_client.post(url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json")
-    again = driver_client.post(url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json")
+    paid = driver_client.post(
+        url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json"
+    )
+    again = driver_client.post(
+        url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json"
+    )
     refunded = driver_client.post(url(order, "payment"), {"payment_status": "refunded"}, format="json")
-    back = driver_client.post(url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json")
-    by_customer = customer_client.post(url(order, "payment"), {"payment_status": "paid", "payment_method": "card"}, format="json")
+    back = driver_client.post(
+        url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json"
+    )
+    by_customer = customer_client.post(
+        url(order, "payment"), {"payment_status": "paid", "payment_method": "card"}, format="json"
+    )
 
     assert missing_method.status_code == 400
     assert paid.json()["payment_status"] == "paid" and paid.json()["payment_method"] == "cash"

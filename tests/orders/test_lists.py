@@ -28,12 +28,16 @@ def test_customers_see_only_their_own_orders(customer, other_customer, depot, le
     assert other.status_code == 404 and other.json()["code"] == "not_found"
 
 
-def test_a_customer_filtering_by_another_customer_still_sees_only_their_own(customer, other_customer, depot, leeks, customer_client):
+def test_a_customer_filtering_by_another_customer_still_sees_only_their_own(
+    customer, other_customer, depot, leeks, customer_client
+):
     place_pickup(other_customer, depot, [(leeks, 1)])
     assert customer_client.get(URL, {"customer": other_customer.pk}).json()["count"] == 0
 
 
-def test_staff_see_every_order_and_filter_them(customer, other_customer, depot, relay, calais_zone, leeks, meal, manager, manager_client):
+def test_staff_see_every_order_and_filter_them(
+    customer, other_customer, depot, relay, calais_zone, leeks, meal, manager, manager_client
+):
     at_depot = place_pickup(customer, depot, [(leeks, 1)])
     at_relay = place_pickup(other_customer, relay, [(leeks, 1)])
     at_home = place_home(customer, [(meal, 2)])
@@ -77,7 +81,9 @@ def _queries(client, url, params=None) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_staff_list_takes_the_same_number_of_queries_for_2_or_20_orders(depot, leeks, jam, potatoes, manager_client):
+def test_the_staff_list_takes_the_same_number_of_queries_for_2_or_20_orders(
+    depot, leeks, jam, potatoes, manager_client
+):
     customers = [UserFactory() for _ in range(3)]
     _orders(2, customers, depot, [leeks])
     few = _queries(manager_client, URL)
@@ -87,7 +93,9 @@ def test_the_staff_list_takes_the_same_number_of_queries_for_2_or_20_orders(depo
     assert few == many <= 5
 
 
-def test_the_customer_list_takes_the_same_number_of_queries_for_2_or_20_orders(customer, depot, leeks, jam, customer_client):
+def test_the_customer_list_takes_the_same_number_of_queries_for_2_or_20_orders(
+    customer, depot, leeks, jam, customer_client
+):
     _orders(2, [customer], depot, [leeks])
     few = _queries(customer_client, URL)
     _orders(18, [customer], depot, [leeks, jam])
@@ -117,7 +125,9 @@ def friday_orders(customer, other_customer, depot, relay, calais_zone, leeks, me
     place_pickup(customer, depot, [(leeks, 7)], delivery_date=date(2026, 10, 30))  # another day
 
 
-def test_the_preparation_list_sums_quantities_per_product_and_per_destination(friday_orders, preparer_client, depot, relay, calais_zone, leeks, meal, potatoes):
+def test_the_preparation_list_sums_quantities_per_product_and_per_destination(
+    friday_orders, preparer_client, depot, relay, calais_zone, leeks, meal, potatoes
+):
     response = preparer_client.get("/api/v1/orders/preparation-list/", {"date": FRIDAY.isoformat()})
 
     assert response.status_code == 200
@@ -134,7 +144,9 @@ def test_the_preparation_list_sums_quantities_per_product_and_per_destination(fr
         ("Poireaux", "3.000"),
         ("Pommes de terre", "3.000"),
     ]
-    assert [(p["name"], p["quantity"]) for p in destinations[("pickup", relay.pk)]["products"]] == [("Poireaux", "4.000")]
+    assert [(p["name"], p["quantity"]) for p in destinations[("pickup", relay.pk)]["products"]] == [
+        ("Poireaux", "4.000")
+    ]
     assert destinations[("home", calais_zone.pk)]["name"] == "Calais et littoral"
 
 
@@ -143,14 +155,18 @@ def test_the_preparation_list_comes_as_csv(friday_orders, preparer_client, depot
     if how == "query":
         response = preparer_client.get("/api/v1/orders/preparation-list/", {"date": "2026-10-23", "format": "csv"})
     else:
-        response = preparer_client.get("/api/v1/orders/preparation-list/", {"date": "2026-10-23"}, HTTP_ACCEPT="text/csv")
+        response = preparer_client.get(
+            "/api/v1/orders/preparation-list/", {"date": "2026-10-23"}, HTTP_ACCEPT="text/csv"
+        )
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="preparation-2026-10-23.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     depot_leeks = next(
-        r for r in rows if (r["destination_type"], r["destination_id"], r["name"]) == ("pickup", str(depot.pk), "Poireaux")
+        r
+        for r in rows
+        if (r["destination_type"], r["destination_id"], r["name"]) == ("pickup", str(depot.pk), "Poireaux")
     )
     assert depot_leeks["quantity"] == "3.000" and depot_leeks["destination_type"] == "pickup"
     assert [r["quantity"] for r in rows if r["destination_type"] == "total"] == ["2.000", "8.000", "3.000"]
@@ -180,6 +196,11 @@ def test_preparation_list_errors_are_json_whatever_the_format(manager_client, pa
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert "code" in response.json()
+
+
+def test_options_on_the_preparation_list_is_json_even_when_csv_is_asked(manager_client):
+    response = manager_client.options("/api/v1/orders/preparation-list/", {"date": "2026-10-23", "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
 
 
 def test_the_schema_documents_the_preparation_list_in_json_and_csv(api_client):

@@ -5,7 +5,7 @@ import pytest
 
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
-from orders.models import IdempotencyRecord, Order, OrderEvent, OrderLine, OrderNotification
+from orders.models import Order, OrderEvent, OrderLine, OrderNotification
 from tests.orders.conftest import FRIDAY, home_body, pickup_body
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,9 @@ def nothing_written():
     )
 
 
-def test_a_pickup_order_reserves_stock_snapshots_prices_and_computes_totals(customer_client, customer, depot, leeks, jam, soap, meal):
+def test_a_pickup_order_reserves_stock_snapshots_prices_and_computes_totals(
+    customer_client, customer, depot, leeks, jam, soap, meal
+):
     body = pickup_body(depot, [(leeks, 2), (jam, 1), (meal, 1), (soap, 2)], note="Sonner deux fois")
 
     response = customer_client.post(URL, body, format="json")
@@ -118,7 +120,9 @@ def test_insufficient_stock_is_a_409_naming_the_product_and_what_is_left(custome
         ("below_minimum_order", "below_minimum_order"),
     ],
 )
-def test_every_refusal_has_its_code_and_writes_nothing(case, code, customer_client, depot, calais_zone, leeks, potatoes):
+def test_every_refusal_has_its_code_and_writes_nothing(
+    case, code, customer_client, depot, calais_zone, leeks, potatoes
+):
     body = pickup_body(depot, [(leeks, 1)])
     if case == "inactive_product":
         leeks.is_active = False
@@ -184,13 +188,33 @@ def test_past_the_cutoff_an_order_is_refused_with_the_cutoff_in_paris_time(custo
     [
         {},
         {"lines": [], "fulfilment": {"type": "pickup", "point": 1}, "delivery_date": "2026-10-23"},
-        {"lines": [{"product": 2**70, "quantity": "1"}], "fulfilment": {"type": "pickup", "point": 1}, "delivery_date": "2026-10-23"},
-        {"lines": [{"product": 1, "quantity": "-1"}], "fulfilment": {"type": "pickup", "point": 1}, "delivery_date": "2026-10-23"},
-        {"lines": [{"product": 1, "quantity": "NaN"}], "fulfilment": {"type": "pickup", "point": 1}, "delivery_date": "2026-10-23"},
+        {
+            "lines": [{"product": 2**70, "quantity": "1"}],
+            "fulfilment": {"type": "pickup", "point": 1},
+            "delivery_date": "2026-10-23",
+        },
+        {
+            "lines": [{"product": 1, "quantity": "-1"}],
+            "fulfilment": {"type": "pickup", "point": 1},
+            "delivery_date": "2026-10-23",
+        },
+        {
+            "lines": [{"product": 1, "quantity": "NaN"}],
+            "fulfilment": {"type": "pickup", "point": 1},
+            "delivery_date": "2026-10-23",
+        },
         {"lines": [{"product": 1, "quantity": "1"}], "fulfilment": {"type": "pickup"}, "delivery_date": "2026-10-23"},
         {"lines": [{"product": 1, "quantity": "1"}], "fulfilment": {"type": "home"}, "delivery_date": "2026-10-23"},
-        {"lines": [{"product": 1, "quantity": "1"}], "fulfilment": {"type": "drone", "point": 1}, "delivery_date": "2026-10-23"},
-        {"lines": [{"product": 1, "quantity": "1"}], "fulfilment": {"type": "pickup", "point": 1}, "delivery_date": "99999-01-01"},
+        {
+            "lines": [{"product": 1, "quantity": "1"}],
+            "fulfilment": {"type": "drone", "point": 1},
+            "delivery_date": "2026-10-23",
+        },
+        {
+            "lines": [{"product": 1, "quantity": "1"}],
+            "fulfilment": {"type": "pickup", "point": 1},
+            "delivery_date": "99999-01-01",
+        },
         {"lines": "1", "fulfilment": [], "delivery_date": 3},
     ],
 )
