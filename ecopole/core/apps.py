@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "ecopole.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import strict_types
+
+        strict_types.install()
