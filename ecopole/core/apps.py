@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_periodic_tasks(sender, **kwargs) -> None:
+    from .schedule import periodic_tasks_ensure
+
+    periodic_tasks_ensure()
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +18,5 @@ class CoreConfig(AppConfig):
         from . import strict_types
 
         strict_types.install()
+        # After migrate, so that production gets its schedule without seed_demo.
+        post_migrate.connect(_ensure_periodic_tasks, sender=self, dispatch_uid="core.ensure_periodic_tasks")
