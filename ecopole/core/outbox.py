@@ -9,7 +9,7 @@ Guarantees: the message exists if and only if the transaction committed; `key` i
 no-op; delivery is attempted right after commit through Celery and, if the broker or the worker was down, again by
 the periodic `core.outbox_sweep`. A message is claimed before its handler runs (no lock is held during the network
 call), so two workers never deliver it at the same time; a worker killed mid-delivery leaves it `sending`, and the
-sweep hands it out again after `OUTBOX_CLAIM_TIMEOUT` (at-least-once; handlers should be idempotent).
+sweep hands it out again after `OUTBOX_CLAIM_TIMEOUT_SECONDS` (at-least-once; handlers should be idempotent).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,10 +27,13 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=10)
 OUTBOX_RETRY_AFTER = timedelta(minutes=1)
 OUTBOX_MAX_ATTEMPTS = 8
 SWEEP_BATCH = 200
+
+
+def _claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
 
 
 def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None) -> OutboxMessage:
@@ -57,7 +61,7 @@ def outbox_deliver(*, message_id: int) -> bool:
     now = timezone.now()
     claimed = OutboxMessage.objects.filter(
         Q(status=OutboxMessage.Status.PENDING)
-        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - OUTBOX_CLAIM_TIMEOUT),
+        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - _claim_timeout()),
         pk=message_id,
     ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
@@ -82,7 +86,7 @@ def outbox_due_ids(*, limit: int = SWEEP_BATCH) -> list[int]:
     return list(
         OutboxMessage.objects.filter(
             Q(status=OutboxMessage.Status.PENDING, created_at__lt=now - OUTBOX_RETRY_AFTER)
-            | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - OUTBOX_CLAIM_TIMEOUT)
+            | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - _claim_timeout())
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
