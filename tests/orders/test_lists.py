@@ -61,7 +61,17 @@ def test_staff_see_every_order_and_filter_them(
 
 @pytest.mark.parametrize(
     "params",
-    [{"delivery_date": "demain"}, {"status": "perdu"}, {"pickup_point": "x"}, {"zone": str(2**70)}, {"page": "9"}],
+    [
+        {"delivery_date": "demain"},
+        {"delivery_date_before": ""},
+        {"status": "perdu"},
+        {"pickup_point": "x"},
+        {"zone": str(2**70)},
+        {"page": "9"},
+        {"page_size": "0"},
+        {"page_size": "null"},
+        {"page_size": "²"},
+    ],
 )
 def test_bad_filters_are_4xx_never_500(manager_client, params):
     response = manager_client.get(URL, params)
