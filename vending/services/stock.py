@@ -123,6 +123,7 @@ def refill_record(
             fields["filled_at"] = timezone.now()
         Compartment.objects.filter(pk=locked.pk).update(**fields)
     compartment.refresh_from_db()
+    refill.compartment = compartment
     return refill
 
 
