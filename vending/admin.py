@@ -219,3 +219,26 @@ class LockerReservationAdmin(admin.ModelAdmin):
     def free_locker(self, request, queryset):
         for reservation in queryset:
             locker_reservation_cancel(reservation=reservation)
+
+
+@admin.register(OpeningPeriod)
+class OpeningPeriodAdmin(admin.ModelAdmin):
+    list_display = ["machine", "weekday", "opens_at", "closes_at"]
+    list_filter = ["machine", "weekday"]
+    search_fields = ["machine__name"]
+
+
+@admin.register(RefillRequestLine)
+class RefillRequestLineAdmin(ReadOnlyAdmin):
+    list_display = ["refill_request", "compartment", "product", "reason", "remove_quantity", "suggested_quantity"]
+    list_filter = ["reason", "refill_request__status"]
+    search_fields = ["compartment__code", "product__name"]
+    list_select_related = ["refill_request__machine", "compartment__machine", "product"]
+
+
+@admin.register(RefillRequestEvent)
+class RefillRequestEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "refill_request", "from_status", "to_status", "user"]
+    list_filter = ["to_status"]
+    search_fields = ["refill_request__machine__name", "note"]
+    list_select_related = ["refill_request__machine", "user"]

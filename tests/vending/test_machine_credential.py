@@ -13,7 +13,13 @@ from .conftest import machine_client_for
 
 pytestmark = pytest.mark.django_db
 
-SALE = {"transaction_id": "T-1", "compartment": "A1", "quantity": "1", "amount": "3.00", "sold_at": "2026-03-02T10:00:00+01:00"}
+SALE = {
+    "transaction_id": "T-1",
+    "compartment": "A1",
+    "quantity": "1",
+    "amount": "3.00",
+    "sold_at": "2026-03-02T10:00:00+01:00",
+}
 
 
 def test_the_key_is_stored_only_as_its_hash(machine, machine_key):
@@ -57,7 +63,12 @@ def test_the_machine_key_cannot_use_anything_else(machine, machine_client, fille
     # nor do the staff endpoints of the vending app, even on its own machine
     assert machine_client.get(f"{base}/report/?from=2026-03-01&to=2026-03-02").status_code == 401
     assert machine_client.post(f"{base}/key/").status_code == 401
-    assert machine_client.post(f"{base}/refills/", {"compartment": "A1", "product": carrots.pk, "quantity": "1"}).status_code == 401
+    assert (
+        machine_client.post(
+            f"{base}/refills/", {"compartment": "A1", "product": carrots.pk, "quantity": "1"}
+        ).status_code
+        == 401
+    )
     assert machine_client.post(f"{base}/removals/", {"compartment": "A1"}).status_code == 401
     assert machine_client.get("/api/v1/vending/refill-requests/").status_code == 401
     # its own endpoints are write-only: no reading of sales

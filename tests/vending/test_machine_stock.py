@@ -47,13 +47,24 @@ def test_main_stock_plus_machine_stock_equals_the_ledger_after_refills_sales_and
     for n, (code, qty) in enumerate([("A1", "3"), ("B1", "2"), ("A1", "1"), ("B1", "9")]):  # the last is beyond stock
         machine_client.post(
             f"/api/v1/vending/machines/{machine.pk}/sales/",
-            {"transaction_id": f"T-{n}", "compartment": code, "quantity": qty, "amount": "1.00", "sold_at": "2026-03-02T10:00:00Z"},
+            {
+                "transaction_id": f"T-{n}",
+                "compartment": code,
+                "quantity": qty,
+                "amount": "1.00",
+                "sold_at": "2026-03-02T10:00:00Z",
+            },
         )
     machine_client.post(
         f"/api/v1/vending/machines/{machine.pk}/inventory/",
         {"count_id": "C-1", "counted_at": "2026-03-02T20:00:00Z", "lines": [{"compartment": "A1", "quantity": "5"}]},
     )
-    assert manager_client.post(f"/api/v1/vending/machines/{machine.pk}/removals/", {"compartment": "A1", "quantity": "2"}).status_code == 201
+    assert (
+        manager_client.post(
+            f"/api/v1/vending/machines/{machine.pk}/removals/", {"compartment": "A1", "quantity": "2"}
+        ).status_code
+        == 201
+    )
     assert refill(manager_client, machine, compartment="B1", product=leeks.pk, quantity="4").status_code == 201
 
     # then, per product, main stock + machine stock == receipts − outgoing (main losses, machine sales/losses/counts)
@@ -65,7 +76,10 @@ def test_main_stock_plus_machine_stock_equals_the_ledger_after_refills_sales_and
     assert vending_check_ledger() == {}
     assert stock_check_ledger() == {}
     for compartment in (a1, b1):
-        assert CompartmentMovement.objects.filter(compartment=compartment).aggregate(s=Sum("quantity"))["s"] == compartment.quantity
+        assert (
+            CompartmentMovement.objects.filter(compartment=compartment).aggregate(s=Sum("quantity"))["s"]
+            == compartment.quantity
+        )
 
 
 def test_the_ledger_checker_finds_a_compartment_changed_behind_its_back(machine, filled_a1, carrots):
@@ -110,7 +124,13 @@ def test_a_refill_of_an_unknown_compartment_is_404(machine, carrots, manager_cli
 
 def test_read_only_fields_of_a_refill_cannot_be_set(machine, a1, carrots, manager_client):
     response = refill(
-        manager_client, machine, compartment="A1", product=carrots.pk, quantity="2", created_by=1, filled_at="2020-01-01T00:00:00Z"
+        manager_client,
+        machine,
+        compartment="A1",
+        product=carrots.pk,
+        quantity="2",
+        created_by=1,
+        filled_at="2020-01-01T00:00:00Z",
     )
     assert response.status_code == 201
     assert not response.json()["compartment"]["filled_at"].startswith("2020")
@@ -120,7 +140,9 @@ def test_read_only_fields_of_a_refill_cannot_be_set(machine, a1, carrots, manage
 def test_only_staff_refill(machine, a1, carrots, role, status, request):
     from tests.conftest import client_for
 
-    response = refill(client_for(request.getfixturevalue(role)), machine, compartment="A1", product=carrots.pk, quantity="1")
+    response = refill(
+        client_for(request.getfixturevalue(role)), machine, compartment="A1", product=carrots.pk, quantity="1"
+    )
     assert response.status_code == status
     assert Refill.objects.count() == 0
 
@@ -140,7 +162,9 @@ def test_removing_everything_twice_records_one_loss(machine, filled_a1, preparer
 
 
 def test_removing_more_than_the_compartment_holds_is_refused(machine, filled_a1, preparer_client):
-    response = preparer_client.post(f"/api/v1/vending/machines/{machine.pk}/removals/", {"compartment": "A1", "quantity": "6"})
+    response = preparer_client.post(
+        f"/api/v1/vending/machines/{machine.pk}/removals/", {"compartment": "A1", "quantity": "6"}
+    )
     assert response.status_code == 409 and response.json()["code"] == "removal_exceeds_quantity"
 
 

@@ -72,7 +72,14 @@ def test_the_report_sums_sales_revenue_losses_and_fill(week, manager_client):
             {"vat_rate": "20.00", "amount_incl_vat": "10.00", "vat": "1.67", "amount_excl_vat": "8.33"},
         ],
     }
-    assert body["losses"] == [{"product": by_product["Botte de carottes"]["product"], "product_name": "Botte de carottes", "quantity": "1.000", "value": "3.00"}]
+    assert body["losses"] == [
+        {
+            "product": by_product["Botte de carottes"]["product"],
+            "product_name": "Botte de carottes",
+            "quantity": "1.000",
+            "value": "3.00",
+        }
+    ]
     assert body["anomalies"] == [{"kind": "unknown_compartment", "count": 1}]
     # A1: 5 −2 −1 −1 (T5) −1 lost = 0 of 10; B1: 1 of 10 → 5.0 %
     assert body["fill_rate_now"] == "5.0"

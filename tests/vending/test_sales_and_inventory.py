@@ -199,7 +199,13 @@ def test_the_machine_count_records_differences_as_adjustments(machine, machine_c
     url = f"/api/v1/vending/machines/{machine.pk}/inventory/"
     response = machine_client.post(
         url,
-        count(lines=[{"compartment": "A1", "quantity": "3"}, {"compartment": "B2", "quantity": "0"}, {"compartment": "X1", "quantity": "1"}]),
+        count(
+            lines=[
+                {"compartment": "A1", "quantity": "3"},
+                {"compartment": "B2", "quantity": "0"},
+                {"compartment": "X1", "quantity": "1"},
+            ]
+        ),
     )
 
     assert response.status_code == 201
