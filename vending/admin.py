@@ -59,7 +59,7 @@ class MachineAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            key = machine_key_rotate(machine=obj)
+            key = machine_key_rotate(machine=obj, user=request.user)
             self.message_user(
                 request,
                 _("API key of %(machine)s (shown once, store it in the machine now): %(key)s")
@@ -70,7 +70,7 @@ class MachineAdmin(admin.ModelAdmin):
     @admin.action(description=_("Rotate the API key (the old key stops working)"))
     def rotate_key(self, request, queryset):
         for machine in queryset:
-            key = machine_key_rotate(machine=machine)
+            key = machine_key_rotate(machine=machine, user=request.user)
             self.message_user(
                 request,
                 _("API key of %(machine)s (shown once, store it in the machine now): %(key)s")
@@ -218,7 +218,7 @@ class LockerReservationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Free the locker (cancel the reservation)"))
     def free_locker(self, request, queryset):
         for reservation in queryset:
-            locker_reservation_cancel(reservation=reservation)
+            locker_reservation_cancel(reservation=reservation, user=request.user)
 
 
 @admin.register(OpeningPeriod)

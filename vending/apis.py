@@ -19,6 +19,7 @@ from . import selectors, services
 from .authentication import IsOwnMachine, MachineKeyAuthentication
 from .errors import UnknownCompartment
 from .models import Compartment, InventoryCount, RefillRequest
+from .pagination import StrictPageNumberPagination
 from .renderers import ReportCSVRenderer
 from .serializers import (
     InventoryInputSerializer,
@@ -50,6 +51,7 @@ STAFF_TAG = ["vending: staff"]
 
 class MachineListApi(GenericAPIView):
     permission_classes = [AllowAny]
+    pagination_class = StrictPageNumberPagination
     serializer_class = PublicMachineSerializer
 
     def get_queryset(self):
@@ -59,7 +61,7 @@ class MachineListApi(GenericAPIView):
         tags=PUBLIC_TAG,
         operation_id="vending_machines_list",
         summary="Vending machines: where, when open, what is in each compartment now and at what price",
-        responses={200: PublicMachineSerializer(many=True), **error_responses(404)},
+        responses={200: PublicMachineSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -103,7 +105,7 @@ class MachineSalesApi(MachineApi):
             "A sale beyond what the backend believes is in the compartment is recorded with an anomaly."
         ),
         request=SaleInputSerializer,
-        responses={201: SaleSerializer, 200: SaleSerializer, **error_responses(400, 401, 403)},
+        responses={201: SaleSerializer, 200: SaleSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, pk: int):
         serializer = SaleInputSerializer(data=request.data)
@@ -127,7 +129,7 @@ class MachineInventoryApi(MachineApi):
         tags=MACHINE_TAG,
         summary="Report the machine's own count; differences become adjustments (idempotent by count id)",
         request=InventoryInputSerializer,
-        responses={201: InventorySerializer, 200: InventorySerializer, **error_responses(400, 401, 403)},
+        responses={201: InventorySerializer, 200: InventorySerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, pk: int):
         serializer = InventoryInputSerializer(data=request.data)
@@ -190,7 +192,7 @@ class MachineKeyApi(APIView):
     )
     def post(self, request, pk: int):
         machine = get_object_or_404(selectors.machine_for_staff(), pk=pk)
-        key = services.machine_key_rotate(machine=machine)
+        key = services.machine_key_rotate(machine=machine, user=request.user)
         return Response(
             MachineKeySerializer(
                 {"key": key, "prefix": machine.api_key_prefix, "rotated_at": machine.api_key_rotated_at}
@@ -292,6 +294,7 @@ class MachineReportApi(APIView):
 
 class RefillRequestListApi(GenericAPIView):
     permission_classes = [IsStaffMember]
+    pagination_class = StrictPageNumberPagination
     serializer_class = RefillRequestSerializer
     queryset = RefillRequest.objects.none()  # for the schema; the selector builds the real one
 
@@ -302,7 +305,8 @@ class RefillRequestListApi(GenericAPIView):
         responses={200: RefillRequestSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
-        filters = RefillRequestFilterSerializer(data=request.query_params)
+        # A plain dict: a QueryDict would let an empty `?status=` pass as "not given".
+        filters = RefillRequestFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(selectors.refill_request_list(status=filters.validated_data.get("status")))
         return self.get_paginated_response(RefillRequestSerializer(page, many=True).data)

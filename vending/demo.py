@@ -2,7 +2,8 @@
 
 Idempotent: the machine, its periods and lockers are found by natural keys; stock is moved in only the first time
 (when the machine has no refill yet); sales are keyed by transaction id (`DEMO-YYYYMMDD-NN`), so running it again the
-same day records nothing twice. Works with or without catalogue products: without any, it creates a few minimal ones
+same day records nothing twice. The periodic tasks (vending.check_machines, vending.expire_locker_reservations) are in
+the project's table, `ecopole/core/schedule.py`. Works with or without catalogue products: without any, it creates a few minimal ones
 by slug.
 """
 
@@ -14,7 +15,6 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from catalogue.models import Category, Producer, Product, Unit
 from catalogue.services.stock import stock_receive
@@ -36,12 +36,6 @@ MINIMAL_PRODUCTS = [
     ("distributeur-soupe-potiron", "Soupe de potiron (bocal)", Unit.JAR, Decimal("4.50")),
 ]
 
-PERIODIC_TASKS = [
-    # name, task, minute, hour
-    ("vending: check fill levels and freshness", "vending.check_machines", "0", "7,15"),
-    ("vending: free lockers of orders not collected", "vending.expire_locker_reservations", "10", "*"),
-]
-
 
 def _products() -> list[Product]:
     existing = list(Product.objects.filter(is_active=True).order_by("pk")[:6])
@@ -59,14 +53,6 @@ def _products() -> list[Product]:
         )
         products.append(product)
     return products
-
-
-def _periodic_tasks() -> None:
-    for name, task, minute, hour in PERIODIC_TASKS:
-        schedule, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/Paris"
-        )
-        PeriodicTask.objects.update_or_create(name=name, defaults={"task": task, "crontab": schedule, "enabled": True})
 
 
 def seed(stdout=None) -> None:
@@ -130,4 +116,3 @@ def seed(stdout=None) -> None:
                 amount=price,
                 sold_at=moment,
             )
-    _periodic_tasks()

@@ -1,6 +1,8 @@
+import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,6 +17,23 @@ from .models import (
 )
 
 QTY = {"max_digits": 12, "decimal_places": 3}
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def plausible_moment(value: dt.datetime) -> dt.datetime:
+    """A machine's clock can be wrong, but not by centuries (and such dates would overflow time zone maths)."""
+    if not EARLIEST <= value < LATEST:
+        raise serializers.ValidationError(_("Expected a date between 2000 and 2099."))
+    return value
+
+
+def plausible_day(value: dt.date) -> dt.date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise serializers.ValidationError(_("Expected a date between 2000 and 2099."))
+    return value
+
+
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
@@ -88,7 +107,7 @@ class SaleInputSerializer(serializers.Serializer):
     compartment = serializers.CharField(max_length=8)
     quantity = serializers.DecimalField(min_value=Decimal("0.001"), **QTY)
     amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
-    sold_at = serializers.DateTimeField()
+    sold_at = serializers.DateTimeField(validators=[plausible_moment])
 
 
 class SaleSerializer(serializers.ModelSerializer):
@@ -120,7 +139,7 @@ class CountLineSerializer(serializers.Serializer):
 
 class InventoryInputSerializer(serializers.Serializer):
     count_id = serializers.RegexField(r"^[A-Za-z0-9_.:\-]{1,64}$", max_length=64)
-    counted_at = serializers.DateTimeField()
+    counted_at = serializers.DateTimeField(validators=[plausible_moment])
     lines = CountLineSerializer(many=True, allow_empty=False, max_length=200)
 
 
@@ -132,7 +151,7 @@ class AdjustmentSerializer(serializers.Serializer):
 class InventorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     count_id = serializers.CharField()
-    counted_at = serializers.DateTimeField()
+    counted_at = serializers.DateTimeField(validators=[plausible_moment])
     adjustments = AdjustmentSerializer(many=True, source="movements.all")
     anomalies = serializers.IntegerField(source="anomalies.count")
 
@@ -169,10 +188,10 @@ class CompartmentStateSerializer(serializers.ModelSerializer):
 
 class RefillInputSerializer(serializers.Serializer):
     compartment = serializers.CharField(max_length=8)
-    product = serializers.IntegerField(min_value=1)
+    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = serializers.DecimalField(min_value=Decimal("0.001"), **QTY)
     price = serializers.DecimalField(min_value=Decimal("0.01"), required=False, allow_null=True, **MONEY)
-    refill_request = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    refill_request = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
 
 
 class RefillSerializer(serializers.Serializer):
@@ -237,8 +256,8 @@ class ReportQuerySerializer(serializers.Serializer):
     # `from` is a Python keyword: the field names are set in __init__.
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = serializers.DateField()
-        self.fields["to"] = serializers.DateField()
+        self.fields["from"] = serializers.DateField(validators=[plausible_day])
+        self.fields["to"] = serializers.DateField(validators=[plausible_day])
 
 
 class _ProductLine(serializers.Serializer):

@@ -1,22 +1,15 @@
-"""Thin Celery tasks: ids in, one service call. Their schedules live in django-celery-beat (seeded by demo.py)."""
+"""Thin Celery tasks: one service call each. Their schedules are in ecopole/core/schedule.py (django-celery-beat).
+The emails they cause go through the transactional outbox (ecopole/core/outbox.py)."""
 
 from celery import shared_task
 
-from .services import locker_reservations_expire, refill_request_notify, refill_requests_generate
+from .services import locker_reservations_expire, refill_requests_generate
 
 
 @shared_task(name="vending.check_machines")
 def check_machines() -> dict:
     """Find compartments low or past the freshness limit; at most one refill request per machine per day."""
     return {"created": [request.pk for request in refill_requests_generate()]}
-
-
-@shared_task(name="vending.email_refill_request", bind=True, max_retries=5)
-def email_refill_request(self, refill_request_id: int) -> bool:
-    try:
-        return refill_request_notify(refill_request_id=refill_request_id)
-    except OSError as exc:  # SMTP down: temporary
-        raise self.retry(exc=exc, countdown=60) from exc
 
 
 @shared_task(name="vending.expire_locker_reservations")

@@ -38,3 +38,13 @@ def test_the_demo_machine_has_24_lockers_and_a_week_of_sales(db):
     assert sales >= 7 * 4 and Sale.objects.count() == sales
     assert len({s.sold_at.date() for s in Sale.objects.all()}) == 7
     assert vending_check_ledger() == {}
+
+
+def test_the_vending_periodic_tasks_are_in_the_beat_schedule(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from ecopole.core.schedule import periodic_tasks_ensure
+
+    periodic_tasks_ensure()
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {"vending.check_machines", "vending.expire_locker_reservations"} <= tasks

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from ecopole.core.models import AuditEvent
 from tests.conftest import client_for
 from vending.models import Machine, Sale
 
@@ -99,6 +100,8 @@ def test_a_manager_rotates_the_key_and_the_old_one_stops_working(machine, machin
     assert machine_client_for(machine_key).post(url, SALE).status_code == 401
     assert machine_client_for(new_key).post(url, SALE).status_code == 201
     assert Machine.objects.get(pk=machine.pk).api_key_prefix == new_key[:12]
+    event = AuditEvent.objects.get(action="vending.machine_key_rotate", actor__isnull=False)
+    assert event.object_id == str(machine.pk) and new_key not in str(event.changes)
 
 
 @pytest.mark.parametrize("role", ["preparer", "driver", "customer"])

@@ -27,7 +27,9 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from ecopole.core.audit import audit_record
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.outbox import outbox_enqueue
 
 from ..errors import (
     CodeExpired,
@@ -136,21 +138,22 @@ def locker_unlock(*, machine: Machine, compartment_code: str, code: str) -> Lock
     return locked
 
 
-def locker_reservation_cancel(*, reservation: LockerReservation) -> LockerReservation:
-    """Staff free a locker (order taken back, or a locked-out customer served in person). Idempotent."""
+def locker_reservation_cancel(*, reservation: LockerReservation, user=None) -> LockerReservation:
+    """Staff free a locker (order taken back, or a locked-out customer served in person). Idempotent; audited."""
     with transaction.atomic():
         locked = lock_one(LockerReservation.objects.all(), pk=reservation.pk)
         if locked.is_active:
             locked.is_active = False
             locked.save(update_fields=["is_active"])
+            audit_record(actor=user, action="vending.locker_reservation_cancel", obj=locked)
     return locked
 
 
 def locker_reservations_expire(*, now: dt.datetime | None = None, batch_size: int = 200) -> list[int]:
-    """Free the lockers of orders not collected in time, flag them to staff (one email) and to the orders hook.
+    """Free the lockers of orders not collected in time, flag them to staff and to the orders hook.
 
     Bounded batch, selected by status; each reservation is re-checked under its lock, so two runs never expire one
-    twice. Returns the ids expired by this run.
+    twice. One staff email per order, through the transactional outbox. Returns the ids expired by this run.
     """
     now = now or timezone.now()
     candidates = list(
@@ -169,17 +172,26 @@ def locker_reservations_expire(*, now: dt.datetime | None = None, batch_size: in
             LockerReservation.objects.filter(pk=reservation.pk).update(is_active=False, expired_at=now)
             _call_hook("VENDING_ORDER_NOT_COLLECTED_HANDLER", order_id=reservation.order_id, reservation=reservation)
             expired.append(reservation)
-        if expired:
-            lines = [
-                f"- {r.compartment.machine.name} {r.compartment.code}: order {r.order_id} ({r.pickup_date})"
-                for r in expired
-            ]
-            transaction.on_commit(lambda: _email_not_collected(lines))
+            outbox_enqueue(
+                key=f"vending_locker_expired_email:{reservation.pk}",
+                handler="vending.services.click_collect.locker_reservation_expired_notify",
+                payload={"reservation_id": reservation.pk},
+            )
     return [r.pk for r in expired]
 
 
-def _email_not_collected(lines: list[str]) -> None:
+def locker_reservation_expired_notify(*, reservation_id: int) -> None:
+    """Outbox handler: tell staff an order was not collected and its locker is free again."""
+    reservation = LockerReservation.objects.select_related("compartment__machine").get(pk=reservation_id)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Orders not collected from the vending machine")
-        body = _("These orders were not collected in time; their lockers are free again:") + "\n" + "\n".join(lines)
+        subject = _("Order {order} not collected from the vending machine").format(order=reservation.order_id)
+        body = _(
+            "Order {order}, waiting in locker {compartment} of {machine} since {pickup_date}, was not collected in "
+            "time. The locker is free again; the order is to be dealt with."
+        ).format(
+            order=reservation.order_id,
+            compartment=reservation.compartment.code,
+            machine=reservation.compartment.machine.name,
+            pickup_date=reservation.pickup_date,
+        )
     send_mail(subject, body, None, [settings.STAFF_NOTIFICATION_EMAIL])

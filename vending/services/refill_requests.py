@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import StockLevel, Unit
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one
+from ecopole.core.outbox import outbox_enqueue
 
 from ..models import (
     Compartment,
@@ -72,7 +73,7 @@ def refill_requests_generate(*, now: dt.datetime | None = None, batch_size: int 
     """Check every active machine; create today's refill request for those that need one, and email staff.
 
     Idempotent per machine per day: the unique (machine, date) constraint makes a second run (or two beat runs at
-    once) create nothing; the first request of the day stands. Suggested quantities fill each compartment to its
+    once) create nothing; the first request of the day stands. The email goes through the transactional outbox. Suggested quantities fill each compartment to its
     capacity (after removing stale produce), capped by the main stock still unplanned. Returns the requests created.
     """
     now = now or timezone.now()
@@ -107,22 +108,21 @@ def refill_requests_generate(*, now: dt.datetime | None = None, batch_size: int 
                     line.refill_request = request
                 RefillRequestLine.objects.bulk_create(lines)
                 RefillRequestEvent.objects.create(refill_request=request, to_status=RefillRequestStatus.OPEN)
-                transaction.on_commit(lambda pk=request.pk: _schedule_email(pk))
+                outbox_enqueue(
+                    key=f"vending_refill_request_email:{request.pk}",
+                    handler="vending.services.refill_requests.refill_request_notify",
+                    payload={"refill_request_id": request.pk},
+                )
         except IntegrityError:
             continue  # another run created today's request first
         created.append(request)
     return created
 
 
-def _schedule_email(refill_request_id: int) -> None:
-    from ..tasks import email_refill_request
-
-    email_refill_request.delay(refill_request_id)
-
-
 def refill_request_notify(*, refill_request_id: int) -> bool:
-    """Email the refill request to staff once. Claims it with a guarded UPDATE (emailed_at IS NULL) before sending,
-    outside any transaction; on a send failure the claim is undone so a retry sends it. Returns True if it sent."""
+    """Email the refill request to staff once (the outbox handler). Claims it with a guarded UPDATE (emailed_at IS
+    NULL) before sending, outside any transaction; on a send failure the claim is undone and the error re-raised, so
+    the outbox retries it. Returns True if it sent."""
     claimed = RefillRequest.objects.filter(pk=refill_request_id, emailed_at=None).update(emailed_at=timezone.now())
     if not claimed:
         return False

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from catalogue.models import MovementReason, Product, StockLevel, StockMovement
 from catalogue.services.stock import StockLine, stock_apply
+from ecopole.core.audit import audit_record
 from ecopole.core.locking import lock_one, lock_rows
 
 from ..errors import (
@@ -122,6 +123,12 @@ def refill_record(
         if locked.quantity == 0:
             fields["filled_at"] = timezone.now()
         Compartment.objects.filter(pk=locked.pk).update(**fields)
+        audit_record(
+            actor=user,
+            action="vending.refill",
+            obj=refill,
+            changes={"compartment": locked.code, "product": product.pk, "quantity": quantity, "price": price},
+        )
     compartment.refresh_from_db()
     refill.compartment = compartment
     return refill
@@ -155,6 +162,12 @@ def removal_record(
         )
         if requested == locked.quantity:
             Compartment.objects.filter(pk=locked.pk).update(filled_at=None)
+        audit_record(
+            actor=user,
+            action="vending.removal",
+            obj=removal,
+            changes={"compartment": locked.code, "product": locked.product_id, "quantity": requested},
+        )
     compartment.refresh_from_db()
     return removal
 
