@@ -19,7 +19,6 @@ from . import selectors, services
 from .authentication import IsOwnMachine, MachineKeyAuthentication
 from .errors import UnknownCompartment
 from .models import Compartment, InventoryCount, RefillRequest
-from .pagination import StrictPageNumberPagination
 from .renderers import ReportCSVRenderer
 from .serializers import (
     InventoryInputSerializer,
@@ -51,7 +50,6 @@ STAFF_TAG = ["vending: staff"]
 
 class MachineListApi(GenericAPIView):
     permission_classes = [AllowAny]
-    pagination_class = StrictPageNumberPagination
     serializer_class = PublicMachineSerializer
 
     def get_queryset(self):
@@ -294,7 +292,6 @@ class MachineReportApi(APIView):
 
 class RefillRequestListApi(GenericAPIView):
     permission_classes = [IsStaffMember]
-    pagination_class = StrictPageNumberPagination
     serializer_class = RefillRequestSerializer
     queryset = RefillRequest.objects.none()  # for the schema; the selector builds the real one
 
