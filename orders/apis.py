@@ -14,13 +14,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember
 from ecopole.core.schema import error_responses
 
 from . import selectors
 from .filters import OrderFilter
 from .models import Order
-from .pagination import StrictPageNumberPagination
 from .renderers import PreparationListCsvRenderer
 from .serializers import (
     DeliveryPlaceSerializer,
@@ -68,7 +68,6 @@ class OrderListCreateApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
-    pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -227,7 +226,7 @@ class OrderPaymentApi(APIView):
 
 class DeliveryDaysApi(APIView):
     permission_classes = [AllowAny]
-    pagination_class = StrictPageNumberPagination
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,

@@ -17,6 +17,7 @@ class PageNumberPagination(DrfPageNumberPagination):
 
     def get_page_size(self, request):
         values = request.query_params.getlist(self.page_size_query_param)
-        if values and (len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1):
+        # isascii: "²".isdigit() is True but int("²") raises (a 500).
+        if values and (len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) < 1):
             raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1 is required.")]})
         return super().get_page_size(request)

@@ -188,7 +188,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"FulfilmentEnum": "orders.models.Fulfilment"},
+    "ENUM_NAME_OVERRIDES": {
+        "FulfilmentEnum": "orders.models.Fulfilment",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "OrderEventKindEnum": "orders.models.OrderEventKind",
+        "PickupPointKindEnum": "deliveries.models.PickupPointKind",
+        "CompartmentKindEnum": "vending.models.CompartmentKind",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------------
