@@ -215,3 +215,32 @@ def stock_check_ledger(*, product_ids: Iterable[int] | None = None) -> dict[int,
         if level != ledger:
             mismatches[pid] = (level, ledger)
     return mismatches
+
+
+class StockRecordKind:
+    """What staff record by hand at the Ecopôle (the stock-movements API)."""
+
+    RECEIPT = "receipt"
+    LOSS = "loss"
+    COUNT = "count"
+    ALL = (RECEIPT, LOSS, COUNT)
+
+
+def stock_record(
+    *, product_id: int, kind: str, quantity: Decimal, user=None, note: str = ""
+) -> tuple[StockMovement | None, Decimal]:
+    """Record a receipt, a loss or an inventory count in one durable transaction; return (movement, new level).
+
+    A count records the difference as an `adjustment` (None when it matches). A loss beyond the stock is refused
+    with `InsufficientStock`. Top-level entry point: must not run inside another transaction.
+    """
+    with transaction.atomic(durable=True):
+        if kind == StockRecordKind.RECEIPT:
+            movement = stock_receive(product_id=product_id, quantity=quantity, user=user, note=note)
+        elif kind == StockRecordKind.LOSS:
+            movement = stock_record_loss(product_id=product_id, quantity=quantity, user=user, note=note)
+        elif kind == StockRecordKind.COUNT:
+            movement = stock_count(product_id=product_id, counted=quantity, user=user, note=note)
+        else:
+            raise ValueError(f"unknown stock record kind: {kind}")
+        return movement, stock_available(product_id=product_id)
