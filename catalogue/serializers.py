@@ -62,6 +62,7 @@ class ProductSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     organic = serializers.SerializerMethodField(help_text=_("Shown as organic: the producer's certificate is valid."))
     unit_price_excl_vat = serializers.SerializerMethodField()
+    vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2, read_only=True, help_text=_("In %."))
     stock_available = serializers.SerializerMethodField()
     season_months = serializers.SerializerMethodField(help_text=_("Months in season, 1 = January."))
     in_season = serializers.SerializerMethodField(help_text=_("In season this month (Europe/Paris)."))
