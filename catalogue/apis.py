@@ -19,7 +19,7 @@ from ecopole.core.schema import error_responses
 
 from . import selectors
 from .errors import ImportFileUnreadable
-from .filters import ProductFilterSerializer
+from .filters import ProductFilterSerializer, StockMovementFilterSerializer
 from .models import Category, Producer, Product, StockMovement
 from .serializers import (
     CategorySerializer,
@@ -29,7 +29,6 @@ from .serializers import (
     ProductImportSerializer,
     ProductSerializer,
     ProductUpdateInputSerializer,
-    StockMovementFilterSerializer,
     StockMovementSerializer,
     StockRecordInputSerializer,
     StockRecordResultSerializer,
@@ -53,7 +52,11 @@ class ProducerListApi(GenericAPIView):
     serializer_class = ProducerSerializer
     queryset = Producer.objects.none()  # for the schema; reads go through selectors
 
-    @extend_schema(tags=["catalogue"], summary="Producers", responses={200: ProducerSerializer(many=True)})
+    @extend_schema(
+        tags=["catalogue"],
+        summary="Producers",
+        responses={200: ProducerSerializer(many=True), **error_responses(400, 404)},
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.producer_list())
         return self.get_paginated_response(ProducerSerializer(page, many=True).data)
@@ -74,7 +77,11 @@ class CategoryListApi(GenericAPIView):
     serializer_class = CategorySerializer
     queryset = Category.objects.none()
 
-    @extend_schema(tags=["catalogue"], summary="Categories", responses={200: CategorySerializer(many=True)})
+    @extend_schema(
+        tags=["catalogue"],
+        summary="Categories",
+        responses={200: CategorySerializer(many=True), **error_responses(400, 404)},
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.category_list())
         return self.get_paginated_response(CategorySerializer(page, many=True).data)
@@ -120,7 +127,7 @@ class ProductListCreateApi(GenericAPIView):
             producer = request.user.producer
         elif producer.pk != request.user.producer_id:
             raise PermissionDenied(_("You can only add products of your own producer."))
-        product = product_create(producer=producer, **data)
+        product = product_create(producer=producer, actor=request.user, **data)
         product = selectors.product_get(user=request.user, pk=product.pk)
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
@@ -143,7 +150,7 @@ class ProductDetailApi(APIView):
         product = selectors.product_get_for_update(user=request.user, pk=pk)
         serializer = ProductUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        product_update(product=product, **serializer.validated_data)
+        product_update(product=product, actor=request.user, **serializer.validated_data)
         return Response(ProductSerializer(selectors.product_get(user=request.user, pk=pk)).data)
 
 

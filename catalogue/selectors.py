@@ -26,6 +26,9 @@ from .models import Category, Producer, Product, StockMovement, organic_q
 from .season import month_bit
 from .text import search_normalise
 
+# Ids beyond a bigint do not exist; looking them up would be a database error (a 500) instead of a 404.
+MAX_ID = 2**63 - 1
+
 ORDERINGS = {
     "price": ("unit_price", "name", "id"),
     "-price": ("-unit_price", "name", "id"),
@@ -120,6 +123,8 @@ def product_list(*, user=None, filters: ProductFilters | None = None) -> QuerySe
 
 
 def product_get(*, user=None, pk: int) -> Product:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
     product = _with_display(product_visible_to(user), today=timezone.localdate()).filter(pk=pk).first()
     if product is None:
         raise Http404
@@ -128,6 +133,8 @@ def product_get(*, user=None, pk: int) -> Product:
 
 def product_get_for_update(*, user, pk: int) -> Product:
     """The product if `user` may change it, else 404 (another producer's product does not exist for them)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
     product = product_editable_by(user).select_related("producer", "category").filter(pk=pk).first()
     if product is None:
         raise Http404

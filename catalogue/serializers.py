@@ -8,8 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Category, MovementReason, Producer, Product, ProductImport, StockMovement, Unit, VatRate
+from .models import Category, Producer, Product, ProductImport, StockMovement, Unit, VatRate
 from .season import Allergen
+from .selectors import MAX_ID
 from .services.stock import StockRecordKind
 
 VAT_RATES = {Decimal(value) for value in VatRate.values}
@@ -195,7 +196,7 @@ class StockMovementSerializer(serializers.ModelSerializer):
 
 
 class StockRecordInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1)
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     operation = serializers.ChoiceField(
         choices=[
             (StockRecordKind.RECEIPT, _("Receipt from a producer")),
@@ -220,11 +221,6 @@ class StockRecordInputSerializer(serializers.Serializer):
 class StockRecordResultSerializer(serializers.Serializer):
     movement = StockMovementSerializer(allow_null=True, help_text=_("Null when a count matched the ledger."))
     stock_available = serializers.DecimalField(max_digits=12, decimal_places=3)
-
-
-class StockMovementFilterSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, required=False)
-    reason = serializers.ChoiceField(choices=MovementReason.choices, required=False)
 
 
 class ProductImportInputSerializer(serializers.Serializer):

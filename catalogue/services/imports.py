@@ -277,10 +277,10 @@ def product_import_csv(*, producer: Producer, content: bytes, filename: str = ""
             for row in rows:
                 fields = {"category": row.category, "unit": row.unit, "unit_price": row.price, "vat_rate": row.vat_rate}
                 if row.product is None:
-                    product = product_create(producer=producer, name=row.name, **fields)
+                    product = product_create(producer=producer, name=row.name, actor=user, **fields)
                     batch.created_count += 1
                 else:
-                    product = product_update(product=row.product, **fields)
+                    product = product_update(product=row.product, actor=user, **fields)
                     batch.updated_count += 1
                 if row.stock:
                     lines.append(StockLine(product.pk, row.stock))

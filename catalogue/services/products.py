@@ -9,6 +9,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from ecopole.core.audit import audit_record
+
 from ..errors import OrganicCertificateRequired, ProductNameTaken
 from ..models import Category, Producer, Product, Unit
 from ..season import ALL_MONTHS, allergens_to_mask, months_to_mask
@@ -75,12 +77,13 @@ def _normalise_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _save(product: Product) -> Product:
+def _save(product: Product, *, actor, action: str, changes: dict) -> Product:
     product_derive(product=product)
     product.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             product.save()
+            audit_record(actor=actor, action=action, obj=product, changes=changes)
     except IntegrityError as exc:
         # Two writers racing on the same name: the unique constraint decides, the loser gets a clear error.
         raise ProductNameTaken(producer_name=product.producer.name, name=product.name) from exc
@@ -104,6 +107,7 @@ def product_create(
     allergens: Iterable[str] | int = 0,
     is_active: bool = True,
     slug: str | None = None,
+    actor=None,
 ) -> Product:
     """Create a product of `producer`, with a unique slug and its search text.
 
@@ -138,14 +142,14 @@ def product_create(
         is_active=is_active,
         **fields,
     )
-    return _save(product)
+    return _save(product, actor=actor, action="catalogue.product_created", changes={"name": name})
 
 
-def product_update(*, product: Product, **changes: Any) -> Product:
+def product_update(*, product: Product, actor=None, **changes: Any) -> Product:
     """Change some of PRODUCT_UPDATABLE_FIELDS; the slug and the producer never change.
 
     Turning `organic` on requires the producer's valid certificate; renaming checks the name is free for the
-    producer. Stock is untouched.
+    producer. Stock is untouched. What changed ({field: [before, after]}) goes to the audit log, same transaction.
     """
     unknown = set(changes) - PRODUCT_UPDATABLE_FIELDS
     if unknown:
@@ -156,6 +160,10 @@ def product_update(*, product: Product, **changes: Any) -> Product:
         _check_name_free(producer=product.producer, name=changes["name"], exclude_pk=product.pk)
     if changes.get("organic") and not product.organic:
         _check_organic(producer=product.producer, organic=True)
+    diff = {}
     for field, value in changes.items():
+        before = getattr(product, field)
+        if before != value:
+            diff[field] = [getattr(before, "pk", before), getattr(value, "pk", value)]
         setattr(product, field, value)
-    return _save(product)
+    return _save(product, actor=actor, action="catalogue.product_updated", changes=diff)

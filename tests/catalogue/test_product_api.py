@@ -291,3 +291,14 @@ def test_creating_the_same_product_twice_is_a_conflict_not_a_duplicate(producer_
     assert again.status_code == 409
     assert again.json()["code"] == "product_name_taken"
     assert Product.objects.filter(name__iexact="Poireaux d'hiver").count() == 1
+
+
+def test_a_price_change_is_audited_with_who_and_what(producer_client, producer_member, product):
+    from ecopole.core.models import AuditEvent
+
+    producer_client.patch(f"{URL}{product.pk}/", {"unit_price": "3.20", "name": "Poireaux"}, format="json")
+
+    event = AuditEvent.objects.get(action="catalogue.product_updated")
+    assert event.actor == producer_member
+    assert event.object_id == str(product.pk)
+    assert event.changes == {"unit_price": ["2.50", "3.20"]}
