@@ -166,4 +166,6 @@ def product_update(*, product: Product, actor=None, **changes: Any) -> Product:
         if before != value:
             diff[field] = [getattr(before, "pk", before), getattr(value, "pk", value)]
         setattr(product, field, value)
+    if not diff:
+        return product  # nothing changed: no write, no audit event (a re-run seed or a repeated PATCH)
     return _save(product, actor=actor, action="catalogue.product_updated", changes=diff)

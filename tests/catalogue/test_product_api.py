@@ -302,3 +302,12 @@ def test_a_price_change_is_audited_with_who_and_what(producer_client, producer_m
     assert event.actor == producer_member
     assert event.object_id == str(product.pk)
     assert event.changes == {"unit_price": ["2.50", "3.20"]}
+
+
+def test_a_patch_that_changes_nothing_writes_no_audit_event(producer_client, product):
+    from ecopole.core.models import AuditEvent
+
+    for _ in range(2):
+        response = producer_client.patch(f"{URL}{product.pk}/", {"unit_price": "2.50"}, format="json")
+        assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action="catalogue.product_updated").exists()
