@@ -6,8 +6,9 @@ from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagin
 class PageNumberPagination(DrfPageNumberPagination):
     """Page-number pagination with a client-chosen size capped at `max_page_size`.
 
-    An out-of-range page raises DRF's NotFound, rendered as a 404 `not_found` (never silently page 1). A
-    `page_size` that is not a positive integer is a 400 `validation_error` (DRF would silently use the default).
+    An out-of-range page raises DRF's NotFound, rendered as a 404 `not_found` (never silently page 1). A malformed
+    `page_size` is refused with a 400 rather than silently replaced by the default, as the schema says it is an
+    integer.
     """
 
     page_size = 20
@@ -15,11 +16,7 @@ class PageNumberPagination(DrfPageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        text = raw.strip()
-        if not (text.isascii() and text.isdigit()) or int(text) < 1:
-            # DRF's own message, already translated in its catalogues.
-            raise ValidationError({self.page_size_query_param: [_("A valid integer is required.")]})
-        return min(int(text), self.max_page_size)
+        values = request.query_params.getlist(self.page_size_query_param)
+        if values and (len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1):
+            raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1 is required.")]})
+        return super().get_page_size(request)
