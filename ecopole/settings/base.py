@@ -188,7 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # Two apps have a `kind` with different choices: name them so neither gets a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "ProducerKindEnum": "catalogue.models.ProducerKind",
+        "CompartmentKindEnum": "vending.models.CompartmentKind",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------------
