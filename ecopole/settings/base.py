@@ -188,7 +188,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several apps have a `kind` or a `status` with different choices: name them so none gets a hash suffix.
     "ENUM_NAME_OVERRIDES": {
+        "ProducerKindEnum": "catalogue.models.ProducerKind",
         "FulfilmentEnum": "orders.models.Fulfilment",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "OrderEventKindEnum": "orders.models.OrderEventKind",
