@@ -154,13 +154,14 @@ def _search(problem, servable, relax, deadline, time_limit, seed, max_iterations
         # The fleet variants share vehicle type 0, so routes map onto
         # ``mapping`` either way.
         jobs = [
-            (variants[k % len(variants)], servable, relax, deadline, seed + k, max_iterations) for k in range(workers)
+            (variants[k % len(variants)], servable, relax, deadline, seed + k, max_iterations, k)
+            for k in range(workers)
         ]
         return _best_of(jobs), mapping
-    best = _best_of([(variants[0], servable, relax, deadline, seed, max_iterations)])
+    best = _best_of([(variants[0], servable, relax, deadline, seed, max_iterations, 0)])
     if not best.feasible:
         deadline = time.monotonic() + time_limit
-        best = _best_of([(problem, servable, relax, deadline, seed, max_iterations)])
+        best = _best_of([(problem, servable, relax, deadline, seed, max_iterations, 0)])
     return best, mapping
 
 
@@ -179,25 +180,27 @@ def _run_packed(args) -> _RunResult:
     return _run(*args)
 
 
-def _run(problem, servable, relax, deadline, seed, max_iterations) -> _RunResult:
+def _run(problem, servable, relax, deadline, seed, max_iterations, variant=0) -> _RunResult:
     mapping = ModelMapping.from_problem(problem, servable, relax_required=relax)
     data = build_data(mapping)
     initial = None
-    if mapping.fleet_is_binding() and _time_constrained(problem, servable):
+    timed = _time_constrained(problem, servable)
+    params = solve_params(data, time_constrained=timed, variant=variant)
+    if mapping.fleet_is_binding() and timed:
         # Starting a tight fleet from a random plan often never loses its
         # time warp; a short run with overflow vehicles finds a feasible
         # plan that becomes the warm start when it fits the real fleet.
         # Capacity alone needs no such help: load penalties steer the search.
         warm_data = build_data(mapping, overflow=True)
         warm_deadline = time.monotonic() + WARM_START_SHARE * max(0.0, deadline - time.monotonic())
-        warm = _pyvrp_solve(warm_data, warm_deadline, seed, _share(max_iterations))
+        warm = _pyvrp_solve(warm_data, warm_deadline, seed, _share(max_iterations), params)
         real_types = len(mapping.vehicles)
         if all(route.vehicle_type() < real_types for route in warm.routes()):
             initial = pyvrp.Solution(
                 data, [pyvrp.Route(data, _clients(route), route.vehicle_type()) for route in warm.routes()]
             )
         max_iterations = _share(max_iterations, 1 - WARM_START_SHARE)
-    best = _pyvrp_solve(data, deadline, seed, max_iterations, initial)
+    best = _pyvrp_solve(data, deadline, seed, max_iterations, params, initial)
     routes = []
     for route in best.routes():
         clients, times = [], []
@@ -232,7 +235,7 @@ class _Deadline:
         return time.monotonic() >= self.deadline
 
 
-def _pyvrp_solve(data, deadline, seed, max_iterations, initial=None) -> pyvrp.Solution:
+def _pyvrp_solve(data, deadline, seed, max_iterations, params, initial=None) -> pyvrp.Solution:
     stop = _Deadline(deadline)
     if max_iterations is not None:
         stop = MultipleCriteria([MaxIterations(max_iterations), stop])
@@ -246,7 +249,7 @@ def _pyvrp_solve(data, deadline, seed, max_iterations, initial=None) -> pyvrp.So
             seed=seed,
             collect_stats=False,
             display=False,
-            params=solve_params(data),
+            params=params,
             initial_solution=initial,
         )
     return result.best
