@@ -7,10 +7,16 @@ conservatively (times up, deadlines down, loads up, capacities down): a plan
 PyVRP deems feasible stays feasible with the real numbers.
 
 Reproducibility: PyVRP is deterministic for a given seed and a given number
-of iterations. A pure runtime limit is not (a faster or busier machine runs
-more iterations), so pass ``max_iterations``: the search then stops at
-whichever of the iteration budget and ``time_limit`` comes first, and gives
-identical routes whenever the iteration budget is the binding one.
+of iterations, and so is this module, with one or several workers (each
+worker's seed, fleet variant and parameters depend only on its index; ties
+between workers go to the lowest index). A pure runtime limit is not
+reproducible: the number of iterations done before the deadline depends on
+the machine and on its load (on the shared 2-core benchmark machine it varied
+two-fold between runs of the same instance), so the same seed can give
+different routes, and the benchmark gaps vary from run to run. Pass
+``max_iterations`` for reproducible plans: the search then stops at whichever
+of the iteration budget and ``time_limit`` comes first, and gives identical
+routes whenever the iteration budget is the binding one.
 """
 
 from __future__ import annotations
