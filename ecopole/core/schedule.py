@@ -26,6 +26,13 @@ PERIODIC_TASKS: list[Periodic] = [
         minute="*",
         description="Emails and after-commit work left behind when the broker or a worker was down.",
     ),
+    Periodic(
+        name="Deliveries: plan the next delivery day after its cutoff",
+        task="deliveries.plan_due_rounds",
+        minute="5,35",
+        description="Plans the rounds of each delivery date once its order cutoffs have passed, then emails every "
+        "home-delivery customer a two-hour arrival window. Runs once per date (later runs do nothing).",
+    ),
 ]
 
 

@@ -188,7 +188,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"FulfilmentEnum": "orders.models.Fulfilment"},
+    "ENUM_NAME_OVERRIDES": {
+        "FulfilmentEnum": "orders.models.Fulfilment",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "RoundStatusEnum": "deliveries.models.RoundStatus",
+        "StopStatusEnum": "deliveries.models.StopStatus",
+        "FailureReasonEnum": "deliveries.models.FailureReason",
+        "FailedResolutionEnum": "deliveries.models.FailedResolution",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------------
