@@ -17,6 +17,7 @@ from ecopole.core.schema import error_responses
 
 from . import selectors
 from .models import Round
+from .pagination import StrictPageNumberPagination
 from .renderers import RoundSheetHtmlRenderer, RoundSheetPdfRenderer, sheet_context
 from .serializers import (
     RoundDriverInputSerializer,
@@ -84,12 +85,13 @@ class RoundPlanApi(APIView):
 
 class RoundListApi(GenericAPIView):
     permission_classes = [IsStaffMember]
+    pagination_class = StrictPageNumberPagination
     serializer_class = RoundSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Round.objects.none()
-        query = RoundListQuerySerializer(data=self.request.query_params)
+        query = RoundListQuerySerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
         return selectors.round_list(user=self.request.user, day=query.validated_data.get("date"))
 
@@ -107,6 +109,7 @@ class RoundListApi(GenericAPIView):
 
 class MyRoundListApi(GenericAPIView):
     permission_classes = [IsStaffMember]
+    pagination_class = StrictPageNumberPagination
     serializer_class = RoundSerializer
 
     def get_queryset(self):
@@ -118,7 +121,7 @@ class MyRoundListApi(GenericAPIView):
         tags=TAGS,
         operation_id="deliveries_my_rounds",
         summary="Driver: my rounds of today",
-        responses={200: RoundSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: RoundSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -292,24 +295,32 @@ class RoundDriverApi(APIView):
 
 class RoundSheetApi(APIView):
     permission_classes = [IsStaffMember]
-    renderer_classes = [RoundSheetHtmlRenderer, RoundSheetPdfRenderer]
+    renderer_classes = [RoundSheetHtmlRenderer, RoundSheetPdfRenderer, JSONRenderer]
 
     @extend_schema(
         tags=TAGS,
         operation_id="deliveries_rounds_sheet",
         summary="Staff: the printable round sheet, HTML for a phone or PDF for paper",
-        description="HTML by default; PDF with `?format=pdf` or `Accept: application/pdf`.",
+        description=(
+            "HTML by default; PDF with `?format=pdf` or `Accept: application/pdf`; the round as JSON with "
+            "`?format=json` or `Accept: application/json`. Errors are always JSON."
+        ),
         parameters=[
-            OpenApiParameter("format", str, enum=["html", "pdf"], required=False, description="Response format."),
+            OpenApiParameter(
+                "format", str, enum=["html", "pdf", "json"], required=False, description="Response format."
+            ),
         ],
         responses={
             (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The sheet as a web page."),
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The sheet as a PDF."),
-            **error_responses(401, 403, 404, 406),
+            (200, "application/json"): RoundSerializer,
+            **{(code, "application/json"): value for code, value in error_responses(401, 403, 404, 406).items()},
         },
     )
     def get(self, request, round_id: int):
         round_ = selectors.round_get(user=request.user, round_id=round_id)
+        if isinstance(request.accepted_renderer, JSONRenderer):
+            return Response(RoundSerializer(round_).data)
         response = Response(sheet_context(round_))
         if isinstance(request.accepted_renderer, RoundSheetPdfRenderer):
             response["Content-Disposition"] = f'inline; filename="round-{round_.date.isoformat()}-{round_.pk}.pdf"'

@@ -55,8 +55,19 @@ class ProductFactory(factory.django.DjangoModelFactory):
     vat_rate = Decimal("5.50")
 
 
-def order_create(*, day, zone=None, point=None, commune="Calais", lat="50.951300", lon="1.858700", kg="5", customer=None,
-                 status="preparing", jars=0) -> Order:
+def order_create(
+    *,
+    day,
+    zone=None,
+    point=None,
+    commune="Calais",
+    lat="50.951300",
+    lon="1.858700",
+    kg="5",
+    customer=None,
+    status="preparing",
+    jars=0,
+) -> Order:
     """A grocery order for `day`: home delivery in `zone` at (lat, lon), or for pickup at `point`, weighing `kg`."""
     customer = customer or UserFactory()
     home = point is None

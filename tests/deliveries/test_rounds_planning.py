@@ -57,9 +57,7 @@ def _solution_from_db(problem: routing.Problem, day) -> routing.Solution:
                 load_crates=0,
             )
         )
-    total = sum(
-        routing.checker.recompute_distance(problem, routing.Solution(routes=(r,))) for r in routes
-    )
+    total = sum(routing.checker.recompute_distance(problem, routing.Solution(routes=(r,))) for r in routes)
     unassigned = tuple(
         routing.UnassignedStop(u["source_key"], u["reason"]) for u in PlanningRun.objects.get(date=day).unassigned
     )
@@ -126,6 +124,7 @@ def test_replanning_keeps_started_and_locked_rounds_and_is_idempotent(busy_frida
 
     # when a new order comes in and Friday is planned again, twice
     late = order_create(day=FRIDAY, zone=calais_zone, commune="Calais", lat="50.9600", lon="1.8600", kg="2")
+
     def shape(result):
         return [(r.vehicle_id, [s.source_key for s in r.stops.order_by("sequence")]) for r in result.rounds]
 
@@ -135,7 +134,10 @@ def test_replanning_keeps_started_and_locked_rounds_and_is_idempotent(busy_frida
 
     # then the started round and its stops are untouched, and kept out of the new plan
     assert [r.pk for r in second.kept] == [van_round.pk]
-    assert list(Stop.objects.filter(round=van_round).order_by("sequence").values_list("pk", "source_key", "arrival_at")) == van_stops
+    assert (
+        list(Stop.objects.filter(round=van_round).order_by("sequence").values_list("pk", "source_key", "arrival_at"))
+        == van_stops
+    )
     assert Round.objects.get(pk=van_round.pk).status == RoundStatus.STARTED
     covered = {key for _, key, _ in van_stops}
     for result, keys in ((second, second_keys), (third, {s for _, k in shape(third) for s in k})):
@@ -188,7 +190,7 @@ def test_two_concurrent_plans_of_one_date_leave_one_set_of_rounds(depot, calais_
         try:
             barrier.wait()
             round_plan(date=FRIDAY, time_limit=0.3)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -62,7 +62,7 @@ def test_round_lists_use_a_constant_number_of_queries(db, depot, calais_zone, ma
     manager_client.get(_url("round-list"))  # warm up: the user's groups are read once per user object
 
     def queries_for(vehicles: int, day: date) -> int:
-        for index in range(vehicles):
+        for _ in range(vehicles):
             VehicleFactory(weekdays=[day.weekday()], capacity_kg=12)
             for lat, lon in CALAIS_POINTS[:2]:
                 order_create(day=day, zone=calais_zone, commune="Calais", lat=lat, lon=lon, kg="5")
@@ -137,7 +137,9 @@ def test_delivering_stops_fulfils_home_orders_and_readies_point_orders_once(plan
     assert finish.status_code == 409 and finish.json()["code"] == "stops_pending"
 
 
-def test_a_failed_home_delivery_is_moved_to_the_next_delivery_day_by_the_manager(planned, driver_client, manager_client):
+def test_a_failed_home_delivery_is_moved_to_the_next_delivery_day_by_the_manager(
+    planned, driver_client, manager_client
+):
     round_ = planned["round"]
     home = _stop(round_, "home")
     (order,) = home.orders.all()
@@ -146,7 +148,9 @@ def test_a_failed_home_delivery_is_moved_to_the_next_delivery_day_by_the_manager
     assert bad.status_code == 400
     for _ in range(2):
         response = driver_client.post(
-            _url("stop-failed", round_id=round_.pk, stop_id=home.pk), {"reason": "absent", "note": "Sonné 2 fois"}, "json"
+            _url("stop-failed", round_id=round_.pk, stop_id=home.pk),
+            {"reason": "absent", "note": "Sonné 2 fois"},
+            "json",
         )
         assert response.status_code == 200
         assert response.json()["status"] == "failed" and response.json()["failure_reason"] == "absent"
@@ -166,7 +170,9 @@ def test_a_failed_home_delivery_is_moved_to_the_next_delivery_day_by_the_manager
     assert other.status_code == 409 and other.json()["code"] == "already_resolved"
     assert AuditEvent.objects.filter(action="order.redeliver", object_id=str(order.pk)).count() == 1
     # and the next planning of Tuesday picks it up
-    assert f"order:{order.pk}" in {s.source_key for r in round_plan(date=order.delivery_date, time_limit=0.2).rounds for s in r.stops.all()}
+    assert f"order:{order.pk}" in {
+        s.source_key for r in round_plan(date=order.delivery_date, time_limit=0.2).rounds for s in r.stops.all()
+    }
 
 
 def test_a_failed_home_delivery_can_be_moved_to_a_pickup_point(planned, driver_client, manager_client, ardres):
@@ -191,12 +197,17 @@ def test_staff_reorder_stops_times_are_recomputed_and_the_round_locked(planned, 
     before = {s.pk: s.arrival_at for s in round_.stops.all()}
     order = list(round_.stops.order_by("sequence").values_list("pk", flat=True))
     reversed_order = list(reversed(order))
-    assert driver_client.post(_url("round-reorder", round_id=round_.pk), {"stops": reversed_order}, "json").status_code == 403
+    assert (
+        driver_client.post(_url("round-reorder", round_id=round_.pk), {"stops": reversed_order}, "json").status_code
+        == 403
+    )
     wrong = manager_client.post(_url("round-reorder", round_id=round_.pk), {"stops": reversed_order[1:]}, "json")
     assert wrong.status_code == 400 and wrong.json()["code"] == "stop_order_invalid"
 
     response = manager_client.post(
-        _url("round-reorder", round_id=round_.pk), {"stops": reversed_order, "is_locked": False, "status": "finished"}, "json"
+        _url("round-reorder", round_id=round_.pk),
+        {"stops": reversed_order, "is_locked": False, "status": "finished"},
+        "json",
     )
     assert response.status_code == 200
     body = response.json()
@@ -223,7 +234,9 @@ def test_assign_a_driver(planned, manager_client, customer):
     assert response.status_code == 200 and response.json()["driver"]["id"] == other_driver.pk
     refused = manager_client.post(_url("round-driver", round_id=round_.pk), {"driver": customer.pk}, "json")
     assert refused.status_code == 400 and refused.json()["code"] == "driver_invalid"
-    assert manager_client.post(_url("round-driver", round_id=round_.pk), {"driver": None}, "json").json()["driver"] is None
+    assert (
+        manager_client.post(_url("round-driver", round_id=round_.pk), {"driver": None}, "json").json()["driver"] is None
+    )
 
 
 def test_round_sheet_as_html_and_pdf(planned, driver_client):
