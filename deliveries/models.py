@@ -457,7 +457,12 @@ class RoundEvent(models.Model):
     from_value = models.CharField(_("from"), max_length=60, blank=True)
     to_value = models.CharField(_("to"), max_length=60)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

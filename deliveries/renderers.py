@@ -60,7 +60,9 @@ def _handover_text(handovers: list[dict]) -> str:
     for handover in handovers:
         head = f"#{handover['order']} " if handover.get("order") else ""
         items = ", ".join(f"{i['quantity']} {i['unit']} {i['name']}" for i in handover.get("items", []))
-        parts.append(f"<b>{_escape(head + handover.get('customer', ''))}</b>" + (f": {_escape(items)}" if items else ""))
+        parts.append(
+            f"<b>{_escape(head + handover.get('customer', ''))}</b>" + (f": {_escape(items)}" if items else "")
+        )
     return "<br/>".join(parts)
 
 

@@ -37,7 +37,7 @@ from ..models import (
 )
 from .places import commune_normalise
 from .sources import StopDemand, stop_demands_for
-from .timing import PlaceTimes, at_minutes, paris, distance_matrix, km, minutes_of, route_schedule
+from .timing import PlaceTimes, at_minutes, distance_matrix, km, minutes_of, paris, route_schedule
 
 # The search is seeded and bounded by iterations as well as time, so that one input gives the same rounds.
 PLANNING_SEED = 20261
@@ -163,8 +163,12 @@ def round_plan(
                 stops = [by_key[visit.stop_id] for visit in route.stops]
                 rounds.append(
                     _round_create(
-                        date=date, depot=depot, vehicle=vehicles_by_id[route.vehicle_id], start=route.start,
-                        demands=stops, user=user,
+                        date=date,
+                        depot=depot,
+                        vehicle=vehicles_by_id[route.vehicle_id],
+                        start=route.start,
+                        demands=stops,
+                        user=user,
                     )
                 )
             unassigned = [
@@ -228,9 +232,15 @@ def _round_create(
     )
     through = Stop.orders.through
     through.objects.bulk_create(
-        [through(stop_id=stop.pk, order_id=order_id) for stop, d in zip(stops, demands, strict=True) for order_id in d.order_ids]
+        [
+            through(stop_id=stop.pk, order_id=order_id)
+            for stop, d in zip(stops, demands, strict=True)
+            for order_id in d.order_ids
+        ]
     )
-    RoundEvent.objects.create(round=round_, kind=RoundEventKind.PLANNED, to_value=RoundStatus.PLANNED, actor=_actor(user))
+    RoundEvent.objects.create(
+        round=round_, kind=RoundEventKind.PLANNED, to_value=RoundStatus.PLANNED, actor=_actor(user)
+    )
     audit_record(
         actor=user,
         action="round.plan",

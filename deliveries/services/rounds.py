@@ -128,7 +128,10 @@ def _orders_walk(*, stop: Stop, actor) -> list[int]:
     from orders.services.grocery import order_transition
 
     if stop.kind == StopKind.HOME:
-        paths = {S.PLACED: [S.PREPARING, S.OUT_FOR_DELIVERY, S.FULFILLED], S.PREPARING: [S.OUT_FOR_DELIVERY, S.FULFILLED]}
+        paths = {
+            S.PLACED: [S.PREPARING, S.OUT_FOR_DELIVERY, S.FULFILLED],
+            S.PREPARING: [S.OUT_FOR_DELIVERY, S.FULFILLED],
+        }
         paths[S.OUT_FOR_DELIVERY] = [S.FULFILLED]
     else:
         paths = {S.PLACED: [S.PREPARING, S.READY], S.PREPARING: [S.READY]}
@@ -162,7 +165,9 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
         orders = _orders_walk(stop=stop, actor=actor)
         stop.status, stop.completed_at = StopStatus.DELIVERED, timezone.now()
         stop.save(update_fields=["status", "completed_at"])
-        _event(round_, RoundEventKind.STOP_STATUS, StopStatus.DELIVERED, actor, from_value=StopStatus.PENDING, stop=stop)
+        _event(
+            round_, RoundEventKind.STOP_STATUS, StopStatus.DELIVERED, actor, from_value=StopStatus.PENDING, stop=stop
+        )
         audit_record(
             actor=actor,
             action="round.stop_delivered",
@@ -187,7 +192,12 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
         stop.failure_reason, stop.failure_note = reason, note[:255]
         stop.save(update_fields=["status", "completed_at", "failure_reason", "failure_note"])
         _event(
-            round_, RoundEventKind.STOP_STATUS, StopStatus.FAILED, actor, from_value=StopStatus.PENDING, stop=stop,
+            round_,
+            RoundEventKind.STOP_STATUS,
+            StopStatus.FAILED,
+            actor,
+            from_value=StopStatus.PENDING,
+            stop=stop,
             note=f"{reason}: {note}" if note else reason,
         )
         audit_record(
@@ -262,7 +272,9 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
         stop.resolution = action
         stop.save(update_fields=["resolution"])
         _event(round_, RoundEventKind.RESOLVED, action, actor, stop=stop, note=point.name if point else "")
-        audit_record(actor=actor, action="round.failed_resolved", obj=round_, changes={"stop": stop.pk, "action": action})
+        audit_record(
+            actor=actor, action="round.failed_resolved", obj=round_, changes={"stop": stop.pk, "action": action}
+        )
         return stop
 
 
@@ -307,7 +319,13 @@ def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
         round_.planned_end = at_minutes(round_.date, schedule.end)
         round_.is_locked = True
         round_.save(update_fields=["distance_km", "planned_end", "is_locked", "updated_at"])
-        _event(round_, RoundEventKind.REORDERED, ",".join(map(str, wanted))[:60], actor, from_value=",".join(map(str, current))[:60])
+        _event(
+            round_,
+            RoundEventKind.REORDERED,
+            ",".join(map(str, wanted))[:60],
+            actor,
+            from_value=",".join(map(str, current))[:60],
+        )
         audit_record(actor=actor, action="round.reorder", obj=round_, changes={"stops": [current, wanted]})
         return round_
 

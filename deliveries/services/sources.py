@@ -197,7 +197,9 @@ def grocery_pickup_point_stops(day: date) -> list[StopDemand]:
     for order in _deliverable_orders(day).filter(fulfilment="pickup", pickup_point__is_depot=False):
         kg, crates, handover = _order_load(order)
         demands.append(
-            point_demand(order.pickup_point, load_kg=kg, load_crates=crates, order_ids=(order.pk,), handover=(handover,))
+            point_demand(
+                order.pickup_point, load_kg=kg, load_crates=crates, order_ids=(order.pk,), handover=(handover,)
+            )
         )
     return demands
 
