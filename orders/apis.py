@@ -14,13 +14,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember
 from ecopole.core.schema import error_responses
 
 from . import selectors
 from .filters import OrderFilter
 from .models import Order
+from .pagination import StrictPageNumberPagination
 from .renderers import PreparationListCsvRenderer
 from .serializers import (
     DeliveryPlaceSerializer,
@@ -68,6 +68,7 @@ class OrderListCreateApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
+    pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -226,13 +227,13 @@ class OrderPaymentApi(APIView):
 
 class DeliveryDaysApi(APIView):
     permission_classes = [AllowAny]
-    pagination_class = PageNumberPagination
+    pagination_class = StrictPageNumberPagination
 
     @extend_schema(
         tags=TAGS,
         operation_id="orders_delivery_days",
         summary="Pickup points and delivery zones with their next open delivery dates and cutoffs",
-        responses={200: DeliveryPlaceSerializer(many=True), **error_responses(404)},
+        responses={200: DeliveryPlaceSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request):
         paginator = self.pagination_class()
@@ -270,7 +271,7 @@ class PreparationListApi(APIView):
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are answered in JSON, whatever format was asked for.
-        if response.status_code >= 400:
+        # Errors and OPTIONS metadata are answered in JSON, whatever format was asked for.
+        if response.status_code >= 400 or request.method not in {"GET", "HEAD"}:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
