@@ -27,6 +27,19 @@ PERIODIC_TASKS: list[Periodic] = [
         description="Emails and after-commit work left behind when the broker or a worker was down.",
     ),
     Periodic(
+        name="Vending: check fill levels and freshness",
+        task="vending.check_machines",
+        minute="0",
+        hour="7,15",
+        description="Compartments low or past the freshness limit give one refill request per machine per day.",
+    ),
+    Periodic(
+        name="Vending: free the lockers of orders not collected",
+        task="vending.expire_locker_reservations",
+        minute="10",
+        description="Click and collect: flag orders not collected in time and free their lockers.",
+    ),
+    Periodic(
         name="Deliveries: plan the next delivery day after its cutoff",
         task="deliveries.plan_due_rounds",
         minute="5,35",
