@@ -193,6 +193,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "RoundStatusEnum": "deliveries.models.RoundStatus",
         "StopStatusEnum": "deliveries.models.StopStatus",
+        "StopKindEnum": "deliveries.models.StopKind",
+        "CompartmentKindEnum": "vending.models.CompartmentKind",
         "FailureReasonEnum": "deliveries.models.FailureReason",
         "FailedResolutionEnum": "deliveries.models.FailedResolution",
     },

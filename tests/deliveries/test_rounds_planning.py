@@ -245,3 +245,23 @@ def test_a_date_whose_cutoff_is_ahead_is_not_planned_by_the_task(busy_friday, va
     with time_machine.travel(timezone.datetime(2026, 10, 21, 11, 0, tzinfo=PARIS), tick=False):
         assert planning.round_plan_due() == []
     assert not Round.objects.exists()
+
+
+def test_vending_refills_and_pickup_points_plug_in_as_stop_sources(db, depot, ardres):
+    from decimal import Decimal
+
+    from tests.vending.factories import MachineFactory
+    from vending.models import RefillRequest
+
+    # given a refill request of a machine in Calais and two orders for Ardres
+    machine = MachineFactory(name="Distributeur de l'Ilôt Jacquard")
+    refill = RefillRequest.objects.create(machine=machine, date=FRIDAY, load_kg=Decimal("18.50"))
+    RefillRequest.objects.create(machine=MachineFactory(at_depot=True), date=FRIDAY, load_kg=Decimal("5"))
+    order_create(day=FRIDAY, point=ardres, kg="5")
+    order_create(day=FRIDAY, point=ardres, kg="9")
+
+    # then the refill is one stop (the machine at the depot none) and Ardres one stop with the summed load
+    demands = {d.key: d for d in stop_demands_for(FRIDAY)}
+    assert set(demands) == {f"refill:{refill.pk}", f"point:{ardres.pk}"}
+    assert (demands[f"refill:{refill.pk}"].kind, demands[f"refill:{refill.pk}"].load_crates) == ("vending_refill", 3)
+    assert (demands[f"point:{ardres.pk}"].load_kg, demands[f"point:{ardres.pk}"].load_crates) == (Decimal("14.00"), 3)
