@@ -17,7 +17,6 @@ from ecopole.core.schema import error_responses
 
 from . import selectors
 from .models import Round
-from .pagination import StrictPageNumberPagination
 from .renderers import RoundSheetHtmlRenderer, RoundSheetPdfRenderer, sheet_context
 from .serializers import (
     RoundDriverInputSerializer,
@@ -85,7 +84,6 @@ class RoundPlanApi(APIView):
 
 class RoundListApi(GenericAPIView):
     permission_classes = [IsStaffMember]
-    pagination_class = StrictPageNumberPagination
     serializer_class = RoundSerializer
 
     def get_queryset(self):
@@ -109,7 +107,6 @@ class RoundListApi(GenericAPIView):
 
 class MyRoundListApi(GenericAPIView):
     permission_classes = [IsStaffMember]
-    pagination_class = StrictPageNumberPagination
     serializer_class = RoundSerializer
 
     def get_queryset(self):
