@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "OrderEventKindEnum": "orders.models.OrderEventKind",
         "PickupPointKindEnum": "deliveries.models.PickupPointKind",
+        "RoundStatusEnum": "deliveries.models.RoundStatus",
+        "StopStatusEnum": "deliveries.models.StopStatus",
+        "StopKindEnum": "deliveries.models.StopKind",
+        "FailureReasonEnum": "deliveries.models.FailureReason",
+        "FailedResolutionEnum": "deliveries.models.FailedResolution",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
 }
