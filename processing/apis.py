@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -161,25 +162,26 @@ class BookingListCreateApi(GenericAPIView):
             producer_id = data.get("producer")
             if not producer_id or not Producer.objects.filter(pk=producer_id).exists():
                 raise ProducerRequired()
-        booking = booking_create(
-            producer_id=producer_id,
-            user=request.user,
-            waitlist=data["waitlist"],
-            request=BookingRequest(
-                equipment_ids=data["equipment"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                process=data["process"],
-                raw_product_id=data.get("raw_product"),
-                raw_product_name=data.get("raw_product_name") or "",
-                raw_quantity_kg=data["raw_quantity_kg"],
-                expected_output=data["expected_output"],
-                jars=data.get("jars"),
-                organic=data["organic"],
-                needs_technician=data["needs_technician"],
-                notes=data["notes"],
-            ),
-        )
+        with transaction.atomic(durable=True):
+            booking = booking_create(
+                producer_id=producer_id,
+                user=request.user,
+                waitlist=data["waitlist"],
+                request=BookingRequest(
+                    equipment_ids=data["equipment"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    process=data["process"],
+                    raw_product_id=data.get("raw_product"),
+                    raw_product_name=data.get("raw_product_name") or "",
+                    raw_quantity_kg=data["raw_quantity_kg"],
+                    expected_output=data["expected_output"],
+                    jars=data.get("jars"),
+                    organic=data["organic"],
+                    needs_technician=data["needs_technician"],
+                    notes=data["notes"],
+                ),
+            )
         booking = selectors.booking_get(user=request.user, pk=booking.pk)
         return Response(BookingDetailSerializer(booking).data, status=status.HTTP_201_CREATED)
 
@@ -206,7 +208,8 @@ class _BookingActionApi(APIView):
 
     def post(self, request, pk: int):
         booking = selectors.booking_get(user=request.user, pk=pk)
-        self.act(request, booking)
+        with transaction.atomic(durable=True):
+            self.act(request, booking)
         return Response(BookingDetailSerializer(selectors.booking_get(user=request.user, pk=pk)).data)
 
 
@@ -446,7 +449,8 @@ class CalendarFeedApi(APIView):
     )
     def post(self, request):
         producer_id = self._owner(request)
-        feed = calendar_feed_rotate(producer_id=producer_id, user=request.user)
+        with transaction.atomic(durable=True):
+            feed = calendar_feed_rotate(producer_id=producer_id, user=request.user)
         return Response(CalendarFeedSerializer(self._body(request, feed, producer_id)).data, status=201)
 
     @extend_schema(
@@ -457,7 +461,9 @@ class CalendarFeedApi(APIView):
         responses={204: OpenApiResponse(description="Revoked."), **error_responses(400, 401, 403, 404)},
     )
     def delete(self, request):
-        calendar_feed_revoke(producer_id=self._owner(request))
+        producer_id = self._owner(request)
+        with transaction.atomic(durable=True):
+            calendar_feed_revoke(producer_id=producer_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

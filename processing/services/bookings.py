@@ -1,6 +1,7 @@
 """Bookings of the workshop: book, queue on the waiting list, confirm, cancel, mark a no-show, offer freed slots.
 
-Concurrency: every write runs in one transaction and takes row locks through `lock_rows`, always in the order
+Concurrency: every write runs in one transaction (`atomic()`: the API and the tasks open it, durable; the demo
+seed's transaction wraps several) and takes row locks through `lock_rows`, always in the order
 equipment → bookings → producers (each set in primary-key order), so two writers never deadlock. The overlap and
 quota checks are re-done under those locks (on SQLite the whole transaction is serialised by BEGIN IMMEDIATE); on
 PostgreSQL the exclusion constraint `processing_line_no_overlap` is the last line of defence and its IntegrityError
@@ -213,7 +214,7 @@ def booking_create(*, producer_id: int, request: BookingRequest, user, waitlist:
     check_booking_window(starts_at=request.starts_at, now=now)
     equipment_ids = sorted(set(request.equipment_ids))
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             equipment = lock_rows(Equipment.objects.filter(pk__in=equipment_ids, is_active=True))
             if not equipment or len(equipment) != len(equipment_ids):
                 raise UnknownEquipment(equipment=[pk for pk in equipment_ids if pk not in {e.pk for e in equipment}])
@@ -293,7 +294,7 @@ def _insert(*, producer_id: int, request: BookingRequest, equipment: list[Equipm
 
 def booking_confirm(*, booking_id: int, user) -> Booking:
     """Staff confirm a requested booking. Locks the booking; a second call is refused (`invalid_transition`)."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         _transition(booking, BookingStatus.CONFIRMED, actor=user, now=timezone.now())
     return booking
@@ -302,7 +303,7 @@ def booking_confirm(*, booking_id: int, user) -> Booking:
 def booking_accept_offer(*, booking_id: int, user) -> Booking:
     """The producer takes the slot it was offered from the waiting list: held → requested, before the hold ends."""
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         if booking.status == BookingStatus.HELD and booking.hold_expires_at and booking.hold_expires_at <= now:
             raise OfferExpired(expired_at=booking.hold_expires_at.isoformat())
@@ -314,7 +315,7 @@ def booking_accept_offer(*, booking_id: int, user) -> Booking:
 def booking_mark_no_show(*, booking_id: int, user) -> Booking:
     """Staff record that a confirmed booking's producer did not come: billed NO_SHOW_FEE_RATE of its hours."""
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         if not booking.can_become(BookingStatus.NO_SHOW):
             raise InvalidTransition(current=booking.status, target=BookingStatus.NO_SHOW)
@@ -345,7 +346,7 @@ def booking_expire_offer(*, booking_id: int) -> bool:
 
 def _release(*, booking_id: int, target: str, user, only_if_hold_over: bool = False) -> Booking | None:
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         lines = list(
             BookingLine.objects.filter(booking_id=booking_id).values("equipment_id", "starts_at", "blocked_until")
         )
@@ -461,7 +462,7 @@ def offers_expire_due(*, limit: int = 100) -> int:
         status=BookingStatus.WAITING, starts_at__lt=now + timedelta(hours=int(rule("MIN_NOTICE_HOURS")))
     ).values_list("pk", flat=True)[:limit]
     for pk in list(stale):
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             booking = lock_one(Booking.objects.all(), pk=pk)
             if booking.status == BookingStatus.WAITING:
                 _transition(booking, BookingStatus.EXPIRED, actor=None, now=now, note="too close to start")

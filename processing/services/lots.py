@@ -83,7 +83,7 @@ def booking_complete(*, booking_id: int, user, outputs: list[Output], hours_used
     `completed` and its event. A second call is refused with `invalid_transition`: nothing is stocked or billed twice.
     """
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         if not booking.can_become(BookingStatus.COMPLETED):
             raise InvalidTransition(current=booking.status, target=BookingStatus.COMPLETED)

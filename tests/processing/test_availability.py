@@ -44,7 +44,8 @@ def test_half_day_slots_and_free_ones_only(frozen, workshop, producer, producer_
 def test_taken_and_too_soon_slots_are_flagged_with_include_taken(frozen, workshop, producer, producer_client):
     make_booking(producer, workshop["washing"], *THURSDAY_MORNING)
     body = producer_client.get(
-        URL, {"equipment": str(workshop["washing"].pk), "from": "2026-11-18", "to": "2026-11-19", "include_taken": "true"}
+        URL,
+        {"equipment": str(workshop["washing"].pk), "from": "2026-11-18", "to": "2026-11-19", "include_taken": "true"},
     ).json()
     flags = [(s["starts_at"][:16], s["available"]) for s in body["equipment"][0]["slots"]]
     assert flags == [
@@ -96,7 +97,7 @@ def test_eight_weeks_for_all_equipment_in_a_constant_number_of_queries(frozen, w
     extra = [EquipmentFactory() for _ in range(8)]
     day = paris(2026, 11, 19, 8)
     for week in range(8):
-        for index, equipment in enumerate([*extra[:5]]):
+        for equipment in extra[:5]:
             starts = day + timedelta(weeks=week)
             make_booking(ProducerFactory(), equipment, starts, starts + timedelta(hours=4))
     with CaptureQueriesContext(connection) as big:
@@ -106,3 +107,17 @@ def test_eight_weeks_for_all_equipment_in_a_constant_number_of_queries(frozen, w
     assert len(big.captured_queries) == len(small.captured_queries)
     # auth (user, groups) + equipment + opening hours + closed days + booking lines
     assert len(big.captured_queries) <= 6
+
+
+def test_the_demo_has_the_workshop_and_a_completed_booking_with_lots(db):
+    from django.core.management import call_command
+
+    from processing.models import Booking, Lot
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert Equipment.objects.filter(slug__in=["autoclave", "chambre-froide", "ligne-lavage-epluchage"]).count() == 3
+    completed = Booking.objects.get(status="completed")
+    assert completed.producer.slug == "les-anges-gardins"
+    lot = Lot.objects.get(booking=completed)
+    assert lot.product.stock.quantity == lot.quantity and lot.inputs.count() == 3
+    assert Booking.objects.filter(status="requested").count() == 3

@@ -69,7 +69,10 @@ def test_too_far_ahead_beyond_8_weeks(frozen, workshop, producer_client):
     assert response.json()["code"] == "too_far_ahead"
     assert Booking.objects.count() == 0
     starts = paris(2027, 1, 11, 8)  # the Monday of week 8: within the window
-    assert producer_client.post(URL, booking_payload(workshop["washing"], starts, starts + timedelta(hours=4))).status_code == 201
+    assert (
+        producer_client.post(URL, booking_payload(workshop["washing"], starts, starts + timedelta(hours=4))).status_code
+        == 201
+    )
 
 
 def test_the_same_slot_twice_is_slot_taken(frozen, workshop, producer, other_producer_client):
@@ -94,14 +97,15 @@ def test_the_cleaning_buffer_of_a_booking_is_respected_even_when_the_grid_change
 
     OpeningHours.objects.filter(weekday=3).delete()
     OpeningHours.objects.create(weekday=3, opens_at="08:00", closes_at="18:00")
-    response = other_producer_client.post(
-        URL, booking_payload(cold, paris(2026, 11, 19, 12), paris(2026, 11, 19, 14))
-    )
+    response = other_producer_client.post(URL, booking_payload(cold, paris(2026, 11, 19, 12), paris(2026, 11, 19, 14)))
     # then 12:00 falls inside the first booking's cleaning time
     assert response.status_code == 409 and response.json()["code"] == "slot_taken"
-    assert other_producer_client.post(
-        URL, booking_payload(cold, paris(2026, 11, 19, 14), paris(2026, 11, 19, 16))
-    ).status_code == 201
+    assert (
+        other_producer_client.post(
+            URL, booking_payload(cold, paris(2026, 11, 19, 14), paris(2026, 11, 19, 16))
+        ).status_code
+        == 201
+    )
 
 
 def test_overlap_check_counts_the_buffer(frozen, workshop, producer):
@@ -111,7 +115,10 @@ def test_overlap_check_counts_the_buffer(frozen, workshop, producer):
         _conflict(equipment=washing, starts_at=paris(2026, 11, 19, 12, 15), ends_at=paris(2026, 11, 19, 13), jars=None),
         SlotTaken,
     )
-    assert _conflict(equipment=washing, starts_at=paris(2026, 11, 19, 12, 30), ends_at=paris(2026, 11, 19, 13), jars=None) is None
+    assert (
+        _conflict(equipment=washing, starts_at=paris(2026, 11, 19, 12, 30), ends_at=paris(2026, 11, 19, 13), jars=None)
+        is None
+    )
     # and a new booking ending at 07:45 would need cleaning until 08:15: it overlaps too
     assert isinstance(
         _conflict(equipment=washing, starts_at=paris(2026, 11, 19, 6), ends_at=paris(2026, 11, 19, 7, 45), jars=None),
@@ -220,7 +227,11 @@ def test_lifecycle_requested_confirmed_completed_with_events(frozen, workshop, p
     )
     assert response.status_code == 200 and response.json()["status"] == "completed"
     events = list(BookingEvent.objects.filter(booking=booking).values_list("from_status", "to_status", "actor"))
-    assert events == [("", "requested", None), ("requested", "confirmed", manager.pk), ("confirmed", "completed", manager.pk)]
+    assert events == [
+        ("", "requested", None),
+        ("requested", "confirmed", manager.pk),
+        ("confirmed", "completed", manager.pk),
+    ]
     assert manager_client.post(f"{URL}{booking.pk}/cancel/").json()["code"] == "invalid_transition"
 
 

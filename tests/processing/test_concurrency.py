@@ -43,7 +43,9 @@ def test_many_producers_booking_the_same_slot_at_once_exactly_one_wins(frozen, w
     assert BookingLine.objects.filter(is_active=True).count() == 1
 
 
-def test_the_exclusion_constraint_refuses_overlapping_lines_written_behind_the_services_back(frozen, workshop, producer):
+def test_the_exclusion_constraint_refuses_overlapping_lines_written_behind_the_services_back(
+    frozen, workshop, producer
+):
     booking = make_booking(producer, workshop["washing"], *THURSDAY_MORNING)
     line = booking.lines.get()
     other = make_booking(producer, workshop["cold"], *THURSDAY_MORNING)
@@ -104,9 +106,8 @@ def test_concurrent_cancellations_bill_once(frozen, workshop, producer, producer
         finally:
             connection.close()
 
-    with time_machine.travel(THURSDAY_MORNING[0].replace(hour=0), tick=False):
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            statuses = sorted(pool.map(cancel, range(4)))
+    with time_machine.travel(THURSDAY_MORNING[0].replace(hour=0), tick=False), ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(cancel, range(4)))
     assert statuses == [200, 409, 409, 409]
     assert booking.billing_lines.count() == 1
     assert booking.billing_lines.get().amount == Decimal("24.00")

@@ -14,7 +14,7 @@ from processing.services.bookings import booking_confirm
 from processing.services.lots import lot_code_next
 from processing.tasks import build_monthly_statements
 
-from .conftest import THURSDAY_MORNING, make_booking, paris
+from .conftest import make_booking, paris
 from .factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,12 @@ def complete(manager_client, booking, soup, squash):
                         "container": "bocal 75 cl",
                         "product": soup.pk,
                         "inputs": [
-                            {"name": "Potimarron", "quantity_kg": "110", "raw_product": squash.pk, "origin": "Parcelle des Marais"},
+                            {
+                                "name": "Potimarron",
+                                "quantity_kg": "110",
+                                "raw_product": squash.pk,
+                                "origin": "Parcelle des Marais",
+                            },
                             {"name": "Oignons", "quantity_kg": "20", "origin": "Vieille-Église"},
                         ],
                     },
@@ -187,7 +192,9 @@ def test_statement_build_is_idempotent(confirmed, soup, squash, manager_client, 
     assert statements_build_monthly(month=date(2026, 11, 1)) == 0
 
 
-def test_statement_endpoints_json_csv_pdf(confirmed, soup, squash, manager_client, producer, producer_client, other_producer_client):
+def test_statement_endpoints_json_csv_pdf(
+    confirmed, soup, squash, manager_client, producer, producer_client, other_producer_client
+):
     complete(manager_client, confirmed, soup, squash)
     statement, _ = statement_build(producer_id=producer.pk, month=date(2026, 11, 1))
     base = "/api/v1/processing/statements/"

@@ -47,7 +47,9 @@ def test_another_producers_booking_is_404_and_left_unchanged(
     assert theirs.status == "requested" and BookingEvent.objects.filter(booking=theirs).count() == 1
 
 
-def test_another_producers_lot_is_404(frozen, workshop, other_producer, producer_client, manager, other_producer_client):
+def test_another_producers_lot_is_404(
+    frozen, workshop, other_producer, producer_client, manager, other_producer_client
+):
     theirs = make_booking(other_producer, workshop["washing"], *THURSDAY_MORNING)
     booking_confirm(booking_id=theirs.pk, user=manager)
     booking_complete(booking_id=theirs.pk, user=manager, outputs=[Output(description="Soupe", quantity=10)])

@@ -27,7 +27,13 @@ def queue(frozen, workshop, producer):
     first = make_booking(first_farm, workshop["washing"], *THURSDAY_MORNING, waitlist=True)
     frozen.shift(timedelta(minutes=1))
     second = make_booking(second_farm, workshop["washing"], *THURSDAY_MORNING, waitlist=True)
-    return {"taken": taken, "first": first, "second": second, "first_member": first_member, "second_member": second_member}
+    return {
+        "taken": taken,
+        "first": first,
+        "second": second,
+        "first_member": first_member,
+        "second_member": second_member,
+    }
 
 
 def test_joining_the_waiting_list_of_a_taken_slot(frozen, workshop, producer, other_producer_client):
