@@ -83,7 +83,7 @@ class EquipmentListApi(GenericAPIView):
     @extend_schema(
         tags=[TAG],
         summary="Equipment of the workshop, with rates",
-        responses={200: EquipmentSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: EquipmentSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.equipment_list())
@@ -315,7 +315,7 @@ class LotListApi(GenericAPIView):
     @extend_schema(
         tags=[TAG],
         summary="Lots (numéros de lot)",
-        responses={200: LotSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: LotSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.lot_list(user=request.user))

@@ -1,5 +1,5 @@
 """Demo of the légumerie-conserverie: equipment and rates, opening calendar, bookings of the demo producers, a
-completed one with its lots, and the periodic tasks. Idempotent: natural keys (slug, weekday, date, a demo marker
+completed one with its lots (the periodic tasks are in ecopole/core/schedule.py). Idempotent: natural keys (slug, weekday, date, a demo marker
 in the booking's notes, lot numbers)."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from catalogue.models import Category, Producer, Product
 from ecopole.core.exceptions import ApplicationError
@@ -72,7 +71,6 @@ def seed(stdout=None) -> None:
                                         defaults={"reason": reason})  # fmt: skip
     for process, days in DEFAULT_SHELF_LIFE_DAYS.items():
         ProcessShelfLife.objects.get_or_create(process=process, defaults={"best_before_days": days})
-    _periodic_tasks()
 
     producers = {
         p.slug: p for p in Producer.objects.filter(slug__in=["terre-d-opale", "les-anges-gardins", "ferme-du-marais"])
@@ -196,18 +194,3 @@ def _completed_booking(producer: Producer, equipment: dict, manager) -> None:
         ],
     )
     assert local_date(starts_at) == day
-
-
-def _periodic_tasks() -> None:
-    monthly, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="6", day_of_month="1", month_of_year="*", day_of_week="*", timezone="Europe/Paris"
-    )
-    PeriodicTask.objects.update_or_create(
-        name="processing: monthly statements",
-        defaults={"task": "processing.build_monthly_statements", "crontab": monthly, "interval": None},
-    )
-    every_ten, _ = IntervalSchedule.objects.get_or_create(every=10, period=IntervalSchedule.MINUTES)
-    PeriodicTask.objects.update_or_create(
-        name="processing: expire waiting-list offers",
-        defaults={"task": "processing.expire_offers", "interval": every_ten, "crontab": None},
-    )

@@ -59,7 +59,11 @@ class AvailabilityQuerySerializer(serializers.Serializer):
     equipment = serializers.CharField(required=False, allow_blank=True)
     from_date = serializers.DateField(required=False)
     to_date = serializers.DateField(required=False)
-    include_taken = serializers.BooleanField(required=False, default=False)
+    # Query strings are strings: parsed here, since the project's strict JSON types refuse "true" for a BooleanField.
+    include_taken = serializers.ChoiceField(choices=["true", "false", "1", "0"], required=False, default="false")
+
+    def validate_include_taken(self, value) -> bool:
+        return value in {"true", "1"}
 
 
 class AvailabilitySlotSerializer(serializers.Serializer):
@@ -335,7 +339,12 @@ class StatementListQuerySerializer(serializers.Serializer):
 
 
 class CalendarFeedQuerySerializer(serializers.Serializer):
-    producer = serializers.IntegerField(required=False, help_text="Staff: a producer's feed (else the workshop's).")
+    producer = serializers.RegexField(
+        r"^[0-9]{1,18}$", required=False, help_text="Staff: a producer's feed (else the workshop's)."
+    )
+
+    def validate_producer(self, value) -> int:
+        return int(value)
 
 
 class CalendarFeedSerializer(serializers.Serializer):

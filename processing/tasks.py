@@ -1,10 +1,12 @@
-"""Celery tasks of the workshop: thin, ids in, idempotent (status guards, unique (producer, month))."""
+"""Celery tasks of the workshop: thin, ids in, idempotent (status guards, unique (producer, month)).
+
+Emails (offers, statements) go through the transactional outbox (ecopole.core.outbox), not tasks of their own.
+"""
 
 from celery import shared_task
 
-from .services.billing import statement_send, statements_build_monthly
+from .services.billing import statements_build_monthly
 from .services.bookings import booking_expire_offer, offers_expire_due
-from .services.notifications import booking_send_offer_email
 
 
 @shared_task(name="processing.expire_offer")
@@ -19,20 +21,7 @@ def expire_offers() -> int:
     return offers_expire_due()
 
 
-@shared_task(name="processing.send_offer_email")
-def send_offer_email(booking_id: int) -> bool:
-    return booking_send_offer_email(booking_id=booking_id)
-
-
 @shared_task(name="processing.build_monthly_statements")
 def build_monthly_statements() -> int:
     """Beat, on the 1st of each month: every producer's statement of the month just ended."""
     return statements_build_monthly()
-
-
-@shared_task(name="processing.send_statement", bind=True, max_retries=5)
-def send_statement(self, statement_id: int) -> bool:
-    try:
-        return statement_send(statement_id=statement_id)
-    except OSError as exc:  # SMTP down: temporary
-        raise self.retry(exc=exc, countdown=300) from exc

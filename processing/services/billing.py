@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalogue.models import Producer
 from ecopole.core.locking import lock_rows
+from ecopole.core.outbox import outbox_enqueue
 
 from ..models import BillingKind, BillingLine, Statement
 from .bookings import money
@@ -43,7 +44,7 @@ def statement_build(*, producer_id: int, month: date) -> tuple[Statement | None,
 
     Idempotent: unique (producer, month); a second call returns the existing statement and False. Returns
     (None, False) when the producer has nothing billed that month. The lines are locked and attached to the
-    statement in the same transaction; the email is sent after commit.
+    statement in the same transaction; the email goes through the outbox (sent after commit, retried).
     """
     month = month_start(month)
     existing = Statement.objects.filter(producer_id=producer_id, month=month).first()
@@ -67,16 +68,14 @@ def statement_build(*, producer_id: int, month: date) -> tuple[Statement | None,
                 producer=producer, month=month, total=total, data=_snapshot(producer, month, lines, total)
             )
             BillingLine.objects.filter(pk__in=[line.pk for line in lines]).update(statement=statement)
-            transaction.on_commit(lambda: _send_later(statement.pk))
+            outbox_enqueue(
+                key=f"processing.statement:{statement.pk}",
+                handler="processing.services.billing.statement_send",
+                payload={"statement_id": statement.pk},
+            )
     except IntegrityError:
         return Statement.objects.get(producer_id=producer_id, month=month), False
     return statement, True
-
-
-def _send_later(statement_id: int) -> None:
-    from ..tasks import send_statement
-
-    send_statement.delay(statement_id)
 
 
 def _snapshot(producer: Producer, month: date, lines: list[BillingLine], total: Decimal) -> dict:

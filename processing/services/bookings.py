@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Producer, Product
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.outbox import outbox_enqueue
 
 from ..conf import rule
 from ..errors import (
@@ -436,15 +437,20 @@ def _offer(*, candidates: list[Booking], now: datetime) -> list[Booking]:
             continue
         candidate.hold_expires_at = now + hold
         _transition(candidate, BookingStatus.HELD, actor=None, now=now, note=_("slot freed: offered"))
+        outbox_enqueue(
+            key=f"processing.offer:{candidate.pk}:{candidate.hold_expires_at.isoformat()}",
+            handler="processing.services.notifications.booking_send_offer_email",
+            payload={"booking_id": candidate.pk},
+        )
         transaction.on_commit(partial(_after_offer, candidate.pk, candidate.hold_expires_at))
         offered.append(candidate)
     return offered
 
 
 def _after_offer(booking_id: int, hold_expires_at: datetime) -> None:
-    from ..tasks import expire_offer, send_offer_email
+    """Schedule the end of the hold; the periodic `processing.expire_offers` sweep backs it up if this is lost."""
+    from ..tasks import expire_offer
 
-    send_offer_email.delay(booking_id)
     expire_offer.apply_async(args=[booking_id], eta=hold_expires_at)
 
 

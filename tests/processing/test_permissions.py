@@ -96,3 +96,11 @@ def test_lot_list_uses_a_constant_number_of_queries(frozen, workshop, manager, m
     with CaptureQueriesContext(connection) as twenty:
         assert len(manager_client.get(BASE + "lots/").json()["results"]) == 20
     assert len(two.captured_queries) == len(twenty.captured_queries)
+
+
+def test_an_invalid_page_size_is_a_400(workshop, producer_client):
+    response = producer_client.get(BASE + "equipment/", {"page_size": "null"})
+    assert response.status_code == 400 and response.json()["code"] == "validation_error"
+    assert list(response.json()["fields"]) == ["page_size"]
+    assert producer_client.get(BASE + "equipment/", {"page": ""}).status_code == 400
+    assert len(producer_client.get(BASE + "equipment/", {"page_size": "2"}).json()["results"]) == 2
