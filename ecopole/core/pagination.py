@@ -1,14 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
-from rest_framework.pagination import _positive_int
 
 
 class PageNumberPagination(DrfPageNumberPagination):
     """Page-number pagination with a client-chosen size capped at `max_page_size`.
 
-    An out-of-range page raises DRF's NotFound, rendered as a 404 `not_found` (never silently page 1). A `page`
-    or `page_size` that is not a positive integer is a 400 `validation_error` (DRF would silently use the default).
+    An out-of-range page raises DRF's NotFound, rendered as a 404 `not_found` (never silently page 1). A malformed
+    `page_size` is refused with a 400 rather than silently replaced by the default, as the schema says it is an
+    integer.
     """
 
     page_size = 20
@@ -16,21 +16,14 @@ class PageNumberPagination(DrfPageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            return _positive_int(raw, strict=True, cutoff=self.max_page_size)
-        except ValueError:
-            raise ValidationError({self.page_size_query_param: [_("A positive whole number is required.")]}) from None
+        values = request.query_params.getlist(self.page_size_query_param)
+        if values and (len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1):
+            raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1 is required.")]})
+        return super().get_page_size(request)
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is None:
-            return 1
-        if raw in self.last_page_strings:
-            return raw
-        try:
-            return _positive_int(raw, strict=True)
-        except ValueError:
-            raise ValidationError({self.page_query_param: [_("A positive whole number is required.")]}) from None
+        # DRF reads `?page=` (empty) as page 1; the schema says an integer, so a malformed page is a 400 too.
+        values = request.query_params.getlist(self.page_query_param)
+        if values and values[0] not in self.last_page_strings and (len(values) > 1 or not values[0].isdigit()):
+            raise ValidationError({self.page_query_param: [_("A whole number of at least 1 is required.")]})
+        return super().get_page_number(request, paginator)

@@ -40,6 +40,19 @@ PERIODIC_TASKS: list[Periodic] = [
         minute="*/10",
         description="Offers of freed slots whose hold is over go to the next producer in line.",
     ),
+    Periodic(
+        name="Vending: check fill levels and freshness",
+        task="vending.check_machines",
+        minute="0",
+        hour="7,15",
+        description="Compartments low or past the freshness limit give one refill request per machine per day.",
+    ),
+    Periodic(
+        name="Vending: free the lockers of orders not collected",
+        task="vending.expire_locker_reservations",
+        minute="10",
+        description="Click and collect: flag orders not collected in time and free their lockers.",
+    ),
 ]
 
 
