@@ -188,7 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "processing.models.BookingStatus",
+        "EquipmentKindEnum": "processing.models.EquipmentKind",
+        "CompartmentKindEnum": "vending.models.CompartmentKind",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------------

@@ -112,6 +112,7 @@ def test_eight_weeks_for_all_equipment_in_a_constant_number_of_queries(frozen, w
 def test_the_demo_has_the_workshop_and_a_completed_booking_with_lots(db):
     from django.core.management import call_command
 
+    from catalogue.models import StockMovement
     from processing.models import Booking, Lot
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))
@@ -119,5 +120,6 @@ def test_the_demo_has_the_workshop_and_a_completed_booking_with_lots(db):
     completed = Booking.objects.get(status="completed")
     assert completed.producer.slug == "les-anges-gardins"
     lot = Lot.objects.get(booking=completed)
-    assert lot.product.stock.quantity == lot.quantity and lot.inputs.count() == 3
+    entry = StockMovement.objects.get(reason="processing_output", product=lot.product)
+    assert entry.quantity == lot.quantity and entry.source == lot and lot.inputs.count() == 3
     assert Booking.objects.filter(status="requested").count() == 3
