@@ -188,9 +188,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several apps have a `kind` or `status` with different choices: name them so none gets a hash suffix.
     "ENUM_NAME_OVERRIDES": {
+        "ProducerKindEnum": "catalogue.models.ProducerKind",
         "BookingStatusEnum": "processing.models.BookingStatus",
         "EquipmentKindEnum": "processing.models.EquipmentKind",
+        "LotUnitEnum": "processing.models.LotUnit",
+        "ProductUnitEnum": "catalogue.models.Unit",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
 }
