@@ -27,13 +27,17 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-OUTBOX_RETRY_AFTER = timedelta(minutes=1)
 OUTBOX_MAX_ATTEMPTS = 8
 SWEEP_BATCH = 200
 
 
 def _claim_timeout() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+
+
+def _retry_after() -> timedelta:
+    # A fresh message's own dispatch may still be on its way: the sweep leaves it alone for this long.
+    return timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
 
 
 def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None) -> OutboxMessage:
@@ -85,7 +89,7 @@ def outbox_due_ids(*, limit: int = SWEEP_BATCH) -> list[int]:
     now = timezone.now()
     return list(
         OutboxMessage.objects.filter(
-            Q(status=OutboxMessage.Status.PENDING, created_at__lt=now - OUTBOX_RETRY_AFTER)
+            Q(status=OutboxMessage.Status.PENDING, created_at__lt=now - _retry_after())
             | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - _claim_timeout())
         )
         .order_by("created_at")

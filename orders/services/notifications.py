@@ -1,8 +1,8 @@
-"""Order emails: enqueued on commit, sent at most once per order and kind.
+"""Order emails: written to the outbox with the order, sent at most once per order and kind.
 
-`order_notify` records an unsent `OrderNotification` in the caller's transaction and enqueues the Celery task
-with `transaction.on_commit`: nothing is sent when the transaction rolls back, and the unique (order, kind)
-constraint means a second call enqueues nothing. `notification_send` claims the row (`sent_at`) with one
+`order_notify` records an unsent `OrderNotification` and an outbox message in the caller's transaction: nothing
+is sent when the transaction rolls back, the unique (order, kind) constraint means a second call enqueues nothing,
+and an email whose dispatch was lost (Redis down at commit time) is sent by the outbox sweep once it is back. `notification_send` claims the row (`sent_at`) with one
 conditional UPDATE before sending, so a duplicated or redelivered task sends nothing (at most once: a worker that
 dies between the claim and the send loses that email; the admin shows it as sent without a delivery log).
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from ecopole.core.outbox import outbox_enqueue
 
 from ..models import NotificationKind, Order, OrderNotification
 
@@ -26,12 +27,14 @@ TEMPLATES = {
 
 def order_notify(*, order: Order, kind: str) -> OrderNotification | None:
     """Record the email and enqueue its sending after commit. Returns None if it was already recorded."""
-    from ..tasks import order_email_send
-
     notification, created = OrderNotification.objects.get_or_create(order=order, kind=kind)
     if not created:
         return None
-    transaction.on_commit(lambda: order_email_send.delay(notification.pk))
+    outbox_enqueue(
+        key=f"order_email:{notification.pk}",
+        handler="orders.services.notifications.notification_send",
+        payload={"notification_id": notification.pk},
+    )
     return notification
 
 

@@ -37,7 +37,7 @@ def test_a_task_interrupted_by_a_killed_worker_completes_exactly_once_after_rest
     with not_eager(), celery_worker(tmp_path, extra_env=fast_redelivery) as first:
         outbox_deliver.apply_async(args=(message.pk,), queue=first.queue)
         _wait_for(
-            lambda: OutboxMessage.objects.get(pk=message.pk).status == "sending", 60, "the worker to start the task"
+            lambda: OutboxMessage.objects.get(pk=message.pk).status == "sending", 180, "the worker to start the task"
         )
         # when the worker is killed (SIGKILL) in the middle of the task
         first.kill()
@@ -45,7 +45,7 @@ def test_a_task_interrupted_by_a_killed_worker_completes_exactly_once_after_rest
 
     # then a new worker on the same queue gets the unacknowledged task back and completes it
     with not_eager(), celery_worker(tmp_path, queue=first.queue, extra_env=fast_redelivery) as second:
-        _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent", 90, f"redelivery\n{second.log()}")
+        _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent", 240, f"redelivery\n{second.log()}")
         time.sleep(4)  # a second redelivery, if any, would show up now
 
     message.refresh_from_db()

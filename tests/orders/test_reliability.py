@@ -1,0 +1,163 @@
+"""Reliability of order placement: no deadlock under crossed multi-line orders, nothing lost when Redis is down."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from celery import Celery
+from django.db import connection
+
+from catalogue.models import StockLevel
+from catalogue.services.stock import stock_check_ledger, stock_receive
+from ecopole.celery import app
+from ecopole.core.models import OutboxMessage
+from orders.models import Order
+from tests.celery_worker import celery_worker, not_eager
+from tests.conftest import client_for, requires_postgres
+from tests.factories import UserFactory
+from tests.orders.conftest import pickup_body
+from tests.orders.factories import ProductFactory
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_crossed_multi_line_orders_finish_without_5xx_deadlock_or_negative_stock(depot):
+    # given 5 products with little stock, and 50 customers ordering 3 of them each, in opposite orders
+    products = [ProductFactory(name=f"Légume {i}", slug=f"legume-{i}") for i in range(5)]
+    for product in products:
+        stock_receive(product_id=product.pk, quantity=Decimal("20"))
+    rng = random.Random(42)
+    baskets = []
+    for i in range(50):
+        chosen = rng.sample(products, 3)
+        baskets.append(list(reversed(chosen)) if i % 2 else chosen)
+    customers = [UserFactory() for _ in range(50)]
+    barrier = threading.Barrier(10)
+    results: list = [None] * 50
+
+    def order(i):
+        try:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=10)
+            body = pickup_body(depot, [(p, 1) for p in baskets[i]])
+            response = client_for(customers[i]).post("/api/v1/orders/", body, format="json")
+            results[i] = (response.status_code, response.json().get("code"))
+        finally:
+            connection.close()
+
+    # when they all order at once (10 threads at a time released together)
+    for start in range(0, 50, 10):
+        threads = [threading.Thread(target=order, args=(i,)) for i in range(start, start + 10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        barrier.reset()
+
+    # then every answer is a 201 or a coded refusal, never a 5xx, and the stock adds up
+    statuses = Counter(status for status, _ in results)
+    assert set(statuses) <= {201, 409}, results
+    assert all(code == "insufficient_stock" for status, code in results if status == 409)
+    assert Order.objects.count() == statuses[201]
+    assert not StockLevel.objects.filter(quantity__lt=0).exists()
+    assert stock_check_ledger() == {}
+
+
+# --- Redis down --------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_redis(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return process
+        time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+@contextlib.contextmanager
+def _broker(url: str):
+    """Point this process's Celery producer at `url` (the pools are rebuilt from it)."""
+    names = ("broker_url", "broker_write_url", "broker_read_url", "result_backend")
+    saved = {name: app.conf[name] for name in names}
+    for name in names:
+        app.conf[name] = url
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            app.conf[name] = value
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+@pytest.mark.celery_worker
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_an_order_is_placed_and_its_email_goes_out_once_redis_is_back(
+    depot, jam, customer, tmp_path, caplog
+):
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis = _start_redis(port)
+    emails = tmp_path / "emails"
+    try:
+        with not_eager(), _broker(url):
+            # given Redis stopped
+            redis.terminate()
+            redis.wait(timeout=10)
+
+            # when a customer places an order
+            response = client_for(customer).post("/api/v1/orders/", pickup_body(depot, [(jam, 2)]), format="json")
+
+            # then the order is placed and its confirmation waits in the outbox
+            assert response.status_code == 201, response.json()
+            message = OutboxMessage.objects.get(key__startswith="order_email:")
+            assert message.status == "pending"
+            assert "broker unavailable" in caplog.text
+
+            # when Redis is back and the periodic sweep runs on a real worker (twice, as two beats would)
+            redis = _start_redis(port)
+            worker_env = {
+                "CELERY_BROKER_URL": url,
+                "CELERY_RESULT_BACKEND": url,
+                "OUTBOX_RETRY_AFTER_SECONDS": "0",
+                "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(emails),
+            }
+            sender = Celery("reliability-test", broker=url, backend=url)
+            with celery_worker(tmp_path, extra_env=worker_env) as worker:
+                first = sender.send_task("core.outbox_sweep", queue=worker.queue).get(timeout=90)
+                second = sender.send_task("core.outbox_sweep", queue=worker.queue).get(timeout=90)
+
+        # then the confirmation went out exactly once
+        message.refresh_from_db()
+        assert (first, second, message.status) == (1, 0, "sent")
+        sent = list(emails.iterdir())
+        assert len(sent) == 1
+        assert customer.email in sent[0].read_text()
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
