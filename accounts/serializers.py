@@ -22,7 +22,7 @@ class TokenSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
-    producer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    producer = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = User

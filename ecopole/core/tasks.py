@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from . import outbox
+
 
 @shared_task(name="core.ping")
 def ping(a: int, b: int) -> dict:
@@ -7,3 +9,17 @@ def ping(a: int, b: int) -> dict:
     import os
 
     return {"pong": True, "sum": a + b, "worker_pid": os.getpid()}
+
+
+@shared_task(name="core.outbox_deliver")
+def outbox_deliver(message_id: int) -> bool:
+    return outbox.outbox_deliver(message_id=message_id)
+
+
+@shared_task(name="core.outbox_sweep")
+def outbox_sweep() -> int:
+    """Hand out again what was not delivered (broker or worker down). Bounded batch; safe to run twice."""
+    ids = outbox.outbox_due_ids()
+    for message_id in ids:
+        outbox.outbox_deliver(message_id=message_id)
+    return len(ids)

@@ -1,0 +1,93 @@
+"""The transactional outbox: enqueue side effects with the data that causes them, deliver them after commit.
+
+Usage, inside the service's transaction:
+
+    outbox_enqueue(key=f"order_confirmation:{order.pk}", handler="orders.emails.send_confirmation",
+                   payload={"order_id": order.pk})
+
+Guarantees: the message exists if and only if the transaction committed; `key` is unique, so enqueuing twice is a
+no-op; delivery is attempted right after commit through Celery and, if the broker or the worker was down, again by
+the periodic `core.outbox_sweep`. A message is claimed before its handler runs (no lock is held during the network
+call), so two workers never deliver it at the same time; a worker killed mid-delivery leaves it `sending`, and the
+sweep hands it out again after `OUTBOX_CLAIM_TIMEOUT_SECONDS` (at-least-once; handlers should be idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_RETRY_AFTER = timedelta(minutes=1)
+OUTBOX_MAX_ATTEMPTS = 8
+SWEEP_BATCH = 200
+
+
+def _claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+
+
+def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None) -> OutboxMessage:
+    """Record a side effect to perform after the current transaction commits. Idempotent by `key`."""
+    with transaction.atomic():
+        message, created = OutboxMessage.objects.get_or_create(
+            key=key[:200], defaults={"handler": handler, "payload": payload or {}}
+        )
+        if created:
+            transaction.on_commit(lambda: _dispatch(message.pk))
+    return message
+
+
+def _dispatch(message_id: int) -> None:
+    from .tasks import outbox_deliver
+
+    try:
+        outbox_deliver.apply_async(args=(message_id,), retry=False)
+    except Exception:  # the broker is down: the sweep will deliver it later
+        logger.warning("outbox: broker unavailable, message %s left for the sweep", message_id, exc_info=True)
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Claim and deliver one message. Returns True if this call delivered it, False if there was nothing to do."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.PENDING)
+        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - _claim_timeout()),
+        pk=message_id,
+    ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        import_string(message.handler)(**message.payload)
+    except Exception as exc:
+        status = (
+            OutboxMessage.Status.FAILED if message.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxMessage.Status.PENDING
+        )
+        OutboxMessage.objects.filter(pk=message_id).update(status=status, last_error=repr(exc)[:2000])
+        logger.exception("outbox: %s failed (attempt %s)", message.key, message.attempts)
+        return False
+    OutboxMessage.objects.filter(pk=message_id).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now())
+    return True
+
+
+def outbox_due_ids(*, limit: int = SWEEP_BATCH) -> list[int]:
+    """Messages the sweep should hand out again: pending for a while, or stuck in `sending` past the timeout."""
+    now = timezone.now()
+    return list(
+        OutboxMessage.objects.filter(
+            Q(status=OutboxMessage.Status.PENDING, created_at__lt=now - OUTBOX_RETRY_AFTER)
+            | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - _claim_timeout())
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

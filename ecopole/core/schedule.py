@@ -1,0 +1,52 @@
+"""The periodic tasks of the project, in one table. They are created in django-celery-beat after `migrate`
+(and by seed_demo) when missing, and never overwritten: once created, staff edit them in the admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task: str
+    # crontab fields, in Europe/Paris (CELERY_TIMEZONE)
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+    description: str = ""
+
+
+PERIODIC_TASKS: list[Periodic] = [
+    Periodic(
+        name="Outbox: deliver what was not delivered",
+        task="core.outbox_sweep",
+        minute="*",
+        description="Emails and after-commit work left behind when the broker or a worker was down.",
+    ),
+]
+
+
+def periodic_tasks_ensure() -> int:
+    """Create the missing periodic tasks; returns how many were created. Idempotent."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created = 0
+    for periodic in PERIODIC_TASKS:
+        if PeriodicTask.objects.filter(name=periodic.name).exists():
+            continue
+        schedule, _ = CrontabSchedule.objects.get_or_create(
+            minute=periodic.minute,
+            hour=periodic.hour,
+            day_of_week=periodic.day_of_week,
+            day_of_month=periodic.day_of_month,
+            month_of_year="*",
+            timezone="Europe/Paris",
+        )
+        PeriodicTask.objects.create(
+            name=periodic.name, task=periodic.task, crontab=schedule, description=periodic.description
+        )
+        created += 1
+    return created
