@@ -188,7 +188,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"FulfilmentEnum": "orders.models.Fulfilment"},
+    "ENUM_NAME_OVERRIDES": {
+        "FulfilmentEnum": "orders.models.Fulfilment",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "BasketSubscriptionStatusEnum": "orders.basket_models.SubscriptionStatus",
+        "BasketDeliveryStatusEnum": "orders.basket_models.BasketDeliveryStatus",
+        "BasketRunStatusEnum": "orders.basket_models.BasketRunStatus",
+        "BasketCompositionStatusEnum": "orders.basket_models.CompositionStatus",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------------
