@@ -41,8 +41,8 @@ class WeekField(serializers.CharField):
         kwargs.setdefault("max_length", 8)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)  # a string, length checked
         try:
             return iso_week_parse(value)
         except ValueError:
@@ -145,10 +145,10 @@ class DateQuerySerializer(serializers.Serializer):
 class MonthField(serializers.CharField):
     default_error_messages = {"invalid_month": _("A month is written like 2026-11.")}
 
-    def to_internal_value(self, data):
+    def run_validation(self, data=serializers.empty):
         from datetime import date
 
-        value = super().to_internal_value(data)
+        value = super().run_validation(data)  # a string, length checked
         match = MONTH_RE.match(value)
         if not match:
             self.fail("invalid_month")

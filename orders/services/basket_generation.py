@@ -108,8 +108,6 @@ def basket_run_generate(
             .prefetch_related("lines__product")
             .first()
         )
-        if composition is None or not composition.lines.all():
-            raise CompositionNotPublished(offer=offer.name, week=iso_week_label(on))
         rows = list(
             subscriptions_due(offer_id=offer.pk, on=on)
             .order_by("pk")
@@ -127,6 +125,9 @@ def basket_run_generate(
             )
         )
         if rows:
+            # An offer nobody receives that day needs no composition: its run is simply done with no basket.
+            if composition is None or not composition.lines.all():
+                raise CompositionNotPublished(offer=offer.name, week=iso_week_label(on))
             lines = list(composition.lines.all())
             try:
                 stock_apply(

@@ -598,10 +598,10 @@ def subscription_change(
             )
         subscription.offer = offer
         if frequency is not None and frequency != subscription.frequency:
+            # The new rhythm starts with the next distribution of the current one.
+            first = next_distribution(subscription=subscription, now=now)
             changes["frequency"] = [subscription.frequency, frequency]
             subscription.frequency = frequency
-            # The new rhythm starts with the next distribution.
-            first = next_distribution(subscription=subscription, now=now)
             subscription.anchor_week_parity = week_parity(first)
         if resolved is not None:
             before = subscription.pickup_point_id or subscription.delivery_zone_id
