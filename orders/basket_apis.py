@@ -14,7 +14,7 @@ from datetime import date
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from ecopole.core.exceptions import NotFound
+from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_staff_member
 from ecopole.core.schema import error_responses
 
@@ -75,6 +76,24 @@ from .services.baskets import (
 
 TAGS = ["baskets"]
 
+
+def _is_integer(raw: str) -> bool:
+    digits = raw[1:] if raw[:1] == "-" else raw
+    return digits.isascii() and digits.isdigit() and len(digits) < 19
+
+
+class BasketPagination(PageNumberPagination):
+    """The shared pagination, refusing a `page` or `page_size` that is not an integer (400) instead of silently
+    falling back to the defaults, as the schema declares integers."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        for name in (self.page_query_param, self.page_size_query_param):
+            raw = request.query_params.get(name)
+            if raw is not None and not _is_integer(raw):
+                raise serializers.ValidationError({name: ["An integer is required."]})
+        return super().paginate_queryset(queryset, request, view=view)
+
+
 week_path = OpenApiParameter(
     "week", str, location=OpenApiParameter.PATH, pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W49."
 )
@@ -106,6 +125,7 @@ def _place(data: dict | None) -> PlaceRequest | None:
 
 
 class OfferListApi(GenericAPIView):
+    pagination_class = BasketPagination
     permission_classes = [AllowAny]
     serializer_class = OfferSerializer
 
@@ -116,7 +136,7 @@ class OfferListApi(GenericAPIView):
         tags=TAGS,
         operation_id="baskets_offers_list",
         summary="Basket offers (small, medium, large) with their prices",
-        responses={200: OfferSerializer(many=True), **error_responses(404)},
+        responses={200: OfferSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -124,6 +144,7 @@ class OfferListApi(GenericAPIView):
 
 
 class CompositionListApi(GenericAPIView):
+    pagination_class = BasketPagination
     permission_classes = [AllowAny]
     serializer_class = CompositionSerializer
 
@@ -224,6 +245,7 @@ def _subscription(request, subscription_id: int) -> dict:
 
 
 class SubscriptionListCreateApi(GenericAPIView):
+    pagination_class = BasketPagination
     permission_classes = [IsAuthenticated]
     serializer_class = SubscriptionSerializer
 
@@ -236,7 +258,7 @@ class SubscriptionListCreateApi(GenericAPIView):
         tags=TAGS,
         operation_id="baskets_subscriptions_list",
         summary="Basket subscriptions: a customer's own (staff: all)",
-        responses={200: SubscriptionSerializer(many=True), **error_responses(401, 404)},
+        responses={200: SubscriptionSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -395,6 +417,7 @@ class StatementApi(APIView):
         query.is_valid(raise_exception=True)
         customer = request.user
         wanted = query.validated_data.get("customer")
+        wanted = int(wanted) if wanted is not None else None
         if wanted is not None and wanted != request.user.pk:
             customer = User.objects.filter(pk=wanted).first() if is_staff_member(request.user) else None
             if customer is None:
@@ -467,7 +490,8 @@ class PickupSheetApi(APIView):
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400:
+        # Errors and anything but the sheet itself (OPTIONS metadata) are answered in JSON.
+        if response.status_code >= 400 or request.method != "GET":
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -527,6 +551,7 @@ class GenerateApi(APIView):
 
 
 class SolidarityListApi(GenericAPIView):
+    pagination_class = BasketPagination
     permission_classes = [IsManager]
     serializer_class = EligibilitySerializer
 
@@ -539,7 +564,7 @@ class SolidarityListApi(GenericAPIView):
         tags=TAGS,
         operation_id="baskets_solidarity_list",
         summary="Manager: customers eligible for the solidarity price",
-        responses={200: EligibilitySerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: EligibilitySerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())

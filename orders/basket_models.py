@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliveries.models import Weekday
 
@@ -192,8 +193,8 @@ class BasketCompositionLine(models.Model):
 
 
 class SubscriptionStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    CANCELLED = "cancelled", _("Cancelled")
+    ACTIVE = "active", pgettext_lazy("basket subscription", "Active")
+    CANCELLED = "cancelled", pgettext_lazy("basket subscription", "Cancelled")
 
 
 class BasketSubscription(models.Model):

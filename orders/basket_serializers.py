@@ -157,7 +157,8 @@ class MonthField(serializers.CharField):
 
 class StatementQuerySerializer(serializers.Serializer):
     month = MonthField(max_length=7)
-    customer = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    # Query parameters are strings (the strict JSON integer does not apply): digits, parsed by the view.
+    customer = serializers.RegexField(r"^[1-9][0-9]{0,17}$", required=False, help_text="Staff: whose statement.")
 
 
 class SolidarityGrantSerializer(serializers.Serializer):

@@ -60,7 +60,9 @@ def test_customers_cannot_compose(customer_client, driver_client, small, carrots
 
 def test_invalid_week_or_product_is_refused(manager_client, small, carrots):
     assert manager_client.get(f"{BASE}/offers/{small.pk}/compositions/?week=2025-W53").status_code == 400
-    assert _compose(manager_client, small, [{"product": carrots.pk, "quantity": "1"}], week="2026-W54").status_code == 400
+    assert (
+        _compose(manager_client, small, [{"product": carrots.pk, "quantity": "1"}], week="2026-W54").status_code == 400
+    )
     unknown = _compose(manager_client, small, [{"product": 999999, "quantity": "1.000"}])
     assert unknown.status_code == 400 and unknown.json()["code"] == "product_unavailable"
     duplicate = _compose(
@@ -111,9 +113,7 @@ def test_publishing_says_what_is_short(manager_client, small, carrots, leeks, ma
     assert stock_available(product_id=carrots.pk) == Decimal("12.000")
 
 
-def test_publishing_counts_the_other_published_baskets_of_the_week(
-    manager_client, offers, carrots, make_subscription
-):
+def test_publishing_counts_the_other_published_baskets_of_the_week(manager_client, offers, carrots, make_subscription):
     from catalogue.services.stock import stock_count
 
     stock_count(product_id=carrots.pk, counted=Decimal("10"))

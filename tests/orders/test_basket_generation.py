@@ -24,7 +24,7 @@ from orders.services.basket_generation import basket_run_generate, basket_runs_d
 from tests.conftest import requires_postgres
 
 from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, CUTOFF, FRIDAY, NEXT_FRIDAY, PARIS
+from .basket_fixtures import BASE, CUTOFF, FRIDAY, NEXT_FRIDAY
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,13 @@ def test_a_shortage_at_generation_refuses_everything_and_says_what_is_missing(
     body = response.json()
     assert body["code"] == "insufficient_stock"
     assert body["fields"]["shortages"] == [
-        {"product": carrots.pk, "product_name": "Carottes", "required": "7.500", "available": "6.000", "missing": "1.500"}
+        {
+            "product": carrots.pk,
+            "product_name": "Carottes",
+            "required": "7.500",
+            "available": "6.000",
+            "missing": "1.500",
+        }
     ]
     assert body["detail"] == "Stock insuffisant pour 5 cabas : Carottes : il manque 1.500."
     assert not BasketDelivery.objects.exists()
@@ -187,7 +193,7 @@ def test_generate_api_is_for_managers_and_returns_counts(
     first = manager_client.post(f"{BASE}/generate/", body, format="json")
     assert first.status_code == 200, first.json()
     assert first.json()["created"] == 3
-    assert [(r["offer"], r["created"]) for r in first.json()["runs"]][0] == (composed.pk, 3)
+    assert (first.json()["runs"][0]["offer"], first.json()["runs"][0]["created"]) == (composed.pk, 3)
     assert first.json()["runs"][0]["already_done"] is False
     second = manager_client.post(f"{BASE}/generate/", body, format="json")
     assert second.json()["created"] == 0 and second.json()["runs"][0]["already_done"] is True

@@ -24,9 +24,7 @@ def _subscribe(client, offer, **body):
 
 def test_a_customer_subscribes_at_the_ilot_jacquard_by_default(customer_client, customer, small, ilot):
     # when a customer subscribes without choosing a place, and tries to set the owner, status and price
-    response = _subscribe(
-        customer_client, small, status="cancelled", price="0.01", customer=999, solidarity=True
-    )
+    response = _subscribe(customer_client, small, status="cancelled", price="0.01", customer=999, solidarity=True)
 
     # then the subscription is theirs, active, at the Ilôt Jacquard, from the next open Friday, at full price
     assert response.status_code == 201, response.json()
@@ -68,7 +66,10 @@ def test_an_explicit_start_after_its_cutoff_is_refused_in_french(customer_client
     response = _subscribe(customer_client, small, start_date=FRIDAY.isoformat())
     assert response.status_code == 400
     assert response.json()["code"] == "cutoff_passed"
-    assert response.json()["detail"] == "Les modifications du cabas du 11 décembre 2026 étaient possibles jusqu’au 9 décembre 2026 12:00."
+    assert (
+        response.json()["detail"]
+        == "Les modifications du cabas du 11 décembre 2026 étaient possibles jusqu’au 9 décembre 2026 12:00."
+    )
 
 
 def test_without_a_start_date_after_the_cutoff_the_first_basket_is_next_week(customer_client, small, ilot, basket_now):
@@ -234,9 +235,7 @@ def test_resume_after_the_cutoff_is_refused_for_that_friday(
 # --- Change and cancel ---------------------------------------------------------------------------------------
 
 
-def test_change_size_and_point_before_the_cutoff(
-    customer, customer_client, offers, make_subscription, relay_point
-):
+def test_change_size_and_point_before_the_cutoff(customer, customer_client, offers, make_subscription, relay_point):
     subscription = make_subscription(offers["small"], customer=customer)
     response = customer_client.post(
         f"{BASE}/subscriptions/{subscription.pk}/change/",
