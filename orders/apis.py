@@ -232,7 +232,7 @@ class DeliveryDaysApi(APIView):
         tags=TAGS,
         operation_id="orders_delivery_days",
         summary="Pickup points and delivery zones with their next open delivery dates and cutoffs",
-        responses={200: DeliveryPlaceSerializer(many=True), **error_responses(404)},
+        responses={200: DeliveryPlaceSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request):
         paginator = self.pagination_class()
@@ -270,7 +270,7 @@ class PreparationListApi(APIView):
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are answered in JSON, whatever format was asked for.
-        if response.status_code >= 400:
+        # Errors and OPTIONS metadata are answered in JSON, whatever format was asked for.
+        if response.status_code >= 400 or request.method not in {"GET", "HEAD"}:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)

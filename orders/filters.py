@@ -21,6 +21,17 @@ class IdFilter(filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+class StrictFilterForm(forms.Form):
+    """An empty parameter (`?status=`) is an error, not "no filter": the client asked for something it did not say."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            if name in self.data and "" in self.data.getlist(name):
+                self.add_error(name, "Give a value or leave the parameter out.")
+        return cleaned
+
+
 class OrderFilter(filters.FilterSet):
     delivery_date = filters.DateFilter(field_name="delivery_date")
     delivery_date_after = filters.DateFilter(field_name="delivery_date", lookup_expr="gte")
@@ -35,3 +46,4 @@ class OrderFilter(filters.FilterSet):
     class Meta:
         model = Order
         fields: list[str] = []
+        form = StrictFilterForm

@@ -176,6 +176,12 @@ class OrderLine(models.Model):
         return self.prepared_quantity if self.prepared_quantity is not None else self.quantity
 
     @property
+    def billed_quantity_display(self) -> Decimal:
+        """The billed quantity without trailing zeros (1.500 → 1.5, 2.000 → 2), for humans."""
+        quantity = self.billed_quantity
+        return quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()
+
+    @property
     def unit_label(self) -> str:
         from catalogue.models import Unit
 

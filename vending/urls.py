@@ -1,2 +1,17 @@
+from django.urls import path
+
+from . import apis
+
 app_name = "vending"
-urlpatterns: list = []
+urlpatterns = [
+    path("machines/", apis.MachineListApi.as_view(), name="machine-list"),
+    path("machines/<int:pk>/", apis.MachineDetailApi.as_view(), name="machine-detail"),
+    path("machines/<int:pk>/sales/", apis.MachineSalesApi.as_view(), name="machine-sales"),
+    path("machines/<int:pk>/inventory/", apis.MachineInventoryApi.as_view(), name="machine-inventory"),
+    path("machines/<int:pk>/unlock/", apis.MachineUnlockApi.as_view(), name="machine-unlock"),
+    path("machines/<int:pk>/key/", apis.MachineKeyApi.as_view(), name="machine-key"),
+    path("machines/<int:pk>/refills/", apis.MachineRefillsApi.as_view(), name="machine-refills"),
+    path("machines/<int:pk>/removals/", apis.MachineRemovalsApi.as_view(), name="machine-removals"),
+    path("machines/<int:pk>/report/", apis.MachineReportApi.as_view(), name="machine-report"),
+    path("refill-requests/", apis.RefillRequestListApi.as_view(), name="refill-request-list"),
+]

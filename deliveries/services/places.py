@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -53,7 +53,7 @@ def opening_hours_validate(value) -> list[dict]:
         if not isinstance(weekday, int) or not 0 <= weekday <= 6:
             raise ValueError("weekday is 0 (Monday) to 6 (Sunday).")
         try:
-            opens, closes = time.fromisoformat(item["opens"]), time.fromisoformat(item["closes"])
+            opens, closes = (datetime.strptime(item[k], "%H:%M").time() for k in ("opens", "closes"))
         except (TypeError, ValueError) as exc:
             raise ValueError("opens and closes are times written HH:MM.") from exc
         if closes <= opens:

@@ -1,12 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
 
 
 class PageNumberPagination(DrfPageNumberPagination):
     """Page-number pagination with a client-chosen size capped at `max_page_size`.
 
-    An out-of-range page raises DRF's NotFound, rendered as a 404 `not_found` (never silently page 1).
+    An out-of-range page raises DRF's NotFound, rendered as a 404 `not_found` (never silently page 1). A malformed
+    `page_size` is refused with a 400 rather than silently replaced by the default, as the schema says it is an
+    integer.
     """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        values = request.query_params.getlist(self.page_size_query_param)
+        # isascii: "²".isdigit() is True but int("²") raises (a 500).
+        if values and (len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) < 1):
+            raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1 is required.")]})
+        return super().get_page_size(request)

@@ -39,6 +39,19 @@ PERIODIC_TASKS: list[Periodic] = [
         hour="9-19",
         description="The day before each distribution, in batches of 500: composition and where to collect.",
     ),
+    Periodic(
+        name="Vending: check fill levels and freshness",
+        task="vending.check_machines",
+        minute="0",
+        hour="7,15",
+        description="Compartments low or past the freshness limit give one refill request per machine per day.",
+    ),
+    Periodic(
+        name="Vending: free the lockers of orders not collected",
+        task="vending.expire_locker_reservations",
+        minute="10",
+        description="Click and collect: flag orders not collected in time and free their lockers.",
+    ),
 ]
 
 

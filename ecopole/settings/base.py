@@ -195,6 +195,9 @@ SPECTACULAR_SETTINGS = {
         "BasketDeliveryStatusEnum": "orders.basket_models.BasketDeliveryStatus",
         "BasketRunStatusEnum": "orders.basket_models.BasketRunStatus",
         "BasketCompositionStatusEnum": "orders.basket_models.CompositionStatus",
+        "OrderEventKindEnum": "orders.models.OrderEventKind",
+        "PickupPointKindEnum": "deliveries.models.PickupPointKind",
+        "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
 }
 

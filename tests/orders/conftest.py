@@ -1,0 +1,125 @@
+"""Grocery fixtures: a frozen Monday (19 October 2026, 09:00 in Paris), the depot and a Calais zone delivering on
+Friday 23 October (cutoff Wednesday 21, 12:00), products at every VAT rate with stock, and a `place` helper."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from catalogue.services.stock import stock_receive
+from deliveries.models import PickupPointKind, Weekday
+from tests.deliveries.factories import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
+from tests.orders.factories import ProductFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+MONDAY_MORNING = datetime(2026, 10, 19, 9, 0, tzinfo=PARIS)
+FRIDAY = date(2026, 10, 23)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    """Every grocery test runs on Monday 19 October 2026 at 09:00 in Paris unless it travels elsewhere."""
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def depot(db):
+    point = PickupPointFactory(
+        name="Ecopôle alimentaire",
+        slug="ecopole",
+        kind=PickupPointKind.DEPOT,
+        is_depot=True,
+        commune="Vieille-Église",
+    )
+    DeliveryDayFactory(pickup_point=point)  # Friday, cutoff Wednesday 12:00
+    DeliveryDayFactory(
+        pickup_point=point, weekday=Weekday.TUESDAY, cutoff_weekday=Weekday.SUNDAY, cutoff_time=time(18, 0)
+    )
+    return point
+
+
+@pytest.fixture
+def relay(db):
+    point = PickupPointFactory(name="Point relais d'Ardres", slug="relais-ardres", commune="Ardres")
+    DeliveryDayFactory(pickup_point=point)
+    return point
+
+
+@pytest.fixture
+def calais_zone(db):
+    zone = DeliveryZoneFactory(name="Calais et littoral", slug="calais", communes=["Calais", "Marck", "Oye-Plage"])
+    DeliveryDayFactory(zone=zone)
+    return zone
+
+
+def _stocked(quantity, **kwargs):
+    product = ProductFactory(**kwargs)
+    if quantity:
+        stock_receive(product_id=product.pk, quantity=Decimal(quantity))
+    return product
+
+
+@pytest.fixture
+def leeks(db):
+    return _stocked(50, name="Poireaux", slug="poireaux", unit="bunch", unit_price=Decimal("2.80"))
+
+
+@pytest.fixture
+def jam(db):
+    return _stocked(20, name="Confiture de fraises", slug="confiture", unit="jar", unit_price=Decimal("4.35"))
+
+
+@pytest.fixture
+def soap(db):
+    return _stocked(10, name="Savon", slug="savon", unit="piece", unit_price=Decimal("3.90"), vat_rate=Decimal("20.00"))
+
+
+@pytest.fixture
+def meal(db):
+    return _stocked(10, name="Plat du jour", slug="plat", unit="piece", unit_price=Decimal("12.50"), vat_rate="10.00")
+
+
+@pytest.fixture
+def potatoes(db):
+    return _stocked(
+        100,
+        name="Pommes de terre",
+        slug="pommes-de-terre",
+        unit="kg",
+        unit_price=Decimal("1.95"),
+        sold_by_weight=True,
+        quantity_step=Decimal("0.5"),
+        minimum_quantity=Decimal("1"),
+    )
+
+
+def pickup_body(point, lines, delivery_date=FRIDAY, **extra) -> dict:
+    return {
+        "lines": [{"product": p.pk, "quantity": str(q)} for p, q in lines],
+        "fulfilment": {"type": "pickup", "point": point.pk},
+        "delivery_date": delivery_date.isoformat(),
+        **extra,
+    }
+
+
+def home_body(lines, commune="Calais", delivery_date=FRIDAY, **extra) -> dict:
+    return {
+        "lines": [{"product": p.pk, "quantity": str(q)} for p, q in lines],
+        "fulfilment": {
+            "type": "home",
+            "address": {
+                "address": "12 rue des Jardins",
+                "postcode": "62100",
+                "commune": commune,
+                "latitude": "50.951300",
+                "longitude": "1.858700",
+            },
+        },
+        "delivery_date": delivery_date.isoformat(),
+        **extra,
+    }

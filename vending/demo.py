@@ -1,0 +1,118 @@
+"""Demo vending machine at the Ilôt Jacquard (Calais): 24 lockers A1…D6, stocked, and a week of sales.
+
+Idempotent: the machine, its periods and lockers are found by natural keys; stock is moved in only the first time
+(when the machine has no refill yet); sales are keyed by transaction id (`DEMO-YYYYMMDD-NN`), so running it again the
+same day records nothing twice. The periodic tasks (vending.check_machines, vending.expire_locker_reservations) are in
+the project's table, `ecopole/core/schedule.py`. Works with or without catalogue products: without any, it creates a few minimal ones
+by slug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from catalogue.models import Category, Producer, Product, Unit
+from catalogue.services.stock import stock_receive
+
+from .models import Compartment, CompartmentKind, Machine, OpeningPeriod, Refill
+from .services import machine_key_rotate, refill_record, sale_record
+
+MACHINE_SLUG = "distributeur-ilot-jacquard"
+ROWS, COLUMNS = "ABCD", range(1, 7)
+LOCKER_CAPACITY = Decimal("4")
+
+# slug, name, unit, price incl. VAT: created only when the catalogue has no product at all.
+MINIMAL_PRODUCTS = [
+    ("distributeur-botte-de-carottes", "Botte de carottes", Unit.BUNCH, Decimal("2.50")),
+    ("distributeur-poireaux-botte", "Poireaux (botte)", Unit.BUNCH, Decimal("3.00")),
+    ("distributeur-salade-batavia", "Salade batavia", Unit.PIECE, Decimal("1.50")),
+    ("distributeur-pommes-de-terre-2kg", "Pommes de terre (sac de 2 kg)", Unit.PIECE, Decimal("4.00")),
+    ("distributeur-panier-de-saison", "Panier de légumes de saison", Unit.PIECE, Decimal("8.00")),
+    ("distributeur-soupe-potiron", "Soupe de potiron (bocal)", Unit.JAR, Decimal("4.50")),
+]
+
+
+def _products() -> list[Product]:
+    existing = list(Product.objects.filter(is_active=True).order_by("pk")[:6])
+    if existing:
+        return existing
+    producer, _ = Producer.objects.get_or_create(slug="les-anges-gardins", defaults={"name": "Les Anges Gardins"})
+    category = Category.objects.filter(Q(slug="legumes") | Q(name="Légumes")).first()
+    if category is None:
+        category = Category.objects.create(slug="legumes", name="Légumes")
+    products = []
+    for slug, name, unit, price in MINIMAL_PRODUCTS:
+        product, _ = Product.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "unit": unit, "unit_price": price, "producer": producer, "category": category},
+        )
+        products.append(product)
+    return products
+
+
+def seed(stdout=None) -> None:
+    machine, _created = Machine.objects.update_or_create(
+        slug=MACHINE_SLUG,
+        defaults={
+            "name": "Distributeur de légumes de l'Ilôt Jacquard",
+            "place": "Ilôt Jacquard, entrée de la ferme urbaine",
+            "address": "Ilôt Jacquard, centre de Calais",
+            "commune": "Calais",
+            "latitude": Decimal("50.951900"),
+            "longitude": Decimal("1.856200"),
+            "at_depot": False,
+            "freshness_days": 3,
+        },
+    )
+    for weekday in range(7):
+        OpeningPeriod.objects.get_or_create(
+            machine=machine, weekday=weekday, opens_at=dt.time(7, 0), closes_at=dt.time(21, 0)
+        )
+    compartments = []
+    for row_index, row in enumerate(ROWS):
+        for column in COLUMNS:
+            compartment, _ = Compartment.objects.get_or_create(
+                machine=machine,
+                code=f"{row}{column}",
+                defaults={
+                    "kind": CompartmentKind.LOCKER,
+                    "capacity": LOCKER_CAPACITY,
+                    "low_threshold": Decimal("1"),
+                    "position": row_index * 10 + column,
+                },
+            )
+            compartments.append(compartment)
+    if not machine.api_key_hash:
+        key = machine_key_rotate(machine=machine)
+        if stdout is not None:
+            stdout.write(f"vending: API key of the demo machine {machine.pk} (shown once): {key}")
+
+    products = _products()
+    if not Refill.objects.filter(compartment__machine=machine).exists():
+        for product in products:
+            stock_receive(product_id=product.pk, quantity=Decimal("100"), note="demo: vending machine stock")
+        for index, compartment in enumerate(compartments):
+            product = products[index % len(products)]
+            refill_record(compartment=compartment, product=product, quantity=LOCKER_CAPACITY)
+
+    today = timezone.localdate()
+    for days_ago in range(7, 0, -1):
+        day = today - dt.timedelta(days=days_ago)
+        rng = random.Random(f"{MACHINE_SLUG}-{day.isoformat()}")
+        for number in range(rng.randint(4, 8)):
+            compartment = compartments[rng.randrange(len(compartments))]
+            moment = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(7, 20), rng.randint(0, 59))))
+            price = compartment.price or Decimal("2.00")
+            sale_record(
+                machine=machine,
+                transaction_id=f"DEMO-{day:%Y%m%d}-{number:02d}",
+                compartment_code=compartment.code,
+                quantity=Decimal("1"),
+                amount=price,
+                sold_at=moment,
+            )

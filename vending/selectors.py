@@ -1,0 +1,204 @@
+"""Every read of the vending app that is more than a `get`: they own select_related / prefetch_related."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .errors import InvalidReportPeriod
+from .models import (
+    Anomaly,
+    Compartment,
+    CompartmentMovement,
+    LockerReservation,
+    Machine,
+    MovementKind,
+    OpeningPeriod,
+    RefillRequest,
+    RefillRequestStatus,
+    Sale,
+)
+
+CENT = Decimal("0.01")
+REPORT_MAX_DAYS = 366
+
+
+def _compartments_with_state() -> QuerySet[Compartment]:
+    return (
+        Compartment.objects.filter(is_active=True)
+        .select_related("product")
+        .annotate(reserved=Exists(LockerReservation.objects.filter(compartment=OuterRef("pk"), is_active=True)))
+        .order_by("position", "code")
+    )
+
+
+def machine_public_list() -> QuerySet[Machine]:
+    """Active machines with their opening periods and compartments (product, quantity, price, reserved): four
+    queries whatever the number of machines and compartments."""
+    return (
+        Machine.objects.filter(is_active=True)
+        .prefetch_related(
+            Prefetch("opening_periods", queryset=OpeningPeriod.objects.order_by("weekday", "opens_at")),
+            Prefetch("compartments", queryset=_compartments_with_state()),
+        )
+        .order_by("name", "id")
+    )
+
+
+def machine_for_staff() -> QuerySet[Machine]:
+    return Machine.objects.all()
+
+
+def refill_requests_due(date: dt.date) -> QuerySet[RefillRequest]:
+    """Open refill requests dated on or before `date`, for the delivery rounds to turn into stops.
+
+    Each carries `machine` (latitude, longitude, at_depot), `load_kg` and its lines (compartment, product, suggested
+    quantity). The rounds then move it to `planned` with `refill_request_transition`.
+    """
+    return (
+        RefillRequest.objects.filter(status=RefillRequestStatus.OPEN, date__lte=date, machine__is_active=True)
+        .select_related("machine")
+        .prefetch_related("lines__compartment", "lines__product")
+        .order_by("date", "machine_id")
+    )
+
+
+def refill_request_list(*, status: str | None = None) -> QuerySet[RefillRequest]:
+    queryset = RefillRequest.objects.select_related("machine").prefetch_related("lines__compartment", "lines__product")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-date", "machine_id")
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _vat_of(amount_incl: Decimal, rate: Decimal) -> Decimal:
+    """VAT included in an amount, rounded half-up to the cent once per VAT rate (not per sale)."""
+    return (amount_incl * rate / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) -> dict:
+    """Sales per product and per day, revenue with VAT, losses, adjustments, anomalies and fill rate over
+    [date_from, date_to] (inclusive, Europe/Paris days). A bounded number of queries whatever the period."""
+    if date_to < date_from or (date_to - date_from).days >= REPORT_MAX_DAYS:
+        raise InvalidReportPeriod(max_days=REPORT_MAX_DAYS)
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    sales = Sale.objects.filter(machine=machine, sold_at__gte=start, sold_at__lt=end)
+
+    by_product_rows = (
+        sales.values("product_id", "product__name", "vat_rate")
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"), count=Count("id"))
+        .order_by("product__name", "product_id", "vat_rate")
+    )
+    by_product: dict = {}
+    by_rate: dict[Decimal, Decimal] = defaultdict(Decimal)
+    for row in by_product_rows:
+        key = row["product_id"]
+        entry = by_product.setdefault(
+            key,
+            {
+                "product": key,
+                "product_name": row["product__name"] or "",
+                "quantity": Decimal("0"),
+                "count": 0,
+                "amount_incl_vat": Decimal("0"),
+            },
+        )
+        entry["quantity"] += row["quantity"]
+        entry["count"] += row["count"]
+        entry["amount_incl_vat"] += _money(row["amount"])
+        by_rate[row["vat_rate"]] += _money(row["amount"])
+
+    tz = timezone.get_current_timezone()
+    by_day = [
+        {
+            "date": row["day"],
+            "count": row["count"],
+            "quantity": row["quantity"],
+            "amount_incl_vat": _money(row["amount"]),
+        }
+        for row in sales.annotate(day=TruncDate("sold_at", tzinfo=tz))
+        .values("day")
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"), count=Count("id"))
+        .order_by("day")
+    ]
+
+    vat_lines = []
+    for rate in sorted(by_rate):
+        incl = by_rate[rate]
+        vat = _vat_of(incl, rate)
+        vat_lines.append({"vat_rate": rate, "amount_incl_vat": incl, "vat": vat, "amount_excl_vat": incl - vat})
+    total_incl = sum((line["amount_incl_vat"] for line in vat_lines), Decimal("0.00"))
+    total_vat = sum((line["vat"] for line in vat_lines), Decimal("0.00"))
+
+    movements = CompartmentMovement.objects.filter(
+        compartment__machine=machine, created_at__gte=start, created_at__lt=end
+    ).select_related("product")
+    losses: dict = {}
+    adjustments: dict = {}
+    refilled = Decimal("0")
+    sold = Decimal("0")
+    for move in movements:
+        if move.kind == MovementKind.REFILL:
+            refilled += move.quantity
+        elif move.kind == MovementKind.SALE:
+            sold -= move.quantity
+        elif move.kind in (MovementKind.LOSS, MovementKind.ADJUSTMENT):
+            target = losses if move.kind == MovementKind.LOSS else adjustments
+            entry = target.setdefault(
+                move.product_id,
+                {
+                    "product": move.product_id,
+                    "product_name": move.product.name,
+                    "quantity": Decimal("0"),
+                    "value": Decimal("0"),
+                },
+            )
+            entry["quantity"] += -move.quantity if move.kind == MovementKind.LOSS else move.quantity
+            value = (abs(move.quantity) * (move.unit_price or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+            entry["value"] += value if move.kind == MovementKind.LOSS else (value if move.quantity > 0 else -value)
+
+    anomalies = list(
+        Anomaly.objects.filter(machine=machine, created_at__gte=start, created_at__lt=end)
+        .values("kind")
+        .annotate(count=Count("id"))
+        .order_by("kind")
+    )
+
+    capacity = quantity = Decimal("0")
+    for cap, qty in Compartment.objects.filter(machine=machine, is_active=True).values_list("capacity", "quantity"):
+        capacity += cap
+        quantity += qty
+    fill_rate = (quantity * 100 / capacity).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if capacity else None
+    sell_through = (sold * 100 / refilled).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if refilled else None
+
+    return {
+        "machine": machine.pk,
+        "machine_name": machine.name,
+        "from": date_from,
+        "to": date_to,
+        "sales_count": sum(day["count"] for day in by_day),
+        "sales_by_product": list(by_product.values()),
+        "sales_by_day": by_day,
+        "revenue": {
+            "amount_incl_vat": total_incl,
+            "vat": total_vat,
+            "amount_excl_vat": total_incl - total_vat,
+            "by_vat_rate": vat_lines,
+        },
+        "losses": list(losses.values()),
+        "adjustments": list(adjustments.values()),
+        "anomalies": anomalies,
+        "fill_rate_now": fill_rate,
+        "sell_through": sell_through,
+        "refilled_quantity": refilled,
+        "sold_quantity": sold,
+    }
