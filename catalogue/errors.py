@@ -16,3 +16,35 @@ class InvalidStockQuantity(ApplicationError):
     code = "invalid_stock_quantity"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("A stock movement needs a non-zero quantity.")
+
+
+class OrganicCertificateRequired(ApplicationError):
+    code = "organic_certificate_required"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("“{producer_name}” has no valid organic certificate: its products cannot be sold as organic.")
+
+
+class ProductNameTaken(ApplicationError):
+    code = "product_name_taken"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("“{producer_name}” already has a product named “{name}”.")
+
+
+class ImportInvalid(ApplicationError):
+    """`rows` maps a line number of the file (the header is line 1) to that row's field errors."""
+
+    code = "import_invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The price list was not imported: {error_count} row(s) have errors. Nothing was changed.")
+
+
+class ImportFileUnreadable(ApplicationError):
+    code = "import_file_unreadable"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The file cannot be read as a CSV price list: {reason}")
+
+
+class ImportAlreadyApplied(ApplicationError):
+    code = "import_already_applied"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This exact price list was already imported for this producer on {imported_at}.")

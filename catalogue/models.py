@@ -1,12 +1,33 @@
+from __future__ import annotations
+
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .season import ALL_ALLERGENS, ALL_MONTHS, mask_to_allergens, mask_to_months, month_bit
+
+# Organic certifiers are identified by the code the EU gives them: FR-BIO-01 (Ecocert), FR-BIO-10, ...
+CERTIFIER_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z]{2}-BIO-\d{2,3}$", _("A certifier code looks like FR-BIO-01."), code="invalid_certifier"
+)
+
+
+class ProducerKind(models.TextChoices):
+    FARM = "farm", _("Farm")
+    MARKET_GARDEN = "market_garden", _("Market garden")
+    INTEGRATION_GARDEN = "integration_garden", _("Integration garden (maraîchage d'insertion)")
+    PLATFORM = "platform", _("Organic produce platform")
+    PROCESSING = "processing", _("Processing and canning")
+    BAKERY = "bakery", _("Bakery")
+    OTHER = "other", _("Other")
 
 
 class Producer(models.Model):
@@ -14,17 +35,66 @@ class Producer(models.Model):
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=ProducerKind.choices, default=ProducerKind.FARM)
+    description = models.TextField(_("description"), blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    # Derived from the coordinates by the producer services (haversine to the Ecopôle); stored to order by it.
+    distance_km = models.DecimalField(
+        _("distance to the Ecopôle (km)"), max_digits=6, decimal_places=1, null=True, blank=True, editable=False
+    )
+    organic_certifier = models.CharField(
+        _("organic certifier code"), max_length=12, blank=True, validators=[CERTIFIER_CODE_VALIDATOR]
+    )
+    organic_certificate_number = models.CharField(_("organic certificate number"), max_length=50, blank=True)
+    organic_certificate_valid_until = models.DateField(_("organic certificate valid until"), null=True, blank=True)
+    # Lower-cased, unaccented name and commune, maintained by the producer services (see selectors.product_list).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
+                name="producer_coordinates_both_or_none",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def has_valid_organic_certificate(self, on: datetime.date | None = None) -> bool:
+        """A certifier, a certificate number and a validity date not past `on` (today, Europe/Paris)."""
+        on = on or timezone.localdate()
+        return bool(
+            self.organic_certifier
+            and self.organic_certificate_number
+            and self.organic_certificate_valid_until
+            and self.organic_certificate_valid_until >= on
+        )
+
 
 class Category(models.Model):
+    """Rayon: vegetables, fruit, preserves, bread, dry goods, ..."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=110, unique=True)
 
@@ -52,8 +122,21 @@ class VatRate(models.TextChoices):
     STANDARD = "20.00", _("20 % (non-food)")
 
 
+def organic_q(on: datetime.date, prefix: str = "") -> Q:
+    """Products shown as organic on `on`: flagged organic AND their producer holds a valid certificate."""
+    return (
+        Q(**{f"{prefix}organic": True, f"{prefix}producer__organic_certificate_valid_until__gte": on})
+        & ~Q(**{f"{prefix}producer__organic_certifier": ""})
+        & ~Q(**{f"{prefix}producer__organic_certificate_number": ""})
+    )
+
+
 class Product(models.Model):
-    """Produit du catalogue. Its stock is `stock.quantity`, always the sum of its `StockMovement`s."""
+    """Produit du catalogue. Its stock is `stock.quantity`, always the sum of its `StockMovement`s.
+
+    `organic` is what the producer claims; the product is *shown* as organic only while its producer holds a valid
+    certificate (`organic_effective`, and the selectors' `is_organic` annotation).
+    """
 
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
@@ -82,9 +165,19 @@ class Product(models.Model):
     )
     quantity_step = models.DecimalField(_("quantity step"), max_digits=8, decimal_places=3, default=Decimal("1"))
     minimum_quantity = models.DecimalField(_("minimum quantity"), max_digits=8, decimal_places=3, default=Decimal("1"))
+    season_months = models.PositiveSmallIntegerField(
+        _("months in season"),
+        default=ALL_MONTHS,
+        help_text=_("Bitmask: bit 0 is January, bit 11 December; 4095 means all year."),
+    )
+    allergens = models.PositiveIntegerField(
+        _("allergens"), default=0, help_text=_("Bitmask of the 14 EU allergens, in the order of annex II.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Lower-cased, unaccented name and description, maintained by the product services (see selectors.product_list).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("product")
@@ -94,10 +187,38 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gt=0), name="product_price_positive"),
             models.CheckConstraint(condition=Q(quantity_step__gt=0), name="product_step_positive"),
             models.CheckConstraint(condition=Q(minimum_quantity__gt=0), name="product_minimum_positive"),
+            models.CheckConstraint(
+                condition=Q(season_months__gte=1, season_months__lte=ALL_MONTHS), name="product_season_months_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(allergens__gte=0, allergens__lte=ALL_ALLERGENS), name="product_allergens_valid"
+            ),
+            models.UniqueConstraint(fields=["producer", "name"], name="product_name_unique_per_producer"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def months_in_season(self) -> list[int]:
+        return mask_to_months(self.season_months)
+
+    @property
+    def allergen_codes(self) -> list[str]:
+        return mask_to_allergens(self.allergens)
+
+    def is_in_season(self, month: int | None = None) -> bool:
+        month = month or timezone.localdate().month
+        return bool(self.season_months & month_bit(month))
+
+    def organic_effective_on(self, on: datetime.date | None = None) -> bool:
+        return self.organic and self.producer.has_valid_organic_certificate(on)
+
+    @property
+    def organic_effective(self) -> bool:
+        """Shown as organic today: the selectors annotate `is_organic` for lists; this is the single-object form."""
+        annotated = getattr(self, "is_organic", None)
+        return annotated if annotated is not None else self.organic_effective_on()
 
 
 class StockLevel(models.Model):
@@ -162,3 +283,31 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} {self.quantity:+} ({self.reason})"
+
+
+class ProductImport(models.Model):
+    """One applied CSV price list of a producer. Its receipts point at it (`StockMovement.source`).
+
+    The checksum is unique per producer, so the same file uploaded twice is refused instead of receiving its stock
+    twice.
+    """
+
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="imports")
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("products created"), default=0)
+    updated_count = models.PositiveIntegerField(_("products updated"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product import")
+        verbose_name_plural = _("product imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["producer", "checksum"], name="product_import_once_per_file")]
+
+    def __str__(self) -> str:
+        return f"{self.producer} {self.created_at:%Y-%m-%d %H:%M} ({self.row_count})"

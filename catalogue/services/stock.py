@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import Round
 
 from ecopole.core.locking import lock_rows
 
@@ -91,7 +92,9 @@ def stock_apply(
             first = shortages[0]
             raise InsufficientStock(**first, shortages=shortages)
         for pid in product_ids:
-            StockLevel.objects.filter(product_id=pid).update(quantity=F("quantity") + totals[pid])
+            # Round() keeps the sum exact where the database is not: SQLite stores decimals as floats, and
+            # 0.3 - 0.1 - 0.1 - 0.1 would be -2.8e-17 there and break the CHECK. A no-op on PostgreSQL's numeric.
+            StockLevel.objects.filter(product_id=pid).update(quantity=Round(F("quantity") + totals[pid], 3))
         source_fields = _source_fields(source)
         return StockMovement.objects.bulk_create(
             [
@@ -134,7 +137,9 @@ def stock_release(*, source: models.Model, user=None, note: str = "") -> list[St
             .values("product_id")
             .annotate(total=Sum("quantity"))
         )
-        lines = [StockLine(row["product_id"], -row["total"]) for row in net if row["total"] < 0]
+        # Quantized: on SQLite the SUM is a float, and -0.1 - 0.2 + 0.3 is not exactly zero there.
+        totals = {row["product_id"]: Decimal(row["total"]).quantize(QUANTITY_PLACES) for row in net}
+        lines = [StockLine(pid, -total) for pid, total in totals.items() if total < 0]
         if not lines:
             return []
         return stock_apply(lines=lines, reason=MovementReason.RELEASE, source=source, user=user, note=note)
@@ -210,8 +215,38 @@ def stock_check_ledger(*, product_ids: Iterable[int] | None = None) -> dict[int,
     current = dict(levels.values_list("product_id", "quantity"))
     mismatches = {}
     for pid in set(sums) | set(current):
-        level = current.get(pid, Decimal("0"))
-        ledger = sums.get(pid, Decimal("0"))
+        # Quantized: SQLite sums decimals as floats (1.7e-18 instead of 0); PostgreSQL's are exact already.
+        level = Decimal(current.get(pid, 0)).quantize(QUANTITY_PLACES)
+        ledger = Decimal(sums.get(pid) or 0).quantize(QUANTITY_PLACES)
         if level != ledger:
             mismatches[pid] = (level, ledger)
     return mismatches
+
+
+class StockRecordKind:
+    """What staff record by hand at the Ecopôle (the stock-movements API)."""
+
+    RECEIPT = "receipt"
+    LOSS = "loss"
+    COUNT = "count"
+    ALL = (RECEIPT, LOSS, COUNT)
+
+
+def stock_record(
+    *, product_id: int, kind: str, quantity: Decimal, user=None, note: str = ""
+) -> tuple[StockMovement | None, Decimal]:
+    """Record a receipt, a loss or an inventory count in one durable transaction; return (movement, new level).
+
+    A count records the difference as an `adjustment` (None when it matches). A loss beyond the stock is refused
+    with `InsufficientStock`. Top-level entry point: must not run inside another transaction.
+    """
+    with transaction.atomic(durable=True):
+        if kind == StockRecordKind.RECEIPT:
+            movement = stock_receive(product_id=product_id, quantity=quantity, user=user, note=note)
+        elif kind == StockRecordKind.LOSS:
+            movement = stock_record_loss(product_id=product_id, quantity=quantity, user=user, note=note)
+        elif kind == StockRecordKind.COUNT:
+            movement = stock_count(product_id=product_id, counted=quantity, user=user, note=note)
+        else:
+            raise ValueError(f"unknown stock record kind: {kind}")
+        return movement, stock_available(product_id=product_id)

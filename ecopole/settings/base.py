@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several apps have a `kind` or a `status` with different choices: name them so none gets a hash suffix.
     "ENUM_NAME_OVERRIDES": {
         "FulfilmentEnum": "orders.models.Fulfilment",
         "OrderStatusEnum": "orders.models.OrderStatus",
@@ -197,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "BasketCompositionStatusEnum": "orders.basket_models.CompositionStatus",
         "OrderEventKindEnum": "orders.models.OrderEventKind",
         "PickupPointKindEnum": "deliveries.models.PickupPointKind",
+        "ProducerKindEnum": "catalogue.models.ProducerKind",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
 }

@@ -1,0 +1,162 @@
+"""Reads of the catalogue. Every list owns its joins, so its query count does not grow with the page size.
+
+Accent-insensitive search
+-------------------------
+Products and producers carry a denormalised `search_text` column: name (and description or commune) lower-cased
+with accents stripped by `unicodedata` (`catalogue.text.search_normalise`), written by the product and producer
+services. A search normalises the query the same way and filters with `icontains`, word by word. This works the
+same on PostgreSQL and on the embedded SQLite: PostgreSQL's `unaccent` needs an extension (CREATE EXTENSION, a
+superuser, not available on SQLite), and SQLite's LIKE only folds ASCII case, so "epinard" would never find
+"Épinards" there. A trigram index on the column can be added on PostgreSQL later without changing the query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from ecopole.core.permissions import is_staff_member
+
+from .models import Category, Producer, Product, StockMovement, organic_q
+from .season import month_bit
+from .text import search_normalise
+
+# Ids beyond a bigint do not exist; looking them up would be a database error (a 500) instead of a 404.
+MAX_ID = 2**63 - 1
+
+ORDERINGS = {
+    "price": ("unit_price", "name", "id"),
+    "-price": ("-unit_price", "name", "id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "id"),
+    "distance": (F("producer__distance_km").asc(nulls_last=True), "name", "id"),
+    "-distance": (F("producer__distance_km").desc(nulls_last=True), "name", "id"),
+}
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    category: str | None = None  # slug
+    producer: str | None = None  # slug
+    organic: bool | None = None
+    in_season: bool | None = None
+    available: bool | None = None
+    search: str | None = None
+    ordering: str | None = None
+
+
+def producer_list() -> QuerySet[Producer]:
+    return Producer.objects.order_by("name")
+
+
+def producer_get(*, slug: str) -> Producer:
+    producer = Producer.objects.filter(slug=slug).first()
+    if producer is None:
+        raise Http404
+    return producer
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.order_by("name")
+
+
+def product_visible_to(user) -> QuerySet[Product]:
+    """Products a user may see: active ones for everybody; inactive ones too for staff and for their producer."""
+    products = Product.objects.all()
+    if is_staff_member(user):
+        return products
+    if user is not None and user.is_authenticated and getattr(user, "producer_id", None):
+        return products.filter(Q(is_active=True) | Q(producer_id=user.producer_id))
+    return products.filter(is_active=True)
+
+
+def product_editable_by(user) -> QuerySet[Product]:
+    """Products a user may change: all for staff, their producer's for a member, none for anybody else."""
+    if is_staff_member(user):
+        return Product.objects.all()
+    if user is not None and user.is_authenticated and getattr(user, "producer_id", None):
+        return Product.objects.filter(producer_id=user.producer_id)
+    return Product.objects.none()
+
+
+def _with_display(products: QuerySet[Product], *, today: datetime.date) -> QuerySet[Product]:
+    return products.select_related("producer", "category").annotate(
+        stock_available=Coalesce(
+            F("stock__quantity"), Value(0), output_field=DecimalField(max_digits=12, decimal_places=3)
+        ),
+        is_organic=ExpressionWrapper(organic_q(today), output_field=BooleanField()),
+    )
+
+
+def product_list(*, user=None, filters: ProductFilters | None = None) -> QuerySet[Product]:
+    """The catalogue as `user` sees it, filtered and ordered. One query per page (two with the count).
+
+    `in_season` uses the current month in Europe/Paris; `organic` is the effective flag (valid certificate today);
+    `available` means stock > 0.
+    """
+    filters = filters or ProductFilters()
+    today = timezone.localdate()
+    products = _with_display(product_visible_to(user), today=today)
+    if filters.category:
+        products = products.filter(category__slug=filters.category)
+    if filters.producer:
+        products = products.filter(producer__slug=filters.producer)
+    if filters.organic is not None:
+        products = products.filter(is_organic=filters.organic)
+    if filters.in_season is not None:
+        # Bitwise AND of the month's bit with the season mask: the same SQL on PostgreSQL (&) and SQLite (&).
+        products = products.alias(season_bit=F("season_months").bitand(month_bit(today.month)))
+        products = products.filter(season_bit__gt=0) if filters.in_season else products.filter(season_bit=0)
+    if filters.available is not None:
+        products = (
+            products.filter(stock_available__gt=0) if filters.available else products.filter(stock_available__lte=0)
+        )
+    if filters.search:
+        for word in search_normalise(filters.search).split()[:8]:
+            products = products.filter(Q(search_text__icontains=word) | Q(producer__search_text__icontains=word))
+    return products.order_by(*ORDERINGS.get(filters.ordering or "name", ORDERINGS["name"]))
+
+
+def product_get(*, user=None, pk: int) -> Product:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    product = _with_display(product_visible_to(user), today=timezone.localdate()).filter(pk=pk).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def product_get_for_update(*, user, pk: int) -> Product:
+    """The product if `user` may change it, else 404 (another producer's product does not exist for them)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    product = product_editable_by(user).select_related("producer", "category").filter(pk=pk).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def stock_ledger_readable_by(user) -> QuerySet[StockMovement]:
+    """Movements a user may read: all for staff, their producer's products' for a member, none otherwise."""
+    if is_staff_member(user):
+        return StockMovement.objects.all()
+    if user is not None and user.is_authenticated and getattr(user, "producer_id", None):
+        return StockMovement.objects.filter(product__producer_id=user.producer_id)
+    return StockMovement.objects.none()
+
+
+def stock_movement_list(*, user, product_id: int | None = None, reason: str | None = None) -> QuerySet[StockMovement]:
+    """A ledger, newest first. Asking for a product the user may not read is a 404."""
+    movements = stock_ledger_readable_by(user)
+    if product_id is not None:
+        if not product_editable_by(user).filter(pk=product_id).exists():
+            raise Http404
+        movements = movements.filter(product_id=product_id)
+    if reason:
+        movements = movements.filter(reason=reason)
+    return movements.select_related("product", "created_by", "source_type").order_by("-created_at", "-id")

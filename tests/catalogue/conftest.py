@@ -1,0 +1,36 @@
+import pytest
+
+from tests.catalogue.factories import CategoryFactory, CertifiedProducerFactory, ProductFactory
+from tests.conftest import client_for
+from tests.factories import ProducerMemberFactory
+
+
+@pytest.fixture
+def vegetables(db):
+    return CategoryFactory(name="Légumes", slug="legumes")
+
+
+@pytest.fixture
+def product(producer, vegetables):
+    """Leeks of the `producer` fixture (the one `producer_member` belongs to), 10 kg in stock."""
+    return ProductFactory(producer=producer, category=vegetables, name="Poireaux", slug="poireaux", stock=10)
+
+
+@pytest.fixture
+def other_producer(db):
+    return CertifiedProducerFactory(name="Ferme voisine", slug="ferme-voisine")
+
+
+@pytest.fixture
+def other_product(other_producer, vegetables):
+    return ProductFactory(producer=other_producer, category=vegetables, name="Carottes", slug="carottes", stock=5)
+
+
+@pytest.fixture
+def other_member(other_producer):
+    return ProducerMemberFactory(producer=other_producer)
+
+
+@pytest.fixture
+def other_member_client(other_member):
+    return client_for(other_member)
