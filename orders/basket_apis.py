@@ -77,20 +77,14 @@ from .services.baskets import (
 TAGS = ["baskets"]
 
 
-def _is_integer(raw: str) -> bool:
-    digits = raw[1:] if raw[:1] == "-" else raw
-    return digits.isascii() and digits.isdigit() and len(digits) < 19
-
-
 class BasketPagination(PageNumberPagination):
-    """The shared pagination, refusing a `page` or `page_size` that is not an integer (400) instead of silently
-    falling back to the defaults, as the schema declares integers."""
+    """The shared pagination (which refuses a malformed `page_size`), also refusing a `page` that is not a number
+    (400) instead of silently serving the first page (`?page=` is page 1 for DRF)."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        for name in (self.page_query_param, self.page_size_query_param):
-            raw = request.query_params.get(name)
-            if raw is not None and not _is_integer(raw):
-                raise serializers.ValidationError({name: ["An integer is required."]})
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw != "last" and not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+            raise serializers.ValidationError({self.page_query_param: ["A page number is required."]})
         return super().paginate_queryset(queryset, request, view=view)
 
 

@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "BasketCompositionStatusEnum": "orders.basket_models.CompositionStatus",
         "OrderEventKindEnum": "orders.models.OrderEventKind",
         "PickupPointKindEnum": "deliveries.models.PickupPointKind",
+        "WeekdayEnum": "deliveries.models.Weekday",
         "ProducerKindEnum": "catalogue.models.ProducerKind",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
