@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DeliveryDay, DeliveryZone, PickupPoint
+from .models import DeliveryDay, DeliveryZone, PickupPoint, PlanningRun, Round, RoundEvent, Stop, Vehicle
 
 
 class DeliveryDayInline(admin.TabularInline):
@@ -33,3 +33,99 @@ class DeliveryDayAdmin(admin.ModelAdmin):
     list_filter = ["weekday", "is_active", "pickup_point", "zone"]
     search_fields = ["pickup_point__name", "zone__name"]
     list_select_related = ["pickup_point", "zone"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "operator", "capacity_kg", "capacity_crates", "speed_kmh", "shift_start"]
+    list_display = [*list_display, "shift_end", "default_driver", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "operator", "allowed_communes"]
+    list_select_related = ["default_driver"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StopInline(ReadOnlyInline):
+    model = Stop
+    fields = ["sequence", "kind", "label", "commune", "window_start", "window_end", "arrival_at", "load_kg"]
+    fields = [*fields, "load_crates", "status", "failure_reason", "resolution"]
+    readonly_fields = fields
+    ordering = ["sequence"]
+
+
+class RoundEventInline(ReadOnlyInline):
+    model = RoundEvent
+    fields = ["created_at", "kind", "stop", "from_value", "to_value", "actor", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    """Rounds change through the services (API: plan, start, deliver, reorder, lock); the admin shows them."""
+
+    list_display = ["date", "vehicle", "driver", "status", "is_locked", "distance_km", "load_kg", "load_crates"]
+    list_display = [*list_display, "planned_start", "planned_end"]
+    list_filter = ["status", "is_locked", "vehicle", "date"]
+    search_fields = ["vehicle__name", "driver__email", "driver__full_name"]
+    list_select_related = ["vehicle", "driver"]
+    date_hierarchy = "date"
+    inlines = [StopInline, RoundEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Stop)
+class StopAdmin(admin.ModelAdmin):
+    list_display = ["round", "sequence", "kind", "label", "commune", "arrival_at", "load_kg", "status"]
+    list_filter = ["kind", "status", "failure_reason", "resolution", "round__date"]
+    search_fields = ["label", "address", "commune", "source_key"]
+    list_select_related = ["round__vehicle"]
+    readonly_fields = [f.name for f in Stop._meta.fields] + ["orders"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RoundEvent)
+class RoundEventAdmin(admin.ModelAdmin):
+    list_display = ["round", "kind", "stop", "from_value", "to_value", "actor", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["round__vehicle__name", "actor__email", "note"]
+    list_select_related = ["round__vehicle", "stop", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlanningRun)
+class PlanningRunAdmin(admin.ModelAdmin):
+    list_display = ["date", "planned_at", "planned_by", "runs", "auto_planned_at"]
+    list_filter = ["date"]
+    search_fields = ["date"]
+    readonly_fields = ["date", "planned_at", "planned_by", "runs", "unassigned", "auto_planned_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,10 +1,15 @@
 """Demo places: the Ecopôle at Vieille-Église (depot), the Ilôt Jacquard antenna in Calais, two relay points,
-three home-delivery zones over the communes of the area, and their delivery days. Idempotent (by slug)."""
+three home-delivery zones over the communes of the area, and their delivery days. Idempotent (by slug).
+
+Demo fleet: the refrigerated van of the Ecopôle and the cargo bike of Opale Vélo Services (Calais only), with the
+demo drivers. A plannable demo day: the grocery demo orders (seeded here first, idempotently, since they need the
+places above) give home deliveries and pickup-point drop-offs; the first date that has some is planned once.
+"""
 
 from datetime import time
 from decimal import Decimal
 
-from .models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Weekday
+from .models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Round, Vehicle, VehicleKind, Weekday
 
 
 def _hours(days, *ranges):
@@ -128,3 +133,77 @@ def seed(stdout=None) -> None:
             )
     if stdout:
         stdout.write(f"deliveries: {len(PICKUP_POINTS)} pickup points, {len(ZONES)} zones")
+    fleet_seed(stdout=stdout)
+    demo_day_seed(stdout=stdout)
+
+
+VEHICLES = [
+    {
+        "name": "Camion frigorifique",
+        "kind": VehicleKind.VAN,
+        "operator": "Ecopôle alimentaire",
+        "capacity_kg": Decimal("900"),
+        "capacity_crates": 80,
+        "speed_kmh": Decimal("45"),
+        "shift_start": time(8, 0),
+        "shift_end": time(16, 0),
+        "weekdays": [Weekday.TUESDAY, Weekday.FRIDAY],
+        "allowed_communes": [],
+        "driver": "chauffeur@ecopole.example",
+    },
+    {
+        "name": "Vélo cargo Opale Vélo Services",
+        "kind": VehicleKind.CARGO_BIKE,
+        "operator": "Opale Vélo Services",
+        "capacity_kg": Decimal("120"),
+        "capacity_crates": 12,
+        "speed_kmh": Decimal("18"),
+        "shift_start": time(8, 0),
+        "shift_end": time(17, 0),
+        "weekdays": [Weekday.TUESDAY, Weekday.FRIDAY],
+        "allowed_communes": ["Calais"],
+        "driver": "velo@ecopole.example",
+    },
+]
+
+
+def fleet_seed(stdout=None) -> None:
+    from accounts.models import User
+
+    for spec in VEHICLES:
+        spec = dict(spec)
+        spec["weekdays"] = [int(d) for d in spec["weekdays"]]
+        driver = User.objects.filter(email=spec.pop("driver")).first()
+        Vehicle.objects.update_or_create(name=spec.pop("name"), defaults={**spec, "default_driver": driver})
+    if stdout:
+        stdout.write(f"deliveries: {len(VEHICLES)} vehicles")
+
+
+def demo_day_seed(stdout=None) -> None:
+    """Plan the first date that has something to deliver, unless it already has rounds (idempotent)."""
+    from orders import demo as orders_demo
+
+    from .services.planning import round_plan
+    from .services.sources import stop_demands_for
+
+    orders_demo.seed(stdout=stdout)  # idempotent: needs the places above, gives the demo day its orders
+    from orders.models import Order
+
+    dates = (
+        Order.objects.filter(status__in=("placed", "preparing", "out_for_delivery"))
+        .order_by("delivery_date")
+        .values_list("delivery_date", flat=True)
+        .distinct()
+    )
+    for day in dates:
+        if Round.objects.filter(date=day).exists():
+            return
+        if stop_demands_for(day):
+            result = round_plan(date=day, time_limit=0.5)
+            if stdout:
+                stdout.write(
+                    f"deliveries: demo day {day}: {len(result.rounds)} rounds, {len(result.unassigned)} unassigned"
+                )
+            return
+    if stdout:
+        stdout.write("deliveries: no demo orders to plan (no catalogue products yet)")

@@ -1,6 +1,7 @@
-"""Where and when customers get their orders: pickup points, home-delivery zones and the weekly delivery days.
+"""Where and when customers get their orders: pickup points, home-delivery zones and the weekly delivery days; the
+fleet (vehicles) and the delivery rounds with their stops and history.
 
-Rounds (vehicles, stops) build on these models in a later issue; the pure routing solver lives in `routing/`.
+The pure routing solver the planner calls lives in `routing/` (no Django import).
 """
 
 from __future__ import annotations
@@ -214,3 +215,289 @@ class DeliveryDay(models.Model):
         days_before = (self.weekday - self.cutoff_weekday) % 7
         cutoff_date = delivery_date - timedelta(days=days_before)
         return datetime.combine(cutoff_date, self.cutoff_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# --- Fleet and rounds ---------------------------------------------------------------------------------------------
+
+
+class VehicleKind(models.TextChoices):
+    VAN = "van", _("Van")
+    CARGO_BIKE = "cargo_bike", _("Cargo bike")
+
+
+class Vehicle(models.Model):
+    """Véhicule de livraison: a van or a cargo bike, with its capacity (kg and crates), average speed, working hours
+    (Europe/Paris) and the weekdays it runs. Every round starts and ends at the depot.
+
+    `allowed_communes` is a JSON list of commune names (matched like delivery zones, ignoring case and accents);
+    empty means it may go anywhere. A cargo bike for the Calais centre has `["Calais"]`.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=VehicleKind.choices, default=VehicleKind.VAN)
+    operator = models.CharField(_("operated by"), max_length=150, blank=True)
+    capacity_kg = models.DecimalField(_("capacity (kg)"), max_digits=7, decimal_places=2)
+    capacity_crates = models.PositiveIntegerField(_("capacity (crates)"))
+    speed_kmh = models.DecimalField(_("average speed (km/h)"), max_digits=5, decimal_places=1, default=Decimal(40))
+    shift_start = models.TimeField(_("working hours start"), default=time(8, 0))
+    shift_end = models.TimeField(_("working hours end"), default=time(17, 0))
+    weekdays = models.JSONField(_("weekdays it runs"), default=list, help_text=_("0 is Monday, 6 is Sunday."))
+    allowed_communes = models.JSONField(
+        _("communes it may serve"), default=list, blank=True, help_text=_("Empty: every commune.")
+    )
+    default_driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usual driver"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"groups__name": "driver"},
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity_kg__gt=0), name="vehicle_capacity_kg_positive"),
+            models.CheckConstraint(condition=Q(capacity_crates__gt=0), name="vehicle_capacity_crates_positive"),
+            models.CheckConstraint(condition=Q(speed_kmh__gt=0), name="vehicle_speed_positive"),
+            models.CheckConstraint(condition=Q(shift_end__gt=models.F("shift_start")), name="vehicle_shift_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.weekdays, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in self.weekdays
+        ):
+            raise ValidationError({"weekdays": _("Give a list of weekdays, 0 (Monday) to 6 (Sunday).")})
+        if not isinstance(self.allowed_communes, list) or not all(
+            isinstance(c, str) and c.strip() for c in self.allowed_communes
+        ):
+            raise ValidationError({"allowed_communes": _("Give a list of commune names.")})
+        self.weekdays = sorted(set(self.weekdays))
+
+    def runs_on(self, day: date) -> bool:
+        return day.weekday() in (self.weekdays or [])
+
+
+class RoundStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    STARTED = "started", _("Started")
+    FINISHED = "finished", _("Finished")
+
+
+class Round(models.Model):
+    """Tournée: one vehicle's trip from the depot through ordered stops and back, on a date.
+
+    At most one round per vehicle and date (the planner's unit of work). A planned, unlocked round may be replaced
+    by re-planning; a started or locked one never is.
+    """
+
+    TRANSITIONS: dict[str, set[str]] = {
+        RoundStatus.PLANNED: {RoundStatus.STARTED},
+        RoundStatus.STARTED: {RoundStatus.FINISHED},
+        RoundStatus.FINISHED: set(),
+    }
+
+    date = models.DateField(_("date"), db_index=True)
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("vehicle"), on_delete=models.PROTECT, related_name="rounds")
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("driver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delivery_rounds",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.PLANNED)
+    is_locked = models.BooleanField(_("locked"), default=False, help_text=_("Re-planning leaves a locked round alone."))
+    distance_km = models.DecimalField(_("distance (km)"), max_digits=8, decimal_places=2, default=Decimal(0))
+    load_kg = models.DecimalField(_("load (kg)"), max_digits=8, decimal_places=2, default=Decimal(0))
+    load_crates = models.PositiveIntegerField(_("load (crates)"), default=0)
+    planned_start = models.DateTimeField(_("planned departure"))
+    planned_end = models.DateTimeField(_("planned return"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["date", "vehicle__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "vehicle"], name="round_one_per_vehicle_and_date"),
+            models.CheckConstraint(condition=Q(planned_end__gte=models.F("planned_start")), name="round_times_ordered"),
+            models.CheckConstraint(condition=Q(distance_km__gte=0) & Q(load_kg__gte=0), name="round_amounts_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.vehicle}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_replaceable(self) -> bool:
+        return self.status == RoundStatus.PLANNED and not self.is_locked
+
+
+class StopKind(models.TextChoices):
+    HOME = "home", _("Home delivery")
+    PICKUP_POINT = "pickup_point", _("Pickup point")
+    VENDING_REFILL = "vending_refill", _("Vending machine refill")
+
+
+class FailedResolution(models.TextChoices):
+    NEXT_DELIVERY_DAY = "next_delivery_day", _("Delivered on the next delivery day")
+    PICKUP_POINT = "pickup_point", _("Moved to a pickup point")
+
+
+class StopStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class FailureReason(models.TextChoices):
+    ABSENT = "absent", _("Nobody there")
+    REFUSED = "refused", _("Refused")
+    ADDRESS_NOT_FOUND = "address_not_found", _("Address not found")
+    NO_ACCESS = "no_access", _("No access")
+    DAMAGED = "damaged", _("Goods damaged")
+    OTHER = "other", _("Other")
+
+
+class Stop(models.Model):
+    """Arrêt: one place a round serves, in `sequence` order (1, 2, …), with its time window, planned arrival (when
+    the hand-over begins; the driver waits if early), load and what to hand over.
+
+    `source_key` names the demand the stop serves ("order:12", "point:3"); `orders` are the grocery orders it
+    carries. `handover` is a list of `{"order": id|null, "customer": str, "items": [{"name", "quantity", "unit"}]}`.
+    """
+
+    TRANSITIONS: dict[str, set[str]] = {
+        StopStatus.PENDING: {StopStatus.DELIVERED, StopStatus.FAILED},
+        StopStatus.DELIVERED: set(),
+        StopStatus.FAILED: set(),
+    }
+
+    round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="stops")
+    sequence = models.PositiveSmallIntegerField(_("order in the round"))
+    kind = models.CharField(_("kind"), max_length=20, choices=StopKind.choices)
+    source_key = models.CharField(_("source"), max_length=60)
+    label = models.CharField(_("label"), max_length=200)
+    pickup_point = models.ForeignKey(
+        PickupPoint, verbose_name=_("pickup point"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    orders = models.ManyToManyField("orders.Order", verbose_name=_("orders"), blank=True, related_name="round_stops")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    window_start = models.TimeField(_("window start"), null=True, blank=True)
+    window_end = models.TimeField(_("window end"), null=True, blank=True)
+    service_minutes = models.PositiveSmallIntegerField(_("hand-over time (minutes)"), default=5)
+    arrival_at = models.DateTimeField(_("planned arrival"))
+    departure_at = models.DateTimeField(_("planned departure"))
+    load_kg = models.DecimalField(_("load (kg)"), max_digits=8, decimal_places=2, default=Decimal(0))
+    load_crates = models.PositiveIntegerField(_("load (crates)"), default=0)
+    handover = models.JSONField(_("to hand over"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=StopStatus.choices, default=StopStatus.PENDING)
+    failure_reason = models.CharField(_("failure reason"), max_length=20, choices=FailureReason.choices, blank=True)
+    failure_note = models.CharField(_("failure note"), max_length=255, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    resolution = models.CharField(
+        _("what happens to a failed delivery"), max_length=20, choices=FailedResolution.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        ordering = ["round_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "sequence"], name="stop_sequence_unique_in_round"),
+            models.UniqueConstraint(fields=["round", "source_key"], name="stop_source_once_in_round"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="stop_sequence_from_one"),
+            models.CheckConstraint(condition=Q(load_kg__gte=0), name="stop_load_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(failure_reason=""), name="stop_failed_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.sequence} {self.label}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class RoundEventKind(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    STATUS = "status", _("Round status")
+    STOP_STATUS = "stop_status", _("Stop status")
+    REORDERED = "reordered", _("Stops reordered")
+    LOCKED = "locked", _("Lock")
+    DRIVER = "driver", _("Driver")
+    RESOLVED = "resolved", _("Failed delivery resolved")
+
+
+class RoundEvent(models.Model):
+    """A round's history: who changed what, when, from which value to which. Append-only."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
+    stop = models.ForeignKey(Stop, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=RoundEventKind.choices)
+    from_value = models.CharField(_("from"), max_length=60, blank=True)
+    to_value = models.CharField(_("to"), max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("round event")
+        verbose_name_plural = _("round events")
+        ordering = ["round_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.kind}: {self.from_value or '∅'} → {self.to_value}"
+
+
+class PlanningRun(models.Model):
+    """One row per delivery date: the row every planning run of that date locks (so two runs never interleave), with
+    what the last run left unassigned (`unassigned`: `[{"source_key", "label", "reason"}]`)."""
+
+    date = models.DateField(_("date"), unique=True)
+    planned_at = models.DateTimeField(_("last planned at"), null=True, blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+    auto_planned_at = models.DateTimeField(
+        _("planned by the scheduler at"),
+        null=True,
+        blank=True,
+        help_text=_("Set once the scheduled planning and the arrival emails for this date are done."),
+    )
+    unassigned = models.JSONField(_("unassigned stops"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("planning run")
+        verbose_name_plural = _("planning runs")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return str(self.date)

@@ -7,22 +7,29 @@ conservatively (times up, deadlines down, loads up, capacities down): a plan
 PyVRP deems feasible stays feasible with the real numbers.
 
 Reproducibility: PyVRP is deterministic for a given seed and a given number
-of iterations. A pure runtime limit is not (a faster or busier machine runs
-more iterations), so pass ``max_iterations``: the search then stops at
-whichever of the iteration budget and ``time_limit`` comes first, and gives
-identical routes whenever the iteration budget is the binding one.
+of iterations, and so is this module, with one or several workers (each
+worker's seed, fleet variant and parameters depend only on its index; ties
+between workers go to the lowest index). A pure runtime limit is not
+reproducible: the number of iterations done before the deadline depends on
+the machine and on its load (on the shared 2-core benchmark machine it varied
+two-fold between runs of the same instance), so the same seed can give
+different routes, and the benchmark gaps vary from run to run. Pass
+``max_iterations`` for reproducible plans: the search then stops at whichever
+of the iteration budget and ``time_limit`` comes first, and gives identical
+routes whenever the iteration budget is the binding one.
 """
 
 from __future__ import annotations
 
 import math
 import multiprocessing
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import pyvrp
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.stop import MaxIterations, MultipleCriteria
 
 from deliveries.routing.checker import route_violations
 from deliveries.routing.feasibility import precheck
@@ -59,17 +66,23 @@ def solve(
 ) -> Solution:
     """Plan routes; never raises for unservable stops, reports them instead.
 
+    ``time_limit`` is wall-clock seconds from the call, model building
+    included: every search runs against one deadline.
+
     ``workers > 1`` runs that many independent searches (seeds ``seed``,
-    ``seed + 1``, ...) in parallel processes for the same ``time_limit`` and
-    keeps the cheapest; ties go to the lowest seed so the choice is stable.
-    Processes are forked: call it from a worker (Celery) rather than from a
-    multi-threaded web process when ``workers > 1``.
+    ``seed + 1``, ...) in parallel processes until that deadline and keeps
+    the cheapest; ties go to the lowest seed so the choice is stable. When a
+    route-count bound applies (see :func:`_route_count_bound`) the searches
+    alternate between the bounded fleet (even workers) and the full fleet
+    (odd workers). Processes are forked: call it from a worker (Celery)
+    rather than from a multi-threaded web process when ``workers > 1``.
 
     When the required stops cannot all be served, ``fallback`` re-plans once
     with them optional (up to twice ``time_limit`` in total) and reports the
     left-over stops; without it the infeasible plan is returned with
     ``feasible=False``.
     """
+    deadline = time.monotonic() + time_limit
     rejected = precheck(problem)
     rejected_ids = {item.stop_id for item in rejected}
     servable = [stop for stop in problem.stops if stop.id not in rejected_ids]
@@ -77,13 +90,14 @@ def solve(
         return Solution(routes=(), unassigned=tuple(rejected), total_distance=0.0, feasible=True)
 
     relax = _fleet_too_small(problem, servable)
-    result, mapping = _search(problem, servable, relax, time_limit, seed, max_iterations, workers)
+    result, mapping = _search(problem, servable, relax, deadline, time_limit, seed, max_iterations, workers)
     if fallback and not result.feasible and not relax:
         # Required stops could not all fit (tight windows, few vehicles):
         # re-plan with them optional so that the planner gets a usable plan
         # plus the list of stops to handle by hand.
         relax = True
-        result, mapping = _search(problem, servable, relax, time_limit, seed, max_iterations, workers)
+        deadline = time.monotonic() + time_limit
+        result, mapping = _search(problem, servable, relax, deadline, time_limit, seed, max_iterations, workers)
 
     return _to_solution(problem, mapping, result, rejected, relax)
 
@@ -96,20 +110,32 @@ def _fleet_too_small(problem: Problem, servable: list) -> bool:
     return need_kg > fleet_kg or need_crates > fleet_crates
 
 
+def _time_constrained(problem: Problem, servable: list) -> bool:
+    """Do windows, shifts or durations (not just capacities) limit routes?"""
+    depot = problem.depot
+    return (
+        any(math.isfinite(s.window_end) or s.window_start > 0 for s in servable)
+        or math.isfinite(depot.window_end)
+        or any(math.isfinite(v.shift_end) or math.isfinite(v.max_duration) for v in problem.vehicles)
+    )
+
+
 def _route_count_bound(problem: Problem, servable: list) -> int | None:
     """Fewest routes a single unlimited vehicle type could need, if useful.
 
     With plenty of vehicles the search happily spreads load over extra
     routes and gets stuck there; a search restricted to the capacity lower
     bound explores the dense packings where, on well-filled instances, the
-    shortest plans live. When no plan fits the bound the full fleet is
-    searched again (costing a second ``time_limit``).
+    shortest plans live (all 27 CVRPLIB set-A optima use exactly that many
+    routes). With several workers the bounded and the full fleet are searched
+    side by side; with one, the full fleet is searched again (costing a second
+    ``time_limit``) when no plan fits the bound.
     """
     if len(problem.vehicles) != 1 or any(not s.required for s in servable):
         return None
     if any(math.isfinite(s.window_end) for s in servable):
         # With time windows the number of routes is driven by time, not load:
-        # the bound would mostly be infeasible and cost a second search.
+        # the bound would mostly be infeasible and waste the search.
         return None
     vehicle = problem.vehicles[0]
     bound = 1
@@ -122,26 +148,37 @@ def _route_count_bound(problem: Problem, servable: list) -> int | None:
     return bound if bound < min(vehicle.count, len(servable)) else None
 
 
-def _search(problem, servable, relax, time_limit, seed, max_iterations, workers):
+def _search(problem, servable, relax, deadline, time_limit, seed, max_iterations, workers):
     mapping = ModelMapping.from_problem(problem, servable, relax_required=relax)
     bound = None if relax else _route_count_bound(problem, servable)
+    variants = [problem]
     if bound is not None:
-        capped = replace(problem, vehicles=(replace(problem.vehicles[0], count=bound),))
-        best = _best_of(capped, servable, relax, time_limit, seed, max_iterations, workers)
-        if best.feasible:
-            return best, mapping
-    return _best_of(problem, servable, relax, time_limit, seed, max_iterations, workers), mapping
+        variants.insert(0, replace(problem, vehicles=(replace(problem.vehicles[0], count=bound),)))
+    workers = max(1, workers)
+    if workers > 1 or len(variants) == 1:
+        # Diversified portfolio: the bounded and the full fleet side by side.
+        # The fleet variants share vehicle type 0, so routes map onto
+        # ``mapping`` either way.
+        jobs = [
+            (variants[k % len(variants)], servable, relax, deadline, seed + k, max_iterations, k)
+            for k in range(workers)
+        ]
+        return _best_of(jobs), mapping
+    best = _best_of([(variants[0], servable, relax, deadline, seed, max_iterations, 0)])
+    if not best.feasible:
+        deadline = time.monotonic() + time_limit
+        best = _best_of([(problem, servable, relax, deadline, seed, max_iterations, 0)])
+    return best, mapping
 
 
-def _best_of(problem, servable, relax, time_limit, seed, max_iterations, workers) -> _RunResult:
-    args = [(problem, servable, relax, time_limit, seed + k, max_iterations) for k in range(max(1, workers))]
-    if len(args) == 1:
-        results = [_run(*args[0])]
+def _best_of(jobs) -> _RunResult:
+    if len(jobs) == 1:
+        results = [_run(*jobs[0])]
     else:
         # fork keeps start-up cheap (no re-import of Django settings etc.).
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(args), mp_context=context) as pool:
-            results = list(pool.map(_run_packed, args))
+        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+            results = list(pool.map(_run_packed, jobs))
     return min(enumerate(results), key=lambda item: (not item[1].feasible, item[1].cost, item[0]))[1]
 
 
@@ -149,24 +186,27 @@ def _run_packed(args) -> _RunResult:
     return _run(*args)
 
 
-def _run(problem, servable, relax, time_limit, seed, max_iterations) -> _RunResult:
+def _run(problem, servable, relax, deadline, seed, max_iterations, variant=0) -> _RunResult:
     mapping = ModelMapping.from_problem(problem, servable, relax_required=relax)
     data = build_data(mapping)
     initial = None
-    if mapping.fleet_is_binding():
+    timed = _time_constrained(problem, servable)
+    params = solve_params(data, time_constrained=timed, variant=variant)
+    if mapping.fleet_is_binding() and timed:
         # Starting a tight fleet from a random plan often never loses its
         # time warp; a short run with overflow vehicles finds a feasible
         # plan that becomes the warm start when it fits the real fleet.
+        # Capacity alone needs no such help: load penalties steer the search.
         warm_data = build_data(mapping, overflow=True)
-        warm = _pyvrp_solve(warm_data, WARM_START_SHARE * time_limit, seed, _share(max_iterations))
+        warm_deadline = time.monotonic() + WARM_START_SHARE * max(0.0, deadline - time.monotonic())
+        warm = _pyvrp_solve(warm_data, warm_deadline, seed, _share(max_iterations), params)
         real_types = len(mapping.vehicles)
         if all(route.vehicle_type() < real_types for route in warm.routes()):
             initial = pyvrp.Solution(
                 data, [pyvrp.Route(data, _clients(route), route.vehicle_type()) for route in warm.routes()]
             )
-        time_limit *= 1 - WARM_START_SHARE
         max_iterations = _share(max_iterations, 1 - WARM_START_SHARE)
-    best = _pyvrp_solve(data, time_limit, seed, max_iterations, initial)
+    best = _pyvrp_solve(data, deadline, seed, max_iterations, params, initial)
     routes = []
     for route in best.routes():
         clients, times = [], []
@@ -187,8 +227,22 @@ def _share(iterations: int | None, share: float = WARM_START_SHARE) -> int | Non
     return None if iterations is None else max(1, int(iterations * share))
 
 
-def _pyvrp_solve(data, time_limit, seed, max_iterations, initial=None) -> pyvrp.Solution:
-    stop = MaxRuntime(time_limit)
+class _Deadline:
+    """Stop at an absolute ``time.monotonic()`` instant.
+
+    Unlike ``MaxRuntime``, whose clock starts at its first call (after the
+    initial local search), this keeps every phase inside one budget.
+    """
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+
+    def __call__(self, best_cost: float) -> bool:
+        return time.monotonic() >= self.deadline
+
+
+def _pyvrp_solve(data, deadline, seed, max_iterations, params, initial=None) -> pyvrp.Solution:
+    stop = _Deadline(deadline)
     if max_iterations is not None:
         stop = MultipleCriteria([MaxIterations(max_iterations), stop])
     with warnings.catch_warnings():
@@ -201,7 +255,7 @@ def _pyvrp_solve(data, time_limit, seed, max_iterations, initial=None) -> pyvrp.
             seed=seed,
             collect_stats=False,
             display=False,
-            params=solve_params(data),
+            params=params,
             initial_solution=initial,
         )
     return result.best

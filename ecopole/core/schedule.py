@@ -52,6 +52,13 @@ PERIODIC_TASKS: list[Periodic] = [
         minute="10",
         description="Click and collect: flag orders not collected in time and free their lockers.",
     ),
+    Periodic(
+        name="Deliveries: plan the next delivery day after its cutoff",
+        task="deliveries.plan_due_rounds",
+        minute="5,35",
+        description="Plans the rounds of each delivery date once its order cutoffs have passed, then emails every "
+        "home-delivery customer a two-hour arrival window. Runs once per date (later runs do nothing).",
+    ),
 ]
 
 

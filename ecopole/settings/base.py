@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several apps have a `kind` or a `status` with different choices: name them so none gets a hash suffix.
     "ENUM_NAME_OVERRIDES": {
+        "ProducerKindEnum": "catalogue.models.ProducerKind",
         "FulfilmentEnum": "orders.models.Fulfilment",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "BasketSubscriptionStatusEnum": "orders.basket_models.SubscriptionStatus",
@@ -199,7 +200,11 @@ SPECTACULAR_SETTINGS = {
         "OrderEventKindEnum": "orders.models.OrderEventKind",
         "PickupPointKindEnum": "deliveries.models.PickupPointKind",
         "WeekdayEnum": "deliveries.models.Weekday",
-        "ProducerKindEnum": "catalogue.models.ProducerKind",
+        "RoundStatusEnum": "deliveries.models.RoundStatus",
+        "StopStatusEnum": "deliveries.models.StopStatus",
+        "StopKindEnum": "deliveries.models.StopKind",
+        "FailureReasonEnum": "deliveries.models.FailureReason",
+        "FailedResolutionEnum": "deliveries.models.FailedResolution",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
 }

@@ -213,3 +213,19 @@ def test_admin_grants_solidarity_through_the_audited_service(admin_client, custo
     assert response.status_code == 302
     assert SolidarityEligibility.objects.get().valid_until == date(2027, 1, 31)
     assert AuditEvent.objects.filter(action="basket_solidarity.grant").count() == 1
+
+
+def test_baskets_become_stops_of_the_delivery_rounds(generated, relay_point, home_zone, ilot):
+    from decimal import Decimal as D
+
+    from deliveries.services.sources import stop_demands_for
+
+    generated[4].delivery_latitude, generated[4].delivery_longitude = D("50.960000"), D("1.850000")
+    generated[4].save()
+    demands = {d.key: d for d in stop_demands_for(FRIDAY)}
+    jacquard = demands[f"point:{ilot.pk}"]
+    assert jacquard.load_kg == D("9.000") and jacquard.load_crates == 3
+    assert [h["customer"] for h in jacquard.handover] == ["Abonné 01", "Abonné 02", "Abonné 03"]
+    assert demands[f"point:{relay_point.pk}"].load_crates == 1
+    home = next(d for key, d in demands.items() if key.startswith("basket:"))
+    assert home.kind == "home" and home.address == "Rue de la Mer"

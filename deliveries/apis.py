@@ -1,0 +1,330 @@
+"""HTTP edge of delivery rounds: parse, check the role, call one service or selector, serialize.
+
+Every write runs in one durable transaction opened here. Drivers reach only their own rounds (selectors): another
+driver's round, or a stop of it, is 404.
+"""
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ecopole.core.permissions import IsDriverOrManager, IsManager, IsStaffMember
+from ecopole.core.schema import error_responses
+
+from . import selectors
+from .models import Round
+from .renderers import RoundSheetHtmlRenderer, RoundSheetPdfRenderer, sheet_context
+from .serializers import (
+    RoundDriverInputSerializer,
+    RoundListQuerySerializer,
+    RoundLockInputSerializer,
+    RoundPlanInputSerializer,
+    RoundPlanSerializer,
+    RoundReorderInputSerializer,
+    RoundSerializer,
+    StopFailInputSerializer,
+    StopResolveInputSerializer,
+    StopSerializer,
+)
+from .services import planning
+from .services.rounds import (
+    failed_stop_resolve,
+    round_driver_assign,
+    round_finish,
+    round_lock_set,
+    round_reorder,
+    round_start,
+    stop_deliver,
+    stop_fail,
+)
+
+TAGS = ["deliveries"]
+
+
+def _round(request, round_id: int) -> dict:
+    return RoundSerializer(selectors.round_get(user=request.user, round_id=round_id)).data
+
+
+def _stop(request, round_id: int, stop_id: int) -> dict:
+    round_ = selectors.round_get(user=request.user, round_id=round_id)
+    stop = next(s for s in round_.stops.all() if s.pk == stop_id)
+    return StopSerializer(stop).data
+
+
+class RoundPlanApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_plan",
+        summary="Manager: plan or re-plan the rounds of a date (started and locked rounds are kept)",
+        request=RoundPlanInputSerializer,
+        responses={200: RoundPlanSerializer, **error_responses(400, 401, 403, 409, 503)},
+    )
+    def post(self, request):
+        serializer = RoundPlanInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic(durable=True):
+            result = planning.round_plan(
+                date=serializer.validated_data["date"], user=request.user, time_limit=planning.DEFAULT_TIME_LIMIT
+            )
+        rounds = list(selectors.round_list(user=request.user).filter(pk__in=[r.pk for r in result.rounds]))
+        data = {
+            "date": result.date,
+            "rounds": rounds,
+            "kept": [r.pk for r in result.kept],
+            "unassigned": [u.__dict__ for u in result.unassigned],
+        }
+        return Response(RoundPlanSerializer(data).data)
+
+
+class RoundListApi(GenericAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Round.objects.none()
+        query = RoundListQuerySerializer(data=self.request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        return selectors.round_list(user=self.request.user, day=query.validated_data.get("date"))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_list",
+        summary="Staff: rounds (of a date) with their ordered stops, arrival times, loads and hand-over lists",
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD")],
+        responses={200: RoundSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RoundSerializer(page, many=True).data)
+
+
+class MyRoundListApi(GenericAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Round.objects.none()
+        return selectors.my_round_list(user=self.request.user)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_my_rounds",
+        summary="Driver: my rounds of today",
+        responses={200: RoundSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RoundSerializer(page, many=True).data)
+
+
+class RoundDetailApi(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_retrieve",
+        summary="Staff: one round with its ordered stops",
+        responses={200: RoundSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, round_id: int):
+        return Response(_round(request, round_id))
+
+
+class RoundStartApi(APIView):
+    permission_classes = [IsDriverOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_start",
+        summary="Driver: start the round (leave the depot)",
+        request=None,
+        responses={200: RoundSerializer, **error_responses(401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int):
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            round_start(round_id=round_id, actor=request.user)
+        return Response(_round(request, round_id))
+
+
+class RoundFinishApi(APIView):
+    permission_classes = [IsDriverOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_finish",
+        summary="Driver: finish the round once every stop is delivered or failed",
+        request=None,
+        responses={200: RoundSerializer, **error_responses(401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int):
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            round_finish(round_id=round_id, actor=request.user)
+        return Response(_round(request, round_id))
+
+
+class StopDeliveredApi(APIView):
+    permission_classes = [IsDriverOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_stops_delivered",
+        summary="Driver: the stop is delivered (its orders are fulfilled, or ready at a pickup point)",
+        request=None,
+        responses={200: StopSerializer, **error_responses(401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int, stop_id: int):
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user)
+        return Response(_stop(request, round_id, stop_id))
+
+
+class StopFailedApi(APIView):
+    permission_classes = [IsDriverOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_stops_failed",
+        summary="Driver: the stop could not be delivered, with a reason",
+        request=StopFailInputSerializer,
+        responses={200: StopSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int, stop_id: int):
+        serializer = StopFailInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            stop_fail(round_id=round_id, stop_id=stop_id, actor=request.user, **serializer.validated_data)
+        return Response(_stop(request, round_id, stop_id))
+
+
+class StopResolveApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_stops_resolve",
+        summary="Manager: deliver a failed home delivery on the next delivery day, or move it to a pickup point",
+        request=StopResolveInputSerializer,
+        responses={200: StopSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int, stop_id: int):
+        serializer = StopResolveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            failed_stop_resolve(
+                round_id=round_id,
+                stop_id=stop_id,
+                action=serializer.validated_data["action"],
+                pickup_point_id=serializer.validated_data.get("pickup_point"),
+                actor=request.user,
+            )
+        return Response(_stop(request, round_id, stop_id))
+
+
+class RoundReorderApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_reorder",
+        summary="Manager: put the stops of a planned round in a new order (times recomputed; the round is locked)",
+        request=RoundReorderInputSerializer,
+        responses={200: RoundSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int):
+        serializer = RoundReorderInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            round_reorder(round_id=round_id, stop_ids=serializer.validated_data["stops"], actor=request.user)
+        return Response(_round(request, round_id))
+
+
+class RoundLockApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_lock",
+        summary="Manager: lock a round (re-planning leaves it alone) or unlock it",
+        request=RoundLockInputSerializer,
+        responses={200: RoundSerializer, **error_responses(400, 401, 403, 404, 503)},
+    )
+    def post(self, request, round_id: int):
+        serializer = RoundLockInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            round_lock_set(round_id=round_id, locked=serializer.validated_data["locked"], actor=request.user)
+        return Response(_round(request, round_id))
+
+
+class RoundDriverApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_driver",
+        summary="Manager: give the round to a driver (or to nobody with null)",
+        request=RoundDriverInputSerializer,
+        responses={200: RoundSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int):
+        serializer = RoundDriverInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.round_get(user=request.user, round_id=round_id)
+        with transaction.atomic(durable=True):
+            round_driver_assign(round_id=round_id, driver_id=serializer.validated_data["driver"], actor=request.user)
+        return Response(_round(request, round_id))
+
+
+class RoundSheetApi(APIView):
+    permission_classes = [IsStaffMember]
+    renderer_classes = [RoundSheetHtmlRenderer, RoundSheetPdfRenderer, JSONRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_rounds_sheet",
+        summary="Staff: the printable round sheet, HTML for a phone or PDF for paper",
+        description=(
+            "HTML by default; PDF with `?format=pdf` or `Accept: application/pdf`; the round as JSON with "
+            "`?format=json` or `Accept: application/json`. Errors are always JSON."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["html", "pdf", "json"], required=False, description="Response format."
+            ),
+        ],
+        responses={
+            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The sheet as a web page."),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The sheet as a PDF."),
+            (200, "application/json"): RoundSerializer,
+            **{(code, "application/json"): value for code, value in error_responses(401, 403, 404, 406).items()},
+        },
+    )
+    def get(self, request, round_id: int):
+        round_ = selectors.round_get(user=request.user, round_id=round_id)
+        if isinstance(request.accepted_renderer, JSONRenderer):
+            return Response(RoundSerializer(round_).data)
+        response = Response(sheet_context(round_))
+        if isinstance(request.accepted_renderer, RoundSheetPdfRenderer):
+            response["Content-Disposition"] = f'inline; filename="round-{round_.date.isoformat()}-{round_.pk}.pdf"'
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are answered in JSON, whatever format was asked for.
+        if response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,0 +1,55 @@
+"""Reads of delivery rounds, scoped to the user: managers and preparers see every round; a driver only the rounds
+given to them (another driver's round is 404). Each list costs a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from ecopole.core.exceptions import NotFound
+from ecopole.core.permissions import MANAGER, PREPARER, has_group, is_staff_member
+
+from .models import PlanningRun, Round, Stop
+
+
+def _stops() -> Prefetch:
+    from orders.models import Order
+
+    return Prefetch(
+        "stops",
+        queryset=Stop.objects.order_by("sequence").prefetch_related(
+            Prefetch("orders", queryset=Order.objects.only("id").order_by("id"))
+        ),
+    )
+
+
+def round_list(*, user, day: date | None = None) -> QuerySet[Round]:
+    """Rounds visible to `user`, with vehicle, driver, stops in order and their order ids: four queries in all
+    (count, rounds, stops, stop orders) whatever the number of rounds and stops."""
+    queryset = Round.objects.select_related("vehicle", "driver").prefetch_related(_stops())
+    if not is_staff_member(user):
+        return queryset.none()
+    if not has_group(user, MANAGER, PREPARER):
+        queryset = queryset.filter(driver=user)
+    if day is not None:
+        queryset = queryset.filter(date=day)
+    return queryset.order_by("date", "vehicle__name", "id")
+
+
+def round_get(*, user, round_id: int) -> Round:
+    """One round visible to `user`, or `NotFound` (404): a driver never reaches another driver's round."""
+    round_ = round_list(user=user).filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFound()
+    return round_
+
+
+def my_round_list(*, user) -> QuerySet[Round]:
+    """The rounds given to `user` (a driver) today, Europe/Paris."""
+    return round_list(user=user, day=timezone.localdate()).filter(driver=user)
+
+
+def planning_run_get(*, day: date) -> PlanningRun | None:
+    return PlanningRun.objects.filter(date=day).first()

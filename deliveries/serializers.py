@@ -1,0 +1,175 @@
+"""HTTP shapes of delivery rounds. Input serializers only parse; the services decide. Status, times, loads and
+distances are computed: no input serializer declares them, so sending them changes nothing."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import FailedResolution, FailureReason, Round, Stop
+
+MAX_ID = 2**31 - 1
+
+# --- Input ------------------------------------------------------------------------------------------------------
+
+
+class RoundPlanInputSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Delivery date to plan (YYYY-MM-DD).")
+
+
+class RoundListQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+
+
+class StopFailInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=FailureReason.choices)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class StopResolveInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=FailedResolution.choices)
+    pickup_point = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Pickup point id (action `pickup_point`)."
+    )
+
+    def validate(self, attrs):
+        if attrs["action"] == FailedResolution.PICKUP_POINT and not attrs.get("pickup_point"):
+            raise serializers.ValidationError({"pickup_point": _("Choose a pickup point.")})
+        return attrs
+
+
+class RoundReorderInputSerializer(serializers.Serializer):
+    stops = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=500,
+        help_text="Every stop id of the round, in the new order.",
+    )
+
+
+class RoundLockInputSerializer(serializers.Serializer):
+    locked = serializers.BooleanField()
+
+
+class RoundDriverInputSerializer(serializers.Serializer):
+    driver = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, help_text="A driver's user id.")
+
+
+# --- Output -----------------------------------------------------------------------------------------------------
+
+
+class HandoverItemSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    quantity = serializers.CharField(help_text="Decimal written as a string.")
+    unit = serializers.CharField()
+
+
+class HandoverSerializer(serializers.Serializer):
+    order = serializers.IntegerField(allow_null=True)
+    customer = serializers.CharField()
+    items = HandoverItemSerializer(many=True)
+
+
+class VehicleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class DriverRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class StopSerializer(serializers.ModelSerializer):
+    orders = serializers.SerializerMethodField()
+    handover = HandoverSerializer(many=True, read_only=True)
+    is_late = serializers.SerializerMethodField(help_text="The planned arrival is after the window closes.")
+
+    class Meta:
+        model = Stop
+        fields = [
+            "id",
+            "sequence",
+            "kind",
+            "label",
+            "pickup_point",
+            "orders",
+            "address",
+            "postcode",
+            "commune",
+            "latitude",
+            "longitude",
+            "window_start",
+            "window_end",
+            "service_minutes",
+            "arrival_at",
+            "departure_at",
+            "is_late",
+            "load_kg",
+            "load_crates",
+            "handover",
+            "status",
+            "failure_reason",
+            "failure_note",
+            "resolution",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+    def get_orders(self, stop) -> list[int]:
+        return [order.pk for order in stop.orders.all()]
+
+    def get_is_late(self, stop) -> bool:
+        if stop.window_end is None:
+            return False
+        return timezone.localtime(stop.arrival_at).time() > stop.window_end
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    vehicle = VehicleRefSerializer(read_only=True)
+    driver = serializers.SerializerMethodField()
+    stops = StopSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "date",
+            "vehicle",
+            "driver",
+            "status",
+            "is_locked",
+            "distance_km",
+            "load_kg",
+            "load_crates",
+            "planned_start",
+            "planned_end",
+            "started_at",
+            "finished_at",
+            "stops",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DriverRefSerializer(allow_null=True))
+    def get_driver(self, round_):
+        if round_.driver is None:
+            return None
+        return {"id": round_.driver.pk, "full_name": round_.driver.get_full_name()}
+
+
+class UnassignedSerializer(serializers.Serializer):
+    source_key = serializers.CharField(help_text='What was not planned, e.g. "order:12" or "point:3".')
+    label = serializers.CharField()
+    reason = serializers.CharField(
+        help_text="no_vehicle_can_serve_commune, capacity_exceeded, time_window_unreachable or not_selected_by_solver."
+    )
+
+
+class RoundPlanSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    rounds = RoundSerializer(many=True, help_text="The rounds planned now.")
+    kept = serializers.ListField(child=serializers.IntegerField(), help_text="Started, finished or locked rounds.")
+    unassigned = UnassignedSerializer(many=True)

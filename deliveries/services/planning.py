@@ -1,0 +1,316 @@
+"""Plan the rounds of a delivery date with the vehicle-routing solver (`deliveries.routing`).
+
+`round_plan` builds a routing Problem from the stop demands of the date (`services.sources`), the active vehicles
+that run that weekday and the depot, solves it with a fixed seed, and replaces the date's planned, unlocked rounds
+with the solution in one transaction. Started, finished and locked rounds (with their stops and vehicles) are left
+alone and their demands are not planned again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ecopole.core.audit import audit_record
+from ecopole.core.locking import lock_rows
+from ecopole.core.outbox import outbox_enqueue
+
+from .. import routing
+from ..errors import NoDepot
+from ..models import (
+    DeliveryDay,
+    PickupPoint,
+    PlanningRun,
+    Round,
+    RoundEvent,
+    RoundEventKind,
+    RoundStatus,
+    Stop,
+    StopKind,
+    Vehicle,
+)
+from .places import commune_normalise
+from .sources import StopDemand, stop_demands_for
+from .timing import PlaceTimes, at_minutes, distance_matrix, km, minutes_of, paris, route_schedule
+
+# The search is seeded and bounded by iterations as well as time, so that one input gives the same rounds.
+PLANNING_SEED = 20261
+DEFAULT_TIME_LIMIT = 2.0
+MAX_ITERATIONS = 3000
+# The beat task plans with more time: it runs in a worker, not during an HTTP request.
+AUTO_PLAN_TIME_LIMIT = 10.0
+# How far ahead the beat task looks for a delivery date whose cutoffs have passed.
+AUTO_PLAN_HORIZON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    source_key: str
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    date: date
+    rounds: list[Round]
+    kept: list[Round]
+    unassigned: list[Unassigned]
+
+
+def depot_get() -> PickupPoint:
+    depot = PickupPoint.objects.filter(is_depot=True, is_active=True).first()
+    if depot is None:
+        raise NoDepot()
+    return depot
+
+
+def _routing_stop(demand: StopDemand) -> routing.Stop:
+    return routing.Stop(
+        id=demand.key,
+        x=float(demand.longitude),
+        y=float(demand.latitude),
+        load_kg=float(demand.load_kg),
+        load_crates=demand.load_crates,
+        service_minutes=demand.service_minutes,
+        window_start=minutes_of(demand.window_start) if demand.window_start else 0.0,
+        window_end=minutes_of(demand.window_end) if demand.window_end else math.inf,
+        commune=commune_normalise(demand.commune),
+    )
+
+
+def _routing_vehicle(vehicle: Vehicle) -> routing.Vehicle:
+    communes = frozenset(commune_normalise(c) for c in vehicle.allowed_communes or [])
+    return routing.Vehicle(
+        id=str(vehicle.pk),
+        capacity_kg=float(vehicle.capacity_kg),
+        capacity_crates=vehicle.capacity_crates,
+        shift_start=minutes_of(vehicle.shift_start),
+        shift_end=minutes_of(vehicle.shift_end),
+        speed_kmh=float(vehicle.speed_kmh),
+        allowed_communes=communes or None,
+    )
+
+
+def routing_problem(*, depot: PickupPoint, vehicles: list[Vehicle], demands: list[StopDemand]) -> routing.Problem:
+    """The routing Problem of a date: coordinates as (lon, lat), times in minutes from midnight Europe/Paris, loads
+    in kg and crates, communes normalised (so "Calais" on a vehicle matches "CALAIS" on an order)."""
+    return routing.Problem(
+        depot=routing.Depot(id="depot", x=float(depot.longitude), y=float(depot.latitude)),
+        stops=tuple(_routing_stop(d) for d in demands),
+        vehicles=tuple(_routing_vehicle(v) for v in vehicles),
+        distance_matrix=distance_matrix(),
+    )
+
+
+def place_times(stop) -> PlaceTimes:
+    """Schedule input of a `Stop` row or a `StopDemand`."""
+    return PlaceTimes(
+        x=float(stop.longitude),
+        y=float(stop.latitude),
+        window_start=minutes_of(stop.window_start) if stop.window_start else None,
+        window_end=minutes_of(stop.window_end) if stop.window_end else None,
+        service_minutes=stop.service_minutes,
+    )
+
+
+def round_plan(
+    *, date: date, user=None, time_limit: float = DEFAULT_TIME_LIMIT, seed: int = PLANNING_SEED
+) -> PlanResult:
+    """Plan or re-plan the rounds of `date`.
+
+    Guarantees: one transaction; the date's `PlanningRun` row is locked first (`lock_rows`), so two overlapping runs
+    execute one after the other and leave one set of rounds (on PostgreSQL the second waits up to LOCK_TIMEOUT_MS,
+    then gets `lock_timeout`, 503, and may retry). Idempotent: the same input gives the same rounds (fixed seed
+    and iteration budget). Planned, unlocked rounds are deleted and rebuilt; started, finished and locked rounds keep
+    their stops, their vehicle, and their demands are not planned again. Every stop the solver could not place is
+    reported with a reason and stored on the `PlanningRun`. Each new round is audited (`round.plan`).
+    """
+    with transaction.atomic():
+        run, _ = PlanningRun.objects.get_or_create(date=date)
+        run = lock_rows(PlanningRun.objects.filter(pk=run.pk))[0]
+        depot = depot_get()
+        kept = list(
+            Round.objects.filter(date=date)
+            .exclude(status=RoundStatus.PLANNED, is_locked=False)
+            .select_related("vehicle", "driver")
+            .order_by("pk")
+        )
+        covered = set(Stop.objects.filter(round__in=kept).values_list("source_key", flat=True))
+        busy_vehicles = {r.vehicle_id for r in kept}
+        demands = [d for d in stop_demands_for(date) if d.key not in covered]
+        vehicles = [
+            v
+            for v in Vehicle.objects.filter(is_active=True).select_related("default_driver").order_by("pk")
+            if v.runs_on(date) and v.pk not in busy_vehicles
+        ]
+        Round.objects.filter(date=date, status=RoundStatus.PLANNED, is_locked=False).delete()
+
+        rounds: list[Round] = []
+        unassigned: list[Unassigned] = []
+        if demands:
+            by_key = {d.key: d for d in demands}
+            problem = routing_problem(depot=depot, vehicles=vehicles, demands=demands)
+            solution = routing.solve(problem, time_limit=time_limit, seed=seed, max_iterations=MAX_ITERATIONS)
+            vehicles_by_id = {str(v.pk): v for v in vehicles}
+            for route in sorted(solution.routes, key=lambda r: int(r.vehicle_id)):
+                stops = [by_key[visit.stop_id] for visit in route.stops]
+                rounds.append(
+                    _round_create(
+                        date=date,
+                        depot=depot,
+                        vehicle=vehicles_by_id[route.vehicle_id],
+                        start=route.start,
+                        demands=stops,
+                        user=user,
+                    )
+                )
+            unassigned = [
+                Unassigned(item.stop_id, by_key[item.stop_id].label, str(item.reason))
+                for item in sorted(solution.unassigned, key=lambda u: u.stop_id)
+            ]
+        PlanningRun.objects.filter(pk=run.pk).update(
+            planned_at=timezone.now(),
+            planned_by=user if getattr(user, "is_authenticated", False) else None,
+            runs=F("runs") + 1,
+            unassigned=[u.__dict__ for u in unassigned],
+        )
+        return PlanResult(date=date, rounds=rounds, kept=kept, unassigned=unassigned)
+
+
+def _round_create(
+    *, date: date, depot: PickupPoint, vehicle: Vehicle, start: float, demands: list[StopDemand], user
+) -> Round:
+    schedule = route_schedule(
+        depot=(float(depot.longitude), float(depot.latitude)),
+        stops=[place_times(d) for d in demands],
+        start=start,
+        speed_kmh=float(vehicle.speed_kmh),
+    )
+    driver = vehicle.default_driver if vehicle.default_driver and vehicle.default_driver.is_active else None
+    round_ = Round.objects.create(
+        date=date,
+        vehicle=vehicle,
+        driver=driver,
+        distance_km=km(schedule.distance_km),
+        load_kg=sum((d.load_kg for d in demands), Decimal("0.00")),
+        load_crates=sum(d.load_crates for d in demands),
+        planned_start=at_minutes(date, start),
+        planned_end=at_minutes(date, schedule.end),
+    )
+    stops = Stop.objects.bulk_create(
+        [
+            Stop(
+                round=round_,
+                sequence=index,
+                kind=demand.kind,
+                source_key=demand.key,
+                label=demand.label[:200],
+                pickup_point_id=demand.pickup_point_id,
+                address=demand.address,
+                postcode=demand.postcode,
+                commune=demand.commune,
+                latitude=demand.latitude,
+                longitude=demand.longitude,
+                window_start=demand.window_start,
+                window_end=demand.window_end,
+                service_minutes=demand.service_minutes,
+                arrival_at=at_minutes(date, schedule.arrivals[index - 1]),
+                departure_at=at_minutes(date, schedule.departures[index - 1]),
+                load_kg=demand.load_kg,
+                load_crates=demand.load_crates,
+                handover=list(demand.handover),
+            )
+            for index, demand in enumerate(demands, start=1)
+        ]
+    )
+    through = Stop.orders.through
+    through.objects.bulk_create(
+        [
+            through(stop_id=stop.pk, order_id=order_id)
+            for stop, d in zip(stops, demands, strict=True)
+            for order_id in d.order_ids
+        ]
+    )
+    RoundEvent.objects.create(
+        round=round_, kind=RoundEventKind.PLANNED, to_value=RoundStatus.PLANNED, actor=_actor(user)
+    )
+    audit_record(
+        actor=user,
+        action="round.plan",
+        obj=round_,
+        changes={"date": date.isoformat(), "vehicle": vehicle.pk, "stops": [d.key for d in demands]},
+    )
+    return round_
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- The beat task: plan the next delivery day after its cutoff, then tell customers when we come ------------------
+
+
+ARRIVAL_WINDOW = timedelta(hours=2)
+
+
+def arrival_window(arrival: datetime) -> tuple[datetime, datetime]:
+    """A two-hour window around the planned arrival: it opens 45 minutes before, rounded down to the quarter hour."""
+    local = (arrival - timedelta(minutes=45)).astimezone(paris())
+    opens = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    return opens, opens + ARRIVAL_WINDOW
+
+
+def dates_due(*, now: datetime | None = None) -> list[date]:
+    """Delivery dates from today on whose every active cutoff has passed and that the beat task has not planned."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rules = list(DeliveryDay.objects.filter(is_active=True))
+    done = set(PlanningRun.objects.filter(auto_planned_at__isnull=False).values_list("date", flat=True))
+    due = []
+    for offset in range(AUTO_PLAN_HORIZON_DAYS + 1):
+        day = today + timedelta(days=offset)
+        day_rules = [r for r in rules if r.weekday == day.weekday()]
+        if day_rules and day not in done and all(r.cutoff_at(day) <= now for r in day_rules):
+            due.append(day)
+    return due
+
+
+def round_plan_due(*, now: datetime | None = None, time_limit: float | None = None) -> list[date]:
+    """Plan each due delivery date once (status guard: `PlanningRun.auto_planned_at`), then enqueue each
+    home-delivery customer's arrival-window email (outbox, unique key per order and date). Returns the dates."""
+    planned = []
+    for day in dates_due(now=now):
+        with transaction.atomic():
+            PlanningRun.objects.get_or_create(date=day)
+            run = lock_rows(PlanningRun.objects.filter(date=day))[0]
+            if run.auto_planned_at is not None:  # another worker did it meanwhile
+                continue
+            round_plan(date=day, time_limit=time_limit or AUTO_PLAN_TIME_LIMIT)
+            round_arrival_windows_notify(date=day)
+            PlanningRun.objects.filter(pk=run.pk).update(auto_planned_at=timezone.now())
+        planned.append(day)
+    return planned
+
+
+def round_arrival_windows_notify(*, date: date) -> int:
+    """Enqueue one arrival-window email per home-delivery order planned on `date` (key `round_arrival:<order>:<date>`:
+    enqueuing twice sends once). Returns how many orders were considered."""
+    count = 0
+    stops = Stop.objects.filter(round__date=date, kind=StopKind.HOME).prefetch_related("orders")
+    for stop in stops.order_by("pk"):
+        opens, closes = arrival_window(stop.arrival_at)
+        for order in stop.orders.all():
+            outbox_enqueue(
+                key=f"round_arrival:{order.pk}:{date.isoformat()}",
+                handler="deliveries.emails.send_arrival_window",
+                payload={"order_id": order.pk, "opens": opens.isoformat(), "closes": closes.isoformat()},
+            )
+            count += 1
+    return count

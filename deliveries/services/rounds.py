@@ -1,0 +1,366 @@
+"""Running a round: start, record each stop as delivered or failed, finish; staff reorder stops, lock a round,
+assign its driver and decide what happens to a failed home delivery.
+
+Every service is one transaction that locks the round (and the stop) with `lock_rows`, re-reads and re-checks
+under the lock, writes a `RoundEvent` and an audit record for each change, and is a no-op when asked for the state
+the object already has (a retried request changes nothing). Orders move only through the orders app's lifecycle
+service (`order_transition`), never by writing their status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from ecopole.core.audit import audit_record
+from ecopole.core.exceptions import NotFound
+from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.permissions import DRIVER
+
+from ..errors import (
+    AlreadyResolved,
+    DriverInvalid,
+    FailedStopNotHome,
+    InvalidTransition,
+    NotAFailedStop,
+    ResolutionNotAllowed,
+    RoundLocked,
+    RoundNotStarted,
+    StopOrderInvalid,
+    StopsPending,
+)
+from ..models import (
+    FailedResolution,
+    PickupPoint,
+    Round,
+    RoundEvent,
+    RoundEventKind,
+    RoundStatus,
+    Stop,
+    StopKind,
+    StopStatus,
+)
+from .places import delivery_rule_for
+from .planning import depot_get, place_times
+from .timing import at_minutes, km, minutes_since_midnight, route_schedule
+
+
+def _lock_round(round_id: int) -> Round:
+    try:
+        return lock_one(Round.objects.select_related("vehicle"), pk=round_id)
+    except Round.DoesNotExist:
+        raise NotFound() from None
+
+
+def _lock_stop(round_: Round, stop_id: int) -> Stop:
+    try:
+        return lock_one(Stop.objects.filter(round=round_), pk=stop_id)
+    except Stop.DoesNotExist:
+        raise NotFound() from None
+
+
+def _event(round_: Round, kind: str, to_value: str, actor, *, from_value: str = "", stop=None, note: str = ""):
+    RoundEvent.objects.create(
+        round=round_,
+        stop=stop,
+        kind=kind,
+        from_value=from_value,
+        to_value=to_value,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:255],
+    )
+
+
+def _invalid(current_label: str, target_label: str, current: str, target: str) -> InvalidTransition:
+    return InvalidTransition(
+        str(InvalidTransition.default_message).format(current=current_label, target=target_label),
+        current=current,
+        target=target,
+    )
+
+
+def _round_transition(*, round_id: int, target: str, actor) -> Round:
+    with transaction.atomic():
+        round_ = _lock_round(round_id)
+        if round_.status == target:
+            return round_
+        if not round_.can_become(target):
+            raise _invalid(RoundStatus(round_.status).label, RoundStatus(target).label, round_.status, target)
+        if target == RoundStatus.FINISHED:
+            pending = round_.stops.filter(status=StopStatus.PENDING).count()
+            if pending:
+                raise StopsPending(pending=pending)
+        previous = round_.status
+        round_.status = target
+        now = timezone.now()
+        if target == RoundStatus.STARTED:
+            round_.started_at = now
+        else:
+            round_.finished_at = now
+        round_.save(update_fields=["status", "started_at", "finished_at", "updated_at"])
+        _event(round_, RoundEventKind.STATUS, target, actor, from_value=previous)
+        audit_record(actor=actor, action=f"round.{target}", obj=round_, changes={"status": [previous, target]})
+        return round_
+
+
+def round_start(*, round_id: int, actor) -> Round:
+    """planned → started (the driver leaves the depot). Idempotent; re-planning never touches it afterwards."""
+    return _round_transition(round_id=round_id, target=RoundStatus.STARTED, actor=actor)
+
+
+def round_finish(*, round_id: int, actor) -> Round:
+    """started → finished, once every stop is delivered or failed (`stops_pending`, 409, otherwise). Idempotent."""
+    return _round_transition(round_id=round_id, target=RoundStatus.FINISHED, actor=actor)
+
+
+# --- Stops --------------------------------------------------------------------------------------------------------
+
+
+def _orders_walk(*, stop: Stop, actor) -> list[int]:
+    """Move the stop's orders along their legal path through `order_transition`: a home delivery ends `fulfilled`;
+    orders dropped at a pickup point become `ready` (the customer is told and collects them there). Cancelled and
+    fulfilled orders are left alone; so is an order moved to a point after a failed home delivery (still
+    `out_for_delivery`: the lifecycle has no way back to `ready`, it is fulfilled when collected)."""
+    from orders.models import OrderStatus as S
+    from orders.services.grocery import order_transition
+
+    if stop.kind == StopKind.HOME:
+        paths = {
+            S.PLACED: [S.PREPARING, S.OUT_FOR_DELIVERY, S.FULFILLED],
+            S.PREPARING: [S.OUT_FOR_DELIVERY, S.FULFILLED],
+        }
+        paths[S.OUT_FOR_DELIVERY] = [S.FULFILLED]
+    else:
+        paths = {S.PLACED: [S.PREPARING, S.READY], S.PREPARING: [S.READY]}
+    moved = []
+    for order in stop.orders.order_by("pk"):
+        path = paths.get(order.status, [])
+        for target in path:
+            order_transition(order_id=order.pk, target=target, actor=actor, note=f"round {stop.round_id}")
+        if path:
+            moved.append(order.pk)
+    return moved
+
+
+def _stop_change(*, round_id: int, stop_id: int, actor) -> tuple[Round, Stop]:
+    round_ = _lock_round(round_id)
+    stop = _lock_stop(round_, stop_id)
+    return round_, stop
+
+
+def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
+    """pending → delivered on a started round; fulfils the stop's orders (see `_orders_walk`). Delivering a delivered
+    stop is a no-op; a failed one is `invalid_transition` (409)."""
+    with transaction.atomic():
+        round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
+        if stop.status == StopStatus.DELIVERED:
+            return stop
+        if round_.status != RoundStatus.STARTED:
+            raise RoundNotStarted()
+        if not stop.can_become(StopStatus.DELIVERED):
+            raise _invalid(StopStatus(stop.status).label, StopStatus.DELIVERED.label, stop.status, "delivered")
+        orders = _orders_walk(stop=stop, actor=actor)
+        stop.status, stop.completed_at = StopStatus.DELIVERED, timezone.now()
+        stop.save(update_fields=["status", "completed_at"])
+        _event(
+            round_, RoundEventKind.STOP_STATUS, StopStatus.DELIVERED, actor, from_value=StopStatus.PENDING, stop=stop
+        )
+        audit_record(
+            actor=actor,
+            action="round.stop_delivered",
+            obj=round_,
+            changes={"stop": stop.pk, "status": ["pending", "delivered"], "orders": orders},
+        )
+        return stop
+
+
+def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor) -> Stop:
+    """pending → failed with a reason on a started round. The orders stay where they are until a manager decides
+    (`failed_stop_resolve`). Failing a failed stop again is a no-op; a delivered one is `invalid_transition`."""
+    with transaction.atomic():
+        round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
+        if stop.status == StopStatus.FAILED:
+            return stop
+        if round_.status != RoundStatus.STARTED:
+            raise RoundNotStarted()
+        if not stop.can_become(StopStatus.FAILED):
+            raise _invalid(StopStatus(stop.status).label, StopStatus.FAILED.label, stop.status, "failed")
+        stop.status, stop.completed_at = StopStatus.FAILED, timezone.now()
+        stop.failure_reason, stop.failure_note = reason, note[:255]
+        stop.save(update_fields=["status", "completed_at", "failure_reason", "failure_note"])
+        _event(
+            round_,
+            RoundEventKind.STOP_STATUS,
+            StopStatus.FAILED,
+            actor,
+            from_value=StopStatus.PENDING,
+            stop=stop,
+            note=f"{reason}: {note}" if note else reason,
+        )
+        audit_record(
+            actor=actor,
+            action="round.stop_failed",
+            obj=round_,
+            changes={"stop": stop.pk, "status": ["pending", "failed"], "reason": reason, "note": note},
+        )
+        return stop
+
+
+def _next_delivery_date(rules, after: date) -> date | None:
+    from datetime import timedelta
+
+    for offset in range(1, 29):
+        day = after + timedelta(days=offset)
+        if delivery_rule_for(rules=rules, delivery_date=day) is not None:
+            return day
+    return None
+
+
+def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_point_id: int | None = None, actor):
+    """A manager decides what happens to a failed home delivery: deliver it again on the zone's next delivery day
+    after the round's date, or move it to a pickup point (delivered there on the point's next delivery day), where
+    the next planning picks it up. Decided once (`already_resolved`, 409, for a second, different decision; the
+    same decision again is a no-op). Each order is locked; the change is audited on the order and the round.
+
+    The orders app has no service to change an order's delivery date or place yet: the fields are written here
+    under the order's lock (status untouched); moving this to `orders` is a follow-up.
+    """
+    from orders.models import Fulfilment, Order
+
+    with transaction.atomic():
+        round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
+        if stop.status != StopStatus.FAILED:
+            raise NotAFailedStop()
+        if stop.kind != StopKind.HOME:
+            raise FailedStopNotHome()
+        if stop.resolution:
+            if stop.resolution == action:
+                return stop
+            raise AlreadyResolved(resolution=stop.resolution)
+        point = None
+        if action == FailedResolution.PICKUP_POINT:
+            point = PickupPoint.objects.filter(pk=pickup_point_id, is_active=True).first()
+            if point is None:
+                raise NotFound(pickup_point=pickup_point_id)
+        orders = lock_rows(Order.objects.filter(pk__in=stop.orders.values("pk")))
+        for order in orders:
+            rules = list((point or order.delivery_zone).delivery_days.filter(is_active=True))
+            day = _next_delivery_date(rules, round_.date)
+            if day is None:
+                raise ResolutionNotAllowed(date=round_.date.isoformat())
+            before = {"delivery_date": order.delivery_date.isoformat(), "fulfilment": order.fulfilment}
+            order.delivery_date = day
+            fields = ["delivery_date", "updated_at"]
+            if point is not None:
+                order.fulfilment, order.pickup_point, order.delivery_zone = Fulfilment.PICKUP, point, None
+                fields += ["fulfilment", "pickup_point", "delivery_zone"]
+            order.save(update_fields=fields)
+            audit_record(
+                actor=actor,
+                action="order.redeliver",
+                obj=order,
+                changes={
+                    "before": before,
+                    "after": {"delivery_date": day.isoformat(), "fulfilment": order.fulfilment},
+                    "pickup_point": point.pk if point else None,
+                    "failed_stop": stop.pk,
+                },
+            )
+        stop.resolution = action
+        stop.save(update_fields=["resolution"])
+        _event(round_, RoundEventKind.RESOLVED, action, actor, stop=stop, note=point.name if point else "")
+        audit_record(
+            actor=actor, action="round.failed_resolved", obj=round_, changes={"stop": stop.pk, "action": action}
+        )
+        return stop
+
+
+# --- Staff edits --------------------------------------------------------------------------------------------------
+
+
+def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
+    """Put the stops of a planned round in the given order (every stop exactly once) and recompute the arrival
+    times, departures, distance and return with the planner's distance matrix, from the same departure time.
+    A reordered round is locked, so that re-planning does not undo the hand edit. The same order again is a no-op.
+    """
+    with transaction.atomic():
+        round_ = _lock_round(round_id)
+        if round_.status != RoundStatus.PLANNED:
+            raise RoundLocked()
+        stops = {s.pk: s for s in round_.stops.all()}
+        wanted = [int(pk) for pk in stop_ids]
+        if len(wanted) != len(set(wanted)) or set(wanted) != set(stops):
+            raise StopOrderInvalid(expected=sorted(stops))
+        current = [s.pk for s in sorted(stops.values(), key=lambda s: s.sequence)]
+        if wanted == current:
+            return round_
+        ordered = [stops[pk] for pk in wanted]
+        depot = depot_get()
+        start = minutes_since_midnight(round_.date, round_.planned_start)
+        schedule = route_schedule(
+            depot=(float(depot.longitude), float(depot.latitude)),
+            stops=[place_times(s) for s in ordered],
+            start=start,
+            speed_kmh=float(round_.vehicle.speed_kmh),
+        )
+        offset = len(ordered) + 1  # two passes keep (round, sequence) unique at every step
+        for index, stop in enumerate(ordered, start=1):
+            stop.sequence = index + offset
+        Stop.objects.bulk_update(ordered, ["sequence"])
+        for index, stop in enumerate(ordered, start=1):
+            stop.sequence = index
+            stop.arrival_at = at_minutes(round_.date, schedule.arrivals[index - 1])
+            stop.departure_at = at_minutes(round_.date, schedule.departures[index - 1])
+        Stop.objects.bulk_update(ordered, ["sequence", "arrival_at", "departure_at"])
+        round_.distance_km = km(schedule.distance_km)
+        round_.planned_end = at_minutes(round_.date, schedule.end)
+        round_.is_locked = True
+        round_.save(update_fields=["distance_km", "planned_end", "is_locked", "updated_at"])
+        _event(
+            round_,
+            RoundEventKind.REORDERED,
+            ",".join(map(str, wanted))[:60],
+            actor,
+            from_value=",".join(map(str, current))[:60],
+        )
+        audit_record(actor=actor, action="round.reorder", obj=round_, changes={"stops": [current, wanted]})
+        return round_
+
+
+def round_lock_set(*, round_id: int, locked: bool, actor) -> Round:
+    """Lock (re-planning leaves the round alone) or unlock a round. Setting the current value is a no-op."""
+    with transaction.atomic():
+        round_ = _lock_round(round_id)
+        if round_.is_locked == locked:
+            return round_
+        round_.is_locked = locked
+        round_.save(update_fields=["is_locked", "updated_at"])
+        _event(round_, RoundEventKind.LOCKED, str(locked).lower(), actor, from_value=str(not locked).lower())
+        audit_record(actor=actor, action="round.lock", obj=round_, changes={"is_locked": [not locked, locked]})
+        return round_
+
+
+def round_driver_assign(*, round_id: int, driver_id: int | None, actor) -> Round:
+    """Give the round to an active member of the `driver` group (or to nobody). Same driver again: no-op."""
+    from accounts.models import User
+
+    with transaction.atomic():
+        round_ = _lock_round(round_id)
+        if round_.status == RoundStatus.FINISHED:
+            raise RoundLocked()
+        driver = None
+        if driver_id is not None:
+            driver = User.objects.filter(pk=driver_id, is_active=True).first()
+            if driver is None or DRIVER not in driver.group_names:
+                raise DriverInvalid(driver=driver_id)
+        if round_.driver_id == (driver.pk if driver else None):
+            return round_
+        previous = round_.driver_id
+        round_.driver = driver
+        round_.save(update_fields=["driver", "updated_at"])
+        _event(round_, RoundEventKind.DRIVER, str(driver_id or ""), actor, from_value=str(previous or ""))
+        audit_record(actor=actor, action="round.driver", obj=round_, changes={"driver": [previous, driver_id]})
+        return round_

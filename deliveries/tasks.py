@@ -1,0 +1,16 @@
+"""Celery tasks of delivery rounds: thin and idempotent (status guard `PlanningRun.auto_planned_at`)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services.planning import round_plan_due
+
+
+@shared_task(name="deliveries.plan_due_rounds", bind=True, max_retries=3, soft_time_limit=300, time_limit=360)
+def plan_due_rounds(self) -> list[str]:
+    """Plan every delivery date whose cutoffs have passed and that was not planned yet, then enqueue the customers'
+    arrival-window emails. A second run is a no-op. Retried when the planning lock is busy."""
+    try:
+        return [day.isoformat() for day in round_plan_due()]
+    except OperationalError as exc:  # lock timeout: another planning run of the same date holds it
+        raise self.retry(exc=exc, countdown=60) from exc

@@ -1,0 +1,120 @@
+"""Round fixtures: Friday 23 October 2026, the Ecopôle depot at Vieille-Église, a relay point in Ardres (drop-off
+13:00–16:00), the Ilôt Jacquard antenna in Calais (08:30–10:00), home-delivery zones, a van and a Calais cargo bike.
+Solver time limits are tiny so that the suite stays fast."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, VehicleKind, Weekday
+from deliveries.services import planning
+from tests.deliveries.fleet_factories import VehicleFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+FRIDAY = date(2026, 10, 23)
+THURSDAY_EVENING = datetime(2026, 10, 22, 18, 0, tzinfo=PARIS)
+
+# Points around the Calaisis (lat, lon) for home deliveries.
+CALAIS_POINTS = [("50.9513", "1.8587"), ("50.9580", "1.8480"), ("50.9460", "1.8700"), ("50.9620", "1.8650")]
+MARCK = ("50.9480", "1.9510")
+GUINES = ("50.8690", "1.8710")
+AUDRUICQ = ("50.8794", "2.0786")
+
+
+@pytest.fixture(autouse=True)
+def fast_solver(monkeypatch):
+    monkeypatch.setattr(planning, "DEFAULT_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(planning, "AUTO_PLAN_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(planning, "MAX_ITERATIONS", 400)
+
+
+@pytest.fixture
+def frozen_thursday():
+    with time_machine.travel(THURSDAY_EVENING, tick=False) as traveller:
+        yield traveller
+
+
+def _point(**values) -> PickupPoint:
+    defaults = {"address": "Centre", "postcode": "62000", "opening_hours": []}
+    return PickupPoint.objects.create(**{**defaults, **values})
+
+
+@pytest.fixture
+def depot(db):
+    point = _point(
+        name="Ecopôle alimentaire",
+        slug="ecopole",
+        kind=PickupPointKind.DEPOT,
+        is_depot=True,
+        commune="Vieille-Église",
+        latitude=Decimal("50.928100"),
+        longitude=Decimal("2.076900"),
+    )
+    DeliveryDay.objects.create(pickup_point=point, weekday=Weekday.FRIDAY, cutoff_weekday=Weekday.WEDNESDAY)
+    return point
+
+
+@pytest.fixture
+def ardres(db):
+    point = _point(
+        name="Point relais d'Ardres",
+        slug="relais-ardres",
+        commune="Ardres",
+        latitude=Decimal("50.855600"),
+        longitude=Decimal("1.978500"),
+        dropoff_start=time(13, 0),
+        dropoff_end=time(16, 0),
+    )
+    for weekday in (Weekday.TUESDAY, Weekday.FRIDAY):
+        DeliveryDay.objects.create(pickup_point=point, weekday=weekday, cutoff_weekday=Weekday.SUNDAY)
+    return point
+
+
+@pytest.fixture
+def jacquard(db):
+    point = _point(
+        name="Ilôt Jacquard",
+        slug="ilot-jacquard",
+        kind=PickupPointKind.ANTENNA,
+        commune="Calais",
+        latitude=Decimal("50.951300"),
+        longitude=Decimal("1.858700"),
+        dropoff_start=time(8, 30),
+        dropoff_end=time(10, 0),
+    )
+    DeliveryDay.objects.create(pickup_point=point, weekday=Weekday.FRIDAY, cutoff_weekday=Weekday.WEDNESDAY)
+    return point
+
+
+@pytest.fixture
+def calais_zone(db):
+    zone = DeliveryZone.objects.create(
+        name="Calais et littoral", slug="calais", communes=["Calais", "Marck", "Coquelles", "Guînes", "Audruicq"]
+    )
+    for weekday in (Weekday.TUESDAY, Weekday.FRIDAY):
+        DeliveryDay.objects.create(
+            zone=zone, weekday=weekday, cutoff_weekday=Weekday.WEDNESDAY if weekday == 4 else Weekday.SUNDAY
+        )
+    return zone
+
+
+@pytest.fixture
+def van(db, depot):
+    return VehicleFactory(name="Camion frigorifique", capacity_kg=Decimal("60"), capacity_crates=10)
+
+
+@pytest.fixture
+def bike(db, depot):
+    return VehicleFactory(
+        name="Vélo cargo",
+        kind=VehicleKind.CARGO_BIKE,
+        capacity_kg=Decimal("30"),
+        capacity_crates=5,
+        speed_kmh=Decimal("18"),
+        allowed_communes=["calais"],
+    )
