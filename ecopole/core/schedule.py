@@ -41,6 +41,19 @@ PERIODIC_TASKS: list[Periodic] = [
         description="Offers of freed slots whose hold is over go to the next producer in line.",
     ),
     Periodic(
+        name="Cabas bio: generate the baskets of distributions past their cutoff",
+        task="orders.basket_runs_generate",
+        minute="5",
+        description="Every hour: one basket per subscription due, stock allocated once per offer and date.",
+    ),
+    Periodic(
+        name="Cabas bio: reminder emails of tomorrow's baskets",
+        task="orders.basket_reminders_queue",
+        minute="*/15",
+        hour="9-19",
+        description="The day before each distribution, in batches of 500: composition and where to collect.",
+    ),
+    Periodic(
         name="Vending: check fill levels and freshness",
         task="vending.check_machines",
         minute="0",

@@ -1,0 +1,59 @@
+"""Emails of the cabas bio, sent through the transactional outbox (`ecopole.core.outbox`): handlers take the
+payload as keyword arguments, render in the site's language (French by default) and send."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .basket_models import BasketDelivery
+
+BASE = "orders/email/basket_reminder"
+
+
+def _opening(delivery: BasketDelivery) -> str:
+    point = delivery.pickup_point
+    if point is None:
+        return ""
+    hours = [
+        f"{o['opens']}–{o['closes']}" for o in point.opening_hours or [] if o.get("weekday") == delivery.date.weekday()
+    ]
+    return ", ".join(hours)
+
+
+def basket_reminder_render(*, delivery: BasketDelivery) -> EmailMultiAlternatives:
+    """The email of the day before: this week's composition and where to collect the basket."""
+    lines = (
+        list(delivery.run.composition.lines.select_related("product").order_by("product__name"))
+        if (delivery.run.composition_id)
+        else []
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "delivery": delivery,
+            "lines": lines,
+            "customer_name": delivery.customer.get_full_name(),
+            "opening": _opening(delivery),
+        }
+        subject = " ".join(render_to_string(f"{BASE}_subject.txt", context).split())
+        text = render_to_string(f"{BASE}.txt", context)
+        html = render_to_string(f"{BASE}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[delivery.customer.email]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def basket_reminder_send(*, delivery_id: int) -> None:
+    """Outbox handler. A delivery that no longer exists sends nothing."""
+    delivery = (
+        BasketDelivery.objects.select_related("customer", "offer", "pickup_point", "delivery_zone", "run__composition")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        return
+    basket_reminder_render(delivery=delivery).send()
