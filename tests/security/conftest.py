@@ -286,7 +286,8 @@ def build_world() -> World:
             stop = Stop.objects.create(
                 round=created,
                 sequence=sequence,
-                kind=StopKind.HOME,
+                kind=StopKind.HOME if order.fulfilment == "home" else StopKind.PICKUP_POINT,
+                pickup_point=None if order.fulfilment == "home" else order.pickup_point,
                 source_key=f"order:{order.pk}:{sequence}",
                 label=f"Commande {order.pk}",
                 address=order.delivery_address,
