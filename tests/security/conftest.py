@@ -46,9 +46,14 @@ from deliveries.models import (
 )
 from deliveries.services import planning
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
+from processing.services.billing import statement_build
+from processing.services.bookings import BookingRequest, booking_confirm, booking_create
+from processing.services.feeds import calendar_feed_rotate
+from processing.services.lots import Output, booking_complete
 from tests.deliveries.fleet_factories import VehicleFactory
 from tests.factories import DEFAULT_PASSWORD, ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
 from tests.orders.factories import ProductFactory
+from tests.processing.factories import workshop_setup
 from tests.vending.factories import CompartmentFactory, MachineFactory
 from vending.models import CompartmentKind
 from vending.services import locker_reservation_create, machine_key_rotate, refill_record
@@ -330,7 +335,44 @@ def build_world() -> World:
         setattr(o, f"locker_{letter}", locker)
         setattr(o, f"locker_code_{letter}", code)
         world.tokens["machine" if letter == "a" else "machine_b"] = machine_key_rotate(machine=machine)
+
+    # workshop: each producer has a booking requested for Thursday and one completed last week (a lot of soup, the
+    # month's statement); producer A also has a confirmed one of last week to complete, and a private calendar feed
+    o.equipment = workshop_setup()
+    manager = world.users["manager"]
+    for letter, producer in (("a", o.producer_a), ("b", o.producer_b)):
+        soup = ProductFactory(producer=producer, category=o.category, name=f"Soupe {letter}", unit="jar")
+        setattr(o, f"soup_{letter}", soup)
+        with time_machine.travel(datetime(2026, 10, 5, 9, 0, tzinfo=PARIS), tick=False):
+            past = [
+                _book(producer, o.equipment["washing" if letter == "a" else "cutting"], datetime(2026, 10, 8, h))
+                for h in (8, 13)
+            ]
+            for booking in past:
+                booking_confirm(booking_id=booking.pk, user=manager)
+        booking_complete(
+            booking_id=past[0].pk, user=manager, outputs=[Output("Soupe", Decimal("40"), product_id=soup.pk)]
+        )
+        setattr(o, f"lot_{letter}", past[0].lots.get())
+        setattr(o, f"statement_{letter}", statement_build(producer_id=producer.pk, month=date(2026, 10, 1))[0])
+        setattr(o, f"confirmed_{letter}", past[1])
+        thursday = datetime(2026, 10, 22, 8 if letter == "a" else 13)
+        setattr(o, f"booking_{letter}", _book(producer, o.equipment["washing"], thursday))
+    o.feed_a = calendar_feed_rotate(producer_id=o.producer_a.pk, user=world.users["producer"])
     return world
+
+
+def _book(producer, equipment, starts_at: datetime):
+    starts_at = starts_at.replace(tzinfo=PARIS)
+    request = BookingRequest(
+        equipment_ids=[equipment.pk],
+        starts_at=starts_at,
+        ends_at=starts_at.replace(hour=starts_at.hour + 4),
+        process="soup",
+        raw_product_name="Potimarrons",
+        raw_quantity_kg=Decimal("50"),
+    )
+    return booking_create(producer_id=producer.pk, request=request, user=None)
 
 
 @pytest.fixture
@@ -441,6 +483,42 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/orders/{order_id}/transition/": Call("manager", {"status": "preparing", "note": "En cours"}),
     "GET /api/v1/orders/preparation-list/": Call("preparer", query={"date": FRIDAY.isoformat()}),
+    "POST /api/v1/processing/bookings/": Call(
+        "producer",
+        lambda w: {
+            "equipment": [w.o.equipment["cold"].pk],
+            "starts_at": "2026-10-22T13:00:00+02:00",
+            "ends_at": "2026-10-22T17:00:00+02:00",
+            "process": "soup",
+            "raw_product_name": "Potimarrons",
+            "raw_quantity_kg": "120.000",
+            "expected_output": "240 bocaux",
+            "organic": True,
+        },
+    ),
+    "POST /api/v1/processing/bookings/{id}/cancel/": Call("producer"),
+    "POST /api/v1/processing/bookings/{id}/accept-offer/": Call("producer", succeeds="no offer is held: 409"),
+    "POST /api/v1/processing/bookings/{id}/confirm/": Call("manager"),
+    "POST /api/v1/processing/bookings/{id}/no-show/": Call("manager", succeeds="the slot is ahead: 409"),
+    "POST /api/v1/processing/bookings/{id}/complete/": Call(
+        "manager",
+        lambda w: {
+            "hours_used": "4",
+            "outputs": [
+                {
+                    "description": "Soupe",
+                    "quantity": "30",
+                    "unit": "jar",
+                    "container": "bocal 75 cl",
+                    "product": w.o.soup_a.pk,
+                    "inputs": [{"name": "Potimarron", "quantity_kg": "40", "origin": "Vieille-Église"}],
+                }
+            ],
+        },
+        params={"id": "confirmed_a"},
+    ),
+    "POST /api/v1/processing/calendar-feed/": Call("producer"),
+    "DELETE /api/v1/processing/calendar-feed/": Call("producer"),
     "POST /api/v1/vending/machines/{id}/inventory/": Call(
         "machine",
         {
@@ -466,6 +544,10 @@ DEFAULT_PARAMS = {
     "/api/v1/catalogue/producers/:slug": "producer_a",
     "/api/v1/catalogue/products/:id": "product_a",
     "/api/v1/vending/machines/:id": "machine_a",
+    "/api/v1/processing/bookings/:id": "booking_a",
+    "/api/v1/processing/statements/:id": "statement_a",
+    "code": "lot_a",
+    "token": "feed_a",
     "order_id": "order_a",
     "round_id": "round_a",
     "stop_id": "round_a_stops",
@@ -475,7 +557,7 @@ DEFAULT_PARAMS = {
 def _param_value(param: str, obj) -> str:
     if isinstance(obj, list):
         obj = obj[0]
-    return str(obj.slug if param == "slug" else obj.pk)
+    return str(getattr(obj, param) if param in ("slug", "code", "token") else obj.pk)
 
 
 def param_names(op: str, overrides: dict | None = None) -> dict[str, str]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from catalogue.models import Product
+
 from .conftest import call, db_snapshot, path_parameters, schema_operations, snapshot_diff
 
 
@@ -67,6 +69,19 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "POST /api/v1/orders/{order_id}/payment/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/transition/": ORDER_STAFF,
+    "GET /api/v1/processing/bookings/{id}/": Owned("producer", {"id": "booking_b"}),
+    "POST /api/v1/processing/bookings/{id}/cancel/": Owned("producer", {"id": "booking_b"}),
+    "POST /api/v1/processing/bookings/{id}/accept-offer/": Owned("producer", {"id": "booking_b"}),
+    "POST /api/v1/processing/bookings/{id}/confirm/": StaffWide("the manager confirms every producer's bookings"),
+    "POST /api/v1/processing/bookings/{id}/no-show/": StaffWide("the manager records every producer's no-shows"),
+    "POST /api/v1/processing/bookings/{id}/complete/": StaffWide("the manager completes every producer's bookings"),
+    "GET /api/v1/processing/lots/{code}/": Owned("producer", {"code": "lot_b"}),
+    "GET /api/v1/processing/statements/{id}/": Owned("producer", {"id": "statement_b"}),
+    "GET /api/v1/processing/statements/{id}/csv/": Owned("producer", {"id": "statement_b"}),
+    "GET /api/v1/processing/statements/{id}/pdf/": Owned("producer", {"id": "statement_b"}),
+    "GET /api/v1/processing/ical/{token}.ics": Public(
+        "a capability URL: the 256-bit token is the credential (a wrong or revoked token is 404, tested below)"
+    ),
     "GET /api/v1/vending/machines/{id}/": Public("a machine's public view: place, hours, compartments and prices"),
     "POST /api/v1/vending/machines/{id}/sales/": Owned("machine", {"id": "machine_b"}, status=403),
     "POST /api/v1/vending/machines/{id}/inventory/": Owned("machine", {"id": "machine_b"}, status=403),
@@ -172,7 +187,8 @@ def test_a_producer_cannot_read_another_producers_ledger(world):
     response = world.client("producer").get("/api/v1/catalogue/stock-movements/", {"product": world.o.product_b.pk})
     assert response.status_code == 404
     own = world.client("producer").get("/api/v1/catalogue/stock-movements/")
-    assert {m["product"] for m in own.json()["results"]} <= {world.o.product_a.pk, world.o.potatoes.pk}
+    own_products = set(Product.objects.filter(producer=world.o.producer_a).values_list("pk", flat=True))
+    assert own.json()["results"] and {m["product"] for m in own.json()["results"]} <= own_products
 
 
 @pytest.mark.parametrize(
@@ -202,3 +218,10 @@ def test_a_machine_reporting_another_machines_compartment_touches_only_its_own_r
         assert row.get("compartment_id") in (None, world.o.shelf_a.pk, world.o.locker_a.pk), (label, row)
     for label in ("vending.Compartment", "vending.CompartmentMovement", "catalogue.StockLevel"):
         assert before[label] == after[label], label
+
+
+def test_a_wrong_or_revoked_calendar_token_is_404(world):
+    assert world.client("anonymous").get(f"/api/v1/processing/ical/{world.o.feed_a.token}.ics").status_code == 200
+    assert world.client("anonymous").get("/api/v1/processing/ical/not-the-token.ics").status_code == 404
+    world.client("producer").delete("/api/v1/processing/calendar-feed/")
+    assert world.client("anonymous").get(f"/api/v1/processing/ical/{world.o.feed_a.token}.ics").status_code == 404

@@ -39,7 +39,7 @@ from .conftest import (
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 
 # Values that differ on every call whatever the input (salted hashes, random keys): not compared.
-RANDOM_KEYS = {"password", "api_key_hash", "api_key_prefix", "code_hash", "key", "prefix", "token"}
+RANDOM_KEYS = {"password", "api_key_hash", "api_key_prefix", "code_hash", "key", "prefix", "token", "url"}
 
 
 def poison(world: World) -> dict:
@@ -297,3 +297,21 @@ def test_public_endpoints_carry_no_member_or_user_data(world):
         text = world.client("anonymous").get(url).content.decode()
         assert not [v for v in everyone if v in text], url
         assert "@" not in text, url
+
+
+def test_a_producer_member_books_for_its_own_producer_whatever_the_body(world):
+    """`producer` is declared for staff; a member sending another producer's id still books for its own."""
+    from processing.models import Booking
+
+    body = {**CALLS["POST /api/v1/processing/bookings/"].data(world), "producer": world.o.producer_b.pk}
+    response = call(world, "POST /api/v1/processing/bookings/", "producer", body=body)
+    assert response.status_code == 201, response.data
+    assert Booking.objects.get(pk=response.json()["id"]).producer_id == world.o.producer_a.pk
+
+
+def test_a_booking_cannot_name_another_producers_product_as_raw_material(world):
+    body = {**CALLS["POST /api/v1/processing/bookings/"].data(world), "raw_product": world.o.product_b.pk}
+    before = db_snapshot()
+    response = call(world, "POST /api/v1/processing/bookings/", "producer", body=body)
+    assert response.status_code == 400 and response.json()["code"] == "product_not_of_producer"
+    assert snapshot_diff(before, db_snapshot()) == []

@@ -148,3 +148,13 @@ def test_throttle_counters_are_kept_in_redis(db, low_rates):
     APIClient().post("/api/v1/auth/register/", {"email": "x@example.org", "password": "p"}, format="json")
     keys = get_redis_connection("default").keys("*throttle_register_*")
     assert keys, "the registration throttle counter is not in Redis"
+
+
+def test_workshop_bookings_are_limited_per_producer_per_week(world: World, settings):
+    """The workshop's per-producer limit is a weekly quota of hours (PROCESSING_WEEKLY_QUOTA_HOURS)."""
+    settings.PROCESSING_WEEKLY_QUOTA_HOURS = 4  # producer A already holds 4 h on Thursday
+    before = db_snapshot()
+    response = call(world, "POST /api/v1/processing/bookings/", "producer")
+    assert response.status_code == 409
+    assert response.json()["code"] == "weekly_quota_exceeded"
+    assert snapshot_diff(before, db_snapshot()) == []

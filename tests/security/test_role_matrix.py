@@ -30,6 +30,8 @@ DRIVER_OR_MANAGER = (401, 403, 403, 403, A, A, 401)
 PREPARER_OR_MANAGER = (401, 403, 403, A, 403, A, 401)
 MACHINE = (401, 401, 401, 401, 401, 401, A)
 PRODUCT_WRITER = (401, 403, A, A, A, A, 401)
+WORKSHOP = PRODUCT_WRITER  # producer members (their producer's rows) and staff
+PRODUCER_OR_MANAGER = (401, 403, A, 403, 403, A, 401)
 
 # "METHOD /path/": (anonymous, customer, producer, preparer, driver, manager, machine)
 ROLE_MATRIX: dict[str, tuple] = {
@@ -75,6 +77,28 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/orders/{order_id}/transition/": STAFF,
     "GET /api/v1/orders/delivery-days/": PUBLIC,
     "GET /api/v1/orders/preparation-list/": STAFF,
+    # processing (the workshop): producer members for their producer, staff for everything; the manager decides
+    "GET /api/v1/processing/availability/": WORKSHOP,
+    "GET /api/v1/processing/equipment/": WORKSHOP,
+    "GET /api/v1/processing/bookings/": WORKSHOP,
+    "POST /api/v1/processing/bookings/": PRODUCER_OR_MANAGER,
+    "GET /api/v1/processing/bookings/{id}/": WORKSHOP,
+    "POST /api/v1/processing/bookings/{id}/accept-offer/": PRODUCER_OR_MANAGER,
+    "POST /api/v1/processing/bookings/{id}/cancel/": PRODUCER_OR_MANAGER,
+    "POST /api/v1/processing/bookings/{id}/complete/": MANAGER,
+    "POST /api/v1/processing/bookings/{id}/confirm/": MANAGER,
+    "POST /api/v1/processing/bookings/{id}/no-show/": MANAGER,
+    "GET /api/v1/processing/calendar-feed/": WORKSHOP,
+    "POST /api/v1/processing/calendar-feed/": WORKSHOP,
+    "DELETE /api/v1/processing/calendar-feed/": WORKSHOP,
+    # the private iCalendar URL: its unguessable token is the credential (calendar apps send no header)
+    "GET /api/v1/processing/ical/{token}.ics": PUBLIC,
+    "GET /api/v1/processing/lots/": WORKSHOP,
+    "GET /api/v1/processing/lots/{code}/": WORKSHOP,
+    "GET /api/v1/processing/statements/": WORKSHOP,
+    "GET /api/v1/processing/statements/{id}/": WORKSHOP,
+    "GET /api/v1/processing/statements/{id}/csv/": WORKSHOP,
+    "GET /api/v1/processing/statements/{id}/pdf/": WORKSHOP,
     # vending: the public view, the machine's own endpoints (its key only), staff endpoints
     "GET /api/v1/vending/machines/": PUBLIC,
     "GET /api/v1/vending/machines/{id}/": PUBLIC,
@@ -112,13 +136,14 @@ def _outcome(status: int, expected) -> bool:
     return status == expected
 
 
-@pytest.mark.parametrize("app", ["root-auth-catalogue", "deliveries", "orders", "vending", "other"])
+@pytest.mark.parametrize("app", ["root-auth-catalogue", "deliveries", "orders", "processing", "vending", "other"])
 def test_role_matrix(world, app):
     """Each operation of one app × the seven roles, each call in a savepoint rolled back (one world per app)."""
     prefixes = {
         "root-auth-catalogue": ("/api/v1/auth/", "/api/v1/catalogue/"),
         "deliveries": ("/api/v1/deliveries/",),
         "orders": ("/api/v1/orders/",),
+        "processing": ("/api/v1/processing/",),
         "vending": ("/api/v1/vending/",),
     }
     known = tuple(p for group in prefixes.values() for p in group)
