@@ -61,7 +61,8 @@ idempotency_key_parameter = OpenApiParameter(
 
 
 def _detail(order_id: int, request) -> dict:
-    return OrderDetailSerializer(selectors.order_get(user=request.user, order_id=order_id)).data
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    return OrderDetailSerializer(order, context={"request": request}).data
 
 
 class OrderListCreateApi(GenericAPIView):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from deliveries.models import DeliveryZone, PickupPoint
+from ecopole.core.permissions import is_staff_member
 
 from .filters import MAX_ID
 from .models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PaymentStatus
@@ -139,7 +140,12 @@ class OrderEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_actor_name(self, event) -> str:
-        return event.actor.get_full_name() if event.actor else ""
+        # A customer sees their own name, not a staff member's (personal data): staff see everyone's.
+        request = self.context.get("request")
+        viewer_is_staff = request is not None and is_staff_member(request.user)
+        if event.actor is None or (event.actor_id != event.order.customer_id and not viewer_is_staff):
+            return ""
+        return event.actor.get_full_name()
 
 
 class OrderSerializer(serializers.ModelSerializer):

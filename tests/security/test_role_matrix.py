@@ -1,0 +1,166 @@
+"""Role matrix (OWASP API5, broken function-level authorization): every operation of the OpenAPI schema × every role,
+with the status each role gets, in ONE table.
+
+A cell is either an exact refusal (401 not authenticated, 403 authenticated but not allowed, 404 the object is not
+visible to this role) or `A`, ALLOWED: the call passes authorization, i.e. anything but 401 and 403 (and never a
+5xx). ALLOWED does not mean 2xx: a 400 from a minimal body, a 404 for an object the role may not see, or a 409 from
+the object's state (a round already started) all come after the authorization checks, so they count as allowed.
+Path parameters are the calling role's own objects (customer A's order, producer A's product, driver A's round,
+machine A's id; staff and others get the same A objects) and bodies are the valid ones of `CALLS`, so most ALLOWED
+cells really are 2xx.
+
+The machine column is a vending machine's `X-Machine-Key`: only its own sales, inventory and unlock endpoints read
+it; everywhere else it is no credential at all (anonymous: 401 where a login is needed).
+
+Adding an endpoint without its row here fails `test_every_operation_has_a_row`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ROLES, call, rolled_back, schema_operations
+
+A = "ALLOWED"
+PUBLIC = (A,) * 7
+ANY_USER = (401, A, A, A, A, A, 401)
+STAFF = (401, 403, 403, A, A, A, 401)
+MANAGER = (401, 403, 403, 403, 403, A, 401)
+DRIVER_OR_MANAGER = (401, 403, 403, 403, A, A, 401)
+PREPARER_OR_MANAGER = (401, 403, 403, A, 403, A, 401)
+MACHINE = (401, 401, 401, 401, 401, 401, A)
+PRODUCT_WRITER = (401, 403, A, A, A, A, 401)
+WORKSHOP = PRODUCT_WRITER  # producer members (their producer's rows) and staff
+PRODUCER_OR_MANAGER = (401, 403, A, 403, 403, A, 401)
+
+# "METHOD /path/": (anonymous, customer, producer, preparer, driver, manager, machine)
+ROLE_MATRIX: dict[str, tuple] = {
+    "GET /api/v1/": PUBLIC,
+    # accounts
+    "GET /api/v1/auth/me/": ANY_USER,
+    "PATCH /api/v1/auth/me/": ANY_USER,
+    "POST /api/v1/auth/register/": PUBLIC,
+    "POST /api/v1/auth/token/": PUBLIC,
+    # catalogue: reading is public; writing is for staff and producer members (their own products)
+    "GET /api/v1/catalogue/categories/": PUBLIC,
+    "GET /api/v1/catalogue/producers/": PUBLIC,
+    "GET /api/v1/catalogue/producers/{slug}/": PUBLIC,
+    "GET /api/v1/catalogue/products/": PUBLIC,
+    "POST /api/v1/catalogue/products/": PRODUCT_WRITER,
+    "GET /api/v1/catalogue/products/{id}/": PUBLIC,
+    "PATCH /api/v1/catalogue/products/{id}/": PRODUCT_WRITER,
+    "POST /api/v1/catalogue/products/import/": MANAGER,
+    "GET /api/v1/catalogue/stock-movements/": PRODUCT_WRITER,
+    "POST /api/v1/catalogue/stock-movements/": STAFF,
+    # deliveries: staff; drivers only their own rounds; planning and corrections by the manager
+    "GET /api/v1/deliveries/my-rounds/": STAFF,
+    "GET /api/v1/deliveries/rounds/": STAFF,
+    "GET /api/v1/deliveries/rounds/{round_id}/": STAFF,
+    "POST /api/v1/deliveries/rounds/{round_id}/driver/": MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/finish/": DRIVER_OR_MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/lock/": MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/reorder/": MANAGER,
+    "GET /api/v1/deliveries/rounds/{round_id}/sheet/": STAFF,
+    "POST /api/v1/deliveries/rounds/{round_id}/start/": DRIVER_OR_MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/delivered/": DRIVER_OR_MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/failed/": DRIVER_OR_MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/resolve/": MANAGER,
+    "POST /api/v1/deliveries/rounds/plan/": MANAGER,
+    # orders: any account may order; a customer reaches only their own orders (a producer member, who has none
+    # here, gets 404 on customer A's); staff see and move every order
+    "GET /api/v1/orders/": ANY_USER,
+    "POST /api/v1/orders/": ANY_USER,
+    "GET /api/v1/orders/{order_id}/": (401, A, 404, A, A, A, 401),
+    "POST /api/v1/orders/{order_id}/cancel/": (401, A, 404, A, A, A, 401),
+    "POST /api/v1/orders/{order_id}/payment/": STAFF,
+    "POST /api/v1/orders/{order_id}/prepared-quantities/": PREPARER_OR_MANAGER,
+    "POST /api/v1/orders/{order_id}/transition/": STAFF,
+    "GET /api/v1/orders/delivery-days/": PUBLIC,
+    "GET /api/v1/orders/preparation-list/": STAFF,
+    # processing (the workshop): producer members for their producer, staff for everything; the manager decides
+    "GET /api/v1/processing/availability/": WORKSHOP,
+    "GET /api/v1/processing/equipment/": WORKSHOP,
+    "GET /api/v1/processing/bookings/": WORKSHOP,
+    "POST /api/v1/processing/bookings/": PRODUCER_OR_MANAGER,
+    "GET /api/v1/processing/bookings/{id}/": WORKSHOP,
+    "POST /api/v1/processing/bookings/{id}/accept-offer/": PRODUCER_OR_MANAGER,
+    "POST /api/v1/processing/bookings/{id}/cancel/": PRODUCER_OR_MANAGER,
+    "POST /api/v1/processing/bookings/{id}/complete/": MANAGER,
+    "POST /api/v1/processing/bookings/{id}/confirm/": MANAGER,
+    "POST /api/v1/processing/bookings/{id}/no-show/": MANAGER,
+    "GET /api/v1/processing/calendar-feed/": WORKSHOP,
+    "POST /api/v1/processing/calendar-feed/": WORKSHOP,
+    "DELETE /api/v1/processing/calendar-feed/": WORKSHOP,
+    # the private iCalendar URL: its unguessable token is the credential (calendar apps send no header)
+    "GET /api/v1/processing/ical/{token}.ics": PUBLIC,
+    "GET /api/v1/processing/lots/": WORKSHOP,
+    "GET /api/v1/processing/lots/{code}/": WORKSHOP,
+    "GET /api/v1/processing/statements/": WORKSHOP,
+    "GET /api/v1/processing/statements/{id}/": WORKSHOP,
+    "GET /api/v1/processing/statements/{id}/csv/": WORKSHOP,
+    "GET /api/v1/processing/statements/{id}/pdf/": WORKSHOP,
+    # vending: the public view, the machine's own endpoints (its key only), staff endpoints
+    "GET /api/v1/vending/machines/": PUBLIC,
+    "GET /api/v1/vending/machines/{id}/": PUBLIC,
+    "POST /api/v1/vending/machines/{id}/inventory/": MACHINE,
+    "POST /api/v1/vending/machines/{id}/key/": MANAGER,
+    "POST /api/v1/vending/machines/{id}/refills/": STAFF,
+    "POST /api/v1/vending/machines/{id}/removals/": STAFF,
+    "GET /api/v1/vending/machines/{id}/report/": STAFF,
+    "POST /api/v1/vending/machines/{id}/sales/": MACHINE,
+    "POST /api/v1/vending/machines/{id}/unlock/": MACHINE,
+    "GET /api/v1/vending/refill-requests/": STAFF,
+}
+
+
+def coverage_problems(operations: set[str]) -> list[str]:
+    problems = [f"no row in ROLE_MATRIX for {op}" for op in sorted(operations - set(ROLE_MATRIX))]
+    problems += [f"stale row in ROLE_MATRIX: {op}" for op in sorted(set(ROLE_MATRIX) - operations)]
+    problems += [f"row of the wrong length: {op}" for op, row in ROLE_MATRIX.items() if len(row) != len(ROLES)]
+    return problems
+
+
+def test_every_operation_has_a_row():
+    assert not coverage_problems(set(schema_operations()))
+
+
+def test_the_row_check_catches_a_new_endpoint():
+    """The must-show point: an operation that the table does not know makes the coverage test fail."""
+    added = "DELETE /api/v1/orders/{order_id}/"
+    assert coverage_problems(set(schema_operations()) | {added}) == [f"no row in ROLE_MATRIX for {added}"]
+
+
+def _outcome(status: int, expected) -> bool:
+    if expected == A:
+        return status not in (401, 403) and status < 500
+    return status == expected
+
+
+@pytest.mark.parametrize("app", ["root-auth-catalogue", "deliveries", "orders", "processing", "vending", "other"])
+def test_role_matrix(world, app):
+    """Each operation of one app × the seven roles, each call in a savepoint rolled back (one world per app)."""
+    prefixes = {
+        "root-auth-catalogue": ("/api/v1/auth/", "/api/v1/catalogue/"),
+        "deliveries": ("/api/v1/deliveries/",),
+        "orders": ("/api/v1/orders/",),
+        "processing": ("/api/v1/processing/",),
+        "vending": ("/api/v1/vending/",),
+    }
+    known = tuple(p for group in prefixes.values() for p in group)
+
+    def in_app(op: str) -> bool:
+        path = op.split(" ", 1)[1]
+        if app == "other":
+            return not path.startswith(known) and path != "/api/v1/"
+        return path.startswith(prefixes[app]) or (app == "root-auth-catalogue" and path == "/api/v1/")
+
+    operations = [op for op in ROLE_MATRIX if in_app(op) and op in schema_operations()]
+    failures = []
+    for op in operations:
+        for role, expected in zip(ROLES, ROLE_MATRIX[op], strict=True):
+            with rolled_back():
+                response = call(world, op, role)
+            if not _outcome(response.status_code, expected):
+                body = getattr(response, "data", None)
+                failures.append(f"{op} as {role}: {response.status_code} (expected {expected}) {body}")
+    assert not failures, "\n".join(failures)
