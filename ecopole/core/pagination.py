@@ -21,3 +21,10 @@ class PageNumberPagination(DrfPageNumberPagination):
         if values and (len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) < 1):
             raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1 is required.")]})
         return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        # DRF reads `?page=` (empty) as page 1; the schema says an integer, so a malformed page is a 400 too.
+        values = request.query_params.getlist(self.page_query_param)
+        if values and values[0] not in self.last_page_strings and (len(values) > 1 or not values[0].isdigit()):
+            raise ValidationError({self.page_query_param: [_("A whole number of at least 1 is required.")]})
+        return super().get_page_number(request, paginator)

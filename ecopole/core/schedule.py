@@ -27,6 +27,20 @@ PERIODIC_TASKS: list[Periodic] = [
         description="Emails and after-commit work left behind when the broker or a worker was down.",
     ),
     Periodic(
+        name="Workshop: monthly statements",
+        task="processing.build_monthly_statements",
+        minute="0",
+        hour="6",
+        day_of_month="1",
+        description="Each producer's statement of the légumerie-conserverie for the month just ended, emailed.",
+    ),
+    Periodic(
+        name="Workshop: expire waiting-list offers",
+        task="processing.expire_offers",
+        minute="*/10",
+        description="Offers of freed slots whose hold is over go to the next producer in line.",
+    ),
+    Periodic(
         name="Vending: check fill levels and freshness",
         task="vending.check_machines",
         minute="0",

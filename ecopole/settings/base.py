@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
         "StopKindEnum": "deliveries.models.StopKind",
         "FailureReasonEnum": "deliveries.models.FailureReason",
         "FailedResolutionEnum": "deliveries.models.FailedResolution",
+        "BookingStatusEnum": "processing.models.BookingStatus",
+        "EquipmentKindEnum": "processing.models.EquipmentKind",
+        "LotUnitEnum": "processing.models.LotUnit",
+        "ProductUnitEnum": "catalogue.models.Unit",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
     },
 }

@@ -1,0 +1,354 @@
+"""Input and output shapes of the workshop API. Status, prices, totals and owner are output-only."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Equipment,
+    Lot,
+    LotInput,
+    LotUnit,
+    Process,
+    Statement,
+)
+
+
+class ProducerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class EquipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Equipment
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "hourly_rate",
+            "consumable_rate",
+            "consumable_unit",
+            "cleaning_buffer_minutes",
+            "slot_minutes",
+            "capacity",
+        ]
+        read_only_fields = fields
+
+
+class EquipmentBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+# --- Availability --------------------------------------------------------------------------------------------------
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    equipment = serializers.CharField(required=False, allow_blank=True)
+    from_date = serializers.DateField(required=False)
+    to_date = serializers.DateField(required=False)
+    # Query strings are strings: parsed here, since the project's strict JSON types refuse "true" for a BooleanField.
+    include_taken = serializers.ChoiceField(choices=["true", "false", "1", "0"], required=False, default="false")
+
+    def validate_include_taken(self, value) -> bool:
+        return value in {"true", "1"}
+
+
+class AvailabilitySlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    available = serializers.BooleanField()
+    capacity_left = serializers.IntegerField(allow_null=True, help_text="Jars left (shared equipment only).")
+
+
+class AvailabilityEquipmentSerializer(serializers.Serializer):
+    equipment = EquipmentBriefSerializer()
+    slot_minutes = serializers.IntegerField(source="equipment.slot_minutes")
+    cleaning_buffer_minutes = serializers.IntegerField(source="equipment.cleaning_buffer_minutes")
+    capacity = serializers.IntegerField(source="equipment.capacity", allow_null=True)
+    slots = AvailabilitySlotSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    from_date = serializers.DateField()
+    to_date = serializers.DateField()
+    timezone = serializers.CharField()
+    equipment = AvailabilityEquipmentSerializer(many=True)
+
+
+# --- Bookings ------------------------------------------------------------------------------------------------------
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    equipment = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=10, help_text="Equipment ids."
+    )
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    process = serializers.ChoiceField(choices=Process.choices)
+    raw_product = serializers.IntegerField(required=False, allow_null=True, help_text="A catalogue product id.")
+    raw_product_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    raw_quantity_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    expected_output = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    jars = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    organic = serializers.BooleanField(required=False, default=False)
+    needs_technician = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    waitlist = serializers.BooleanField(
+        required=False, default=False, help_text="Queue on the waiting list if the slot is taken."
+    )
+    producer = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Staff only: the producer booked for (ignored for producers)."
+    )
+
+    def validate(self, attrs):
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError({"ends_at": [_("The end must be after the start.")]})
+        if not attrs.get("raw_product") and not attrs.get("raw_product_name"):
+            raise serializers.ValidationError({"raw_product_name": [_("Say which raw product you bring.")]})
+        return attrs
+
+
+class BookingEventSerializer(serializers.ModelSerializer):
+    from_status = serializers.CharField(help_text="Empty for the creation.")
+    to_status = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BookingEvent
+        fields = ["from_status", "to_status", "actor", "at", "note"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+
+class BillingLineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    billed_on = serializers.DateField()
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    producer = ProducerBriefSerializer()
+    equipment = serializers.SerializerMethodField()
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "producer",
+            "status",
+            "starts_at",
+            "ends_at",
+            "hours",
+            "equipment",
+            "process",
+            "raw_product",
+            "raw_product_name",
+            "raw_quantity_kg",
+            "expected_output",
+            "jars",
+            "organic",
+            "needs_technician",
+            "notes",
+            "hold_expires_at",
+            "hours_used",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(EquipmentBriefSerializer(many=True))
+    def get_equipment(self, booking):
+        return [
+            {"id": line.equipment_id, "name": line.equipment.name, "slug": line.equipment.slug}
+            for line in booking.lines.all()
+        ]
+
+
+class BookingDetailSerializer(BookingSerializer):
+    events = BookingEventSerializer(many=True)
+    billing_lines = BillingLineSerializer(many=True)
+    lots = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta(BookingSerializer.Meta):
+        fields = [*BookingSerializer.Meta.fields, "events", "billing_lines", "lots"]
+        read_only_fields = fields
+
+
+class BookingListQuerySerializer(serializers.Serializer):
+    status = serializers.CharField(required=False)
+    from_date = serializers.DateField(required=False)
+    to_date = serializers.DateField(required=False)
+
+    def validate_status(self, value):
+        wrong = [s for s in value.split(",") if s not in BookingStatus.values]
+        if wrong:
+            raise serializers.ValidationError(_("Unknown status: %(status)s") % {"status": ", ".join(wrong)})
+        return value
+
+
+class RawInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    quantity_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    raw_product = serializers.IntegerField(required=False, allow_null=True)
+    origin = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+
+
+class OutputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    unit = serializers.ChoiceField(choices=LotUnit.choices, default=LotUnit.JAR)
+    product = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Catalogue product of the producer: the jars go into its stock."
+    )
+    container = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    inputs = RawInputSerializer(many=True, required=False, default=list)
+
+
+class BookingCompleteSerializer(serializers.Serializer):
+    hours_used = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0.25"), required=False, allow_null=True
+    )
+    outputs = OutputSerializer(many=True, allow_empty=False)
+
+
+# --- Lots ----------------------------------------------------------------------------------------------------------
+
+
+class LotSerializer(serializers.ModelSerializer):
+    producer = ProducerBriefSerializer()
+    booking = serializers.IntegerField(source="booking_id")
+
+    class Meta:
+        model = Lot
+        fields = [
+            "code",
+            "producer",
+            "booking",
+            "process",
+            "product",
+            "description",
+            "quantity",
+            "unit",
+            "container",
+            "production_date",
+            "best_before",
+            "organic",
+        ]
+        read_only_fields = fields
+
+
+class LotInputSerializer(serializers.ModelSerializer):
+    raw_product_name = serializers.CharField(source="raw_product.name", default=None)
+
+    class Meta:
+        model = LotInput
+        fields = ["name", "quantity_kg", "origin", "raw_product", "raw_product_name"]
+
+
+class StockMovementTraceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product = serializers.IntegerField(source="product_id")
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    source_type = serializers.SerializerMethodField()
+    source_id = serializers.IntegerField(allow_null=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_source_type(self, movement) -> str | None:
+        if movement.source_type_id is None:
+            return None
+        return f"{movement.source_type.app_label}.{movement.source_type.model}"
+
+
+class LotBookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    equipment = serializers.SerializerMethodField()
+
+    @extend_schema_field(EquipmentBriefSerializer(many=True))
+    def get_equipment(self, booking):
+        return [
+            {"id": line.equipment_id, "name": line.equipment.name, "slug": line.equipment.slug}
+            for line in booking.lines.all()
+        ]
+
+
+class LotTraceSerializer(serializers.Serializer):
+    lot = LotSerializer()
+    booking = LotBookingSerializer(source="lot.booking")
+    inputs = LotInputSerializer(many=True)
+    stock_entries = StockMovementTraceSerializer(many=True)
+    product_movements_after = StockMovementTraceSerializer(many=True)
+    other_lots_of_product = serializers.ListField(child=serializers.CharField())
+
+
+# --- Statements and calendar feeds ---------------------------------------------------------------------------------
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    producer = ProducerBriefSerializer()
+    month = serializers.DateField(format="%Y-%m")
+
+    class Meta:
+        model = Statement
+        fields = ["id", "producer", "month", "total", "created_at", "emailed_at"]
+        read_only_fields = fields
+
+
+class StatementLineSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    booking = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class StatementDetailSerializer(StatementSerializer):
+    lines = StatementLineSerializer(many=True, source="data.lines")
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "lines"]
+        read_only_fields = fields
+
+
+class StatementListQuerySerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
+
+
+class CalendarFeedQuerySerializer(serializers.Serializer):
+    producer = serializers.RegexField(
+        r"^[0-9]{1,18}$", required=False, help_text="Staff: a producer's feed (else the workshop's)."
+    )
+
+    def validate_producer(self, value) -> int:
+        return int(value)
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    url = serializers.CharField(allow_null=True)
+    scope = serializers.CharField()
+    producer = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)

@@ -1,0 +1,129 @@
+"""The workshop's opening calendar and slot grid.
+
+Slots are generated per opening period (e.g. 08:00–12:00, 13:00–17:00): the first starts when the period opens, each
+lasts the equipment's `slot_minutes`, and the next one starts after the cleaning buffer (exclusive equipment), so a
+grid slot never collides with its neighbour's cleaning. A booking may span several consecutive slots of one period.
+Closed days: the `ClosedDay` table plus the French public holidays of each year (setting CLOSE_ON_PUBLIC_HOLIDAYS).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import rule
+from ..models import ClosedDay, Equipment, OpeningHours
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def easter_sunday(year: int) -> date:
+    """Gregorian Easter (anonymous algorithm, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    la = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * la) // 451
+    month, day = divmod(h + la - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def french_public_holidays(year: int) -> dict[date, str]:
+    """The eleven French public holidays (jours fériés) of metropolitan France for `year`."""
+    easter = easter_sunday(year)
+    return {
+        date(year, 1, 1): str(_("New Year's Day")),
+        easter + timedelta(days=1): str(_("Easter Monday")),
+        date(year, 5, 1): str(_("Labour Day")),
+        date(year, 5, 8): str(_("Victory in Europe Day")),
+        easter + timedelta(days=39): str(_("Ascension Day")),
+        easter + timedelta(days=50): str(_("Whit Monday")),
+        date(year, 7, 14): str(_("Bastille Day")),
+        date(year, 8, 15): str(_("Assumption Day")),
+        date(year, 11, 1): str(_("All Saints' Day")),
+        date(year, 11, 11): str(_("Armistice Day")),
+        date(year, 12, 25): str(_("Christmas Day")),
+    }
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+    period: int  # index of the opening period in its day: a booking never spans two periods
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(PARIS).date()
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=PARIS)
+
+
+class WorkshopCalendar:
+    """Opening hours and closed days loaded once (two queries) for a range of days."""
+
+    def __init__(self, opening: dict[int, list[tuple[time, time]]], closed: dict[date, str], holidays: bool) -> None:
+        self.opening = opening
+        self.closed = dict(closed)
+        self._holidays = holidays
+        self._holiday_years: set[int] = set()
+
+    @classmethod
+    def load(cls, *, start: date, end: date) -> WorkshopCalendar:
+        opening: dict[int, list[tuple[time, time]]] = defaultdict(list)
+        for weekday, opens_at, closes_at in OpeningHours.objects.order_by("weekday", "opens_at").values_list(
+            "weekday", "opens_at", "closes_at"
+        ):
+            opening[weekday].append((opens_at, closes_at))
+        closed = dict(ClosedDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "reason"))
+        return cls(dict(opening), closed, bool(rule("CLOSE_ON_PUBLIC_HOLIDAYS")))
+
+    def _add_holidays(self, year: int) -> None:
+        if year in self._holiday_years:
+            return
+        self._holiday_years.add(year)
+        for day, name in french_public_holidays(year).items():
+            self.closed.setdefault(day, name)
+
+    def closed_reason(self, day: date) -> str | None:
+        if self._holidays:
+            self._add_holidays(day.year)
+        if day in self.closed:
+            return self.closed[day] or str(_("closed"))
+        if not self.opening.get(day.weekday()):
+            return str(_("closed"))
+        return None
+
+    def slots(self, *, equipment: Equipment, day: date) -> list[Slot]:
+        if self.closed_reason(day) is not None:
+            return []
+        length = timedelta(minutes=equipment.slot_minutes)
+        step = length + (timedelta(0) if equipment.is_shared else equipment.buffer)
+        result = []
+        for period, (opens_at, closes_at) in enumerate(self.opening.get(day.weekday(), [])):
+            start = datetime.combine(day, opens_at, tzinfo=PARIS)
+            closes = datetime.combine(day, closes_at, tzinfo=PARIS)
+            while start + length <= closes:
+                result.append(Slot(start, start + length, period))
+                start += step
+        return result
+
+    def is_on_grid(self, *, equipment: Equipment, starts_at: datetime, ends_at: datetime) -> bool:
+        """True when [starts_at, ends_at) is one slot, or consecutive slots of one opening period."""
+        day = local_date(starts_at)
+        if local_date(ends_at) != day:
+            return False
+        slots = self.slots(equipment=equipment, day=day)
+        first = next((s for s in slots if s.starts_at == starts_at), None)
+        last = next((s for s in slots if s.ends_at == ends_at), None)
+        return first is not None and last is not None and first.period == last.period and first.starts_at < last.ends_at
