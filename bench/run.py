@@ -22,6 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# Whitenoise warns that the static root is missing (collectstatic is not part of the benchmark).
+warnings.filterwarnings("ignore", message="No directory at")
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 VAR = ROOT / "var" / "bench"
@@ -44,7 +48,7 @@ WORKSHOP_REPEATS = 5
 
 
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[bench {datetime.now(UTC):%H:%M:%S} UTC] {message}", flush=True)
 
 
 # --- Database -----------------------------------------------------------------------------------------------------
@@ -259,10 +263,11 @@ def _order_lines(rng: random.Random, data) -> list[tuple[int, Decimal]]:
 
 
 def _reset_scarce(data) -> None:
-    """Put the scarce product back to 30 units (an inventory count: an adjustment in the ledger)."""
+    """Put the scarce product back to its seeded stock (an inventory count: an adjustment in the ledger)."""
+    from bench.seed import SCARCE_STOCK
     from catalogue.services.stock import stock_count
 
-    stock_count(product_id=data.scarce_product_id, counted=Decimal(30), note="bench reset")
+    stock_count(product_id=data.scarce_product_id, counted=SCARCE_STOCK, note="bench reset")
 
 
 def _scarce_check(data, since: datetime, level_before: Decimal) -> int:
@@ -457,18 +462,16 @@ def baskets_figure(data) -> dict:
 
     if not baskets_available() or not data.basket_offer_ids:
         return {"available": False}
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from orders.services.basket_generation import basket_run_generate
 
-    from bench.seed import basket_generation_now
+    from bench.seed import basket_generate
 
     created = solidarity = 0
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         for offer_id in data.basket_offer_ids:
-            with transaction.atomic(durable=True):
-                result = basket_run_generate(offer_id=offer_id, on=data.basket_date, now=basket_generation_now(data))
+            result = basket_generate(data, offer_id=offer_id)
             created += result.created
             solidarity += result.solidarity
     seconds = time.perf_counter() - started
@@ -635,7 +638,7 @@ def main() -> int:
         log(f"1. catalogue list: API and floor, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads")
         figures["catalogue"] = catalogue_figure(server)
         clients = ORDER_CLIENTS if vendor == "postgresql" else 1
-        log(f"2. placing orders: API and raw transaction, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} clients")
+        log(f"2. placing orders: API and raw transaction, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)")
         figures["orders"] = orders_figure(server, data, vendor)
     finally:
         server.stop()
