@@ -44,7 +44,7 @@ GUNICORN_WORKERS = 2
 CATALOGUE_QUERY = "?available=true&ordering=price&page_size=50&page={page}"
 CATALOGUE_PAGES = 5
 SCARCE_SHARE = 4  # one order in 4 asks for the scarce product
-WORKSHOP_REPEATS = 5
+WORKSHOP_REPEATS = 7
 
 
 def log(message: str) -> None:
