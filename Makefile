@@ -37,8 +37,8 @@ run: seed
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: the benchmarks in bench/ (see bench/README.md)
-bench: migrate
+## bench: the benchmarks in bench/ (see bench/README.md); they migrate and seed their own database
+bench: setup
 	$(PY) bench/run.py
 
 lint: setup

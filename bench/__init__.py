@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): measurement code only, never imported by the application."""

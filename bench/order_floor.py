@@ -1,0 +1,144 @@
+"""The floor of placing an order: one raw transaction on a DB-API connection (psycopg on PostgreSQL, sqlite3 on
+SQLite) doing the same locking, reads, inserts and stock update as `order_place`, and nothing else.
+
+Lock the 3 stock rows in product-id order (FOR UPDATE, with the product columns the lines copy), refuse when one is
+short, insert the order, its 3 lines and its 3 reservation movements, decrement the 3 levels, commit. No Django,
+no validation of dates or places, no event row, no email: the thinnest code that still cannot oversell.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+class Refused(Exception):
+    """A product is short: the transaction is rolled back (the API answers 409 `insufficient_stock`)."""
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class OrderFloor:
+    def __init__(self, connection, *, vendor: str, order_content_type_id: int):
+        self.connection = connection
+        self.vendor = vendor
+        self.ct = order_content_type_id
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%s", "?") if self.vendor == "sqlite" else sql
+
+    def _value(self, value):
+        # sqlite3 knows neither Decimal nor aware datetimes; Django stores them as numbers and naive UTC text.
+        if self.vendor != "sqlite":
+            return value
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return value
+
+    def _params(self, params):
+        return [self._value(v) for v in params]
+
+    def place(
+        self, *, customer_id: int, lines: list[tuple[int, Decimal]], pickup_point_id: int, delivery_date, cutoff_at
+    ):
+        """Place one order; return its id, or raise `Refused`."""
+        lines = sorted(lines)
+        ids = [pid for pid, _ in lines]
+        now = datetime.now(UTC)
+        cursor = self.connection.cursor()
+        if self.vendor == "sqlite":
+            cursor.execute("BEGIN IMMEDIATE")
+        lock = "" if self.vendor == "sqlite" else " FOR UPDATE OF s"
+        try:
+            cursor.execute(
+                self._sql(
+                    "SELECT s.product_id, s.quantity, p.name, p.unit, p.unit_price, p.vat_rate, p.sold_by_weight "
+                    "FROM catalogue_stocklevel s JOIN catalogue_product p ON p.id = s.product_id "
+                    f"WHERE s.product_id IN (%s, %s, %s) ORDER BY s.product_id{lock}"
+                ),
+                ids,
+            )
+            rows = {row[0]: row for row in cursor.fetchall()}
+            priced = []
+            for pid, quantity in lines:
+                row = rows[pid]
+                if Decimal(str(row[1])) < quantity:
+                    raise Refused(pid)
+                price, rate = Decimal(str(row[4])), Decimal(str(row[5]))
+                total = _money(price * quantity)
+                vat = _money(total - total / (1 + rate / 100))
+                priced.append((pid, quantity, row, price, rate, total, vat))
+            subtotal = sum((p[5] for p in priced), Decimal("0.00"))
+            vat_total = sum((p[6] for p in priced), Decimal("0.00"))
+            breakdown: dict[Decimal, list[Decimal]] = {}
+            for p in priced:
+                amounts = breakdown.setdefault(p[4], [Decimal(0), Decimal(0)])
+                amounts[0] += p[5]
+                amounts[1] += p[6]
+            vat_json = json.dumps(
+                [{"rate": str(r), "amount": str(a), "vat": str(v)} for r, (a, v) in sorted(breakdown.items())]
+            )
+            cursor.execute(
+                self._sql(
+                    "INSERT INTO orders_order (customer_id, status, fulfilment, pickup_point_id, delivery_address, "
+                    "delivery_postcode, delivery_commune, delivery_date, cutoff_at, subtotal, delivery_fee, "
+                    "vat_total, vat_breakdown, total, payment_status, payment_method, note, created_at, updated_at) "
+                    "VALUES (%s, 'placed', 'pickup', %s, '', '', '', %s, %s, %s, 0, %s, %s, %s, 'unpaid', '', '', "
+                    "%s, %s) RETURNING id"
+                ),
+                self._params(
+                    [
+                        customer_id,
+                        pickup_point_id,
+                        delivery_date,
+                        cutoff_at,
+                        subtotal,
+                        vat_total,
+                        vat_json,
+                        subtotal,
+                        now,
+                        now,
+                    ]
+                ),
+            )
+            order_id = cursor.fetchone()[0]
+            cursor.execute(
+                self._sql(
+                    "INSERT INTO orders_orderline (order_id, product_id, product_name, unit, unit_price, vat_rate, "
+                    "sold_by_weight, quantity, line_total, vat_amount) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(priced))
+                ),
+                self._params(
+                    [
+                        v
+                        for pid, qty, row, price, rate, total, vat in priced
+                        for v in (order_id, pid, row[2], row[3], price, rate, row[6], qty, total, vat)
+                    ]
+                ),
+            )
+            cursor.executemany(
+                self._sql(
+                    "UPDATE catalogue_stocklevel SET quantity = quantity - %s, updated_at = %s WHERE product_id = %s"
+                ),
+                [self._params([qty, now, pid]) for pid, qty, *_ in priced],
+            )
+            cursor.execute(
+                self._sql(
+                    "INSERT INTO catalogue_stockmovement (product_id, quantity, reason, note, created_by_id, "
+                    "created_at, source_type_id, source_id) VALUES "
+                    + ", ".join(["(%s, %s, 'reservation', '', %s, %s, %s, %s)"] * len(priced))
+                ),
+                self._params([v for pid, qty, *_ in priced for v in (pid, -qty, customer_id, now, self.ct, order_id)]),
+            )
+        except BaseException:
+            self.connection.rollback() if self.vendor != "sqlite" else cursor.execute("ROLLBACK")
+            raise
+        self.connection.commit() if self.vendor != "sqlite" else cursor.execute("COMMIT")
+        return order_id

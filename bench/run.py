@@ -1,0 +1,700 @@
+"""`make bench`: seed a realistic data set into the benchmark's own database, measure the hot paths beside their
+floor (the thinnest code doing the same work, in the same run), print one table and write bench/results/latest.json.
+
+    make bench                                   # SQLite (var/bench/bench.sqlite3) unless DATABASE_URL is set
+    DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... make bench
+    BENCH_SECONDS=10 BENCH_ROUNDS=2 make bench   # seconds of load per figure, split into alternating rounds
+
+The database is the one of DATABASE_URL with `_bench` appended to its name (unless it already ends with it), or
+BENCH_DATABASE_URL; it is dropped and recreated at each run. See bench/README.md for how each figure is made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import warnings
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# Whitenoise warns that the static root is missing (collectstatic is not part of the benchmark).
+warnings.filterwarnings("ignore", message="No directory at")
+
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+VAR = ROOT / "var" / "bench"
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "2")))
+CATALOGUE_THREADS = 4
+ORDER_CLIENTS = 8
+GUNICORN_WORKERS = 2
+CATALOGUE_QUERY = "?available=true&ordering=price&page_size=50&page={page}"
+CATALOGUE_PAGES = 5
+SCARCE_SHARE = 4  # one order in 4 asks for the scarce product
+WORKSHOP_REPEATS = 7
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S} UTC] {message}", flush=True)
+
+
+# --- Database -----------------------------------------------------------------------------------------------------
+
+
+def bench_database_url() -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{VAR / 'bench.sqlite3'}"
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "ecopole"
+    if not name.endswith("_bench"):
+        name = f"{name}_bench"
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        VAR.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(parts.path + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def migrate(env: dict) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - started
+
+
+# --- Machine ------------------------------------------------------------------------------------------------------
+
+
+def machine(vendor_version: str) -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "database": vendor_version,
+    }
+
+
+def loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+# --- gunicorn -----------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`gunicorn ecopole.wsgi` with 2 sync workers on 127.0.0.1 and a free port, with the bench settings."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.log_path = VAR / "gunicorn.log"
+        VAR.mkdir(parents=True, exist_ok=True)
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "ecopole.wsgi:application",
+                "--workers",
+                str(GUNICORN_WORKERS),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health/", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer in 60 s; see {self.log_path}")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log_file.close()
+
+
+# --- Figures ------------------------------------------------------------------------------------------------------
+
+
+def alternate(phases: dict, *, warmup: float = 1.0) -> dict:
+    """Run each phase (name -> function(duration) -> LoadResult) in turn, ROUNDS times, SECONDS / ROUNDS each, after
+    a short unmeasured warm-up of each; merge the rounds. Alternating keeps a load spike from hitting only one side."""
+    for run in phases.values():
+        run(warmup)
+    results: dict = {}
+    for _ in range(ROUNDS):
+        for name, run in phases.items():
+            result = run(SECONDS / ROUNDS)
+            results[name] = result if name not in results else results[name].merge(result)
+    return results
+
+
+def load_summary(result, *ok: int) -> dict:
+    return {
+        "per_second": round(result.rate(*ok), 1),
+        "ok": result.count(*ok),
+        "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
+        "errors": result.errors,
+        "p50_ms": round(result.percentile_ms(50), 1) if result.latencies else None,
+        "p95_ms": round(result.percentile_ms(95), 1) if result.latencies else None,
+        "seconds": round(result.duration, 1),
+        "threads": result.threads,
+    }
+
+
+def catalogue_figure(server: Server) -> dict:
+    from bench.loadgen import run_load
+
+    api_paths = [f"/api/v1/catalogue/products/{CATALOGUE_QUERY.format(page=p)}" for p in range(1, 1 + CATALOGUE_PAGES)]
+    floor_paths = [f"/bench/floor/products/{CATALOGUE_QUERY.format(page=p)}" for p in range(1, 1 + CATALOGUE_PAGES)]
+    same = True
+    for api_path, floor_path in zip(api_paths, floor_paths, strict=True):
+        api_status, api_body = server.get(api_path)
+        floor_status, floor_body = server.get(floor_path)
+        normalised = floor_body.decode().replace("/bench/floor/products/", "/api/v1/catalogue/products/")
+        if api_status != 200 or floor_status != 200 or json.loads(api_body) != json.loads(normalised):
+            same = False
+            log(f"catalogue: the floor's JSON differs from the API's for {api_path} ({api_status}/{floor_status})")
+
+    def phase(paths):
+        def run(duration):
+            return run_load(
+                host="127.0.0.1",
+                port=server.port,
+                threads=CATALOGUE_THREADS,
+                duration=duration,
+                make_request=lambda t, n: ("GET", paths[(t + n) % len(paths)], None, {"Accept": "application/json"}),
+            )
+
+        return run
+
+    results = alternate({"api": phase(api_paths), "floor": phase(floor_paths)})
+    api, floor = load_summary(results["api"], 200), load_summary(results["floor"], 200)
+    return {
+        "request": api_paths[0],
+        "same_json": same,
+        "api": api,
+        "floor": floor,
+        "ratio": round(api["per_second"] / floor["per_second"], 2) if floor["per_second"] else None,
+    }
+
+
+def _order_lines(rng: random.Random, data) -> list[tuple[int, Decimal]]:
+    chosen = rng.sample(data.product_ids, 2 if rng.randrange(SCARCE_SHARE) == 0 else 3)
+    if len(chosen) == 2:
+        chosen.append(data.scarce_product_id)
+    return [(pid, Decimal(1)) for pid in chosen]
+
+
+def _reset_scarce(data) -> None:
+    """Put the scarce product back to its seeded stock (an inventory count: an adjustment in the ledger)."""
+    from bench.seed import SCARCE_STOCK
+    from catalogue.services.stock import stock_count
+
+    stock_count(product_id=data.scarce_product_id, counted=SCARCE_STOCK, note="bench reset")
+
+
+def _scarce_check(data, since: datetime, level_before: Decimal) -> int:
+    """Units of the scarce product in orders placed since `since`, beyond what was in stock: must be 0."""
+    from django.db.models import Sum
+
+    from orders.models import OrderLine
+
+    sold = OrderLine.objects.filter(product_id=data.scarce_product_id, order__created_at__gte=since).aggregate(
+        total=Sum("quantity")
+    )["total"] or Decimal(0)
+    return int(max(Decimal(0), Decimal(sold) - level_before))
+
+
+def orders_figure(server: Server, data, vendor: str) -> dict:
+    from django.db import connection
+
+    from bench.loadgen import LoadResult, run_load
+    from bench.order_floor import OrderFloor, Refused
+    from catalogue.services.stock import stock_available
+
+    clients = ORDER_CLIENTS if vendor == "postgresql" else 1
+    cutoff_at = datetime.combine(data.order_date, datetime.min.time(), tzinfo=UTC)
+    oversold = 0
+
+    def api_run(duration):
+        nonlocal oversold
+        _reset_scarce(data)
+        since, level = datetime.now(UTC), stock_available(product_id=data.scarce_product_id)
+        rngs = [random.Random(1000 + i) for i in range(clients)]
+
+        def request(t, n):
+            body = {
+                "lines": [{"product": pid, "quantity": str(q)} for pid, q in _order_lines(rngs[t], data)],
+                "fulfilment": {"type": "pickup", "point": data.pickup_point_id},
+                "delivery_date": data.order_date.isoformat(),
+            }
+            headers = {
+                "Authorization": f"Token {data.client_tokens[t]}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            }
+            return "POST", "/api/v1/orders/", json.dumps(body).encode(), headers
+
+        result = run_load(host="127.0.0.1", port=server.port, threads=clients, duration=duration, make_request=request)
+        oversold += _scarce_check(data, since, level)
+        return result
+
+    def floor_run(duration):
+        nonlocal oversold
+        _reset_scarce(data)
+        since, level = datetime.now(UTC), stock_available(product_id=data.scarce_product_id)
+        result = LoadResult(duration=duration, threads=clients)
+        lock = threading.Lock()
+        barrier = threading.Barrier(clients + 1)
+        deadline = [0.0]
+
+        def worker(t):
+            rng = random.Random(2000 + t)
+            raw = _raw_connection(vendor)
+            floor = OrderFloor(raw, vendor=vendor, order_content_type_id=data.order_content_type_id)
+            statuses, latencies, errors = {}, [], 0
+            barrier.wait()
+            while True:
+                began = time.perf_counter()
+                if began >= deadline[0]:
+                    break
+                try:
+                    floor.place(
+                        customer_id=data.client_user_ids[t],
+                        lines=_order_lines(rng, data),
+                        pickup_point_id=data.pickup_point_id,
+                        delivery_date=data.order_date,
+                        cutoff_at=cutoff_at,
+                    )
+                    status = 201
+                except Refused:
+                    status = 409
+                except Exception:
+                    errors += 1
+                    continue
+                ended = time.perf_counter()
+                if ended <= deadline[0]:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    latencies.append(ended - began)
+            raw.close()
+            with lock:
+                result.statuses.update(statuses)
+                result.latencies.extend(latencies)
+                result.errors += errors
+
+        threads = [threading.Thread(target=worker, args=(t,), daemon=True) for t in range(clients)]
+        for thread in threads:
+            thread.start()
+        deadline[0] = time.perf_counter() + duration
+        barrier.wait()
+        for thread in threads:
+            thread.join()
+        oversold += _scarce_check(data, since, level)
+        return result
+
+    results = alternate({"api": api_run, "floor": floor_run})
+    connection.close()
+    api, floor = load_summary(results["api"], 201), load_summary(results["floor"], 201)
+    api["refused"], floor["refused"] = results["api"].count(409), results["floor"].count(409)
+    return {
+        "clients": clients,
+        "api": api,
+        "floor": floor,
+        "ratio": round(api["per_second"] / floor["per_second"], 2) if floor["per_second"] else None,
+        "oversold_units": oversold + _negative_levels(),
+        "ledger_mismatches": _ledger_mismatches(),
+    }
+
+
+def _raw_connection(vendor: str):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.connect(db["NAME"], timeout=20, isolation_level=None, check_same_thread=False)
+    import psycopg
+
+    return psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+    )
+
+
+def _negative_levels() -> int:
+    from django.db.models import Sum
+
+    from catalogue.models import StockLevel
+
+    total = StockLevel.objects.filter(quantity__lt=0).aggregate(total=Sum("quantity"))["total"]
+    return int(-total) if total else 0
+
+
+def _ledger_mismatches() -> int:
+    from catalogue.services.stock import stock_check_ledger
+
+    return len(stock_check_ledger())
+
+
+def planning_figure(data) -> dict:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.nearest import nearest_neighbour
+    from deliveries.models import Vehicle
+    from deliveries.services.planning import DEFAULT_TIME_LIMIT, depot_get, round_plan, routing_problem
+    from deliveries.services.sources import stop_demands_for
+
+    demands = stop_demands_for(data.plan_date)
+    vehicles = [v for v in Vehicle.objects.filter(is_active=True).order_by("pk") if v.runs_on(data.plan_date)]
+    problem = routing_problem(depot=depot_get(), vehicles=vehicles, demands=demands)
+    started = time.perf_counter()
+    nearest = nearest_neighbour(problem)
+    nearest_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(durable=True):
+        result = round_plan(date=data.plan_date)
+    seconds = time.perf_counter() - started
+    distance = float(sum(r.distance_km for r in result.rounds))
+    return {
+        "stops": len(demands),
+        "vehicles": len(vehicles),
+        "time_limit": DEFAULT_TIME_LIMIT,
+        "seconds": round(seconds, 2),
+        "queries": len(queries.captured_queries),
+        "distance_km": round(distance, 1),
+        "rounds": len(result.rounds),
+        "unassigned": len(result.unassigned),
+        "nearest_neighbour": {
+            "distance_km": round(nearest.distance_km, 1),
+            "loads": nearest.loads,
+            "stops": nearest.stops,
+            "seconds": round(nearest_seconds, 3),
+        },
+        "ratio": round(distance / nearest.distance_km, 2) if nearest.distance_km else None,
+    }
+
+
+def baskets_figure(data) -> dict:
+    from bench.seed import baskets_available
+
+    if not baskets_available() or not data.basket_offer_ids:
+        return {"available": False}
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.seed import basket_generate
+
+    created = solidarity = 0
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        for offer_id in data.basket_offer_ids:
+            result = basket_generate(data, offer_id=offer_id)
+            created += result.created
+            solidarity += result.solidarity
+    seconds = time.perf_counter() - started
+    return {
+        "available": True,
+        "offers": len(data.basket_offer_ids),
+        "baskets": created,
+        "solidarity": solidarity,
+        "seconds": round(seconds, 2),
+        "queries": len(queries.captured_queries),
+    }
+
+
+def workshop_figure(data) -> dict:
+    from bench.seed import workshop_available
+
+    if not workshop_available() or data.workshop_user_id is None:
+        return {"available": False}
+    from bench.seed import workshop_measure
+
+    return {"available": True, **workshop_measure(data, repeats=WORKSHOP_REPEATS)}
+
+
+# --- Table --------------------------------------------------------------------------------------------------------
+
+
+def _ratio(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def table_rows(figures: dict, vendor: str) -> list[list[str]]:
+    rows = []
+    c = figures["catalogue"]
+    rows.append(
+        [
+            "1",
+            "Catalogue list, page of 50, filters on (req/s)",
+            f"{c['api']['per_second']:.0f} req/s (p50 {c['api']['p50_ms']} ms, p95 {c['api']['p95_ms']} ms)",
+            f"{c['floor']['per_second']:.0f} req/s (p50 {c['floor']['p50_ms']} ms, p95 {c['floor']['p95_ms']} ms)",
+            _ratio(c["ratio"]),
+            "goal ≥ 0.50; same JSON: " + ("yes" if c["same_json"] else "NO"),
+        ]
+    )
+    o = figures["orders"]
+    clients = f"{o['clients']} client{'s' if o['clients'] > 1 else ''}"
+    sqlite_note = "; SQLite: one writer at a time, so 1 client" if vendor == "sqlite" else ""
+    rows.append(
+        [
+            "2",
+            f"Place an order, 3 lines, pickup ({clients}, orders/s)",
+            f"{o['api']['per_second']:.0f} orders/s ({o['api']['refused']} refused, p50 {o['api']['p50_ms']} ms)",
+            f"{o['floor']['per_second']:.0f} orders/s ({o['floor']['refused']} refused, p50 {o['floor']['p50_ms']} ms)",
+            _ratio(o["ratio"]),
+            f"goal ≥ 0.50; oversold units: {o['oversold_units']}; ledger mismatches: {o['ledger_mismatches']}"
+            + sqlite_note,
+        ]
+    )
+    b = figures["baskets"]
+    if b["available"]:
+        rows.append(
+            [
+                "3",
+                f"Weekly basket generation, {b['baskets']:,} subscriptions",
+                f"{b['seconds']:.2f} s, {b['queries']} SQL queries",
+                "",
+                "",
+                f"{b['offers']} offers, {b['solidarity']:,} at the solidarity price",
+            ]
+        )
+    else:
+        rows.append(["3", "Weekly basket generation, 10,000 subscriptions", "not available yet", "", "", ""])
+    p = figures["planning"]
+    n = p["nearest_neighbour"]
+    rows.append(
+        [
+            "4",
+            f"Round planning, {p['stops']} stops, {p['vehicles']} vehicles",
+            f"{p['seconds']:.2f} s, {p['distance_km']:.1f} km, {p['queries']} SQL queries",
+            f"nearest neighbour {n['distance_km']:.1f} km ({n['loads']} loads)",
+            _ratio(p["ratio"]),
+            f"distance ratio (lower is better); {p['rounds']} rounds, {p['unassigned']} unassigned; "
+            f"solver time limit {p['time_limit']} s",
+        ]
+    )
+    w = figures["workshop"]
+    if w["available"]:
+        rows.append(
+            [
+                "5",
+                "Workshop availability, eight weeks",
+                f"{w['selector_ms']:.1f} ms, {w['selector_queries']} SQL queries (selector)",
+                "",
+                "",
+                f"endpoint {w['endpoint_ms']:.1f} ms, {w['endpoint_queries']} queries; {w['slots']} slots, "
+                f"{w['equipment']} equipment, {w['bookings']} bookings; median of {w['repeats']}",
+            ]
+        )
+    else:
+        rows.append(["5", "Workshop availability, eight weeks", "not available yet", "", "", ""])
+    return rows
+
+
+def render_table(rows: list[list[str]]) -> str:
+    header = ["#", "Figure", "Ecopôle code", "Floor (thinnest code)", "Ratio", "Notes"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+
+    def fmt(row):
+        return "| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |"
+
+    return "\n".join([line, fmt(header), line, *(fmt(r) for r in rows), line])
+
+
+# --- Main ---------------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    began = time.perf_counter()
+    load_before = loadavg()
+    url = bench_database_url()
+    vendor = "sqlite" if url.startswith("sqlite") else "postgresql"
+    broker = os.environ.get("CELERY_BROKER_URL", "") or "filesystem:// (var/celery)"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DJANGO_ENV", None)
+    safe_url = urlunsplit(urlsplit(url)._replace(netloc=urlsplit(url).hostname or "")) if vendor != "sqlite" else url
+    log(f"database: {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'} ({safe_url}), recreated for this run")
+    log(f"Celery broker: {broker.split('@')[-1]}; cache: {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}")
+    recreate_database(url)
+    migrate_seconds = migrate(env)
+    log(f"migrated in {migrate_seconds:.1f} s")
+
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.seed import seed
+
+    started = time.perf_counter()
+    data = seed()
+    seed_seconds = time.perf_counter() - started
+    connection.close()
+    log(f"seeded in {seed_seconds:.1f} s: {data.counts}")
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            vendor_version = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            import sqlite3
+
+            vendor_version = f"SQLite {sqlite3.sqlite_version}"
+    connection.close()
+
+    figures: dict = {}
+    server = Server(env)
+    log(f"gunicorn ecopole.wsgi, {GUNICORN_WORKERS} workers, on 127.0.0.1:{server.port}")
+    try:
+        log(f"1. catalogue list: API and floor, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads")
+        figures["catalogue"] = catalogue_figure(server)
+        clients = ORDER_CLIENTS if vendor == "postgresql" else 1
+        log(f"2. placing orders: API and raw transaction, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)")
+        figures["orders"] = orders_figure(server, data, vendor)
+    finally:
+        server.stop()
+    _purge_broker()
+    log("3. basket generation")
+    figures["baskets"] = baskets_figure(data)
+    log("4. round planning")
+    figures["planning"] = planning_figure(data)
+    log("5. workshop availability")
+    figures["workshop"] = workshop_figure(data)
+
+    rows = table_rows(figures, vendor)
+    result = {
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "backend": {
+            "database": vendor_version,
+            "celery_broker": broker.split("@")[-1],
+            "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
+            "conn_max_age": int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        },
+        "machine": {**machine(vendor_version), "loadavg_before": load_before, "loadavg_after": loadavg()},
+        "settings": {
+            "seconds_per_figure": SECONDS,
+            "rounds": ROUNDS,
+            "gunicorn_workers": GUNICORN_WORKERS,
+            "catalogue_threads": CATALOGUE_THREADS,
+        },
+        "data": data.counts,
+        "timings": {"migrate_s": round(migrate_seconds, 1), "seed_s": round(seed_seconds, 1)},
+        "figures": figures,
+        "table": rows,
+    }
+    result["timings"]["total_s"] = round(time.perf_counter() - began, 1)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
+    print()
+    print(
+        f"Ecopôle benchmarks on {vendor_version} ({'PostgreSQL' if vendor == 'postgresql' else 'SQLite'}), "
+        f"{result['machine']['cpu']}, {result['machine']['cores']} cores, {result['machine']['memory']}, "
+        f"Python {result['machine']['python']}; load average {load_before} before, {result['machine']['loadavg_after']} after"
+    )
+    print(render_table(rows))
+    print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    print(f"written to {RESULTS.relative_to(ROOT)} in {result['timings']['total_s']:.0f} s")
+    return 0
+
+
+def _purge_broker() -> None:
+    """The orders placed through the API enqueued confirmation emails nobody will send: drop them."""
+    try:
+        from ecopole.celery import app
+
+        app.control.purge()
+    except Exception as error:  # never fail the benchmark for this
+        log(f"could not purge the Celery queue: {error!r}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

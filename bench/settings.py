@@ -1,0 +1,19 @@
+"""Settings of `make bench`: the application's own settings (base, DEBUG off) plus the floor view's URL.
+
+DEBUG stays off as in production (with DEBUG on, Django keeps every query in memory and the figures would measure
+that). Database connections persist between requests (`DB_CONN_MAX_AGE`, 60 s unless set), as a deployment would
+configure them; the floor view is served by the same process with the same settings, so both pay the same.
+"""
+
+from ecopole.settings.base import *  # noqa: F403
+from ecopole.settings.base import DATABASES, env_int
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
