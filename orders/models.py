@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 
@@ -120,7 +121,9 @@ class Order(models.Model):
                 name="order_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(total=F("subtotal") + F("delivery_fee")), name="order_total_is_subtotal_plus_fee"
+                # Rounded: SQLite computes the sum in binary floats (1.06 + 4.00 != 5.06 there).
+                condition=Q(total=Round(F("subtotal") + F("delivery_fee"), 2)),
+                name="order_total_is_subtotal_plus_fee",
             ),
         ]
 

@@ -61,18 +61,22 @@ def test_staff_list_rounds_of_a_date_with_ordered_stops_and_handover(planned, pr
 def test_round_lists_use_a_constant_number_of_queries(db, depot, calais_zone, manager_client):
     manager_client.get(_url("round-list"))  # warm up: the user's groups are read once per user object
 
-    def queries_for(vehicles: int, day: date) -> int:
+    def queries_for(vehicles: int, day: date) -> tuple[int, int]:
         for _ in range(vehicles):
             VehicleFactory(weekdays=[day.weekday()], capacity_kg=12)
             for lat, lon in CALAIS_POINTS[:2]:
                 order_create(day=day, zone=calais_zone, commune="Calais", lat=lat, lon=lon, kg="5")
-        assert len(round_plan(date=day, time_limit=0.2).rounds) == vehicles
+        # How many rounds a 0.2 s search finds depends on the machine's load; the count of queries must not.
+        rounds = len(round_plan(date=day, time_limit=0.2).rounds)
         with CaptureQueriesContext(connection) as context:
             response = manager_client.get(_url("round-list"), {"date": day.isoformat()})
-        assert response.status_code == 200 and len(response.json()["results"]) == vehicles
-        return len(context.captured_queries)
+        assert response.status_code == 200 and len(response.json()["results"]) == rounds
+        return rounds, len(context.captured_queries)
 
-    assert queries_for(2, FRIDAY) == queries_for(6, FRIDAY + timedelta(days=7))
+    few_rounds, few_queries = queries_for(2, FRIDAY)
+    many_rounds, many_queries = queries_for(6, FRIDAY + timedelta(days=7))
+    assert many_rounds > few_rounds >= 1
+    assert few_queries == many_queries
 
 
 def test_a_driver_sees_only_their_rounds_of_today(planned, driver, driver_client):

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 
 from catalogue.models import StockMovement
-from catalogue.services.stock import stock_available, stock_check_ledger
+from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import Order, OrderEvent, OrderLine, OrderNotification
 from tests.orders.conftest import FRIDAY, home_body, pickup_body
+from tests.orders.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"
@@ -253,3 +254,20 @@ def test_the_delivery_days_list_the_next_open_dates_with_their_cutoffs(api_clien
     assert zone["dates"][0] == {"date": "2026-10-23", "cutoff_at": "2026-10-21T12:00:00+02:00"}
     assert date.fromisoformat(zone["dates"][-1]["date"]) <= date(2026, 11, 16)
     assert FRIDAY.isoformat() in [d["date"] for d in zone["dates"]]
+
+
+@pytest.mark.parametrize("price", ["1.06", "20.03", "33.33"])
+def test_totals_whose_float_sum_is_inexact_are_accepted_on_every_database(customer_client, calais_zone, price):
+    # given a zone with a 4.00 fee and no minimum, and a product whose price plus the fee is not exact in binary
+    calais_zone.delivery_fee = Decimal("4.00")
+    calais_zone.minimum_order = Decimal("0")
+    calais_zone.save()
+    product = ProductFactory(name="Botte de radis", slug="radis", unit="bunch", unit_price=Decimal(price))
+    stock_receive(product_id=product.pk, quantity=Decimal("5"))
+
+    # when it is ordered for home delivery
+    response = customer_client.post("/api/v1/orders/", home_body([(product, 1)]), format="json")
+
+    # then the order is placed (SQLite once refused it with a 500: its CHECK compared float sums)
+    assert response.status_code == 201, response.json()
+    assert response.json()["total"] == str(Decimal(price) + Decimal("4.00"))
