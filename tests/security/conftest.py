@@ -45,6 +45,17 @@ from deliveries.models import (
     Weekday,
 )
 from deliveries.services import planning
+from orders.basket_models import BasketDelivery, BasketSize
+from orders.services.basket_generation import basket_run_generate
+from orders.services.baskets import (
+    CompositionLineRequest,
+    PlaceRequest,
+    composition_publish,
+    composition_set,
+    solidarity_grant,
+    subscription_create,
+    subscription_pause,
+)
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
 from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
@@ -52,6 +63,7 @@ from processing.services.feeds import calendar_feed_rotate
 from processing.services.lots import Output, booking_complete
 from tests.deliveries.fleet_factories import VehicleFactory
 from tests.factories import DEFAULT_PASSWORD, ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
+from tests.orders.basket_factories import BasketOfferFactory
 from tests.orders.factories import ProductFactory
 from tests.processing.factories import workshop_setup
 from tests.vending.factories import CompartmentFactory, MachineFactory
@@ -62,6 +74,9 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 10, 19, 9, 0, tzinfo=PARIS)  # a Monday: Friday's orders are open until Wednesday noon
 TODAY = NOW.date()
 FRIDAY = date(2026, 10, 23)
+# cabas bio: this week is 2026-W43 (baskets on FRIDAY); last week's baskets (Friday 16 October) are generated
+BASKET_WEEK = "2026-W43"
+LAST_FRIDAY = date(2026, 10, 16)
 
 ROLES = ("anonymous", "customer", "producer", "preparer", "driver", "manager", "machine")
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -359,7 +374,55 @@ def build_world() -> World:
         thursday = datetime(2026, 10, 22, 8 if letter == "a" else 13)
         setattr(o, f"booking_{letter}", _book(producer, o.equipment["washing"], thursday))
     o.feed_a = calendar_feed_rotate(producer_id=o.producer_a.pk, user=world.users["producer"])
+    _baskets(world)
     return world
+
+
+def _baskets(world: World) -> None:
+    """Cabas bio: a small and a medium offer (Friday, at the depot); customers A and B subscribed to the small one
+    last Monday and got last Friday's baskets (generated; B at the solidarity price the manager granted); the
+    small basket of this week (W43) is published, the next week's (W44) is a draft; A has a pause planned."""
+    o, manager = world.o, world.users["manager"]
+    customer_a, customer_b = world.users["customer"], world.users["customer_b"]
+    o.carrots = ProductFactory(producer=o.producer_a, category=o.category, name="Carottes", slug="carottes", unit="kg")
+    stock_receive(product_id=o.carrots.pk, quantity=Decimal("100"))
+    o.basket_offer = BasketOfferFactory()
+    o.basket_offer_medium = BasketOfferFactory(
+        name="Moyen cabas",
+        slug="moyen-cabas",
+        size=BasketSize.MEDIUM,
+        price=Decimal("18.00"),
+        solidarity_price=Decimal("9.00"),
+        indicative_weight=Decimal("5.000"),
+    )
+    offer_id = o.basket_offer.pk
+
+    def compose(week_start: date, quantity: str):
+        lines = [CompositionLineRequest(o.carrots.pk, Decimal(quantity))]
+        return composition_set(offer_id=offer_id, week_start=week_start, lines=lines, actor=manager)
+
+    depot = PlaceRequest(pickup_point_id=o.depot.pk)
+    with time_machine.travel(datetime(2026, 10, 12, 9, 0, tzinfo=PARIS), tick=False):
+        compose(date(2026, 10, 12), "1")
+        composition_publish(offer_id=offer_id, week_start=date(2026, 10, 12), actor=manager)
+        o.eligibility_b = solidarity_grant(
+            customer_id=customer_b.pk, valid_until=date(2026, 12, 31), actor=manager, note="CCAS"
+        )
+        o.subscription_a = subscription_create(customer=customer_a, offer_id=offer_id, place=depot)
+        o.subscription_b = subscription_create(customer=customer_b, offer_id=offer_id, place=depot)
+    with time_machine.travel(datetime(2026, 10, 15, 14, 0, tzinfo=PARIS), tick=False):  # after Wednesday's cutoff
+        basket_run_generate(offer_id=offer_id, on=LAST_FRIDAY, actor=manager)
+    o.basket_delivery_a = BasketDelivery.objects.get(subscription=o.subscription_a, date=LAST_FRIDAY)
+    o.basket_delivery_b = BasketDelivery.objects.get(subscription=o.subscription_b, date=LAST_FRIDAY)
+    o.composition = compose(date(2026, 10, 19), "1.5")
+    composition_publish(offer_id=offer_id, week_start=date(2026, 10, 19), actor=manager)
+    o.draft_composition = compose(date(2026, 10, 26), "2")
+    subscription_pause(
+        subscription_id=o.subscription_a.pk,
+        start_date=date(2026, 11, 20),
+        end_date=date(2026, 11, 27),
+        actor=customer_a,
+    )
 
 
 def _book(producer, equipment, starts_at: datetime):
@@ -427,6 +490,37 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/auth/token/": Call(
         "anonymous", lambda w: {"email": w.users["customer"].email, "password": DEFAULT_PASSWORD}
+    ),
+    "PUT /api/v1/baskets/offers/{offer_id}/compositions/{week}/": Call(
+        "preparer",
+        lambda w: {"lines": [{"product": w.o.carrots.pk, "quantity": "1.250"}], "note": "Carottes nouvelles"},
+    ),
+    "POST /api/v1/baskets/offers/{offer_id}/compositions/{week}/publish/": Call(
+        "preparer", {"force": False}, params={"week": "draft_composition"}
+    ),
+    "POST /api/v1/baskets/subscriptions/": Call(
+        "customer",
+        lambda w: {
+            "offer": w.o.basket_offer_medium.pk,
+            "frequency": "every_two_weeks",
+            "fulfilment": {"type": "pickup", "point": w.o.depot.pk},
+        },
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/skip/": Call("customer", {"date": FRIDAY.isoformat()}),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/pause/": Call(
+        "customer", {"start_date": "2026-10-30", "end_date": "2026-11-13"}
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/resume/": Call("customer"),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/change/": Call(
+        "customer", lambda w: {"offer": w.o.basket_offer_medium.pk, "frequency": "every_two_weeks"}
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/cancel/": Call("customer"),
+    "GET /api/v1/baskets/statement/": Call("customer", query={"month": "2026-10"}),
+    "GET /api/v1/baskets/deliveries/": Call("preparer", query={"date": LAST_FRIDAY.isoformat()}),
+    "POST /api/v1/baskets/deliveries/{delivery_id}/status/": Call("preparer", {"status": "collected"}),
+    "POST /api/v1/baskets/generate/": Call("manager", {"date": FRIDAY.isoformat(), "force": True}),
+    "POST /api/v1/baskets/solidarity/": Call(
+        "manager", lambda w: {"customer": w.users["customer"].pk, "valid_until": "2026-12-31", "note": "CCAS"}
     ),
     "POST /api/v1/catalogue/products/": Call(
         "producer",
@@ -551,12 +645,18 @@ DEFAULT_PARAMS = {
     "order_id": "order_a",
     "round_id": "round_a",
     "stop_id": "round_a_stops",
+    "offer_id": "basket_offer",
+    "week": "composition",
+    "subscription_id": "subscription_a",
+    "delivery_id": "basket_delivery_a",
 }
 
 
 def _param_value(param: str, obj) -> str:
     if isinstance(obj, list):
         obj = obj[0]
+    if param == "week":
+        return obj.iso_week
     return str(getattr(obj, param) if param in ("slug", "code", "token") else obj.pk)
 
 

@@ -44,7 +44,33 @@ ORDER_STAFF = StaffWide("staff move, weigh and record payment of every order; cu
 ROUND_MANAGER = StaffWide("the manager plans and corrects every round; drivers get 403 (role matrix)")
 MACHINE_STAFF = StaffWide("staff refill and report on every machine; customers and machine keys are refused")
 
+BASKET_STAFF = StaffWide("preparers and the manager compose every offer's baskets; others get 401/403 (role matrix)")
+
 OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
+    "GET /api/v1/baskets/offers/{offer_id}/compositions/": Public(
+        "an offer's published compositions are its public menu; drafts are listed to staff only"
+    ),
+    "PUT /api/v1/baskets/offers/{offer_id}/compositions/{week}/": BASKET_STAFF,
+    "POST /api/v1/baskets/offers/{offer_id}/compositions/{week}/publish/": BASKET_STAFF,
+    "GET /api/v1/baskets/subscriptions/{subscription_id}/": Owned("customer", {"subscription_id": "subscription_b"}),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/skip/": Owned(
+        "customer", {"subscription_id": "subscription_b"}
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/pause/": Owned(
+        "customer", {"subscription_id": "subscription_b"}
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/resume/": Owned(
+        "customer", {"subscription_id": "subscription_b"}
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/change/": Owned(
+        "customer", {"subscription_id": "subscription_b"}
+    ),
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/cancel/": Owned(
+        "customer", {"subscription_id": "subscription_b"}
+    ),
+    "POST /api/v1/baskets/deliveries/{delivery_id}/status/": StaffWide(
+        "staff mark every basket collected at the pickup point; customers get 403 (role matrix)"
+    ),
     "GET /api/v1/catalogue/producers/{slug}/": Public("a producer's public page (organisation, not a person)"),
     "GET /api/v1/catalogue/products/{id}/": Owned(
         "producer", {"id": "draft_b"}, note="active products are public; a draft is visible only to its producer"
@@ -218,6 +244,22 @@ def test_a_machine_reporting_another_machines_compartment_touches_only_its_own_r
         assert row.get("compartment_id") in (None, world.o.shelf_a.pk, world.o.locker_a.pk), (label, row)
     for label in ("vending.Compartment", "vending.CompartmentMovement", "catalogue.StockLevel"):
         assert before[label] == after[label], label
+
+
+def test_a_customer_cannot_read_another_customers_basket_statement(world):
+    """`customer` in the statement's query is for staff: customer A naming customer B gets 404, not B's baskets."""
+    client, other = world.client("customer"), world.users["customer_b"]
+    response = client.get("/api/v1/baskets/statement/", {"month": "2026-10", "customer": other.pk})
+    assert response.status_code == 404
+    own = client.get("/api/v1/baskets/statement/", {"month": "2026-10"}).json()
+    assert [d["id"] for d in own["deliveries"]] == [world.o.basket_delivery_a.pk]
+    staff = world.client("manager").get("/api/v1/baskets/statement/", {"month": "2026-10", "customer": other.pk})
+    assert [d["id"] for d in staff.json()["deliveries"]] == [world.o.basket_delivery_b.pk]
+
+
+def test_a_customer_lists_only_their_own_subscriptions(world):
+    response = world.client("customer").get("/api/v1/baskets/subscriptions/")
+    assert [s["id"] for s in response.json()["results"]] == [world.o.subscription_a.pk]
 
 
 def test_a_wrong_or_revoked_calendar_token_is_404(world):

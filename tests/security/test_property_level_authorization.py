@@ -3,7 +3,7 @@
 1. Every write operation (POST, PUT, PATCH) is called twice from the same state, as its natural caller (`CALLS`):
    once with its valid body, once with the same body plus every read-only or foreign field that the operation does
    not declare (owner, customer, producer, status, prices, unit price snapshots, totals, stock levels, solidarity
-   eligibility, is_staff, roles, ids of other users' objects...), at the top level and inside each line of a list.
+   eligibility and its validity, is_staff, roles, ids of other users' objects...), at the top level and inside each line of a list.
    Both runs start from the same database state (a rolled-back savepoint each, id sequences reset) and time is
    frozen, so the extra fields changed nothing exactly when both runs leave identical rows in every project table
    and answer the same status and body.
@@ -85,6 +85,13 @@ def poison(world: World) -> dict:
         "solidarity_eligible": True,
         "is_solidarity": True,
         "solidarity_price": "0.01",
+        "eligible": True,
+        "valid_until": "2030-12-31",
+        "granted_by": users["manager"].pk,
+        "anchor_week_parity": 1,
+        "cancelled_at": "2020-01-01T00:00:00Z",
+        "published_at": "2020-01-01T00:00:00Z",
+        "run": 999_999,
         "is_staff": True,
         "is_superuser": True,
         "roles": ["manager"],
@@ -205,6 +212,12 @@ FOREIGN_FIELDS = [
     ),
     ("POST /api/v1/deliveries/rounds/{round_id}/driver/", "manager", lambda w: {"driver": w.users["customer"].pk}, 400),
     (
+        "PUT /api/v1/baskets/offers/{offer_id}/compositions/{week}/",
+        "preparer",
+        lambda w: {"lines": [{"product": w.o.draft_b.pk, "quantity": "1"}]},
+        400,
+    ),
+    (
         "POST /api/v1/orders/",
         "customer",
         lambda w: {
@@ -315,3 +328,34 @@ def test_a_booking_cannot_name_another_producers_product_as_raw_material(world):
     response = call(world, "POST /api/v1/processing/bookings/", "producer", body=body)
     assert response.status_code == 400 and response.json()["code"] == "product_not_of_producer"
     assert snapshot_diff(before, db_snapshot()) == []
+
+
+# --- cabas bio: the solidarity price is granted by a manager, never self-declared ----------------------------------
+
+
+def test_a_customer_cannot_declare_themselves_eligible_for_the_solidarity_price(world):
+    """Customer A (not eligible) subscribes sending every solidarity flag, then tries the manager's grant: the
+    subscription is at the full price, no eligibility row appears, the grant is 403 and changes nothing."""
+    from orders.basket_models import BasketSubscription, SolidarityEligibility
+
+    flags = {"solidarity": True, "solidarity_eligible": True, "is_solidarity": True, "eligible": True}
+    body = {**CALLS["POST /api/v1/baskets/subscriptions/"].data(world), **flags, "price": "0.01"}
+    response = call(world, "POST /api/v1/baskets/subscriptions/", "customer", body=body)
+    assert response.status_code == 201, response.data
+    assert response.json()["solidarity"] is False and response.json()["price"] == "18.00"
+    customer = world.users["customer"]
+    assert not SolidarityEligibility.objects.filter(customer=customer).exists()
+    assert BasketSubscription.objects.get(pk=response.json()["id"]).customer_id == customer.pk
+
+    before = db_snapshot()
+    grant = {"customer": customer.pk, "valid_until": "2030-12-31", "note": "moi"}
+    assert call(world, "POST /api/v1/baskets/solidarity/", "customer", body=grant).status_code == 403
+    assert snapshot_diff(before, db_snapshot()) == []
+
+
+def test_the_solidarity_price_granted_by_the_manager_shows(world):
+    """The control: customer B, whom the manager made eligible, sees the solidarity price on their subscription."""
+    response = world.client("customer", b_side=True).get(f"/api/v1/baskets/subscriptions/{world.o.subscription_b.pk}/")
+    assert response.status_code == 200
+    assert response.json()["solidarity"] is True and response.json()["price"] == "6.00"
+    assert world.o.basket_delivery_b.solidarity and not world.o.basket_delivery_a.solidarity

@@ -32,6 +32,7 @@ MACHINE = (401, 401, 401, 401, 401, 401, A)
 PRODUCT_WRITER = (401, 403, A, A, A, A, 401)
 WORKSHOP = PRODUCT_WRITER  # producer members (their producer's rows) and staff
 PRODUCER_OR_MANAGER = (401, 403, A, 403, 403, A, 401)
+OWN_OR_STAFF = (401, A, 404, A, A, A, 401)  # customer A's object: its owner and staff; anyone else gets 404
 
 # "METHOD /path/": (anonymous, customer, producer, preparer, driver, manager, machine)
 ROLE_MATRIX: dict[str, tuple] = {
@@ -41,6 +42,28 @@ ROLE_MATRIX: dict[str, tuple] = {
     "PATCH /api/v1/auth/me/": ANY_USER,
     "POST /api/v1/auth/register/": PUBLIC,
     "POST /api/v1/auth/token/": PUBLIC,
+    # baskets (cabas bio): offers and published compositions are public; any account subscribes and reaches only
+    # its own subscriptions (a producer member, who has none here, gets 404 on customer A's; staff reach every one,
+    # as they do every order); preparers and the manager compose; staff run the pickup sheet; the manager
+    # generates the baskets and grants the solidarity price
+    "GET /api/v1/baskets/offers/": PUBLIC,
+    "GET /api/v1/baskets/offers/{offer_id}/compositions/": PUBLIC,
+    "PUT /api/v1/baskets/offers/{offer_id}/compositions/{week}/": PREPARER_OR_MANAGER,
+    "POST /api/v1/baskets/offers/{offer_id}/compositions/{week}/publish/": PREPARER_OR_MANAGER,
+    "GET /api/v1/baskets/subscriptions/": ANY_USER,
+    "POST /api/v1/baskets/subscriptions/": ANY_USER,
+    "GET /api/v1/baskets/subscriptions/{subscription_id}/": OWN_OR_STAFF,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/skip/": OWN_OR_STAFF,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/pause/": OWN_OR_STAFF,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/resume/": OWN_OR_STAFF,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/change/": OWN_OR_STAFF,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/cancel/": OWN_OR_STAFF,
+    "GET /api/v1/baskets/statement/": ANY_USER,
+    "GET /api/v1/baskets/deliveries/": STAFF,
+    "POST /api/v1/baskets/deliveries/{delivery_id}/status/": STAFF,
+    "POST /api/v1/baskets/generate/": MANAGER,
+    "GET /api/v1/baskets/solidarity/": MANAGER,
+    "POST /api/v1/baskets/solidarity/": MANAGER,
     # catalogue: reading is public; writing is for staff and producer members (their own products)
     "GET /api/v1/catalogue/categories/": PUBLIC,
     "GET /api/v1/catalogue/producers/": PUBLIC,
@@ -70,8 +93,8 @@ ROLE_MATRIX: dict[str, tuple] = {
     # here, gets 404 on customer A's); staff see and move every order
     "GET /api/v1/orders/": ANY_USER,
     "POST /api/v1/orders/": ANY_USER,
-    "GET /api/v1/orders/{order_id}/": (401, A, 404, A, A, A, 401),
-    "POST /api/v1/orders/{order_id}/cancel/": (401, A, 404, A, A, A, 401),
+    "GET /api/v1/orders/{order_id}/": OWN_OR_STAFF,
+    "POST /api/v1/orders/{order_id}/cancel/": OWN_OR_STAFF,
     "POST /api/v1/orders/{order_id}/payment/": STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": PREPARER_OR_MANAGER,
     "POST /api/v1/orders/{order_id}/transition/": STAFF,
@@ -136,11 +159,14 @@ def _outcome(status: int, expected) -> bool:
     return status == expected
 
 
-@pytest.mark.parametrize("app", ["root-auth-catalogue", "deliveries", "orders", "processing", "vending", "other"])
+@pytest.mark.parametrize(
+    "app", ["root-auth-catalogue", "baskets", "deliveries", "orders", "processing", "vending", "other"]
+)
 def test_role_matrix(world, app):
     """Each operation of one app × the seven roles, each call in a savepoint rolled back (one world per app)."""
     prefixes = {
         "root-auth-catalogue": ("/api/v1/auth/", "/api/v1/catalogue/"),
+        "baskets": ("/api/v1/baskets/",),
         "deliveries": ("/api/v1/deliveries/",),
         "orders": ("/api/v1/orders/",),
         "processing": ("/api/v1/processing/",),
