@@ -40,7 +40,7 @@ def test_a_tick_fired_twice_at_once_does_the_work_once(task_name):
     def fire():
         try:
             barrier.wait(timeout=10)
-            task.apply().get()
+            task.apply(throw=True)
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -52,7 +52,7 @@ def test_a_tick_fired_twice_at_once_does_the_work_once(task_name):
     for thread in threads:
         thread.join()
     after_pair = _counts()
-    task.apply().get()
+    task.apply(throw=True)
 
     assert errors == []
     assert _counts() == after_pair
