@@ -161,3 +161,39 @@ def test_with_redis_stopped_an_order_is_placed_and_its_email_goes_out_once_redis
     finally:
         redis.terminate()
         redis.wait(timeout=10)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_held_too_long_answers_503_lock_timeout_and_writes_nothing(depot, jam, customer, settings):
+    # given another transaction holding the jam's stock row (a long inventory count, say), and a 300 ms patience
+    settings.LOCK_TIMEOUT_MS = 300
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                list(StockLevel.objects.select_for_update().filter(product=jam))
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    assert locked.wait(timeout=10)
+    try:
+        # when a customer orders that product
+        response = client_for(customer).post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json")
+    finally:
+        release.set()
+        holder.join()
+
+    # then the API answers at once with a coded 503 and a Retry-After, and nothing was written
+    assert response.status_code == 503
+    assert response.json()["code"] == "lock_timeout"
+    assert response["Retry-After"]
+    assert Order.objects.count() == 0
+    assert stock_check_ledger() == {}
