@@ -34,6 +34,19 @@ class WorkerProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
 
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Wait for "ready" in the worker's log: on Redis, a message sent before the queue is bound is lost."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log():
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited:\n{self.log()}")
+            time.sleep(0.2)
+        raise TimeoutError(f"the worker was not ready in {timeout} s:\n{self.log()}")
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

@@ -52,11 +52,20 @@ def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None) -> Ou
 
 
 def _dispatch(message_id: int) -> None:
+    from ecopole.celery import app as current_app
+
     from .tasks import outbox_deliver
 
+    if current_app.conf.task_always_eager:
+        outbox_deliver.apply(args=(message_id,))
+        return
     try:
-        outbox_deliver.apply_async(args=(message_id,), retry=False)
-    except Exception:  # the broker is down: the sweep will deliver it later
+        # Bounded: Celery's own publishing retries a dead broker for minutes, which would hold the HTTP request
+        # that committed the message. One quick attempt; if the broker is down, the sweep delivers it later.
+        with current_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            outbox_deliver.apply_async(args=(message_id,), connection=connection, retry=False)
+    except Exception:
         logger.warning("outbox: broker unavailable, message %s left for the sweep", message_id, exc_info=True)
 
 
