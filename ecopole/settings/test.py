@@ -7,8 +7,8 @@ from .base import REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Kept in memory, unless a test starts a worker process that must write them where the test can read them.
-EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Kept in memory: tests read them from django.core.mail.outbox.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Most tests run tasks eagerly; the integration tests that need a real worker start one themselves.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 REST_FRAMEWORK = {
