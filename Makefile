@@ -53,7 +53,7 @@ format: setup
 APPS_WITH_LOCALE := catalogue orders deliveries processing vending
 messages: setup
 	$(PY) manage.py makemessages -l fr --no-obsolete $(foreach d,.venv .tools tests var bench scripts $(APPS_WITH_LOCALE),--ignore=$(d))
-	for app in $(APPS_WITH_LOCALE); do mkdir -p $$app/locale && (cd $$app && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=ecopole.settings.local ../$(PY) -m django makemessages -l fr --no-obsolete --ignore=routing); done
+	for app in $(APPS_WITH_LOCALE); do mkdir -p $$app/locale && (cd $$app && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=ecopole.settings.local ../$(PY) -P -m django makemessages -l fr --no-obsolete --ignore=routing); done
 	$(PY) manage.py compilemessages -l fr --ignore=.venv --ignore=.tools
 
 clean:

@@ -26,6 +26,7 @@ from .serializers import (
     DeliveryPlaceSerializer,
     OrderCancelSerializer,
     OrderDetailSerializer,
+    OrderLockerLoadSerializer,
     OrderPaymentSerializer,
     OrderPlaceSerializer,
     OrderPreparedQuantitiesSerializer,
@@ -43,6 +44,7 @@ from .services.grocery import (
     order_prepared_quantities_set,
     order_transition,
 )
+from .services.locker import order_locker_load
 
 TAGS = ["orders"]
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -223,6 +225,32 @@ class OrderPaymentApi(APIView):
         with transaction.atomic(durable=True):
             order_payment_record(order_id=order_id, actor=request.user, **serializer.validated_data)
         return Response(_detail(order_id, request))
+
+
+class OrderLockerApi(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_locker_load",
+        summary="Staff: put an order into a locker of its vending machine; the customer gets a one-time code by email",
+        description=(
+            "For an order whose pickup point is a vending machine, being prepared (every weight set) or ready: it "
+            "becomes ready, the locker is reserved and the customer is emailed a 6-digit code that opens it once, "
+            "until the end of the day after the pickup date. The code is never returned by the API."
+        ),
+        request=OrderLockerLoadSerializer,
+        responses={201: OrderDetailSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        serializer = OrderLockerLoadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.order_get(user=request.user, order_id=order_id)
+        with transaction.atomic(durable=True):
+            order_locker_load(
+                order_id=order_id, compartment_code=serializer.validated_data["compartment"], actor=request.user
+            )
+        return Response(_detail(order_id, request), status=status.HTTP_201_CREATED)
 
 
 class DeliveryDaysApi(APIView):

@@ -14,13 +14,17 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidQuantity",
     "InvalidTransition",
+    "NotAMachineOrder",
     "NotVariableWeight",
+    "OrderAlreadyInLocker",
     "OrderNotBeingPrepared",
+    "OrderNotReadyForLocker",
     "OutsideDeliveryZone",
     "PaymentNotAllowed",
     "PickupPointUnavailable",
     "PreparedQuantityMissing",
     "ProductUnavailable",
+    "UnknownLocker",
     "WrongFulfilment",
 ]
 
@@ -109,3 +113,27 @@ class PaymentNotAllowed(ApplicationError):
     code = "payment_not_allowed"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("The payment cannot go from “{current}” to “{target}”.")
+
+
+class NotAMachineOrder(ApplicationError):
+    code = "not_a_machine_order"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This order is not to be collected from a vending machine.")
+
+
+class OrderNotReadyForLocker(ApplicationError):
+    code = "order_not_ready_for_locker"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("Only an order being prepared or ready can be put into a locker (this one is “{current}”).")
+
+
+class OrderAlreadyInLocker(ApplicationError):
+    code = "order_already_in_locker"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This order is already waiting in locker {compartment}.")
+
+
+class UnknownLocker(ApplicationError):
+    code = "unknown_locker"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The machine {machine} has no compartment {compartment}.")

@@ -3,7 +3,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Fulfilment, Order, OrderStatus, PaymentStatus
+from .models import Fulfilment, Order, OrderFlag, OrderStatus, PaymentStatus
 
 MAX_ID = 2**63 - 1
 
@@ -42,6 +42,9 @@ class OrderFilter(filters.FilterSet):
     pickup_point = IdFilter(field_name="pickup_point_id")
     zone = IdFilter(field_name="delivery_zone_id")
     customer = IdFilter(field_name="customer_id")
+    flag = filters.ChoiceFilter(
+        choices=[choice for choice in OrderFlag.choices if choice[0]], help_text="Orders staff must look at."
+    )
 
     class Meta:
         model = Order

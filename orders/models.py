@@ -21,6 +21,13 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class OrderFlag(models.TextChoices):
+    """Why staff must look at an order; empty when nothing is wrong."""
+
+    NONE = "", _("Nothing to look at")
+    NOT_COLLECTED = "not_collected", _("Not collected from the vending machine in time")
+
+
 class Fulfilment(models.TextChoices):
     PICKUP = "pickup", _("Pickup at a point")
     HOME = "home", _("Home delivery")
@@ -102,6 +109,10 @@ class Order(models.Model):
         _("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.NONE, blank=True
     )
     note = models.CharField(_("customer note"), max_length=500, blank=True)
+    flag = models.CharField(
+        _("to look at"), max_length=20, choices=OrderFlag.choices, default=OrderFlag.NONE, blank=True, db_index=True
+    )
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -195,6 +206,8 @@ class OrderEventKind(models.TextChoices):
     STATUS = "status", _("Status change")
     PAYMENT = "payment", _("Payment")
     PREPARED_QUANTITY = "prepared_quantity", _("Prepared quantity")
+    LOCKER = "locker", _("Vending machine locker")
+    FLAG = "flag", _("To look at")
 
 
 class OrderEvent(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from deliveries.services.places import delivery_dates_open, delivery_zone_list_with_days, pickup_point_list_with_days
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_staff_member
+from vending.models import LockerReservation
 
 from .models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
 
@@ -27,10 +28,16 @@ def order_list(*, user) -> QuerySet[Order]:
 
 
 def order_get(*, user, order_id: int) -> Order:
-    """One order visible to `user`, with its lines and history. Another customer's order is `NotFound` (404)."""
+    """One order visible to `user`, with its lines, history and vending-machine lockers. Another customer's order is `NotFound` (404)."""
     order = (
         order_list(user=user)
-        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")))
+        .prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+            Prefetch(
+                "locker_reservations",
+                queryset=LockerReservation.objects.select_related("compartment__machine").order_by("-id"),
+            ),
+        )
         .filter(pk=order_id)
         .first()
     )

@@ -4,7 +4,9 @@ status, prices and totals are never writable: the input serializers do not decla
 
 from decimal import Decimal
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliveries.models import DeliveryZone, PickupPoint
@@ -179,6 +181,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "payment_status",
             "payment_method",
             "note",
+            "flag",
+            "flagged_at",
             "lines",
             "created_at",
             "updated_at",
@@ -186,12 +190,57 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class LockerState(models.TextChoices):
+    WAITING = "waiting", _("Waiting in the locker")
+    LOCKED_OUT = "locked_out", _("Blocked after wrong codes")
+    COLLECTED = "collected", _("Collected")
+    EXPIRED = "expired", _("Not collected in time")
+    FREED = "freed", _("Taken back by staff")
+
+
+class OrderLockerSerializer(serializers.Serializer):
+    """Where a click-and-collect order waits (or waited) at the vending machine. The code is never shown here."""
+
+    machine = serializers.IntegerField(source="compartment.machine_id")
+    machine_name = serializers.CharField(source="compartment.machine.name")
+    place = serializers.CharField(source="compartment.machine.place")
+    compartment = serializers.CharField(source="compartment.code")
+    pickup_date = serializers.DateField()
+    valid_until = serializers.DateTimeField(help_text="The code opens the locker until this instant.")
+    state = serializers.SerializerMethodField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=LockerState.choices))
+    def get_state(self, reservation) -> str:
+        if reservation.opened_at:
+            return LockerState.COLLECTED
+        if reservation.expired_at:
+            return LockerState.EXPIRED
+        if not reservation.is_active:
+            return LockerState.FREED
+        return LockerState.LOCKED_OUT if reservation.locked_out else LockerState.WAITING
+
+
 class OrderDetailSerializer(OrderSerializer):
     events = OrderEventSerializer(many=True, read_only=True)
+    locker = serializers.SerializerMethodField(
+        help_text="The order's latest vending-machine locker (click and collect at the machine), or null."
+    )
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "events"]
+        fields = [*OrderSerializer.Meta.fields, "events", "locker"]
         read_only_fields = fields
+
+    @extend_schema_field(OrderLockerSerializer(allow_null=True))
+    def get_locker(self, order) -> dict | None:
+        reservations = order.locker_reservations.all()  # prefetched, newest first (selectors.order_get)
+        return OrderLockerSerializer(reservations[0]).data if reservations else None
+
+
+class OrderLockerLoadSerializer(serializers.Serializer):
+    compartment = serializers.RegexField(
+        r"^[A-Za-z0-9-]{1,8}$", max_length=8, help_text="The locker's code on the machine, e.g. `B4`."
+    )
 
 
 class OpeningSerializer(serializers.Serializer):

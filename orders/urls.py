@@ -5,6 +5,7 @@ from .apis import (
     OrderCancelApi,
     OrderDetailApi,
     OrderListCreateApi,
+    OrderLockerApi,
     OrderPaymentApi,
     OrderPreparedQuantitiesApi,
     OrderTransitionApi,
@@ -21,4 +22,5 @@ urlpatterns = [
     path("<int:order_id>/transition/", OrderTransitionApi.as_view(), name="transition"),
     path("<int:order_id>/prepared-quantities/", OrderPreparedQuantitiesApi.as_view(), name="prepared-quantities"),
     path("<int:order_id>/payment/", OrderPaymentApi.as_view(), name="payment"),
+    path("<int:order_id>/locker/", OrderLockerApi.as_view(), name="locker"),
 ]

@@ -48,11 +48,21 @@ class CompartmentInline(admin.TabularInline):
 
 @admin.register(Machine)
 class MachineAdmin(admin.ModelAdmin):
-    list_display = ["name", "commune", "place", "at_depot", "is_active", "api_key_prefix", "api_key_rotated_at"]
+    list_display = [
+        "name",
+        "commune",
+        "place",
+        "pickup_point",
+        "at_depot",
+        "is_active",
+        "api_key_prefix",
+        "api_key_rotated_at",
+    ]
     list_filter = ["is_active", "at_depot", "commune"]
     search_fields = ["name", "place", "commune"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["api_key_prefix", "api_key_rotated_at"]
+    list_select_related = ["pickup_point"]
     inlines = [OpeningPeriodInline, CompartmentInline]
     actions = ["rotate_key"]
 
@@ -185,7 +195,7 @@ class LockerReservationAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "compartment",
-        "order_id",
+        "order",
         "pickup_date",
         "valid_until",
         "is_active",
@@ -195,12 +205,12 @@ class LockerReservationAdmin(admin.ModelAdmin):
         "expired_at",
     ]
     list_filter = ["is_active", "locked_out", "compartment__machine"]
-    search_fields = ["order_id", "compartment__code"]
+    search_fields = ["=order__id", "order__customer__email", "compartment__code"]
     list_select_related = ["compartment__machine"]
     exclude = ["code_hash"]
     readonly_fields = [
         "compartment",
-        "order_id",
+        "order",
         "pickup_date",
         "valid_until",
         "failed_attempts",

@@ -1,4 +1,6 @@
-"""Demo vending machine at the Ilôt Jacquard (Calais): 24 lockers A1…D6, stocked, and a week of sales.
+"""Demo vending machine at the Ilôt Jacquard (Calais): 24 lockers A1…D6 and a week of sales. Rows A to C are stocked
+with produce; row D is kept empty for click-and-collect orders (the machine is the pickup point
+`distributeur-ilot-jacquard` of the deliveries demo, when that exists).
 
 Idempotent: the machine, its periods and lockers are found by natural keys; stock is moved in only the first time
 (when the machine has no refill yet); sales are keyed by transaction id (`DEMO-YYYYMMDD-NN`), so running it again the
@@ -18,12 +20,14 @@ from django.utils import timezone
 
 from catalogue.models import Category, Producer, Product, Unit
 from catalogue.services.stock import stock_receive
+from deliveries.models import PickupPoint
 
 from .models import Compartment, CompartmentKind, Machine, OpeningPeriod, Refill
 from .services import machine_key_rotate, refill_record, sale_record
 
 MACHINE_SLUG = "distributeur-ilot-jacquard"
 ROWS, COLUMNS = "ABCD", range(1, 7)
+CLICK_AND_COLLECT_ROW = "D"
 LOCKER_CAPACITY = Decimal("4")
 
 # slug, name, unit, price incl. VAT: created only when the catalogue has no product at all.
@@ -67,6 +71,7 @@ def seed(stdout=None) -> None:
             "longitude": Decimal("1.856200"),
             "at_depot": False,
             "freshness_days": 3,
+            "pickup_point": PickupPoint.objects.filter(slug=MACHINE_SLUG, kind="vending_machine").first(),
         },
     )
     for weekday in range(7):
@@ -92,11 +97,12 @@ def seed(stdout=None) -> None:
         if stdout is not None:
             stdout.write(f"vending: API key of the demo machine {machine.pk} (shown once): {key}")
 
+    stocked = [c for c in compartments if not c.code.startswith(CLICK_AND_COLLECT_ROW)]
     products = _products()
     if not Refill.objects.filter(compartment__machine=machine).exists():
         for product in products:
             stock_receive(product_id=product.pk, quantity=Decimal("100"), note="demo: vending machine stock")
-        for index, compartment in enumerate(compartments):
+        for index, compartment in enumerate(stocked):
             product = products[index % len(products)]
             refill_record(compartment=compartment, product=product, quantity=LOCKER_CAPACITY)
 
@@ -105,7 +111,7 @@ def seed(stdout=None) -> None:
         day = today - dt.timedelta(days=days_ago)
         rng = random.Random(f"{MACHINE_SLUG}-{day.isoformat()}")
         for number in range(rng.randint(4, 8)):
-            compartment = compartments[rng.randrange(len(compartments))]
+            compartment = stocked[rng.randrange(len(stocked))]
             moment = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(7, 20), rng.randint(0, 59))))
             price = compartment.price or Decimal("2.00")
             sale_record(

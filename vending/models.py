@@ -46,6 +46,18 @@ class Machine(models.Model):
         help_text=_("A machine at the depot is refilled on site; the others need a stop in a delivery round."),
     )
     open_all_day = models.BooleanField(_("open 24/7"), default=False)
+    pickup_point = models.OneToOneField(
+        "deliveries.PickupPoint",
+        verbose_name=_("pickup point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vending_machine",
+        limit_choices_to={"kind": "vending_machine"},
+        help_text=_(
+            "The pickup point (of kind vending machine) customers choose to collect an order from one of its lockers."
+        ),
+    )
     freshness_days = models.PositiveSmallIntegerField(
         _("freshness limit (days)"),
         default=3,
@@ -66,6 +78,12 @@ class Machine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.pickup_point_id and self.pickup_point.kind != "vending_machine":
+            raise ValidationError({"pickup_point": _("Choose a pickup point of the kind “vending machine”.")})
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         """Uses `opening_periods.all()`: prefetch them (the selectors do) to stay at a constant query count."""
@@ -450,12 +468,18 @@ class LockerReservation(models.Model):
     request, so the cost is harmless there. Wrong codes are counted per reservation (i.e. per locker) with F() under a
     row lock; at `VENDING_UNLOCK_MAX_TRIES` the reservation is locked out and only staff can release it.
 
-    `order_id` is the orders app's order primary key, deliberately without a foreign key until that app is merged.
-    At most one active reservation per compartment (partial unique constraint).
+    At most one active reservation per compartment, and per order (partial unique constraints). The orders app loads
+    orders into lockers (`orders.services.locker`) and is told of collections and expiries through two hooks (see
+    `vending.services.click_collect`).
     """
 
     compartment = models.ForeignKey(Compartment, on_delete=models.PROTECT, related_name="reservations")
-    order_id = models.PositiveBigIntegerField(_("order id"), db_index=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="locker_reservations",
+    )
     code_hash = models.CharField(_("code hash"), max_length=255, editable=False)
     pickup_date = models.DateField(_("pickup date"))
     valid_until = models.DateTimeField(_("valid until"))
@@ -475,7 +499,7 @@ class LockerReservation(models.Model):
                 fields=["compartment"], condition=Q(is_active=True), name="vending_one_active_reservation"
             ),
             models.UniqueConstraint(
-                fields=["order_id"], condition=Q(is_active=True), name="vending_one_active_locker_per_order"
+                fields=["order"], condition=Q(is_active=True), name="vending_one_active_locker_per_order"
             ),
         ]
 

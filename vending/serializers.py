@@ -77,6 +77,12 @@ class PublicMachineSerializer(serializers.ModelSerializer):
     opening_hours = OpeningPeriodSerializer(source="opening_periods", many=True)
     is_open_now = serializers.SerializerMethodField()
     compartments = PublicCompartmentSerializer(many=True)
+    pickup_point = serializers.IntegerField(
+        source="pickup_point_id",
+        allow_null=True,
+        read_only=True,
+        help_text="The pickup point to choose when ordering online to collect the order from one of its lockers.",
+    )
 
     class Meta:
         model = Machine
@@ -92,6 +98,7 @@ class PublicMachineSerializer(serializers.ModelSerializer):
             "open_all_day",
             "opening_hours",
             "is_open_now",
+            "pickup_point",
             "compartments",
         ]
 

@@ -19,6 +19,11 @@ class OutboxMessage(models.Model):
     key = models.CharField(_("key"), max_length=200, unique=True)
     handler = models.CharField(_("handler"), max_length=200, help_text=_("Dotted path of the function to call."))
     payload = models.JSONField(_("payload"), default=dict)
+    erase_payload_when_sent = models.BooleanField(
+        _("erase the payload once sent"),
+        default=False,
+        help_text=_("For payloads holding a secret (a locker code): emptied once the handler succeeded."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -40,11 +40,16 @@ def _retry_after() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
 
 
-def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None) -> OutboxMessage:
-    """Record a side effect to perform after the current transaction commits. Idempotent by `key`."""
+def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None, secret: bool = False) -> OutboxMessage:
+    """Record a side effect to perform after the current transaction commits. Idempotent by `key`.
+
+    `secret=True` for a payload holding something that must not stay in the database (a locker code): the payload
+    is emptied as soon as the handler succeeded.
+    """
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
-            key=key[:200], defaults={"handler": handler, "payload": payload or {}}
+            key=key[:200],
+            defaults={"handler": handler, "payload": payload or {}, "erase_payload_when_sent": secret},
         )
         if created:
             transaction.on_commit(lambda: _dispatch(message.pk))
@@ -89,7 +94,10 @@ def outbox_deliver(*, message_id: int) -> bool:
         OutboxMessage.objects.filter(pk=message_id).update(status=status, last_error=repr(exc)[:2000])
         logger.exception("outbox: %s failed (attempt %s)", message.key, message.attempts)
         return False
-    OutboxMessage.objects.filter(pk=message_id).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now())
+    done = {"status": OutboxMessage.Status.SENT, "sent_at": timezone.now()}
+    if message.erase_payload_when_sent:
+        done["payload"] = {}
+    OutboxMessage.objects.filter(pk=message_id).update(**done)
     return True
 
 

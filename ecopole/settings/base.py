@@ -271,6 +271,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ecopôle alimentaire 
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "equipe@ecopole.example")
 
+# Click and collect at the vending machine: what the machine tells the orders app (vending.services.click_collect).
+VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
+VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"
+
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -21,7 +21,7 @@ from django.utils.formats import date_format, number_format
 
 from catalogue.models import MovementReason, Product
 from catalogue.services.stock import StockLine, stock_apply, stock_release, stock_reserve
-from deliveries.models import PickupPoint
+from deliveries.models import PickupPoint, PickupPointKind
 from deliveries.services.places import delivery_date_within_horizon, delivery_rule_for, zone_for_commune
 from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, NotFound
 from ecopole.core.locking import lock_one
@@ -50,11 +50,13 @@ from ..models import (
     Order,
     OrderEvent,
     OrderEventKind,
+    OrderFlag,
     OrderLine,
     OrderStatus,
     PaymentMethod,
     PaymentStatus,
 )
+from .locker import machine_takes_orders, order_is_for_machine, order_lockers_release
 from .notifications import order_notify
 from .pricing import PricedLine, line_amounts, order_totals
 
@@ -163,7 +165,7 @@ def order_place(
 def _place_and_rules(*, fulfilment: str, pickup_point_id: int | None, address: HomeAddress | None):
     if fulfilment == Fulfilment.PICKUP:
         point = PickupPoint.objects.filter(pk=pickup_point_id, is_active=True).first()
-        if point is None:
+        if point is None or (point.kind == PickupPointKind.VENDING_MACHINE and not machine_takes_orders(point)):
             raise PickupPointUnavailable(pickup_point=pickup_point_id)
         return point, None, list(point.delivery_days.filter(is_active=True))
     zone = zone_for_commune(commune=address.commune)
@@ -341,9 +343,15 @@ def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
         order=order, kind=OrderEventKind.STATUS, from_value=previous, to_value=target, actor=actor, note=note[:255]
     )
     if target == OrderStatus.READY:
-        order_notify(order=order, kind=NotificationKind.READY)
+        if not order_is_for_machine(order):  # at a machine, the locker code's email tells the customer
+            order_notify(order=order, kind=NotificationKind.READY)
     elif target == OrderStatus.CANCELLED:
         order_notify(order=order, kind=NotificationKind.CANCELLED)
+    if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.fulfilment == Fulfilment.PICKUP:
+        order_lockers_release(order=order)  # handed over or cancelled: its locker, if any, is free again
+    if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.flag:
+        order.flag, order.flagged_at = OrderFlag.NONE, None
+        order.save(update_fields=["flag", "flagged_at", "updated_at"])
     return order
 
 

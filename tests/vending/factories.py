@@ -1,11 +1,15 @@
 """Factories of the vending tests (and the few catalogue rows they need)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
 
 from catalogue.models import Category, Product, Unit
-from tests.factories import ProducerFactory
+from deliveries.models import PickupPointKind
+from orders.models import Fulfilment, Order, OrderStatus
+from tests.deliveries.factories import PickupPointFactory
+from tests.factories import ProducerFactory, UserFactory
 from vending.models import Compartment, CompartmentKind, Machine
 
 
@@ -52,3 +56,17 @@ class CompartmentFactory(factory.django.DjangoModelFactory):
     kind = CompartmentKind.LOCKER
     capacity = Decimal("10")
     low_threshold = Decimal("2")
+
+
+class MachineOrderFactory(factory.django.DjangoModelFactory):
+    """A grocery order ready to go into a locker (no lines: the vending tests only need the row)."""
+
+    class Meta:
+        model = Order
+
+    customer = factory.SubFactory(UserFactory)
+    fulfilment = Fulfilment.PICKUP
+    pickup_point = factory.SubFactory(PickupPointFactory, kind=PickupPointKind.VENDING_MACHINE)
+    status = OrderStatus.READY
+    delivery_date = dt.date(2026, 3, 6)
+    cutoff_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 4, 11, 0, tzinfo=dt.UTC))

@@ -21,7 +21,7 @@ from vending.services import (
 )
 
 from .conftest import machine_client_for
-from .factories import CompartmentFactory, MachineFactory
+from .factories import CompartmentFactory, MachineFactory, MachineOrderFactory
 
 PARIS = timezone.get_fixed_timezone(60)
 PICKUP = dt.date(2026, 3, 6)
@@ -34,9 +34,14 @@ def record_collected(**kwargs):
 
 
 @pytest.fixture
-def reserved(locker):
+def order(db):
+    return MachineOrderFactory()
+
+
+@pytest.fixture
+def reserved(locker, order):
     with time_machine.travel(dt.datetime(2026, 3, 5, 18, 0, tzinfo=PARIS)):
-        created = locker_reservation_create(compartment=locker, order_id=4242, pickup_date=PICKUP)
+        created = locker_reservation_create(compartment=locker, order_id=order.pk, pickup_date=PICKUP)
     return created
 
 
@@ -59,7 +64,7 @@ def test_the_code_is_six_digits_returned_once_and_stored_hashed(reserved):
 
 
 @pytest.mark.django_db
-def test_a_code_opens_its_locker_once_and_fulfils_the_order(machine, machine_client, reserved, settings):
+def test_a_code_opens_its_locker_once_and_calls_the_orders_hook(machine, machine_client, order, reserved, settings):
     settings.VENDING_ORDER_COLLECTED_HANDLER = "tests.vending.test_click_and_collect.record_collected"
     COLLECTED.clear()
 
@@ -68,9 +73,9 @@ def test_a_code_opens_its_locker_once_and_fulfils_the_order(machine, machine_cli
         again = unlock(machine_client, machine, reserved.code)
 
     assert first.status_code == 200
-    assert first.json()["open"] is True and first.json()["order_id"] == 4242 and first.json()["compartment"] == "D6"
+    assert first.json()["open"] is True and first.json()["order_id"] == order.pk and first.json()["compartment"] == "D6"
     assert again.status_code == 404 and again.json()["code"] == "no_reservation"
-    assert [c["order_id"] for c in COLLECTED] == [4242]
+    assert [c["order_id"] for c in COLLECTED] == [order.pk]
     reservation = LockerReservation.objects.get()
     assert reservation.opened_at is not None and reservation.is_active is False
 
@@ -94,7 +99,7 @@ def test_wrong_codes_are_cut_off_after_five_tries(machine, machine_client, reser
 @pytest.mark.django_db
 def test_tries_are_counted_per_locker(machine, machine_client, reserved):
     other = CompartmentFactory(machine=machine, code="D5", capacity=Decimal("1"))
-    second = locker_reservation_create(compartment=other, order_id=7, pickup_date=PICKUP)
+    second = locker_reservation_create(compartment=other, order_id=MachineOrderFactory().pk, pickup_date=PICKUP)
     with time_machine.travel(dt.datetime(2026, 3, 6, 17, 0, tzinfo=PARIS)):
         for _ in range(5):
             unlock(machine_client, machine, wrong(reserved.code))
@@ -123,20 +128,21 @@ def test_a_badly_formed_code_is_a_400_and_costs_no_try(machine, machine_client, 
 
 @pytest.mark.django_db
 def test_only_an_empty_free_locker_can_be_reserved(machine, locker, filled_a1, reserved):
+    another = MachineOrderFactory().pk
     spiral = CompartmentFactory(machine=machine, code="S1", kind=CompartmentKind.SPIRAL)
     with pytest.raises(NotALocker):
-        locker_reservation_create(compartment=spiral, order_id=1, pickup_date=PICKUP)
+        locker_reservation_create(compartment=spiral, order_id=another, pickup_date=PICKUP)
     with pytest.raises(CompartmentNotEmpty):
-        locker_reservation_create(compartment=filled_a1, order_id=1, pickup_date=PICKUP)
+        locker_reservation_create(compartment=filled_a1, order_id=another, pickup_date=PICKUP)
     from vending.errors import CompartmentReserved
 
     with pytest.raises(CompartmentReserved):
-        locker_reservation_create(compartment=locker, order_id=1, pickup_date=PICKUP)
+        locker_reservation_create(compartment=locker, order_id=another, pickup_date=PICKUP)
 
 
 @pytest.mark.django_db
 def test_orders_not_collected_in_time_free_their_locker_and_are_flagged(
-    machine, locker, reserved, mailoutbox, settings, django_capture_on_commit_callbacks
+    machine, locker, order, reserved, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.VENDING_ORDER_NOT_COLLECTED_HANDLER = "tests.vending.test_click_and_collect.record_collected"
     COLLECTED.clear()
@@ -147,10 +153,10 @@ def test_orders_not_collected_in_time_free_their_locker_and_are_flagged(
             second = locker_reservations_expire()
 
     assert first == [reserved.reservation.pk] and second == []
-    assert [c["order_id"] for c in COLLECTED] == [4242]
-    assert len(mailoutbox) == 1 and "4242" in mailoutbox[0].body
+    assert [c["order_id"] for c in COLLECTED] == [order.pk]
+    assert len(mailoutbox) == 1 and str(order.pk) in mailoutbox[0].body
     # the locker is free again
-    assert locker_reservation_create(compartment=locker, order_id=5, pickup_date=PICKUP).code
+    assert locker_reservation_create(compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=PICKUP).code
 
 
 @pytest.mark.django_db
@@ -166,7 +172,9 @@ def test_parallel_guesses_never_get_more_than_five_tries():
     machine = MachineFactory()
     key = machine_key_rotate(machine=machine)
     locker = CompartmentFactory(machine=machine, code="D6", capacity=Decimal("1"))
-    created = locker_reservation_create(compartment=locker, order_id=1, pickup_date=timezone.localdate())
+    created = locker_reservation_create(
+        compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=timezone.localdate()
+    )
     guesses = [f"{n:06d}" for n in range(12) if f"{n:06d}" != created.code][:10]
     barrier = threading.Barrier(len(guesses))
     statuses: list[int] = []

@@ -13,7 +13,7 @@ from catalogue.services.stock import stock_receive
 from vending.models import OpeningPeriod
 from vending.services import locker_reservation_create, refill_record
 
-from .factories import CompartmentFactory, MachineFactory, VendingProductFactory
+from .factories import CompartmentFactory, MachineFactory, MachineOrderFactory, VendingProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_anonymous_customers_see_each_compartment_now(api_client, machine, fille
 
 
 def test_a_locker_holding_an_order_is_shown_reserved(api_client, machine, locker):
-    locker_reservation_create(compartment=locker, order_id=7, pickup_date=dt.date(2026, 3, 2))
+    locker_reservation_create(compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=dt.date(2026, 3, 2))
     body = api_client.get(f"/api/v1/vending/machines/{machine.pk}/").json()
     assert body["compartments"][0]["reserved"] is True and body["compartments"][0]["available"] is False
 

@@ -1,15 +1,16 @@
 """Click and collect at the machine: a grocery order waits in a locker; a one-time code opens it once.
 
-Integration with the orders app (not merged yet) goes through two hooks, both dotted paths read from settings:
+The orders app (`orders.services.locker`) calls `locker_reservation_create(...)` when staff load an order into a
+locker, and emails the code. It is told of what happens at the machine through two hooks, dotted paths read from
+settings, so that this app never imports the orders app:
 
 - `VENDING_ORDER_COLLECTED_HANDLER(order_id=..., reservation=...)`: called when the locker opened, INSIDE the
-  unlock transaction (the opening and the order's fulfilment commit together). The orders app should point it at an
-  idempotent `order_fulfil`-like service.
+  unlock transaction (the opening and the order's fulfilment commit together): `orders.services.locker.
+  order_collected_from_locker` by default.
 - `VENDING_ORDER_NOT_COLLECTED_HANDLER(order_id=..., reservation=...)`: called when a reservation expired, inside
-  the expiry transaction (flag the order for staff).
+  the expiry transaction: `orders.services.locker.order_not_collected` (flags the order for staff).
 
-Unset (the default until the orders app is merged), nothing is called: TODO(orders) set both in settings/base.py.
-The orders app calls `locker_reservation_create(...)` when staff load an order into a locker and emails the code.
+Set to an empty string, nothing is called.
 """
 
 from __future__ import annotations

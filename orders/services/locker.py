@@ -1,0 +1,185 @@
+"""Click and collect at the vending machine, seen from the orders: load an order into a locker, and what happens when
+the customer opens it or does not come.
+
+An order whose pickup point is a machine's (`vending.Machine.pickup_point`) is prepared as usual; staff then put it
+into an empty locker with `order_locker_load`, which makes it `ready` if it was still being prepared, reserves the
+locker (`vending.services.locker_reservation_create`: a 6-digit code, stored hashed) and emails the code to the
+customer through the outbox. The code is in clear only in that outbox message, whose payload is erased once the email
+is sent. The machine's unlock (`vending.services.locker_unlock`) calls `order_collected_from_locker` in its own
+transaction (the order becomes `fulfilled`); the expiry task calls `order_not_collected` (the order is flagged for
+staff, its locker freed). Both hooks are set in settings (`VENDING_ORDER_*_HANDLER`), so vending never imports orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from deliveries.models import PickupPointKind
+from ecopole.core.audit import audit_record
+from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.outbox import outbox_enqueue
+from vending.models import Compartment, LockerReservation, Machine
+from vending.services import locker_reservation_create
+
+from ..errors import NotAMachineOrder, OrderAlreadyInLocker, OrderNotReadyForLocker, UnknownLocker
+from ..models import Fulfilment, Order, OrderEvent, OrderEventKind, OrderFlag, OrderStatus
+
+logger = logging.getLogger(__name__)
+
+CODE_EMAIL = "orders/email/locker_code"
+
+
+def order_machine(order: Order) -> Machine | None:
+    """The active machine an order is to be collected from, or None (not a pickup at a machine)."""
+    if order.fulfilment != Fulfilment.PICKUP or order.pickup_point_id is None:
+        return None
+    return Machine.objects.filter(pickup_point_id=order.pickup_point_id, is_active=True).first()
+
+
+def machine_takes_orders(point) -> bool:
+    """A pickup point of the kind vending machine takes orders only through an active machine with lockers."""
+    return Machine.objects.filter(pickup_point=point, is_active=True, compartments__kind="locker").exists()
+
+
+def order_is_for_machine(order: Order) -> bool:
+    """Whether the order is collected from a machine's locker (its pickup point is of the kind vending machine)."""
+    return order.fulfilment == Fulfilment.PICKUP and order.pickup_point.kind == PickupPointKind.VENDING_MACHINE
+
+
+def order_locker_load(*, order_id: int, compartment_code: str, actor) -> LockerReservation:
+    """Staff put an order into an empty locker of its machine; the customer gets the one-time code by email.
+
+    One transaction: the order (locked) becomes `ready` if it was `preparing` (every weight must be set), the
+    locker is reserved (refused if it is not an empty free locker of that machine), a `locker` event is written and
+    a "not collected" flag is cleared (loading again after an expiry), and the code's email is queued in the outbox.
+    Refused: not an order for a machine (409 `not_a_machine_order`), not preparing or ready (409
+    `order_not_ready_for_locker`), already in a locker (409 `order_already_in_locker`), unknown compartment (400).
+    """
+    from .grocery import _transition  # grocery imports this module
+
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        machine = order_machine(order)
+        if machine is None:
+            raise NotAMachineOrder()
+        if order.status not in {OrderStatus.PREPARING, OrderStatus.READY}:
+            raise OrderNotReadyForLocker(current=OrderStatus(order.status).label)
+        active = LockerReservation.objects.filter(order=order, is_active=True).select_related("compartment").first()
+        if active is not None:
+            raise OrderAlreadyInLocker(compartment=active.compartment.code)
+        compartment = Compartment.objects.filter(machine=machine, code=compartment_code).first()
+        if compartment is None:
+            raise UnknownLocker(machine=machine.name, compartment=compartment_code)
+        if order.status == OrderStatus.PREPARING:
+            _transition(order=order, target=OrderStatus.READY, actor=actor, note=f"locker {compartment.code}")
+        created = locker_reservation_create(
+            compartment=compartment, order_id=order.pk, pickup_date=max(order.delivery_date, timezone.localdate())
+        )
+        reservation = created.reservation
+        if order.flag:
+            order.flag, order.flagged_at = OrderFlag.NONE, None
+            order.save(update_fields=["flag", "flagged_at", "updated_at"])
+        OrderEvent.objects.create(
+            order=order,
+            kind=OrderEventKind.LOCKER,
+            to_value=compartment.code,
+            actor=actor,
+            note=f"{machine.name}"[:255],
+        )
+        audit_record(actor=actor, action="orders.locker_load", obj=order, changes={"locker": compartment.code})
+        outbox_enqueue(
+            key=f"order_locker_code:{reservation.pk}",
+            handler="orders.services.locker.locker_code_send",
+            payload={"reservation_id": reservation.pk, "code": created.code},
+            secret=True,
+        )
+    return reservation
+
+
+def order_collected_from_locker(*, order_id: int, reservation: LockerReservation) -> None:
+    """VENDING_ORDER_COLLECTED_HANDLER: the customer opened the locker. Runs in the unlock's transaction.
+
+    The order becomes `fulfilled` (with an event naming the locker) and loses any flag. Idempotent: an order already
+    fulfilled is left alone; an order in another status (changed by staff meanwhile) is logged, not changed.
+    """
+    from .grocery import _transition  # grocery imports this module
+
+    order = lock_one(Order.objects.all(), pk=order_id)
+    if order.status == OrderStatus.FULFILLED:
+        return
+    if order.status != OrderStatus.READY:
+        logger.warning("order %s opened from locker %s while %s", order_id, reservation.compartment_id, order.status)
+        return
+    _transition(
+        order=order, target=OrderStatus.FULFILLED, actor=None, note=f"collected from locker {_code(reservation)}"
+    )
+
+
+def order_not_collected(*, order_id: int, reservation: LockerReservation) -> None:
+    """VENDING_ORDER_NOT_COLLECTED_HANDLER: the code expired with the order still in the locker (now freed).
+
+    The order is flagged `not_collected` for staff (list filter `flag`), with an event; staff then take it back and
+    load it again (which clears the flag), hand it over, or cancel it. Idempotent: a flagged order is left alone.
+    """
+    order = lock_one(Order.objects.all(), pk=order_id)
+    if order.flag == OrderFlag.NOT_COLLECTED or order.status != OrderStatus.READY:
+        return
+    order.flag, order.flagged_at = OrderFlag.NOT_COLLECTED, timezone.now()
+    order.save(update_fields=["flag", "flagged_at", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        kind=OrderEventKind.FLAG,
+        to_value=OrderFlag.NOT_COLLECTED,
+        note=f"locker {_code(reservation)} freed",
+    )
+
+
+def order_lockers_release(*, order: Order) -> int:
+    """Free the locker of an order that staff fulfilled by hand or cancelled (in the caller's transaction)."""
+    reservations = lock_rows(LockerReservation.objects.filter(order=order, is_active=True), of=("self",))
+    for reservation in reservations:
+        LockerReservation.objects.filter(pk=reservation.pk).update(is_active=False)
+    return len(reservations)
+
+
+def _code(reservation: LockerReservation) -> str:
+    return reservation.compartment.code
+
+
+def locker_code_send(*, reservation_id: int, code: str) -> bool:
+    """Outbox handler: email the customer the locker and its code. Sends nothing once the locker was opened,
+    freed or expired (returns False): the code no longer opens anything."""
+    reservation = (
+        LockerReservation.objects.select_related("order__customer", "order__pickup_point", "compartment__machine")
+        .filter(pk=reservation_id, is_active=True)
+        .first()
+    )
+    if reservation is None:
+        return False
+    order = reservation.order
+    machine = reservation.compartment.machine
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "order": order,
+            "customer_name": order.customer.get_full_name(),
+            "machine": machine,
+            "compartment": reservation.compartment.code,
+            "code": code,
+            "last_day": timezone.localtime(reservation.valid_until - dt.timedelta(seconds=1)).date(),
+        }
+        subject = " ".join(render_to_string(f"{CODE_EMAIL}_subject.txt", context).split())
+        text = render_to_string(f"{CODE_EMAIL}.txt", context)
+        html = render_to_string(f"{CODE_EMAIL}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[order.customer.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
