@@ -207,6 +207,7 @@ class OrderEventKind(models.TextChoices):
     PAYMENT = "payment", _("Payment")
     PREPARED_QUANTITY = "prepared_quantity", _("Prepared quantity")
     LOCKER = "locker", _("Vending machine locker")
+    RESCHEDULED = "rescheduled", _("New delivery date")
     FLAG = "flag", _("To look at")
 
 

@@ -122,8 +122,8 @@ def round_finish(*, round_id: int, actor) -> Round:
 def _orders_walk(*, stop: Stop, actor) -> list[int]:
     """Move the stop's orders along their legal path through `order_transition`: a home delivery ends `fulfilled`;
     orders dropped at a pickup point become `ready` (the customer is told and collects them there). Cancelled and
-    fulfilled orders are left alone; so is an order moved to a point after a failed home delivery (still
-    `out_for_delivery`: the lifecycle has no way back to `ready`, it is fulfilled when collected)."""
+    fulfilled orders are left alone. An order moved after a failed home delivery is back to `preparing`
+    (`orders.services.reschedule`), so its next round walks it like any other."""
     from orders.models import OrderStatus as S
     from orders.services.grocery import order_transition
 
@@ -223,12 +223,11 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
     """A manager decides what happens to a failed home delivery: deliver it again on the zone's next delivery day
     after the round's date, or move it to a pickup point (delivered there on the point's next delivery day), where
     the next planning picks it up. Decided once (`already_resolved`, 409, for a second, different decision; the
-    same decision again is a no-op). Each order is locked; the change is audited on the order and the round.
-
-    The orders app has no service to change an order's delivery date or place yet: the fields are written here
-    under the order's lock (status untouched); moving this to `orders` is a follow-up.
+    same decision again is a no-op). Each order is locked and moved by `orders.services.reschedule.order_reschedule`
+    (back to `preparing` if it was out for delivery, event and audit on the order); the round's decision is audited.
     """
-    from orders.models import Fulfilment, Order
+    from orders.models import Order
+    from orders.services.reschedule import order_reschedule
 
     with transaction.atomic():
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
@@ -251,23 +250,12 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
             day = _next_delivery_date(rules, round_.date)
             if day is None:
                 raise ResolutionNotAllowed(date=round_.date.isoformat())
-            before = {"delivery_date": order.delivery_date.isoformat(), "fulfilment": order.fulfilment}
-            order.delivery_date = day
-            fields = ["delivery_date", "updated_at"]
-            if point is not None:
-                order.fulfilment, order.pickup_point, order.delivery_zone = Fulfilment.PICKUP, point, None
-                fields += ["fulfilment", "pickup_point", "delivery_zone"]
-            order.save(update_fields=fields)
-            audit_record(
+            order_reschedule(
+                order_id=order.pk,
+                delivery_date=day,
+                pickup_point=point,
                 actor=actor,
-                action="order.redeliver",
-                obj=order,
-                changes={
-                    "before": before,
-                    "after": {"delivery_date": day.isoformat(), "fulfilment": order.fulfilment},
-                    "pickup_point": point.pk if point else None,
-                    "failed_stop": stop.pk,
-                },
+                note=f"round {round_.pk}, failed stop {stop.pk}",
             )
         stop.resolution = action
         stop.save(update_fields=["resolution"])

@@ -147,6 +147,10 @@ def test_a_failed_home_delivery_is_moved_to_the_next_delivery_day_by_the_manager
     round_ = planned["round"]
     home = _stop(round_, "home")
     (order,) = home.orders.all()
+    for status in ("preparing", "out_for_delivery"):  # loaded into the van
+        assert (
+            manager_client.post(f"/api/v1/orders/{order.pk}/transition/", {"status": status}, "json").status_code == 200
+        )
     driver_client.post(_url("round-start", round_id=round_.pk))
     bad = driver_client.post(_url("stop-failed", round_id=round_.pk, stop_id=home.pk), {"reason": "never"}, "json")
     assert bad.status_code == 400
@@ -172,7 +176,14 @@ def test_a_failed_home_delivery_is_moved_to_the_next_delivery_day_by_the_manager
         _url("stop-resolve", round_id=round_.pk, stop_id=home.pk), {"action": "pickup_point", "pickup_point": 1}, "json"
     )
     assert other.status_code == 409 and other.json()["code"] == "already_resolved"
-    assert AuditEvent.objects.filter(action="order.redeliver", object_id=str(order.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="order.reschedule", object_id=str(order.pk)).count() == 1
+    # back at the depot: the order is being prepared again, with its history saying why
+    assert order.status == "preparing"
+    events = list(order.events.order_by("id").values_list("kind", "from_value", "to_value"))
+    assert events[-2:] == [
+        ("status", "out_for_delivery", "preparing"),
+        ("rescheduled", "2026-10-23", "2026-10-27"),
+    ]
     # and the next planning of Tuesday picks it up
     assert f"order:{order.pk}" in {
         s.source_key for r in round_plan(date=order.delivery_date, time_limit=0.2).rounds for s in r.stops.all()
@@ -194,6 +205,8 @@ def test_a_failed_home_delivery_can_be_moved_to_a_pickup_point(planned, driver_c
     order.refresh_from_db()
     assert (order.fulfilment, order.pickup_point_id, order.delivery_zone_id) == ("pickup", ardres.pk, None)
     assert order.delivery_date == date(2026, 10, 27)
+    assert order.status == "preparing"  # untouched: it had not left the depot
+    assert order.events.filter(kind="rescheduled", to_value="2026-10-27", note__contains=ardres.name).count() == 1
 
 
 def test_staff_reorder_stops_times_are_recomputed_and_the_round_locked(planned, manager_client, driver_client):
