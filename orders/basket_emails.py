@@ -3,10 +3,9 @@ payload as keyword arguments, render in the site's language (French by default) 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from ecopole.core.emails import templated_email
 
 from .basket_models import BasketDelivery
 
@@ -30,20 +29,13 @@ def basket_reminder_render(*, delivery: BasketDelivery) -> EmailMultiAlternative
         if (delivery.run.composition_id)
         else []
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "delivery": delivery,
-            "lines": lines,
-            "customer_name": delivery.customer.get_full_name(),
-            "opening": _opening(delivery),
-        }
-        subject = " ".join(render_to_string(f"{BASE}_subject.txt", context).split())
-        text = render_to_string(f"{BASE}.txt", context)
-        html = render_to_string(f"{BASE}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[delivery.customer.email]
-    )
-    message.attach_alternative(html, "text/html")
+    context = {
+        "delivery": delivery,
+        "lines": lines,
+        "customer_name": delivery.customer.get_full_name(),
+        "opening": _opening(delivery),
+    }
+    message = templated_email(BASE, context, to=[delivery.customer.email])
     return message
 
 

@@ -15,14 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliveries.models import PickupPointKind
 from ecopole.core.audit import audit_record
+from ecopole.core.emails import templated_email
 from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.outbox import outbox_enqueue
 from vending.models import Compartment, LockerReservation, Machine
@@ -165,21 +163,14 @@ def locker_code_send(*, reservation_id: int, code: str) -> bool:
         return False
     order = reservation.order
     machine = reservation.compartment.machine
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "order": order,
-            "customer_name": order.customer.get_full_name(),
-            "machine": machine,
-            "compartment": reservation.compartment.code,
-            "code": code,
-            "last_day": timezone.localtime(reservation.valid_until - dt.timedelta(seconds=1)).date(),
-        }
-        subject = " ".join(render_to_string(f"{CODE_EMAIL}_subject.txt", context).split())
-        text = render_to_string(f"{CODE_EMAIL}.txt", context)
-        html = render_to_string(f"{CODE_EMAIL}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[order.customer.email]
-    )
-    message.attach_alternative(html, "text/html")
+    context = {
+        "order": order,
+        "customer_name": order.customer.get_full_name(),
+        "machine": machine,
+        "compartment": reservation.compartment.code,
+        "code": code,
+        "last_day": timezone.localtime(reservation.valid_until - dt.timedelta(seconds=1)).date(),
+    }
+    message = templated_email(CODE_EMAIL, context, to=[order.customer.email])
     message.send()
     return True

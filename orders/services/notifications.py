@@ -9,11 +9,10 @@ dies between the claim and the send loses that email; the admin shows it as sent
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from ecopole.core.emails import templated_email
 from ecopole.core.outbox import outbox_enqueue
 
 from ..models import NotificationKind, Order, OrderNotification
@@ -59,18 +58,11 @@ def notification_render(*, notification: OrderNotification) -> EmailMultiAlterna
     """Render the email (subject, text, HTML) in the site's language (French by default)."""
     order = notification.order
     base = TEMPLATES[notification.kind]
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "order": order,
-            "lines": list(order.lines.all()),
-            "customer_name": order.customer.get_full_name(),
-            "place": order.pickup_point or order.delivery_zone,
-        }
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[order.customer.email]
-    )
-    message.attach_alternative(html, "text/html")
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "customer_name": order.customer.get_full_name(),
+        "place": order.pickup_point or order.delivery_zone,
+    }
+    message = templated_email(base, context, to=[order.customer.email])
     return message
