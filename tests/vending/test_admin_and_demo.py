@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.management import call_command
 
 from accounts.models import User
-from vending.models import Compartment, Machine, Sale
+from vending.models import Compartment, LockerReservation, Machine, Sale
 from vending.services import vending_check_ledger
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,11 @@ def test_the_demo_machine_has_24_lockers_and_a_week_of_sales(db):
     assert sales >= 7 * 4 and Sale.objects.count() == sales
     assert len({s.sold_at.date() for s in Sale.objects.all()}) == 7
     assert vending_check_ledger() == {}
+    # row D is kept for click and collect: one demo order waits in D1, through the machine's pickup point
+    reservation = LockerReservation.objects.select_related("order", "compartment").get(is_active=True)
+    assert reservation.compartment.code == "D1" and reservation.order.status == "ready"
+    assert reservation.order.pickup_point_id == machine.pickup_point_id is not None
+    assert not Sale.objects.filter(compartment__code__startswith="D").exists()
 
 
 def test_the_vending_periodic_tasks_are_in_the_beat_schedule(db):
