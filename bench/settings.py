@@ -17,3 +17,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# The bench's 8 customers place hundreds of orders each: the daily guard still counts (its query is measured) but
+# never refuses.
+ORDERS_MAX_PER_CUSTOMER_PER_DAY = 10**9

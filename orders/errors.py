@@ -19,6 +19,7 @@ __all__ = [
     "OrderAlreadyInLocker",
     "OrderNotBeingPrepared",
     "OrderNotReadyForLocker",
+    "OrderRateExceeded",
     "OutsideDeliveryZone",
     "PaymentNotAllowed",
     "PickupPointUnavailable",
@@ -137,3 +138,12 @@ class UnknownLocker(ApplicationError):
     code = "unknown_locker"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("The machine {machine} has no compartment {compartment}.")
+
+
+class OrderRateExceeded(ApplicationError):
+    code = "order_rate_exceeded"
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_message = _(
+        "You have already placed {limit} orders today, the most allowed in one day. Please try again tomorrow or "
+        "contact the Ecopôle."
+    )

@@ -102,7 +102,9 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.detail, _jsonable(exc.extra)), status=exc.status_code)
+        retry_after = exc.extra.get("retry_after")  # seconds, for a 429 or 503 the client should wait out
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return Response(error_body(exc.code, exc.detail, _jsonable(exc.extra)), status=exc.status_code, headers=headers)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body("request_too_large", _("The request body is too large.")),

@@ -271,6 +271,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ecopôle alimentaire 
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "equipe@ecopole.example")
 
+# Orders a customer may place in one day (Europe/Paris), staff excepted; 0 = no limit (orders.services.limits).
+ORDERS_MAX_PER_CUSTOMER_PER_DAY = env_int("ORDERS_MAX_PER_CUSTOMER_PER_DAY", 20)
+
 # Click and collect at the vending machine: what the machine tells the orders app (vending.services.click_collect).
 VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
 VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"

@@ -56,6 +56,7 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
 )
+from .limits import order_rate_check
 from .locker import machine_takes_orders, order_is_for_machine, order_lockers_release
 from .notifications import order_notify
 from .pricing import PricedLine, line_amounts, order_totals
@@ -134,6 +135,7 @@ def order_place(
         replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
         if replay is not None:
             return replay
+    order_rate_check(customer=customer)
     try:
         with transaction.atomic():
             record = None
