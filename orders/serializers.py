@@ -141,10 +141,13 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
     def get_actor_name(self, event) -> str:
         # A customer sees their own name, not a staff member's (personal data): staff see everyone's.
-        request = self.context.get("request")
-        viewer_is_staff = request is not None and is_staff_member(request.user)
-        if event.actor is None or (event.actor_id != event.order.customer_id and not viewer_is_staff):
+        if event.actor is None:
             return ""
+        if event.actor_id != event.order.customer_id:
+            # Asked only then: it costs a query for the viewer's groups.
+            request = self.context.get("request")
+            if not (request is not None and is_staff_member(request.user)):
+                return ""
         return event.actor.get_full_name()
 
 

@@ -40,8 +40,16 @@ def _retry_after() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
 
 
-def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None) -> OutboxMessage:
-    """Record a side effect to perform after the current transaction commits. Idempotent by `key`."""
+def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None, new_key: bool = False) -> OutboxMessage:
+    """Record a side effect to perform after the current transaction commits. Idempotent by `key`.
+
+    `new_key=True` when the key cannot exist yet (it names a row created in this transaction): a plain INSERT
+    instead of SELECT + INSERT in savepoints. Must run inside the caller's transaction then.
+    """
+    if new_key:
+        message = OutboxMessage.objects.create(key=key[:200], handler=handler, payload=payload or {})
+        transaction.on_commit(lambda: _dispatch(message.pk))
+        return message
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
             key=key[:200], defaults={"handler": handler, "payload": payload or {}}
