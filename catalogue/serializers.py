@@ -5,11 +5,12 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from ecopole.core.schema import model_label
 
 from .models import Category, Producer, ProducerKind, Product, ProductImport, StockMovement, Unit, VatRate
 from .season import Allergen, mask_to_allergens, mask_to_months, month_bit
@@ -46,11 +47,6 @@ class ProducerSerializer(serializers.ModelSerializer):
         return producer.has_valid_organic_certificate()
 
 
-def _label(model, name: str):
-    """The label a ModelSerializer would give the field (the model's verbose name), so the schema keeps its titles."""
-    return capfirst(model._meta.get_field(name).verbose_name)
-
-
 def _help(model, name: str):
     return model._meta.get_field(name).help_text
 
@@ -62,12 +58,12 @@ def _help(model, name: str):
 
 class ProducerSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True, label=_label(Producer, "name"))
-    slug = serializers.SlugField(read_only=True, label=_label(Producer, "slug"))
-    kind = serializers.ChoiceField(choices=ProducerKind.choices, read_only=True, label=_label(Producer, "kind"))
-    commune = serializers.CharField(read_only=True, label=_label(Producer, "commune"))
+    name = serializers.CharField(read_only=True, label=model_label(Producer, "name"))
+    slug = serializers.SlugField(read_only=True, label=model_label(Producer, "slug"))
+    kind = serializers.ChoiceField(choices=ProducerKind.choices, read_only=True, label=model_label(Producer, "kind"))
+    commune = serializers.CharField(read_only=True, label=model_label(Producer, "commune"))
     distance_km = serializers.DecimalField(
-        max_digits=6, decimal_places=1, allow_null=True, read_only=True, label=_label(Producer, "distance_km")
+        max_digits=6, decimal_places=1, allow_null=True, read_only=True, label=model_label(Producer, "distance_km")
     )
     organic_certified = serializers.SerializerMethodField(help_text=_("Holds a valid organic certificate today."))
 
@@ -79,8 +75,8 @@ class ProducerSummarySerializer(serializers.Serializer):
 
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True, label=_label(Category, "name"))
-    slug = serializers.SlugField(read_only=True, label=_label(Category, "slug"))
+    name = serializers.CharField(read_only=True, label=model_label(Category, "name"))
+    slug = serializers.SlugField(read_only=True, label=model_label(Category, "slug"))
 
 
 class ProductSerializer(serializers.Serializer):
@@ -89,32 +85,32 @@ class ProductSerializer(serializers.Serializer):
     # The list answers the same JSON from `.values()` rows with `product_rows_data` (a test compares both).
 
     id = serializers.IntegerField(read_only=True)
-    slug = serializers.SlugField(read_only=True, label=_label(Product, "slug"))
-    name = serializers.CharField(read_only=True, label=_label(Product, "name"))
-    description = serializers.CharField(read_only=True, label=_label(Product, "description"))
+    slug = serializers.SlugField(read_only=True, label=model_label(Product, "slug"))
+    name = serializers.CharField(read_only=True, label=model_label(Product, "name"))
+    description = serializers.CharField(read_only=True, label=model_label(Product, "description"))
     producer = ProducerSummarySerializer(read_only=True)
     category = CategorySerializer(read_only=True)
-    unit = serializers.ChoiceField(choices=Unit.choices, read_only=True, label=_label(Product, "unit"))
+    unit = serializers.ChoiceField(choices=Unit.choices, read_only=True, label=model_label(Product, "unit"))
     unit_price = serializers.DecimalField(
-        max_digits=8, decimal_places=2, read_only=True, label=_label(Product, "unit_price")
+        max_digits=8, decimal_places=2, read_only=True, label=model_label(Product, "unit_price")
     )
     unit_price_excl_vat = serializers.SerializerMethodField()
     vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2, read_only=True, help_text=_("In %."))
     organic = serializers.SerializerMethodField(help_text=_("Shown as organic: the producer's certificate is valid."))
     sold_by_weight = serializers.BooleanField(
-        read_only=True, label=_label(Product, "sold_by_weight"), help_text=_help(Product, "sold_by_weight")
+        read_only=True, label=model_label(Product, "sold_by_weight"), help_text=_help(Product, "sold_by_weight")
     )
     quantity_step = serializers.DecimalField(
-        max_digits=8, decimal_places=3, read_only=True, label=_label(Product, "quantity_step")
+        max_digits=8, decimal_places=3, read_only=True, label=model_label(Product, "quantity_step")
     )
     minimum_quantity = serializers.DecimalField(
-        max_digits=8, decimal_places=3, read_only=True, label=_label(Product, "minimum_quantity")
+        max_digits=8, decimal_places=3, read_only=True, label=model_label(Product, "minimum_quantity")
     )
     season_months = serializers.SerializerMethodField(help_text=_("Months in season, 1 = January."))
     in_season = serializers.SerializerMethodField(help_text=_("In season this month (Europe/Paris)."))
     allergens = serializers.SerializerMethodField()
     stock_available = serializers.SerializerMethodField()
-    is_active = serializers.BooleanField(read_only=True, label=_label(Product, "is_active"))
+    is_active = serializers.BooleanField(read_only=True, label=model_label(Product, "is_active"))
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_organic(self, product: Product) -> bool:
