@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecopole.core.pagination import WindowCountPagination
 from ecopole.core.permissions import IsManager, IsStaffMember, is_staff_member
 from ecopole.core.schema import error_responses
 
@@ -32,6 +33,7 @@ from .serializers import (
     StockMovementSerializer,
     StockRecordInputSerializer,
     StockRecordResultSerializer,
+    product_rows_data,
 )
 from .services.imports import product_import_csv
 from .services.products import product_create, product_update
@@ -90,6 +92,7 @@ class CategoryListApi(GenericAPIView):
 class ProductListCreateApi(GenericAPIView):
     serializer_class = ProductSerializer
     queryset = Product.objects.none()
+    pagination_class = WindowCountPagination  # the busiest list: one query per page
 
     def get_permissions(self):
         return [AllowAny()]  # writers are checked in post(): 401 anonymous, 403 customers
@@ -103,10 +106,9 @@ class ProductListCreateApi(GenericAPIView):
     def get(self, request):
         params = ProductFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        products = selectors.product_list(user=request.user, filters=params.to_filters())
-        page = self.paginate_queryset(products)
-        context = {"month": timezone.localdate().month}
-        return self.get_paginated_response(ProductSerializer(page, many=True, context=context).data)
+        rows = selectors.product_list_rows(user=request.user, filters=params.to_filters())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(product_rows_data(page, today=timezone.localdate()))
 
     @extend_schema(
         tags=["catalogue"],

@@ -122,13 +122,18 @@ class VatRate(models.TextChoices):
     STANDARD = "20.00", _("20 % (non-food)")
 
 
-def organic_q(on: datetime.date, prefix: str = "") -> Q:
-    """Products shown as organic on `on`: flagged organic AND their producer holds a valid certificate."""
+def producer_certified_q(on: datetime.date, prefix: str = "") -> Q:
+    """Products whose producer holds a valid organic certificate on `on` (`Producer.has_valid_organic_certificate`)."""
     return (
-        Q(**{f"{prefix}organic": True, f"{prefix}producer__organic_certificate_valid_until__gte": on})
+        Q(**{f"{prefix}producer__organic_certificate_valid_until__gte": on})
         & ~Q(**{f"{prefix}producer__organic_certifier": ""})
         & ~Q(**{f"{prefix}producer__organic_certificate_number": ""})
     )
+
+
+def organic_q(on: datetime.date, prefix: str = "") -> Q:
+    """Products shown as organic on `on`: flagged organic AND their producer holds a valid certificate."""
+    return Q(**{f"{prefix}organic": True}) & producer_certified_q(on, prefix)
 
 
 class Product(models.Model):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ecopole.core.permissions import is_staff_member
 
-from .models import Category, Producer, Product, StockMovement, organic_q
+from .models import Category, Producer, Product, StockMovement, organic_q, producer_certified_q
 from .season import month_bit
 from .text import search_normalise
 
@@ -90,6 +90,9 @@ def _with_display(products: QuerySet[Product], *, today: datetime.date) -> Query
             F("stock__quantity"), Value(0), output_field=DecimalField(max_digits=12, decimal_places=3)
         ),
         is_organic=ExpressionWrapper(organic_q(today), output_field=BooleanField()),
+        # The producer's certificate valid today, computed by the database once per row instead of a
+        # timezone.localdate() per product in Python. NULL (no validity date) means not certified.
+        producer_certified=ExpressionWrapper(producer_certified_q(today), output_field=BooleanField()),
     )
 
 
@@ -120,6 +123,41 @@ def product_list(*, user=None, filters: ProductFilters | None = None) -> QuerySe
         for word in search_normalise(filters.search).split()[:8]:
             products = products.filter(Q(search_text__icontains=word) | Q(producer__search_text__icontains=word))
     return products.order_by(*ORDERINGS.get(filters.ordering or "name", ORDERINGS["name"]))
+
+
+# What the catalogue list shows, read as dicts (`serializers.product_rows_data` turns them into the JSON).
+PRODUCT_ROW_FIELDS = (
+    "id",
+    "slug",
+    "name",
+    "description",
+    "unit",
+    "unit_price",
+    "vat_rate",
+    "organic",
+    "sold_by_weight",
+    "quantity_step",
+    "minimum_quantity",
+    "season_months",
+    "allergens",
+    "is_active",
+    "producer_id",
+    "producer__name",
+    "producer__slug",
+    "producer__kind",
+    "producer__commune",
+    "producer__distance_km",
+    "category_id",
+    "category__name",
+    "category__slug",
+    "stock_available",
+    "producer_certified",
+)
+
+
+def product_list_rows(*, user=None, filters: ProductFilters | None = None) -> QuerySet:
+    """`product_list` as plain dicts (`PRODUCT_ROW_FIELDS`): the same query, without building model instances."""
+    return product_list(user=user, filters=filters).values(*PRODUCT_ROW_FIELDS)
 
 
 def product_get(*, user=None, pk: int) -> Product:

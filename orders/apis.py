@@ -120,12 +120,11 @@ class OrderListCreateApi(GenericAPIView):
                 note=data["note"],
                 idempotency_key=key,
             )
-        headers = {} if placement.created else {"Idempotent-Replayed": "true"}
-        return Response(
-            _detail(placement.order.pk, request),
-            status=status.HTTP_201_CREATED if placement.created else status.HTTP_200_OK,
-            headers=headers,
-        )
+        if not placement.created:
+            return Response(_detail(placement.order.pk, request), headers={"Idempotent-Replayed": "true"})
+        # The new order comes back with its lines and event in memory: serialized without reading it back.
+        body = OrderDetailSerializer(placement.order, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailApi(APIView):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F, Sum
+from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Round
 
 from ecopole.core.locking import lock_rows
@@ -23,6 +23,7 @@ from ..errors import InsufficientStock, InvalidStockQuantity
 from ..models import MovementReason, Product, StockLevel, StockMovement
 
 QUANTITY_PLACES = Decimal("0.001")
+QUANTITY_FIELD = DecimalField(max_digits=12, decimal_places=3)
 
 # Reasons that take stock out: they must never drive a level below zero.
 OUTGOING_REASONS = {
@@ -74,11 +75,11 @@ def stock_apply(
     totals = _normalise(lines)
     if not totals:
         raise InvalidStockQuantity()
-    with transaction.atomic():
-        product_ids = sorted(totals)
-        # Levels are created lazily; ignore_conflicts makes two racing creators harmless.
-        StockLevel.objects.bulk_create([StockLevel(product_id=pid) for pid in product_ids], ignore_conflicts=True)
-        levels = {level.product_id: level for level in lock_rows(StockLevel.objects.filter(product_id__in=product_ids))}
+    product_ids = sorted(totals)
+    # No savepoint: nothing is written before every check has passed, and a refusal is raised after the block, so a
+    # caller that catches it keeps a usable transaction. (A database error aborts the caller's transaction anyway.)
+    with transaction.atomic(savepoint=False):
+        levels = _lock_levels(product_ids)
         shortages = []
         for pid in product_ids:
             delta = totals[pid]
@@ -89,26 +90,52 @@ def stock_apply(
             names = dict(Product.objects.filter(pk__in=[s["product"] for s in shortages]).values_list("pk", "name"))
             for shortage in shortages:
                 shortage["product_name"] = names.get(shortage["product"], "")
-            first = shortages[0]
-            raise InsufficientStock(**first, shortages=shortages)
-        for pid in product_ids:
-            # Round() keeps the sum exact where the database is not: SQLite stores decimals as floats, and
-            # 0.3 - 0.1 - 0.1 - 0.1 would be -2.8e-17 there and break the CHECK. A no-op on PostgreSQL's numeric.
-            StockLevel.objects.filter(product_id=pid).update(quantity=Round(F("quantity") + totals[pid], 3))
-        source_fields = _source_fields(source)
-        return StockMovement.objects.bulk_create(
-            [
-                StockMovement(
-                    product_id=pid,
-                    quantity=totals[pid],
-                    reason=reason,
-                    note=note[:255],
-                    created_by=user,
-                    **source_fields,
-                )
-                for pid in product_ids
-            ]
+        else:
+            # One UPDATE for every level. Round() keeps the sum exact where the database is not: SQLite stores
+            # decimals as floats, and 0.3 - 0.1 - 0.1 - 0.1 would be -2.8e-17 there and break the CHECK. A no-op on
+            # PostgreSQL's numeric.
+            delta = Case(
+                *[When(product_id=pid, then=Value(totals[pid])) for pid in product_ids],
+                output_field=QUANTITY_FIELD,
+            )
+            StockLevel.objects.filter(product_id__in=product_ids).update(quantity=Round(F("quantity") + delta, 3))
+            source_fields = _source_fields(source)
+            movements = StockMovement.objects.bulk_create(
+                [
+                    StockMovement(
+                        product_id=pid,
+                        quantity=totals[pid],
+                        reason=reason,
+                        note=note[:255],
+                        created_by=user,
+                        **source_fields,
+                    )
+                    for pid in product_ids
+                ]
+            )
+    if shortages:
+        raise InsufficientStock(**shortages[0], shortages=shortages)
+    return movements
+
+
+def _lock_levels(product_ids: list[int]) -> dict[int, StockLevel]:
+    """Lock the levels of `product_ids` (sorted) and return them by product, creating the missing ones at zero.
+
+    Levels are created lazily, at a product's first movement, and never deleted, so the locked SELECT finds every
+    row once a product has received stock and no INSERT is needed (the hot path: one statement instead of two).
+    Otherwise the missing rows are inserted (ignore_conflicts makes two racing creators harmless) and locked after
+    the rows already held. Primary-key order then holds within each group only; a deadlock needs two transactions
+    creating the first levels of overlapping products at the same moment, and PostgreSQL aborts one of them
+    (nothing written, the request answers an error and can be retried).
+    """
+    levels = {level.product_id: level for level in lock_rows(StockLevel.objects.filter(product_id__in=product_ids))}
+    missing = [pid for pid in product_ids if pid not in levels]
+    if missing:
+        StockLevel.objects.bulk_create([StockLevel(product_id=pid) for pid in missing], ignore_conflicts=True)
+        levels.update(
+            (level.product_id, level) for level in lock_rows(StockLevel.objects.filter(product_id__in=missing))
         )
+    return levels
 
 
 def stock_reserve(*, lines: Iterable[StockLine], source: models.Model, user=None) -> list[StockMovement]:
@@ -185,8 +212,7 @@ def stock_count(*, product_id: int, counted: Decimal, user=None, note: str = "")
     if counted < 0:
         raise InvalidStockQuantity()
     with transaction.atomic():
-        StockLevel.objects.bulk_create([StockLevel(product_id=product_id)], ignore_conflicts=True)
-        (level,) = lock_rows(StockLevel.objects.filter(product_id=product_id))
+        level = _lock_levels([product_id])[product_id]
         difference = counted - level.quantity
         if difference == 0:
             return None

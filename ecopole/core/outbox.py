@@ -40,12 +40,22 @@ def _retry_after() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
 
 
-def outbox_enqueue(*, key: str, handler: str, payload: dict | None = None, secret: bool = False) -> OutboxMessage:
+def outbox_enqueue(
+    *, key: str, handler: str, payload: dict | None = None, secret: bool = False, new_key: bool = False
+) -> OutboxMessage:
     """Record a side effect to perform after the current transaction commits. Idempotent by `key`.
 
     `secret=True` for a payload holding something that must not stay in the database (a locker code): the payload
-    is emptied as soon as the handler succeeded.
+    is emptied as soon as the handler succeeded. `new_key=True` when the key cannot exist yet (it names a row
+    created in this transaction): a plain INSERT instead of SELECT + INSERT in savepoints. Must run inside the
+    caller's transaction then.
     """
+    if new_key:
+        message = OutboxMessage.objects.create(
+            key=key[:200], handler=handler, payload=payload or {}, erase_payload_when_sent=secret
+        )
+        transaction.on_commit(lambda: _dispatch(message.pk))
+        return message
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
             key=key[:200],
@@ -67,9 +77,15 @@ def _dispatch(message_id: int) -> None:
     try:
         # Bounded: Celery's own publishing retries a dead broker for minutes, which would hold the HTTP request
         # that committed the message. One quick attempt; if the broker is down, the sweep delivers it later.
-        with current_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-            outbox_deliver.apply_async(args=(message_id,), connection=connection, retry=False)
+        # A connection from the process's broker pool: opening one per message cost more than the whole INSERT
+        # of the order (a TCP connection and a channel to Redis per request).
+        with current_app.pool.acquire(block=True, timeout=2) as connection:
+            try:
+                connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+                outbox_deliver.apply_async(args=(message_id,), connection=connection, retry=False)
+            except Exception:
+                connection.collect()  # back to the pool closed, so the next message reconnects
+                raise
     except Exception:
         logger.warning("outbox: broker unavailable, message %s left for the sweep", message_id, exc_info=True)
 

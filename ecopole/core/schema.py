@@ -1,5 +1,6 @@
 """OpenAPI helpers: every endpoint documents the shared error body for its error statuses."""
 
+from django.utils.text import capfirst
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -26,3 +27,9 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         503: "Busy; try again.",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=descriptions.get(code, "")) for code in statuses}
+
+
+def model_label(model, name: str):
+    """The label a ModelSerializer gives a model field (its verbose name, lazily translated): plain serializers use
+    it so that their schema keeps the titles the ModelSerializers gave."""
+    return capfirst(model._meta.get_field(name).verbose_name)

@@ -24,15 +24,23 @@ TEMPLATES = {
 }
 
 
-def order_notify(*, order: Order, kind: str) -> OrderNotification | None:
-    """Record the email and enqueue its sending after commit. Returns None if it was already recorded."""
-    notification, created = OrderNotification.objects.get_or_create(order=order, kind=kind)
-    if not created:
-        return None
+def order_notify(*, order: Order, kind: str, new_order: bool = False) -> OrderNotification | None:
+    """Record the email and enqueue its sending after commit. Returns None if it was already recorded.
+
+    `new_order=True` for an order created in this transaction: it has no notification yet, so two plain INSERTs
+    (the notification, its outbox message) instead of lookups and savepoints.
+    """
+    if new_order:
+        notification = OrderNotification.objects.create(order=order, kind=kind)
+    else:
+        notification, created = OrderNotification.objects.get_or_create(order=order, kind=kind)
+        if not created:
+            return None
     outbox_enqueue(
         key=f"order_email:{notification.pk}",
         handler="orders.services.notifications.notification_send",
         payload={"notification_id": notification.pk},
+        new_key=new_order,
     )
     return notification
 

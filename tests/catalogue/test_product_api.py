@@ -159,7 +159,48 @@ def test_the_product_list_uses_a_constant_number_of_queries(api_client, manager_
 
     assert len(api_client.get(URL, {"page_size": 50}).json()["results"]) == 20
     assert many == few
-    assert few["anon"] == 2  # the count and the page, joins included
+    assert few["anon"] == 1  # the page, joins included, with its total from COUNT(*) OVER ()
+
+
+def test_the_list_answers_what_the_product_serializer_says_for_every_kind_of_product(manager_client, vegetables):
+    # The list builds its JSON from .values() rows (product_rows_data); the detail uses ProductSerializer.
+    certified = CertifiedProducerFactory(
+        latitude=Decimal("50.9"), longitude=Decimal("1.9"), distance_km=Decimal("12.3")
+    )
+    expired = CertifiedProducerFactory(organic_certificate_valid_until=datetime.date(2020, 1, 1))
+    uncertified = ProducerFactory()
+    products = [
+        ProductFactory(producer=certified, category=vegetables, organic=True, stock=Decimal("2.125")),
+        ProductFactory(producer=certified, category=vegetables, organic=False, allergens=0b101, season_months=0b11),
+        ProductFactory(producer=expired, category=vegetables, organic=True, stock=1, vat_rate=Decimal("20.00")),
+        ProductFactory(producer=uncertified, category=vegetables, organic=True, unit_price=Decimal("0.07")),
+        ProductFactory(producer=uncertified, category=vegetables, is_active=False, quantity_step=Decimal("0.250")),
+    ]
+
+    response = manager_client.get(URL, {"page_size": 100})
+
+    assert response.status_code == 200 and response.json()["count"] == len(products)
+    listed = {item["id"]: item for item in response.json()["results"]}
+    for product in products:
+        detail = manager_client.get(f"{URL}{product.pk}/")
+        assert listed[product.pk] == detail.json()
+    assert listed[products[0].pk]["organic"] and listed[products[0].pk]["producer"]["organic_certified"]
+    assert not listed[products[2].pk]["organic"] and not listed[products[3].pk]["producer"]["organic_certified"]
+
+
+def test_the_list_pages_count_and_refuse_a_page_past_the_end(api_client, vegetables):
+    for i in range(5):
+        ProductFactory(category=vegetables, stock=i + 1)
+
+    second = api_client.get(URL, {"page_size": 2, "page": 2}).json()
+    last = api_client.get(URL, {"page_size": 2, "page": "last"}).json()
+    past = api_client.get(URL, {"page_size": 2, "page": 4})
+    nothing = api_client.get(URL, {"search": "introuvable"}).json()
+
+    assert second["count"] == 5 and len(second["results"]) == 2 and second["next"] and second["previous"]
+    assert last["count"] == 5 and len(last["results"]) == 1 and last["next"] is None
+    assert past.status_code == 404 and past.json()["code"] == "not_found"
+    assert nothing == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 # --- writing -----------------------------------------------------------------------------------------------------

@@ -271,3 +271,23 @@ def test_totals_whose_float_sum_is_inexact_are_accepted_on_every_database(custom
     # then the order is placed (SQLite once refused it with a 500: its CHECK compared float sums)
     assert response.status_code == 201, response.json()
     assert response.json()["total"] == str(Decimal(price) + Decimal("4.00"))
+
+
+@pytest.mark.parametrize("who", ["customer", "manager"])
+def test_the_201_body_built_in_memory_is_what_reading_the_order_gives(
+    who, customer_client, manager_client, depot, calais_zone, leeks, jam, potatoes, meal
+):
+    # The API serializes the new order from the objects it has just written instead of reading it back.
+    client = {"customer": customer_client, "manager": manager_client}[who]
+    bodies = [
+        pickup_body(depot, [(potatoes, "2.5"), (leeks, 2), (jam, 1)], note="Sonner deux fois"),
+        home_body([(leeks, 1), (meal, 2)], commune="calais"),
+    ]
+    for body in bodies:
+        created = client.post(URL, body, format="json")
+        assert created.status_code == 201, created.json()
+
+        read = client.get(f"{URL}{created.json()['id']}/")
+
+        assert read.status_code == 200
+        assert created.json() == read.json()

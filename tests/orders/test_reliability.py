@@ -151,6 +151,41 @@ def test_with_redis_stopped_an_order_is_placed_and_its_email_goes_out_once_redis
         redis.wait(timeout=10)
 
 
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_broker_connection_that_dies_with_redis_is_given_up_quickly_and_reopened(
+    depot, jam, customer, caplog, frozen_now
+):
+    # The outbox publishes through the process's broker pool: a connection opened before Redis stopped must not
+    # hold the request, and must not stay broken once Redis is back.
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis = _start_redis(port)
+    client = client_for(customer)
+    try:
+        with not_eager(), _broker(url):
+            # given a first order dispatched through a pooled connection
+            assert client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json").status_code == 201
+            assert "broker unavailable" not in caplog.text
+
+            # when Redis stops, an order is still placed at once and its message left to the sweep
+            redis.terminate()
+            redis.wait(timeout=10)
+            started = time.monotonic()
+            response = client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json")
+            assert response.status_code == 201 and time.monotonic() - started < 5
+            assert "broker unavailable" in caplog.text
+
+            # when Redis is back, the next order's message is published again
+            redis = _start_redis(port)
+            caplog.clear()
+            assert client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json").status_code == 201
+            assert "broker unavailable" not in caplog.text
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_lock_held_too_long_answers_503_lock_timeout_and_writes_nothing(depot, jam, customer, settings):
