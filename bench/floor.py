@@ -8,6 +8,7 @@ into dicts by hand. `bench/run.py` checks that both answers are equal before mea
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -95,3 +96,60 @@ def floor_products(request) -> HttpResponse:
     }
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return HttpResponse(content.encode(), content_type="application/json")
+
+
+class _InDjangoTransaction:
+    """The DB-API face `OrderFloor` expects, over Django's own connection inside `transaction.atomic()`: its
+    statements run on the psycopg connection Django opened (persistent, as the API's), Django commits or rolls back."""
+
+    def cursor(self):
+        return connection.connection.cursor()
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+
+def floor_order(request) -> HttpResponse:
+    """The floor of `POST /api/v1/orders/` through the same HTTP server: a bare Django view (no DRF, no ORM, no
+    serializer) that finds the token's user with one query and runs `OrderFloor`'s raw transaction (PostgreSQL
+    only). It answers 201 with the order id, 409 when a product is short, 401 without a valid token."""
+    from django.db import transaction
+
+    from bench.order_floor import OrderFloor, Refused
+
+    key = request.headers.get("Authorization", "").removeprefix("Token ").strip()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT user_id FROM authtoken_token WHERE key = %s", [key])
+        row = cursor.fetchone()
+    if row is None:
+        return HttpResponse(b'{"code":"not_authenticated"}', status=401, content_type="application/json")
+    body = json.loads(request.body)
+    lines = [(int(line["product"]), Decimal(line["quantity"])) for line in body["lines"]]
+    floor = OrderFloor(_InDjangoTransaction(), vendor="postgresql", order_content_type_id=_order_content_type_id())
+    try:
+        with transaction.atomic():
+            connection.ensure_connection()
+            order_id = floor.place(
+                customer_id=row[0],
+                lines=lines,
+                pickup_point_id=int(body["fulfilment"]["point"]),
+                delivery_date=date.fromisoformat(body["delivery_date"]),
+                cutoff_at=timezone.now(),
+            )
+    except Refused:
+        return HttpResponse(b'{"code":"insufficient_stock"}', status=409, content_type="application/json")
+    return HttpResponse(json.dumps({"id": order_id}).encode(), status=201, content_type="application/json")
+
+
+_CONTENT_TYPE: list[int] = []
+
+
+def _order_content_type_id() -> int:
+    if not _CONTENT_TYPE:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM django_content_type WHERE app_label = 'orders' AND model = 'order'")
+            _CONTENT_TYPE.append(cursor.fetchone()[0])
+    return _CONTENT_TYPE[0]

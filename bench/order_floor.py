@@ -89,8 +89,8 @@ class OrderFloor:
                 self._sql(
                     "INSERT INTO orders_order (customer_id, status, fulfilment, pickup_point_id, delivery_address, "
                     "delivery_postcode, delivery_commune, delivery_date, cutoff_at, subtotal, delivery_fee, "
-                    "vat_total, vat_breakdown, total, payment_status, payment_method, note, created_at, updated_at) "
-                    "VALUES (%s, 'placed', 'pickup', %s, '', '', '', %s, %s, %s, 0, %s, %s, %s, 'unpaid', '', '', "
+                    "vat_total, vat_breakdown, total, payment_status, payment_method, note, flag, created_at, updated_at) "
+                    "VALUES (%s, 'placed', 'pickup', %s, '', '', '', %s, %s, %s, 0, %s, %s, %s, 'unpaid', '', '', '', "
                     "%s, %s) RETURNING id"
                 ),
                 self._params(

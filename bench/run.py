@@ -293,28 +293,35 @@ def orders_figure(server: Server, data, vendor: str) -> dict:
     cutoff_at = datetime.combine(data.order_date, datetime.min.time(), tzinfo=UTC)
     oversold = 0
 
-    def api_run(duration):
-        nonlocal oversold
-        _reset_scarce(data)
-        since, level = datetime.now(UTC), stock_available(product_id=data.scarce_product_id)
-        rngs = [random.Random(1000 + i) for i in range(clients)]
+    def http_run(path: str, seed: int):
+        def run(duration):
+            nonlocal oversold
+            _reset_scarce(data)
+            since, level = datetime.now(UTC), stock_available(product_id=data.scarce_product_id)
+            rngs = [random.Random(seed + i) for i in range(clients)]
 
-        def request(t, n):
-            body = {
-                "lines": [{"product": pid, "quantity": str(q)} for pid, q in _order_lines(rngs[t], data)],
-                "fulfilment": {"type": "pickup", "point": data.pickup_point_id},
-                "delivery_date": data.order_date.isoformat(),
-            }
-            headers = {
-                "Authorization": f"Token {data.client_tokens[t]}",
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            }
-            return "POST", "/api/v1/orders/", json.dumps(body).encode(), headers
+            def request(t, n):
+                body = {
+                    "lines": [{"product": pid, "quantity": str(q)} for pid, q in _order_lines(rngs[t], data)],
+                    "fulfilment": {"type": "pickup", "point": data.pickup_point_id},
+                    "delivery_date": data.order_date.isoformat(),
+                }
+                headers = {
+                    "Authorization": f"Token {data.client_tokens[t]}",
+                    "Content-Type": "application/json",
+                    "Accept": "application/json",
+                }
+                return "POST", path, json.dumps(body).encode(), headers
 
-        result = run_load(host="127.0.0.1", port=server.port, threads=clients, duration=duration, make_request=request)
-        oversold += _scarce_check(data, since, level)
-        return result
+            result = run_load(
+                host="127.0.0.1", port=server.port, threads=clients, duration=duration, make_request=request
+            )
+            oversold += _scarce_check(data, since, level)
+            return result
+
+        return run
+
+    api_run = http_run("/api/v1/orders/", 1000)
 
     def floor_run(duration):
         nonlocal oversold
@@ -369,15 +376,26 @@ def orders_figure(server: Server, data, vendor: str) -> dict:
         oversold += _scarce_check(data, since, level)
         return result
 
-    results = alternate({"api": api_run, "floor": floor_run})
+    phases = {"api": api_run, "floor": floor_run}
+    if vendor == "postgresql":  # the same raw transaction in a bare Django view of the same gunicorn (bench/floor.py)
+        phases["floor_http"] = http_run("/bench/floor/orders/", 3000)
+    results = alternate(phases)
     connection.close()
     api, floor = load_summary(results["api"], 201), load_summary(results["floor"], 201)
     api["refused"], floor["refused"] = results["api"].count(409), results["floor"].count(409)
+    floor_http = None
+    if "floor_http" in results:
+        floor_http = load_summary(results["floor_http"], 201)
+        floor_http["refused"] = results["floor_http"].count(409)
     return {
         "clients": clients,
         "api": api,
         "floor": floor,
         "ratio": round(api["per_second"] / floor["per_second"], 2) if floor["per_second"] else None,
+        "floor_http": floor_http,
+        "ratio_http": round(api["per_second"] / floor_http["per_second"], 2)
+        if floor_http and floor_http["per_second"]
+        else None,
         "oversold_units": oversold + _negative_levels(),
         "ledger_mismatches": _ledger_mismatches(),
     }
@@ -529,6 +547,19 @@ def table_rows(figures: dict, vendor: str) -> list[list[str]]:
             + sqlite_note,
         ]
     )
+    if o.get("floor_http"):
+        h = o["floor_http"]
+        rows.append(
+            [
+                "2b",
+                "The same, floor served by the same gunicorn (orders/s)",
+                f"{o['api']['per_second']:.0f} orders/s",
+                f"{h['per_second']:.0f} orders/s ({h['refused']} refused, p50 {h['p50_ms']} ms): a bare Django view "
+                "running the raw transaction",
+                _ratio(o["ratio_http"]),
+                "what DRF, the ORM and the checks cost over HTTP + Django on this machine",
+            ]
+        )
     b = figures["baskets"]
     if b["available"]:
         rows.append(
@@ -638,7 +669,9 @@ def main() -> int:
         log(f"1. catalogue list: API and floor, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads")
         figures["catalogue"] = catalogue_figure(server)
         clients = ORDER_CLIENTS if vendor == "postgresql" else 1
-        log(f"2. placing orders: API and raw transaction, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)")
+        log(
+            f"2. placing orders: API, raw transaction and the same in a bare view, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)"
+        )
         figures["orders"] = orders_figure(server, data, vendor)
     finally:
         server.stop()
