@@ -44,7 +44,7 @@ from .services.grocery import (
     order_prepared_quantities_set,
     order_transition,
 )
-from .services.locker import order_locker_load
+from .services.locker import order_locker_code_renew, order_locker_load
 
 TAGS = ["orders"]
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -250,6 +250,27 @@ class OrderLockerApi(APIView):
                 order_id=order_id, compartment_code=serializer.validated_data["compartment"], actor=request.user
             )
         return Response(_detail(order_id, request), status=status.HTTP_201_CREATED)
+
+
+class OrderLockerCodeApi(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_locker_code_renew",
+        summary="Staff: email a new code for an order waiting in its locker (lost email, blocked locker)",
+        description=(
+            "The old code stops working, the count of wrong codes restarts (a blocked locker opens again), the "
+            "validity is unchanged. 409 `order_not_in_locker` when the order waits in no locker."
+        ),
+        request=None,
+        responses={200: OrderDetailSerializer, **error_responses(401, 403, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        selectors.order_get(user=request.user, order_id=order_id)
+        with transaction.atomic(durable=True):
+            order_locker_code_renew(order_id=order_id, actor=request.user)
+        return Response(_detail(order_id, request))
 
 
 class DeliveryDaysApi(APIView):

@@ -18,6 +18,7 @@ __all__ = [
     "NotVariableWeight",
     "OrderAlreadyInLocker",
     "OrderNotBeingPrepared",
+    "OrderNotInLocker",
     "OrderNotReadyForLocker",
     "OrderRateExceeded",
     "OutsideDeliveryZone",
@@ -147,3 +148,9 @@ class OrderRateExceeded(ApplicationError):
         "You have already placed {limit} orders today, the most allowed in one day. Please try again tomorrow or "
         "contact the Ecopôle."
     )
+
+
+class OrderNotInLocker(ApplicationError):
+    code = "order_not_in_locker"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This order is not waiting in a locker: there is no code to renew.")

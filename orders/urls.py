@@ -6,6 +6,7 @@ from .apis import (
     OrderDetailApi,
     OrderListCreateApi,
     OrderLockerApi,
+    OrderLockerCodeApi,
     OrderPaymentApi,
     OrderPreparedQuantitiesApi,
     OrderTransitionApi,
@@ -23,4 +24,5 @@ urlpatterns = [
     path("<int:order_id>/prepared-quantities/", OrderPreparedQuantitiesApi.as_view(), name="prepared-quantities"),
     path("<int:order_id>/payment/", OrderPaymentApi.as_view(), name="payment"),
     path("<int:order_id>/locker/", OrderLockerApi.as_view(), name="locker"),
+    path("<int:order_id>/locker/code/", OrderLockerCodeApi.as_view(), name="locker-code"),
 ]

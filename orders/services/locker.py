@@ -24,9 +24,15 @@ from ecopole.core.emails import templated_email
 from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.outbox import outbox_enqueue
 from vending.models import Compartment, LockerReservation, Machine
-from vending.services import locker_reservation_create
+from vending.services import locker_code_renew, locker_reservation_create
 
-from ..errors import NotAMachineOrder, OrderAlreadyInLocker, OrderNotReadyForLocker, UnknownLocker
+from ..errors import (
+    NotAMachineOrder,
+    OrderAlreadyInLocker,
+    OrderNotInLocker,
+    OrderNotReadyForLocker,
+    UnknownLocker,
+)
 from ..models import Fulfilment, Order, OrderEvent, OrderEventKind, OrderFlag, OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -95,7 +101,40 @@ def order_locker_load(*, order_id: int, compartment_code: str, actor) -> LockerR
         outbox_enqueue(
             key=f"order_locker_code:{reservation.pk}",
             handler="orders.services.locker.locker_code_send",
-            payload={"reservation_id": reservation.pk, "code": created.code},
+            payload={"reservation_id": reservation.pk, "locker_code": created.code},
+            secret=True,
+        )
+    return reservation
+
+
+def order_locker_code_renew(*, order_id: int, actor) -> LockerReservation:
+    """Staff send a new code for an order waiting in its locker (lost email, or a locked-out locker once staff know
+    who is asking): the old code stops working, the wrong-code count restarts, the new code is emailed through the
+    outbox like the first (in clear only there, erased once sent). 409 `order_not_in_locker` when the order waits in
+    no locker. Audited, with a `locker` event."""
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        active = LockerReservation.objects.filter(order=order, is_active=True).values_list("pk", flat=True).first()
+        if active is None:
+            raise OrderNotInLocker()
+        renewed = locker_code_renew(reservation_id=active)
+        reservation = renewed.reservation
+        OrderEvent.objects.create(
+            order=order,
+            kind=OrderEventKind.LOCKER,
+            from_value=reservation.compartment.code,
+            to_value=reservation.compartment.code,
+            actor=actor,
+            note="new code",
+        )
+        audit_record(
+            actor=actor, action="orders.locker_code_renew", obj=order, changes={"locker": reservation.compartment.code}
+        )
+        sent = OrderEvent.objects.filter(order=order, kind=OrderEventKind.LOCKER).count()
+        outbox_enqueue(
+            key=f"order_locker_code:{reservation.pk}:{sent}",
+            handler="orders.services.locker.locker_code_send",
+            payload={"reservation_id": reservation.pk, "locker_code": renewed.code},
             secret=True,
         )
     return reservation
@@ -151,7 +190,7 @@ def _code(reservation: LockerReservation) -> str:
     return reservation.compartment.code
 
 
-def locker_code_send(*, reservation_id: int, code: str) -> bool:
+def locker_code_send(*, reservation_id: int, locker_code: str) -> bool:
     """Outbox handler: email the customer the locker and its code. Sends nothing once the locker was opened,
     freed or expired (returns False): the code no longer opens anything."""
     reservation = (
@@ -168,7 +207,7 @@ def locker_code_send(*, reservation_id: int, code: str) -> bool:
         "customer_name": order.customer.get_full_name(),
         "machine": machine,
         "compartment": reservation.compartment.code,
-        "code": code,
+        "code": locker_code,
         "last_day": timezone.localtime(reservation.valid_until - dt.timedelta(seconds=1)).date(),
     }
     message = templated_email(CODE_EMAIL, context, to=[order.customer.email])

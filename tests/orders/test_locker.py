@@ -131,7 +131,7 @@ def test_the_code_email_is_not_sent_once_the_locker_was_freed(
         assert load(manager_client, order).status_code == 201
     reservation = LockerReservation.objects.get(order=order)
     LockerReservation.objects.filter(pk=reservation.pk).update(is_active=False)
-    assert locker_code_send(reservation_id=reservation.pk, code="123456") is False
+    assert locker_code_send(reservation_id=reservation.pk, locker_code="123456") is False
     assert mailoutbox == []
 
 
@@ -310,3 +310,34 @@ def test_parallel_loads_never_share_a_locker_nor_put_an_order_in_two(manager, cu
     }
     assert OutboxMessage.objects.filter(key__startswith="order_locker_code:").count() == len(active)
     assert LockerReservation.objects.count() == len(active)
+
+
+def test_staff_send_a_new_code_that_replaces_the_old_and_unblocks_the_locker(
+    customer_client, manager_client, machine, machine_client, order, mailoutbox, django_capture_on_commit_callbacks
+):
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.READY)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert load(manager_client, order).status_code == 201
+    old = emailed_code(mailoutbox[0])
+    with time_machine.travel(dt.datetime(2026, 10, 23, 17, 0, tzinfo=PARIS), tick=False):
+        for _ in range(5):  # someone guesses: the locker is blocked
+            unlock(machine_client, machine, f"{(int(old) + 1) % 10**6:06d}")
+        assert unlock(machine_client, machine, old).json()["code"] == "locker_locked_out"
+    assert customer_client.post(f"{URL}{order.pk}/locker/code/").status_code == 403
+
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = manager_client.post(f"{URL}{order.pk}/locker/code/")
+
+    assert renewed.status_code == 200 and renewed.json()["locker"]["state"] == "waiting"
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == mailoutbox[0].to
+    new = emailed_code(mailoutbox[1])
+    assert OutboxMessage.objects.filter(key__startswith="order_locker_code:", payload={}).count() == 2
+    with time_machine.travel(dt.datetime(2026, 10, 23, 17, 5, tzinfo=PARIS), tick=False):
+        if new != old:
+            assert unlock(machine_client, machine, old).json()["code"] == "wrong_code"
+        assert unlock(machine_client, machine, new).status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.FULFILLED
+    # nothing waits any more: no code to renew
+    again = manager_client.post(f"{URL}{order.pk}/locker/code/")
+    assert again.status_code == 409 and again.json()["code"] == "order_not_in_locker"

@@ -572,6 +572,7 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/orders/{order_id}/locker/": Call(
         "manager", {"compartment": "L1"}, succeeds="order A is collected at the depot, not at a machine: 409"
     ),
+    "POST /api/v1/orders/{order_id}/locker/code/": Call("manager"),  # order A waits in locker L1 of machine A
     "POST /api/v1/orders/{order_id}/payment/": Call("manager", {"payment_status": "paid", "payment_method": "cash"}),
     "POST /api/v1/orders/{order_id}/prepared-quantities/": Call(
         "preparer",

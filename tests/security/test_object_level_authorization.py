@@ -93,6 +93,7 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "GET /api/v1/orders/{order_id}/": Owned("customer", {"order_id": "order_b"}),
     "POST /api/v1/orders/{order_id}/cancel/": Owned("customer", {"order_id": "order_b_pickup"}),
     "POST /api/v1/orders/{order_id}/locker/": ORDER_STAFF,
+    "POST /api/v1/orders/{order_id}/locker/code/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/payment/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/transition/": ORDER_STAFF,

@@ -96,6 +96,7 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/orders/{order_id}/": OWN_OR_STAFF,
     "POST /api/v1/orders/{order_id}/cancel/": OWN_OR_STAFF,
     "POST /api/v1/orders/{order_id}/locker/": STAFF,
+    "POST /api/v1/orders/{order_id}/locker/code/": STAFF,
     "POST /api/v1/orders/{order_id}/payment/": STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": PREPARER_OR_MANAGER,
     "POST /api/v1/orders/{order_id}/transition/": STAFF,

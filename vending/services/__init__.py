@@ -3,6 +3,7 @@ losses and the ledger check), refill_requests (the daily check and the requests 
 (lockers holding grocery orders)."""
 
 from .click_collect import (
+    locker_code_renew,
     locker_reservation_cancel,
     locker_reservation_create,
     locker_reservations_expire,
@@ -22,6 +23,7 @@ from .stock import (
 __all__ = [
     "SaleResult",
     "inventory_record",
+    "locker_code_renew",
     "locker_reservation_cancel",
     "locker_reservation_create",
     "locker_reservations_expire",

@@ -92,6 +92,23 @@ def locker_reservation_create(*, compartment: Compartment, order_id: int, pickup
     return CreatedReservation(reservation, code)
 
 
+def locker_code_renew(*, reservation_id: int) -> CreatedReservation:
+    """A new code for an order still waiting in its locker (the customer lost the email, or was locked out and staff
+    checked who they are): the new hash replaces the old one, the wrong-code count and the lock-out are cleared, the
+    validity is unchanged. Only the active reservation can be renewed (`NoReservation` otherwise). Joins the
+    caller's transaction; the old code stops working when it commits."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        (locked,) = lock_rows(
+            LockerReservation.objects.select_related("compartment").filter(pk=reservation_id), of=("self",)
+        ) or (None,)
+        if locked is None or not locked.is_active:
+            raise NoReservation(compartment=locked.compartment.code if locked else "")
+        locked.code_hash, locked.failed_attempts, locked.locked_out = make_password(code), 0, False
+        locked.save(update_fields=["code_hash", "failed_attempts", "locked_out"])
+    return CreatedReservation(locked, code)
+
+
 def locker_unlock(*, machine: Machine, compartment_code: str, code: str) -> LockerReservation:
     """Open a locker with its code: once. Wrong codes count per locker; at the limit the locker is locked out.
 
