@@ -31,8 +31,8 @@ class OrderAdmin(admin.ModelAdmin):
     """Orders change only through the services (API): the admin shows them, it does not edit them."""
 
     list_display = ["id", "customer", "status", "fulfilment", "pickup_point", "delivery_zone", "delivery_date"]
-    list_display = [*list_display, "total", "payment_status"]
-    list_filter = ["status", "fulfilment", "payment_status", "delivery_date", "pickup_point", "delivery_zone"]
+    list_display = [*list_display, "total", "payment_status", "flag"]
+    list_filter = ["flag", "status", "fulfilment", "payment_status", "delivery_date", "pickup_point", "delivery_zone"]
     search_fields = ["id", "customer__email", "customer__full_name", "delivery_commune", "note"]
     list_select_related = ["customer", "pickup_point", "delivery_zone"]
     date_hierarchy = "delivery_date"
