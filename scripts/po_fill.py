@@ -29,7 +29,7 @@ def fill(po_path: str, translations: dict[str, str]) -> list[str]:
             new = "msgstr " + json.dumps(translations[msgid], ensure_ascii=False)
             entry = entry[: match.start(2) - len("msgstr ")] + new + entry[match.end(2) :].lstrip("\n")
             entry = entry.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
-            entry = re.sub(r'^#\| .*\n', "", entry, flags=re.M)  # the fuzzy guess's previous msgid
+            entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)  # the fuzzy guess's previous msgid
             entries[i] = entry.rstrip("\n")
         elif not msgstr or re.search(r"^#, .*fuzzy", entry, re.M):
             missing.append(msgid)  # empty, or a fuzzy guess that compilemessages ignores
