@@ -149,7 +149,7 @@ class RoundStartApi(APIView):
         responses={200: RoundSerializer, **error_responses(401, 403, 404, 409, 503)},
     )
     def post(self, request, round_id: int):
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             round_start(round_id=round_id, actor=request.user)
         return Response(_round(request, round_id))
@@ -166,7 +166,7 @@ class RoundFinishApi(APIView):
         responses={200: RoundSerializer, **error_responses(401, 403, 404, 409, 503)},
     )
     def post(self, request, round_id: int):
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             round_finish(round_id=round_id, actor=request.user)
         return Response(_round(request, round_id))
@@ -183,7 +183,7 @@ class StopDeliveredApi(APIView):
         responses={200: StopSerializer, **error_responses(401, 403, 404, 409, 503)},
     )
     def post(self, request, round_id: int, stop_id: int):
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user)
         return Response(_stop(request, round_id, stop_id))
@@ -202,7 +202,7 @@ class StopFailedApi(APIView):
     def post(self, request, round_id: int, stop_id: int):
         serializer = StopFailInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             stop_fail(round_id=round_id, stop_id=stop_id, actor=request.user, **serializer.validated_data)
         return Response(_stop(request, round_id, stop_id))
@@ -221,7 +221,7 @@ class StopResolveApi(APIView):
     def post(self, request, round_id: int, stop_id: int):
         serializer = StopResolveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             failed_stop_resolve(
                 round_id=round_id,
@@ -246,7 +246,7 @@ class RoundReorderApi(APIView):
     def post(self, request, round_id: int):
         serializer = RoundReorderInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             round_reorder(round_id=round_id, stop_ids=serializer.validated_data["stops"], actor=request.user)
         return Response(_round(request, round_id))
@@ -265,7 +265,7 @@ class RoundLockApi(APIView):
     def post(self, request, round_id: int):
         serializer = RoundLockInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             round_lock_set(round_id=round_id, locked=serializer.validated_data["locked"], actor=request.user)
         return Response(_round(request, round_id))
@@ -284,7 +284,7 @@ class RoundDriverApi(APIView):
     def post(self, request, round_id: int):
         serializer = RoundDriverInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.round_get(user=request.user, round_id=round_id)
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
         with transaction.atomic(durable=True):
             round_driver_assign(round_id=round_id, driver_id=serializer.validated_data["driver"], actor=request.user)
         return Response(_round(request, round_id))

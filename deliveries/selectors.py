@@ -46,6 +46,13 @@ def round_get(*, user, round_id: int) -> Round:
     return round_
 
 
+def round_ensure_visible(*, user, round_id: int) -> None:
+    """`NotFound` (404) unless `user` may see the round. One query, for the actions that check before they change
+    the round and read it whole only afterwards (`round_get`)."""
+    if not round_list(user=user).filter(pk=round_id).exists():
+        raise NotFound()
+
+
 def my_round_list(*, user) -> QuerySet[Round]:
     """The rounds given to `user` (a driver) today, Europe/Paris."""
     return round_list(user=user, day=timezone.localdate()).filter(driver=user)

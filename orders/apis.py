@@ -153,7 +153,7 @@ class OrderCancelApi(APIView):
     def post(self, request, order_id: int):
         serializer = OrderCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.order_get(user=request.user, order_id=order_id)  # 404 unless visible to this user
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_cancel(order_id=order_id, actor=request.user, note=serializer.validated_data["note"])
         return Response(_detail(order_id, request))
@@ -172,7 +172,7 @@ class OrderTransitionApi(APIView):
     def post(self, request, order_id: int):
         serializer = OrderTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.order_get(user=request.user, order_id=order_id)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_transition(
                 order_id=order_id,
@@ -201,7 +201,7 @@ class OrderPreparedQuantitiesApi(APIView):
             if line["line"] in quantities:
                 raise serializers.ValidationError({"lines": ["Each line at most once."]})
             quantities[line["line"]] = line["prepared_quantity"]
-        selectors.order_get(user=request.user, order_id=order_id)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_prepared_quantities_set(order_id=order_id, quantities=quantities, actor=request.user)
         return Response(_detail(order_id, request))
@@ -220,7 +220,7 @@ class OrderPaymentApi(APIView):
     def post(self, request, order_id: int):
         serializer = OrderPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.order_get(user=request.user, order_id=order_id)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_payment_record(order_id=order_id, actor=request.user, **serializer.validated_data)
         return Response(_detail(order_id, request))
@@ -244,7 +244,7 @@ class OrderLockerApi(APIView):
     def post(self, request, order_id: int):
         serializer = OrderLockerLoadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        selectors.order_get(user=request.user, order_id=order_id)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_locker_load(
                 order_id=order_id, compartment_code=serializer.validated_data["compartment"], actor=request.user
@@ -267,7 +267,7 @@ class OrderLockerCodeApi(APIView):
         responses={200: OrderDetailSerializer, **error_responses(401, 403, 404, 409, 503)},
     )
     def post(self, request, order_id: int):
-        selectors.order_get(user=request.user, order_id=order_id)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_locker_code_renew(order_id=order_id, actor=request.user)
         return Response(_detail(order_id, request))

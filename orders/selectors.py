@@ -27,6 +27,13 @@ def order_list(*, user) -> QuerySet[Order]:
     return queryset.order_by("-created_at", "-id")
 
 
+def order_ensure_visible(*, user, order_id: int) -> None:
+    """`NotFound` (404) unless `user` may see the order. One query, for the actions that check before they change
+    the order and read it whole only afterwards (`order_get`)."""
+    if not order_list(user=user).filter(pk=order_id).exists():
+        raise NotFound()
+
+
 def order_get(*, user, order_id: int) -> Order:
     """One order visible to `user`, with its lines, history and vending-machine lockers. Another customer's order is `NotFound` (404)."""
     order = (
