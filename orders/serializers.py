@@ -4,7 +4,6 @@ status, prices and totals are never writable: the input serializers do not decla
 
 from decimal import Decimal
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,6 +11,7 @@ from rest_framework import serializers
 from deliveries.models import DeliveryZone, PickupPoint
 from ecopole.core.permissions import is_staff_member
 from ecopole.core.schema import model_label
+from vending.models import LockerState
 
 from .filters import MAX_ID
 from .models import (
@@ -225,14 +225,6 @@ class OrderSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True, label=model_label(Order, "updated_at"))
 
 
-class LockerState(models.TextChoices):
-    WAITING = "waiting", _("Waiting in the locker")
-    LOCKED_OUT = "locked_out", _("Blocked after wrong codes")
-    COLLECTED = "collected", _("Collected")
-    EXPIRED = "expired", _("Not collected in time")
-    FREED = "freed", _("Taken back by staff")
-
-
 class OrderLockerSerializer(serializers.Serializer):
     """Where a click-and-collect order waits (or waited) at the vending machine. The code is never shown here."""
 
@@ -242,18 +234,8 @@ class OrderLockerSerializer(serializers.Serializer):
     compartment = serializers.CharField(source="compartment.code")
     pickup_date = serializers.DateField()
     valid_until = serializers.DateTimeField(help_text="The code opens the locker until this instant.")
-    state = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=LockerState.choices, read_only=True)
     opened_at = serializers.DateTimeField(allow_null=True)
-
-    @extend_schema_field(serializers.ChoiceField(choices=LockerState.choices))
-    def get_state(self, reservation) -> str:
-        if reservation.opened_at:
-            return LockerState.COLLECTED
-        if reservation.expired_at:
-            return LockerState.EXPIRED
-        if not reservation.is_active:
-            return LockerState.FREED
-        return LockerState.LOCKED_OUT if reservation.locked_out else LockerState.WAITING
 
 
 class OrderDetailSerializer(OrderSerializer):

@@ -460,6 +460,14 @@ class RefillRequestEvent(models.Model):
         return f"{self.refill_request}: {self.from_status or '∅'} → {self.to_status}"
 
 
+class LockerState(models.TextChoices):
+    WAITING = "waiting", _("Waiting in the locker")
+    LOCKED_OUT = "locked_out", _("Blocked after wrong codes")
+    COLLECTED = "collected", _("Collected")
+    EXPIRED = "expired", _("Not collected in time")
+    FREED = "freed", _("Taken back by staff")
+
+
 class LockerReservation(models.Model):
     """Click and collect: a grocery order waiting in a locker, opened by a one-time 6-digit code.
 
@@ -505,3 +513,13 @@ class LockerReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.compartment} order {self.order_id}"
+
+    @property
+    def state(self) -> str:
+        if self.opened_at:
+            return LockerState.COLLECTED
+        if self.expired_at:
+            return LockerState.EXPIRED
+        if not self.is_active:
+            return LockerState.FREED
+        return LockerState.LOCKED_OUT if self.locked_out else LockerState.WAITING

@@ -21,7 +21,7 @@ from django.utils import timezone
 from deliveries.models import PickupPointKind
 from ecopole.core.audit import audit_record
 from ecopole.core.emails import templated_email
-from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.locking import lock_one
 from ecopole.core.outbox import outbox_enqueue
 from vending.models import Compartment, LockerReservation, Machine
 from vending.services import locker_code_renew, locker_reservation_create
@@ -119,7 +119,7 @@ def order_locker_code_renew(*, order_id: int, actor) -> LockerReservation:
             raise OrderNotInLocker()
         renewed = locker_code_renew(reservation_id=active)
         reservation = renewed.reservation
-        OrderEvent.objects.create(
+        event = OrderEvent.objects.create(
             order=order,
             kind=OrderEventKind.LOCKER,
             from_value=reservation.compartment.code,
@@ -130,12 +130,12 @@ def order_locker_code_renew(*, order_id: int, actor) -> LockerReservation:
         audit_record(
             actor=actor, action="orders.locker_code_renew", obj=order, changes={"locker": reservation.compartment.code}
         )
-        sent = OrderEvent.objects.filter(order=order, kind=OrderEventKind.LOCKER).count()
         outbox_enqueue(
-            key=f"order_locker_code:{reservation.pk}:{sent}",
+            key=f"order_locker_code:{reservation.pk}:event{event.pk}",  # a new event: the key cannot exist yet
             handler="orders.services.locker.locker_code_send",
             payload={"reservation_id": reservation.pk, "locker_code": renewed.code},
             secret=True,
+            new_key=True,
         )
     return reservation
 
@@ -180,10 +180,7 @@ def order_not_collected(*, order_id: int, reservation: LockerReservation) -> Non
 
 def order_lockers_release(*, order: Order) -> int:
     """Free the locker of an order that staff fulfilled by hand or cancelled (in the caller's transaction)."""
-    reservations = lock_rows(LockerReservation.objects.filter(order=order, is_active=True), of=("self",))
-    for reservation in reservations:
-        LockerReservation.objects.filter(pk=reservation.pk).update(is_active=False)
-    return len(reservations)
+    return LockerReservation.objects.filter(order=order, is_active=True).update(is_active=False)
 
 
 def _code(reservation: LockerReservation) -> str:

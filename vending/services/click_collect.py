@@ -99,11 +99,13 @@ def locker_code_renew(*, reservation_id: int) -> CreatedReservation:
     caller's transaction; the old code stops working when it commits."""
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        (locked,) = lock_rows(
-            LockerReservation.objects.select_related("compartment").filter(pk=reservation_id), of=("self",)
-        ) or (None,)
-        if locked is None or not locked.is_active:
-            raise NoReservation(compartment=locked.compartment.code if locked else "")
+        rows = lock_rows(
+            LockerReservation.objects.select_related("compartment").filter(pk=reservation_id, is_active=True),
+            of=("self",),
+        )
+        if not rows:
+            raise NoReservation(compartment="")
+        locked = rows[0]
         locked.code_hash, locked.failed_attempts, locked.locked_out = make_password(code), 0, False
         locked.save(update_fields=["code_hash", "failed_attempts", "locked_out"])
     return CreatedReservation(locked, code)
