@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.models import HistoryEvent
+
 
 class Weekday(models.IntegerChoices):
     """Python's numbering (`date.weekday()`): Monday is 0."""
@@ -448,24 +450,12 @@ class RoundEventKind(models.TextChoices):
     RESOLVED = "resolved", _("Failed delivery resolved")
 
 
-class RoundEvent(models.Model):
+class RoundEvent(HistoryEvent):
     """A round's history: who changed what, when, from which value to which. Append-only."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
     stop = models.ForeignKey(Stop, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=RoundEventKind.choices)
-    from_value = models.CharField(_("from"), max_length=60, blank=True)
-    to_value = models.CharField(_("to"), max_length=60)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    note = models.CharField(_("note"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("round event")

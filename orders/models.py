@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.models import HistoryEvent
+
 
 class OrderStatus(models.TextChoices):
     PLACED = "placed", _("Placed")
@@ -211,23 +213,11 @@ class OrderEventKind(models.TextChoices):
     FLAG = "flag", _("To look at")
 
 
-class OrderEvent(models.Model):
+class OrderEvent(HistoryEvent):
     """The order's history: who changed what, when, from which value to which. Append-only."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=OrderEventKind.choices, default=OrderEventKind.STATUS)
-    from_value = models.CharField(_("from"), max_length=40, blank=True)
-    to_value = models.CharField(_("to"), max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    note = models.CharField(_("note"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("order event")

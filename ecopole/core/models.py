@@ -61,3 +61,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"
+
+
+class HistoryEvent(models.Model):
+    """An object's append-only history: who (`actor`) changed what (the subclass's `kind`), when, from which value
+    to which. Orders and delivery rounds keep theirs this way; the subclass adds the foreign key to its object."""
+
+    from_value = models.CharField(_("from"), max_length=60, blank=True)
+    to_value = models.CharField(_("to"), max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
