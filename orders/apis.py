@@ -196,11 +196,7 @@ class OrderPreparedQuantitiesApi(APIView):
     def post(self, request, order_id: int):
         serializer = OrderPreparedQuantitiesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        quantities = {}
-        for line in serializer.validated_data["lines"]:
-            if line["line"] in quantities:
-                raise serializers.ValidationError({"lines": ["Each line at most once."]})
-            quantities[line["line"]] = line["prepared_quantity"]
+        quantities = serializer.validated_data["lines"]
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
         with transaction.atomic(durable=True):
             order_prepared_quantities_set(order_id=order_id, quantities=quantities, actor=request.user)

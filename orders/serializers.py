@@ -85,6 +85,15 @@ class PreparedLineSerializer(serializers.Serializer):
 class OrderPreparedQuantitiesSerializer(serializers.Serializer):
     lines = serializers.ListField(child=PreparedLineSerializer(), min_length=1, max_length=200)
 
+    def validate_lines(self, lines):
+        """As the service takes them: {line id: prepared quantity}, each line at most once."""
+        quantities = {}
+        for line in lines:
+            if line["line"] in quantities:
+                raise serializers.ValidationError("Each line at most once.")
+            quantities[line["line"]] = line["prepared_quantity"]
+        return quantities
+
 
 class OrderPaymentSerializer(serializers.Serializer):
     payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)

@@ -244,3 +244,16 @@ def test_staff_record_payment_and_refund(customer, depot, leeks, driver_client, 
         ("unpaid", "paid:cash"),
         ("paid:cash", "refunded:cash"),
     ]
+
+
+def test_a_line_weighed_twice_in_one_request_is_refused_and_nothing_changes(customer, depot, potatoes, preparer_client):
+    order = place_pickup(customer, depot, [(potatoes, Decimal("2"))])
+    preparer_client.post(url(order, "transition"), {"status": "preparing"}, format="json")
+    line = order.lines.get()
+    twice = {"lines": [{"line": line.pk, "prepared_quantity": q} for q in ("2.1", "1.9")]}
+
+    response = preparer_client.post(url(order, "prepared-quantities"), twice, format="json")
+
+    assert response.status_code == 400 and response.json()["fields"] == {"lines": ["Each line at most once."]}
+    line.refresh_from_db()
+    assert line.prepared_quantity is None
