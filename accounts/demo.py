@@ -1,6 +1,7 @@
 """Demo accounts of every role. No real people's names: roles and organisations only."""
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from catalogue.models import Producer
 
@@ -43,7 +44,8 @@ def seed(stdout=None) -> None:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
         user.is_staff = is_staff
         user.producer = Producer.objects.get(slug=producer_slug) if producer_slug else None
-        user.save(update_fields=["is_staff", "producer"])
+        user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+        user.save(update_fields=["is_staff", "producer", "email_confirmed_at"])
         user.groups.set([Group.objects.get(name=g) for g in groups])
     if not User.objects.filter(email="admin@ecopole.example").exists():
         User.objects.create_superuser(email="admin@ecopole.example", password=DEMO_PASSWORD, full_name="Administration")

@@ -64,6 +64,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        _("email confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner proved the address is theirs; a customer orders only once it is set."),
+    )
 
     objects = UserManager()
 

@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from catalogue.models import Producer
@@ -25,6 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"mangeur{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Mangeur {n}")
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
