@@ -97,7 +97,7 @@ class OrderListCreateApi(GenericAPIView):
         responses={
             201: OrderDetailSerializer,
             200: OpenApiResponse(OrderDetailSerializer, description="Replay of an Idempotency-Key: the first order."),
-            **error_responses(400, 401, 409, 422, 503),
+            **error_responses(400, 401, 403, 409, 422, 429, 503),
         },
     )
     def post(self, request):
