@@ -30,6 +30,7 @@ from ecopole.core.calendar import closed_day_check, closures_between, is_closed
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one, lock_rows
 
+from ..basket_emails import subscription_email_enqueue
 from ..basket_errors import (
     AlreadySubscribed,
     BasketCutoffPassed,
@@ -425,7 +426,8 @@ def subscription_create(
 ) -> BasketSubscription:
     """Subscribe a customer to an offer. The first basket is the first distribution on or after `start_date`
     (default: the first one still open); it must be open (`cutoff_passed` otherwise) and within 12 weeks. The rhythm
-    of "every two weeks" is anchored on that first basket's ISO week. One active subscription per offer and
+    of "every two weeks" is anchored on that first basket's ISO week. The confirmation email goes through the
+    outbox, after the commit. One active subscription per offer and
     customer (a unique constraint backs it: a double submit creates one)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -462,6 +464,7 @@ def subscription_create(
                 obj=subscription,
                 changes={"offer": offer.pk, "frequency": frequency, "start_date": first},
             )
+            subscription_email_enqueue(subscription=subscription, kind="confirmed", key="", date=first)
     except IntegrityError as exc:
         raise AlreadySubscribed() from exc
     return subscription
@@ -483,9 +486,10 @@ def subscription_skip(*, subscription_id: int, on: date, actor, now: datetime | 
             raise NotADistributionDate(date=on)
         closed_day_check(on)  # no basket that day anyway: nothing to skip
         _check_open(offer=offer, rules=_rules_of(subscription), on=on, now=now)
-        _skip, created = BasketSkip.objects.get_or_create(subscription=subscription, date=on)
+        skip, created = BasketSkip.objects.get_or_create(subscription=subscription, date=on)
         if created:
             audit_record(actor=actor, action="basket_subscription.skip", obj=subscription, changes={"date": on})
+            subscription_email_enqueue(subscription=subscription, kind="skipped", key=str(skip.pk), date=on)
     return subscription
 
 
@@ -524,7 +528,10 @@ def subscription_pause(
             if (other.start_date, other.end_date) == (start_date, end_date):
                 return subscription  # the same pause again: nothing to do
             raise PauseOverlaps(start_date=other.start_date, end_date=other.end_date)
-        BasketPause.objects.create(subscription=subscription, start_date=start_date, end_date=end_date)
+        pause = BasketPause.objects.create(subscription=subscription, start_date=start_date, end_date=end_date)
+        subscription_email_enqueue(
+            subscription=subscription, kind="paused", key=str(pause.pk), start_date=start_date, end_date=end_date
+        )
         audit_record(
             actor=actor,
             action="basket_subscription.pause",
@@ -545,6 +552,7 @@ def subscription_resume(*, subscription_id: int, actor, now: datetime | None = N
         pauses = list(subscription.pauses.filter(end_date__gte=resume_on))
         if not pauses:
             raise NotPaused()
+        action_key = f"{resume_on.isoformat()}:{'-'.join(str(p.pk) for p in pauses)}"  # before any deletion
         _check_open(offer=subscription.offer, rules=_rules_of(subscription), on=resume_on, now=now)
         for pause in pauses:
             if pause.start_date >= resume_on:
@@ -553,6 +561,12 @@ def subscription_resume(*, subscription_id: int, actor, now: datetime | None = N
                 pause.end_date = resume_on - timedelta(days=1)
                 pause.save(update_fields=["end_date"])
         audit_record(actor=actor, action="basket_subscription.resume", obj=subscription, changes={"from": resume_on})
+        subscription_email_enqueue(
+            subscription=subscription,
+            kind="resumed",
+            key=action_key,
+            date=resume_on,
+        )
     return subscription
 
 
