@@ -35,7 +35,7 @@ def test_the_subscription_is_confirmed_by_email_after_the_commit(
 
     message, html = _only(mailoutbox, customer)
     assert message.subject == f"Votre abonnement au {small.name} est confirmé"
-    assert f"Votre abonnement au {small.name} est confirmé : Chaque semaine, à partir du" in message.body
+    assert f"Votre abonnement au {small.name} est confirmé : chaque semaine, à partir du" in message.body
     assert "11 décembre 2026" in message.body and ilot.name in message.body
     assert "Prix : 12,00 € par cabas." in message.body
     assert "11 décembre 2026" in html and "<p>Bonjour" in html
