@@ -13,6 +13,10 @@ Guarantees of `basket_run_generate` for one (offer, date):
   missing), nothing generated; the periodic task records the error on the run and retries every hour, so staff can
   receive stock or recompose and the baskets are generated at the next attempt. (A basket promises its
   composition: generating some baskets and not others, or lighter ones, would be a silent choice staff must make.)
+- closed days (a public holiday, a closure of the association: `ecopole.core.calendar`): a distribution that falls
+  on one is skipped, not moved: no basket, nothing allocated nor charged, and the rhythm goes on the week after
+  (moving it would need another day every place serves and a second composition in the week). The periodic task
+  never selects it; a generation asked for it is refused with `closed_day`.
 """
 
 from __future__ import annotations
