@@ -213,7 +213,13 @@ def seed() -> BenchData:
 
     users = User.objects.bulk_create(
         [
-            User(email=f"client{i:04d}@bench.example", full_name=f"Client bench {i:04d}", password="!bench")
+            # confirmed addresses: ordering needs one (orders.services.limits)
+            User(
+                email=f"client{i:04d}@bench.example",
+                full_name=f"Client bench {i:04d}",
+                password="!bench",
+                email_confirmed_at=now,
+            )
             for i in range(CUSTOMERS)
         ],
         batch_size=2000,

@@ -182,7 +182,8 @@ class StockMovementListCreateApi(GenericAPIView):
             reason=params.validated_data.get("reason"),
         )
         page = self.paginate_queryset(movements)
-        return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
+        context = {"show_actor": is_staff_member(request.user)}
+        return self.get_paginated_response(StockMovementSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         tags=["stock"],
@@ -208,7 +209,10 @@ class StockMovementListCreateApi(GenericAPIView):
             user=request.user,
             note=data["note"],
         )
-        body = StockRecordResultSerializer({"movement": movement, "stock_available": level}).data
+        body = StockRecordResultSerializer(
+            {"movement": movement, "stock_available": level},
+            context={"show_actor": True},  # staff only
+        ).data
         return Response(body, status=status.HTTP_201_CREATED if movement else status.HTTP_200_OK)
 
 

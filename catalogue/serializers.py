@@ -247,6 +247,9 @@ class ProductUpdateInputSerializer(_ProductWriteFields):
 
 
 class StockMovementSerializer(serializers.ModelSerializer):
+    """A ledger movement. `created_by` (the user who caused it: a customer behind an order, a preparer) is shown
+    to staff only: the view says so with `context={"show_actor": True}`; anyone else reads null."""
+
     product_name = serializers.CharField(source="product.name", read_only=True)
     created_by = serializers.SerializerMethodField()
     source = serializers.SerializerMethodField(help_text=_("What caused it, e.g. {'type': 'orders.order', 'id': 12}."))
@@ -256,9 +259,13 @@ class StockMovementSerializer(serializers.ModelSerializer):
         fields = ["id", "product", "product_name", "quantity", "reason", "note", "created_by", "created_at", "source"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True, help_text=_("The user who recorded it: staff only, null for producer members.")
+        )
+    )
     def get_created_by(self, movement: StockMovement) -> int | None:
-        return movement.created_by_id
+        return movement.created_by_id if self.context.get("show_actor") else None
 
     @extend_schema_field(
         serializers.DictField(allow_null=True, help_text=_("{'type': app_label.model, 'id': primary key}"))

@@ -92,12 +92,20 @@ class OrderListCreateApi(GenericAPIView):
         tags=TAGS,
         operation_id="orders_place",
         summary="Place an order for pickup or home delivery",
+        description=(
+            "Refusals a client should expect besides `validation_error`: 403 `email_not_confirmed` (confirm the "
+            "address first); 400 `closed_day` (a public holiday or a closure of the Ecopôle), "
+            "`delivery_date_unavailable`, `cutoff_passed`, `below_minimum_order`; 409 `insufficient_stock`, "
+            "`unpaid_total_exceeded` and `unpaid_quantity_exceeded` (caps on a customer's open unpaid orders: "
+            "`ORDERS_MAX_UNPAID_TOTAL`, `ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT`); 429 `order_rate_exceeded` "
+            "(`ORDERS_MAX_PER_CUSTOMER_PER_DAY`, with Retry-After). Staff are not limited."
+        ),
         parameters=[idempotency_key_parameter],
         request=OrderPlaceSerializer,
         responses={
             201: OrderDetailSerializer,
             200: OpenApiResponse(OrderDetailSerializer, description="Replay of an Idempotency-Key: the first order."),
-            **error_responses(400, 401, 409, 422, 503),
+            **error_responses(400, 401, 403, 409, 422, 429, 503),
         },
     )
     def post(self, request):

@@ -3,9 +3,12 @@ payload as keyword arguments, render in the site's language (French by default) 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.mail import EmailMultiAlternatives
 
 from ecopole.core.emails import templated_email
+from ecopole.core.outbox import outbox_enqueue
 
 from .basket_models import BasketDelivery
 
@@ -49,3 +52,50 @@ def basket_reminder_send(*, delivery_id: int) -> None:
     if delivery is None:
         return
     basket_reminder_render(delivery=delivery).send()
+
+
+# --- What a subscriber expects: subscription confirmed, basket skipped, subscription paused, resumed -------------
+
+SUBSCRIPTION_BASE = "orders/email/basket_subscription"
+SUBSCRIPTION_EMAILS = ("confirmed", "skipped", "paused", "resumed")
+
+
+def subscription_email_enqueue(*, subscription, kind: str, key: str, **dates: date) -> None:
+    """Queue the email of a subscriber's action through the outbox, in the caller's transaction (sent after its
+    commit, never when it rolls back). `key` names the action (the skip, the pause…), so a retried request or a
+    second delivery of the task never sends it twice. `dates`: the dates the email gives (date, start_date…)."""
+    if kind not in SUBSCRIPTION_EMAILS:
+        raise ValueError(kind)
+    outbox_enqueue(
+        key=f"basket_subscription:{subscription.pk}:{kind}:{key}",
+        handler="orders.basket_emails.subscription_email_send",
+        payload={"subscription_id": subscription.pk, "kind": kind, **{k: v.isoformat() for k, v in dates.items()}},
+    )
+
+
+def subscription_email_render(*, subscription, kind: str, **dates: date) -> EmailMultiAlternatives:
+    context = {
+        "kind": kind,
+        "subscription": subscription,
+        "offer": subscription.offer,
+        "customer_name": subscription.customer.get_full_name(),
+        "frequency": subscription.get_frequency_display(),
+        "point": subscription.pickup_point,
+        **dates,
+    }
+    return templated_email(SUBSCRIPTION_BASE, context, to=[subscription.customer.email])
+
+
+def subscription_email_send(*, subscription_id: int, kind: str, **dates: str) -> None:
+    """Outbox handler. A subscription that no longer exists sends nothing."""
+    from .basket_models import BasketSubscription
+
+    subscription = (
+        BasketSubscription.objects.select_related("customer", "offer", "pickup_point", "delivery_zone")
+        .filter(pk=subscription_id)
+        .first()
+    )
+    if subscription is None:
+        return
+    parsed = {name: date.fromisoformat(value) for name, value in dates.items()}
+    subscription_email_render(subscription=subscription, kind=kind, **parsed).send()

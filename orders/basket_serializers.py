@@ -240,7 +240,11 @@ class PauseOutSerializer(serializers.Serializer):
 class UpcomingSerializer(serializers.Serializer):
     date = serializers.DateField()
     week = serializers.CharField()
-    state = serializers.ChoiceField(choices=["basket", "skipped", "paused"])
+    state = serializers.ChoiceField(
+        choices=["basket", "skipped", "paused", "closed"],
+        help_text="closed: a public holiday or a closure of the Ecopôle, no basket that day.",
+    )
+    closed_reason = serializers.CharField(allow_null=True, help_text="Why the day is closed (null when open).")
     cutoff_at = serializers.DateTimeField(help_text="Skip, pause or change this basket until this instant.")
 
 

@@ -11,6 +11,7 @@ __all__ = [
     "CutoffPassed",
     "DeliveryDateUnavailable",
     "DuplicateProduct",
+    "EmailNotConfirmed",
     "IdempotencyKeyReused",
     "InvalidQuantity",
     "InvalidTransition",
@@ -27,6 +28,8 @@ __all__ = [
     "PreparedQuantityMissing",
     "ProductUnavailable",
     "UnknownLocker",
+    "UnpaidQuantityExceeded",
+    "UnpaidTotalExceeded",
     "WrongFulfilment",
 ]
 
@@ -154,3 +157,34 @@ class OrderNotInLocker(ApplicationError):
     code = "order_not_in_locker"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This order is not waiting in a locker: there is no code to renew.")
+
+
+class EmailNotConfirmed(ApplicationError):
+    code = "email_not_confirmed"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _(
+        "Please confirm your email address before ordering: follow the link in the email we sent you when you "
+        "registered."
+    )
+
+
+class UnpaidTotalExceeded(ApplicationError):
+    """Raised with `limit`, `held` (open unpaid orders) and `total` (this order), in euros."""
+
+    code = "unpaid_total_exceeded"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _(
+        "Your orders not paid yet already come to {held} €: with this one ({total} €) they would pass the {limit} € "
+        "allowed. Please pay or cancel an order first, or contact the Ecopôle."
+    )
+
+
+class UnpaidQuantityExceeded(ApplicationError):
+    """Raised with `product`, `product_name`, `limit`, `held` (in open unpaid orders) and `quantity` (this order)."""
+
+    code = "unpaid_quantity_exceeded"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _(
+        "At most {limit} of “{product_name}” per customer in orders not paid yet: you already have {held} and this "
+        "order asks for {quantity}. Please contact the Ecopôle for a larger quantity."
+    )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from deliveries.services.places import delivery_dates_open, delivery_zone_list_with_days, pickup_point_list_with_days
+from deliveries.services.places import (
+    ORDER_HORIZON_DAYS,
+    delivery_dates_open,
+    delivery_zone_list_with_days,
+    pickup_point_list_with_days,
+)
+from ecopole.core.calendar import closures_between
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_staff_member
 from vending.models import LockerReservation
@@ -56,8 +62,10 @@ def order_get(*, user, order_id: int) -> Order:
 def delivery_places_open(*, now: datetime | None = None) -> list[dict]:
     """Every active pickup point and delivery zone with its next open delivery dates and their cutoffs.
 
-    Four queries in all (points, their days, zones, their days)."""
+    Five queries in all (points, their days, zones, their days, the closed days of the horizon)."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    closed = closures_between(today, today + timedelta(days=ORDER_HORIZON_DAYS))
     places = []
     for point in pickup_point_list_with_days():
         places.append(
@@ -65,7 +73,7 @@ def delivery_places_open(*, now: datetime | None = None) -> list[dict]:
                 "type": Fulfilment.PICKUP,
                 "pickup_point": point,
                 "zone": None,
-                "dates": delivery_dates_open(rules=point.active_days, now=now),
+                "dates": delivery_dates_open(rules=point.active_days, now=now, closed=closed),
             }
         )
     for zone in delivery_zone_list_with_days():
@@ -74,7 +82,7 @@ def delivery_places_open(*, now: datetime | None = None) -> list[dict]:
                 "type": Fulfilment.HOME,
                 "pickup_point": None,
                 "zone": zone,
-                "dates": delivery_dates_open(rules=zone.active_days, now=now),
+                "dates": delivery_dates_open(rules=zone.active_days, now=now, closed=closed),
             }
         )
     return places

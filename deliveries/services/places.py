@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+
+from ecopole.core.calendar import closures_between
 
 from ..models import DeliveryDay, DeliveryZone, PickupPoint
 
@@ -75,16 +78,25 @@ def delivery_rule_for(*, rules: list[DeliveryDay], delivery_date: date) -> Deliv
 
 
 def delivery_dates_open(
-    *, rules: list[DeliveryDay], now: datetime | None = None, horizon_days: int = ORDER_HORIZON_DAYS
+    *,
+    rules: list[DeliveryDay],
+    now: datetime | None = None,
+    horizon_days: int = ORDER_HORIZON_DAYS,
+    closed: Mapping[date, str] | None = None,
 ) -> list[OpenDate]:
-    """Delivery dates from today to today + horizon whose cutoff is still ahead of `now`, in date order."""
+    """Delivery dates from today to today + horizon whose cutoff is still ahead of `now`, in date order, except
+    the closed days (public holidays, the association's closures: `ecopole.core.calendar`). `closed`: the closed
+    days of the range already read (`closures_between`), for a caller listing several places; otherwise one query.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    if closed is None:
+        closed = closures_between(today, today + timedelta(days=horizon_days))
     dates = []
     for offset in range(horizon_days + 1):
         day = today + timedelta(days=offset)
         rule = delivery_rule_for(rules=rules, delivery_date=day)
-        if rule is None:
+        if rule is None or day in closed:
             continue
         cutoff = rule.cutoff_at(day)
         if now < cutoff:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, OutboxMessage
+from .models import AuditEvent, Closure, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -30,3 +30,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    """The association's closures ("fermé du 24 au 26 décembre"): no delivery, basket or workshop slot those days.
+    French public holidays are closed without being listed here."""
+
+    list_display = ["start_date", "end_date", "label"]
+    date_hierarchy = "start_date"
+    search_fields = ["label"]

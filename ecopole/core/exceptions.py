@@ -6,6 +6,7 @@ structured `extra`. DRF's own exceptions, Django's 404 and 500, and oversized bo
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,6 +20,8 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .formats import display_value
 
 
 class ApplicationError(Exception):
@@ -41,7 +44,8 @@ class ApplicationError(Exception):
     def detail(self) -> str:
         if self.message is not None:
             return self.message
-        return str(self.default_message).format(**{k: v for k, v in self.extra.items() if v is not None})
+        # Dates, times and decimals read the French way in the sentence; `fields` keeps their ISO / plain forms.
+        return str(self.default_message).format(**{k: display_value(v) for k, v in self.extra.items() if v is not None})
 
 
 class NotFound(ApplicationError):
@@ -155,6 +159,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
     return str(value)
 
 

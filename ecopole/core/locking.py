@@ -19,8 +19,11 @@ def set_lock_timeout() -> None:
             cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(settings.LOCK_TIMEOUT_MS)}ms"])
 
 
-def lock_rows(queryset: QuerySet[M], *, of: Iterable[str] = ()) -> list[M]:
+def lock_rows(queryset: QuerySet[M], *, of: Iterable[str] = (), no_key: bool = False) -> list[M]:
     """Lock the rows of `queryset` FOR UPDATE, ordered by primary key, and return them.
+
+    `no_key=True` takes FOR NO KEY UPDATE: the same exclusion between lockers, but rows that reference the locked
+    ones (foreign keys) can still be inserted by other transactions.
 
     Must run inside `transaction.atomic`. On SQLite, `select_for_update` is a no-op, but settings open every
     transaction with BEGIN IMMEDIATE, which serialises writers for the whole transaction.
@@ -28,7 +31,7 @@ def lock_rows(queryset: QuerySet[M], *, of: Iterable[str] = ()) -> list[M]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_rows() must be called inside transaction.atomic()")
     set_lock_timeout()
-    return list(queryset.select_for_update(of=tuple(of) or ()).order_by("pk"))
+    return list(queryset.select_for_update(of=tuple(of) or (), no_key=no_key).order_by("pk"))
 
 
 def lock_one(queryset: QuerySet[M], **lookup) -> M:

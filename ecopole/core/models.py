@@ -82,3 +82,35 @@ class HistoryEvent(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Closure(models.Model):
+    """Fermeture de l'association: days the Ecopôle is closed ("fermé du 24 au 26 décembre"), both ends included.
+
+    One calendar for the whole project (`ecopole.core.calendar`), with the French public holidays: no delivery day,
+    basket distribution or workshop slot is offered on a closed day. Edited by staff in the admin."""
+
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to (included)"))
+    label = models.CharField(_("reason"), max_length=150, help_text=_("Shown to customers, e.g. “Christmas holidays”."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="closure_end_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y} {self.label}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The closure must end on or after its first day.")})

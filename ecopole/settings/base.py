@@ -6,6 +6,7 @@ Every variable is documented in README.md and .env.example.
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -273,6 +274,9 @@ STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "equipe@ec
 
 # Orders a customer may place in one day (Europe/Paris), staff excepted; 0 = no limit (orders.services.limits).
 ORDERS_MAX_PER_CUSTOMER_PER_DAY = env_int("ORDERS_MAX_PER_CUSTOMER_PER_DAY", 20)
+# A customer's open unpaid orders (this one included), staff excepted; 0 = no cap (orders.services.limits).
+ORDERS_MAX_UNPAID_TOTAL = Decimal(os.environ.get("ORDERS_MAX_UNPAID_TOTAL") or "500.00")  # euros
+ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT = Decimal(os.environ.get("ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT") or "100")
 
 # Click and collect at the vending machine: what the machine tells the orders app (vending.services.click_collect).
 VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"

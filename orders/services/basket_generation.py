@@ -13,6 +13,10 @@ Guarantees of `basket_run_generate` for one (offer, date):
   missing), nothing generated; the periodic task records the error on the run and retries every hour, so staff can
   receive stock or recompose and the baskets are generated at the next attempt. (A basket promises its
   composition: generating some baskets and not others, or lighter ones, would be a silent choice staff must make.)
+- closed days (a public holiday, a closure of the association: `ecopole.core.calendar`): a distribution that falls
+  on one is skipped, not moved: no basket, nothing allocated nor charged, and the rhythm goes on the week after
+  (moving it would need another day every place serves and a second composition in the week). The periodic task
+  never selects it; a generation asked for it is refused with `closed_day`.
 """
 
 from __future__ import annotations
@@ -23,12 +27,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from catalogue.errors import InsufficientStock
 from catalogue.models import MovementReason
 from catalogue.services.stock import StockLine, stock_apply
-from deliveries.models import DeliveryDay
+from deliveries.models import DeliveryDay, DeliveryZone
+from ecopole.core.calendar import closed_day_check, closures_between
 from ecopole.core.exceptions import ApplicationError, NotFound
 from ecopole.core.locking import lock_rows
 from ecopole.core.outbox import outbox_enqueue
@@ -45,6 +49,7 @@ from ..basket_models import (
 from ..models import Fulfilment
 from .basket_calendar import generation_cutoff, iso_week_label, week_monday
 from .baskets import Shortage, shortage_error
+from .home_delivery import basket_subtotal
 
 REMINDER_BATCH = 500
 DELIVERY_INSERT_BATCH = 5000
@@ -60,12 +65,13 @@ class GenerationResult:
     already_done: bool
 
 
-def _price(*, offer: BasketOffer, row: dict) -> tuple[Decimal, Decimal]:
+def _price(*, offer: BasketOffer, row: dict, zones: dict[int, DeliveryZone]) -> tuple[Decimal, Decimal]:
+    """The price paid and the delivery fee of one basket: the fee follows the one home-delivery rule of the grocery
+    (`services.home_delivery`; its minimum was checked when the customer subscribed or moved home)."""
     price = offer.solidarity_price if row["solidarity"] else offer.price
     fee = Decimal("0.00")
     if row["fulfilment"] == Fulfilment.HOME:
-        threshold = row["delivery_zone__free_delivery_threshold"]
-        fee = Decimal("0.00") if threshold is not None and price >= threshold else row["delivery_zone__delivery_fee"]
+        fee = zones[row["delivery_zone_id"]].delivery_fee_for(basket_subtotal(offer))
     return price, fee
 
 
@@ -84,7 +90,8 @@ def basket_run_generate(
     if offer is None:
         raise NotFound()
     if on.weekday() != offer.distribution_weekday:
-        raise NotADistributionDate(date=on.isoformat())
+        raise NotADistributionDate(date=on)
+    closed_day_check(on)  # a closed day has no distribution: no basket, nothing allocated nor charged
     with transaction.atomic():
         BasketRun.objects.bulk_create([BasketRun(offer=offer, date=on)], ignore_conflicts=True)
         (run,) = lock_rows(BasketRun.objects.filter(offer=offer, date=on))
@@ -93,14 +100,7 @@ def basket_run_generate(
         if not force:
             cutoff_at = generation_cutoff(on=on)
             if now < cutoff_at:
-                raise GenerationTooEarly(
-                    str(GenerationTooEarly.default_message).format(
-                        date=date_format(on, "DATE_FORMAT"),
-                        cutoff_at=date_format(timezone.localtime(cutoff_at), "DATETIME_FORMAT"),
-                    ),
-                    date=on.isoformat(),
-                    cutoff_at=cutoff_at.isoformat(),
-                )
+                raise GenerationTooEarly(date=on, cutoff_at=cutoff_at)
         composition = (
             BasketComposition.objects.filter(
                 offer=offer, week_start=week_monday(on), status=CompositionStatus.PUBLISHED
@@ -119,8 +119,6 @@ def basket_run_generate(
                 "delivery_zone_id",
                 "delivery_address",
                 "delivery_commune",
-                "delivery_zone__delivery_fee",
-                "delivery_zone__free_delivery_threshold",
                 "solidarity",
             )
         )
@@ -145,9 +143,10 @@ def basket_run_generate(
                     for s in exc.extra.get("shortages", [])
                 ]
                 raise shortage_error(baskets=len(rows), shortages=shortages) from exc
+            zones = DeliveryZone.objects.in_bulk({row["delivery_zone_id"] for row in rows} - {None})
             deliveries = []
             for row in rows:
-                price, fee = _price(offer=offer, row=row)
+                price, fee = _price(offer=offer, row=row, zones=zones)
                 deliveries.append(
                     BasketDelivery(
                         run=run,
@@ -196,8 +195,9 @@ def _plain(extra: dict) -> dict:
 
 
 def basket_runs_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
-    """(offer, date) pairs to generate now: distribution dates from today to a week ahead whose generation cutoff
-    has passed and whose run is not done. Bounded: active offers × two dates; three queries."""
+    """(offer, date) pairs to generate now: distribution dates from today to a week ahead, not closed (public
+    holiday, closure of the association: skipped, no basket), whose generation cutoff has passed and whose run is
+    not done. Bounded: active offers × two dates; four queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     offers = list(BasketOffer.objects.filter(is_active=True).order_by("pk"))
@@ -213,7 +213,12 @@ def basket_runs_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
         ).values_list("offer_id", "date")
     )
     rules = list(DeliveryDay.objects.filter(is_active=True))
-    return [(o, d) for o, d in candidates if (o, d) not in done and now >= generation_cutoff(on=d, rules=rules)]
+    closed = closures_between(today, today + timedelta(weeks=2))
+    return [
+        (o, d)
+        for o, d in candidates
+        if (o, d) not in done and d not in closed and now >= generation_cutoff(on=d, rules=rules)
+    ]
 
 
 def basket_runs_generate_due(*, now: datetime | None = None) -> dict:

@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -27,9 +26,11 @@ from catalogue.models import Product
 from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, Weekday
 from deliveries.services.places import zone_for_commune
 from ecopole.core.audit import audit_record
+from ecopole.core.calendar import closed_day_check, closures_between, is_closed
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one, lock_rows
 
+from ..basket_emails import subscription_email_enqueue
 from ..basket_errors import (
     AlreadySubscribed,
     BasketCutoffPassed,
@@ -74,6 +75,7 @@ from .basket_calendar import (
     week_monday,
     week_parity,
 )
+from .home_delivery import basket_subtotal, home_delivery_fee
 
 DEFAULT_PICKUP_POINT_SLUG = "ilot-jacquard-calais"
 START_HORIZON_WEEKS = 12
@@ -218,9 +220,12 @@ def composition_set(
     return composition
 
 
-def baskets_expected(*, offer: BasketOffer, on: date) -> int:
+def baskets_expected(*, offer: BasketOffer, on: date, closed: dict[date, str] | None = None) -> int:
+    """Baskets the offer will generate on `on`: none on a closed day (`closed`: the range already read)."""
     from ..basket_selectors import subscriptions_due
 
+    if (closed.get(on) if closed is not None else is_closed(on)) is not None:
+        return 0
     return subscriptions_due(offer_id=offer.pk, on=on).count()
 
 
@@ -238,11 +243,12 @@ def week_requirements(*, week_start: date, include: BasketComposition | None = N
         compositions.append(include)
     required: dict[int, Decimal] = {}
     include_baskets = 0
+    closed = closures_between(week_start, week_start + timedelta(days=6))
     for composition in compositions:
         on = distribution_date(week_start=week_start, weekday=composition.offer.distribution_weekday)
         if composition is not include and _composition_locked(offer=composition.offer, week_start=week_start):
             continue
-        baskets = baskets_expected(offer=composition.offer, on=on)
+        baskets = baskets_expected(offer=composition.offer, on=on, closed=closed)
         if composition is include:
             include_baskets = baskets
         for line in composition.lines.all():
@@ -342,6 +348,7 @@ def _place_resolve(place: PlaceRequest, *, offer: BasketOffer) -> ResolvedPlace:
         zone = zone_for_commune(commune=place.commune)
         if zone is None:
             raise OutsideDeliveryZone(commune=place.commune)
+        home_delivery_fee(zone=zone, subtotal=basket_subtotal(offer))  # the zone's minimum, as for an order
         fields = {
             "fulfilment": Fulfilment.HOME,
             "pickup_point": None,
@@ -364,14 +371,7 @@ def _rules_of(subscription: BasketSubscription) -> list[DeliveryDay]:
 
 
 def _cutoff_passed(*, on: date, cutoff_at: datetime) -> BasketCutoffPassed:
-    return BasketCutoffPassed(
-        str(BasketCutoffPassed.default_message).format(
-            date=date_format(on, "DATE_FORMAT"),
-            cutoff_at=date_format(timezone.localtime(cutoff_at), "DATETIME_FORMAT"),
-        ),
-        date=on.isoformat(),
-        cutoff_at=cutoff_at.isoformat(),
-    )
+    return BasketCutoffPassed(date=on, cutoff_at=cutoff_at)
 
 
 def _check_open(*, offer: BasketOffer, rules: list[DeliveryDay], on: date, now: datetime) -> None:
@@ -394,7 +394,8 @@ def next_distribution(
     done = set(
         BasketRun.objects.filter(offer=offer, status=BasketRunStatus.DONE, date__gte=day).values_list("date", flat=True)
     )
-    while day in done:
+    closed = closures_between(day, day + 26 * step)  # a closed date has no distribution (one query)
+    while day in done or day in closed:
         day += step
     return day
 
@@ -425,7 +426,8 @@ def subscription_create(
 ) -> BasketSubscription:
     """Subscribe a customer to an offer. The first basket is the first distribution on or after `start_date`
     (default: the first one still open); it must be open (`cutoff_passed` otherwise) and within 12 weeks. The rhythm
-    of "every two weeks" is anchored on that first basket's ISO week. One active subscription per offer and
+    of "every two weeks" is anchored on that first basket's ISO week. The confirmation email goes through the
+    outbox, after the commit. One active subscription per offer and
     customer (a unique constraint backs it: a double submit creates one)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -438,9 +440,11 @@ def subscription_create(
     if start < today or start > today + timedelta(weeks=START_HORIZON_WEEKS):
         raise StartDateInvalid(weeks=START_HORIZON_WEEKS)
     first = first_distribution_on_or_after(day=start, weekday=offer.distribution_weekday)
-    if not explicit:
-        while now >= place_cutoff(rules=resolved.rules, on=first):
-            first += timedelta(weeks=1)
+    # A closed day (public holiday, closure of the association) has no distribution: the first basket is the next
+    # open one. One query for the whole search range.
+    closed = closures_between(first, first + timedelta(weeks=START_HORIZON_WEEKS + 8))
+    while first in closed or (not explicit and now >= place_cutoff(rules=resolved.rules, on=first)):
+        first += timedelta(weeks=1)
     _check_open(offer=offer, rules=resolved.rules, on=first, now=now)
     if BasketSubscription.objects.filter(customer=customer, offer=offer, status=SubscriptionStatus.ACTIVE).exists():
         raise AlreadySubscribed()
@@ -460,6 +464,7 @@ def subscription_create(
                 obj=subscription,
                 changes={"offer": offer.pk, "frequency": frequency, "start_date": first},
             )
+            subscription_email_enqueue(subscription=subscription, kind="confirmed", key="", date=first)
     except IntegrityError as exc:
         raise AlreadySubscribed() from exc
     return subscription
@@ -478,11 +483,13 @@ def subscription_skip(*, subscription_id: int, on: date, actor, now: datetime | 
             anchor_week_parity=subscription.anchor_week_parity,
             on=on,
         ):
-            raise NotADistributionDate(date=on.isoformat())
+            raise NotADistributionDate(date=on)
+        closed_day_check(on)  # no basket that day anyway: nothing to skip
         _check_open(offer=offer, rules=_rules_of(subscription), on=on, now=now)
-        _skip, created = BasketSkip.objects.get_or_create(subscription=subscription, date=on)
+        skip, created = BasketSkip.objects.get_or_create(subscription=subscription, date=on)
         if created:
             audit_record(actor=actor, action="basket_subscription.skip", obj=subscription, changes={"date": on})
+            subscription_email_enqueue(subscription=subscription, kind="skipped", key=str(skip.pk), date=on)
     return subscription
 
 
@@ -514,14 +521,17 @@ def subscription_pause(
         _require_active(subscription)
         dates = _due_dates(subscription, start=start_date, end=end_date)
         if not dates:
-            raise NoDistributionInPeriod(start_date=start_date.isoformat(), end_date=end_date.isoformat())
+            raise NoDistributionInPeriod(start_date=start_date, end_date=end_date)
         _check_open(offer=subscription.offer, rules=_rules_of(subscription), on=dates[0], now=now)
         other = subscription.pauses.filter(start_date__lte=end_date, end_date__gte=start_date).first()
         if other is not None:
             if (other.start_date, other.end_date) == (start_date, end_date):
                 return subscription  # the same pause again: nothing to do
-            raise PauseOverlaps(start_date=other.start_date.isoformat(), end_date=other.end_date.isoformat())
-        BasketPause.objects.create(subscription=subscription, start_date=start_date, end_date=end_date)
+            raise PauseOverlaps(start_date=other.start_date, end_date=other.end_date)
+        pause = BasketPause.objects.create(subscription=subscription, start_date=start_date, end_date=end_date)
+        subscription_email_enqueue(
+            subscription=subscription, kind="paused", key=str(pause.pk), start_date=start_date, end_date=end_date
+        )
         audit_record(
             actor=actor,
             action="basket_subscription.pause",
@@ -542,6 +552,7 @@ def subscription_resume(*, subscription_id: int, actor, now: datetime | None = N
         pauses = list(subscription.pauses.filter(end_date__gte=resume_on))
         if not pauses:
             raise NotPaused()
+        action_key = f"{resume_on.isoformat()}:{'-'.join(str(p.pk) for p in pauses)}"  # before any deletion
         _check_open(offer=subscription.offer, rules=_rules_of(subscription), on=resume_on, now=now)
         for pause in pauses:
             if pause.start_date >= resume_on:
@@ -550,6 +561,12 @@ def subscription_resume(*, subscription_id: int, actor, now: datetime | None = N
                 pause.end_date = resume_on - timedelta(days=1)
                 pause.save(update_fields=["end_date"])
         audit_record(actor=actor, action="basket_subscription.resume", obj=subscription, changes={"from": resume_on})
+        subscription_email_enqueue(
+            subscription=subscription,
+            kind="resumed",
+            key=action_key,
+            date=resume_on,
+        )
     return subscription
 
 
@@ -589,6 +606,8 @@ def subscription_change(
                 raise AlreadySubscribed()
             changes["offer"] = [subscription.offer_id, offer.pk]
         resolved = _place_resolve(place, offer=offer) if place is not None else None
+        if resolved is None and subscription.delivery_zone is not None and offer.pk != subscription.offer_id:
+            home_delivery_fee(zone=subscription.delivery_zone, subtotal=basket_subtotal(offer))
         rules = resolved.rules if resolved else current_rules
         if resolved is None and not any(rule.weekday == offer.distribution_weekday for rule in rules):
             raise PlaceNotServed(weekday=Weekday(offer.distribution_weekday).label)
@@ -634,8 +653,8 @@ def subscription_cancel(*, subscription_id: int, actor, now: datetime | None = N
 
 
 def upcoming_distributions(*, subscription: BasketSubscription, count: int = 6) -> list[dict]:
-    """The next `count` distribution dates of the rhythm with what will happen (basket, skipped, paused, done) and
-    their cutoffs. Uses the prefetched `active_days`, `upcoming_skips` and `upcoming_pauses` when present."""
+    """The next `count` distribution dates of the rhythm with what will happen (basket, skipped, paused, or closed:
+    a public holiday or a closure of the association, no basket) and their cutoffs. Uses the prefetched `active_days`, `upcoming_skips` and `upcoming_pauses` when present."""
     today = timezone.localdate()
     place = subscription.pickup_point or subscription.delivery_zone
     rules = getattr(place, "active_days", None)
@@ -645,17 +664,28 @@ def upcoming_distributions(*, subscription: BasketSubscription, count: int = 6) 
     pauses = list(getattr(subscription, "upcoming_pauses", subscription.pauses.filter(end_date__gte=today)))
     if subscription.status != SubscriptionStatus.ACTIVE:
         return []
-    dates = _due_dates(subscription, start=max(today, subscription.start_date), end=today + timedelta(weeks=2 * count))
+    end = today + timedelta(weeks=2 * count)
+    dates = _due_dates(subscription, start=max(today, subscription.start_date), end=end)
+    closed = closures_between(today, end)  # one query
     result = []
     for on in dates[:count]:
-        if on in skips:
+        reason = closed.get(on)
+        if reason is not None:
+            state = "closed"
+        elif on in skips:
             state = "skipped"
         elif any(p.start_date <= on <= p.end_date for p in pauses):
             state = "paused"
         else:
             state = "basket"
         result.append(
-            {"date": on, "week": iso_week_label(on), "state": state, "cutoff_at": place_cutoff(rules=rules, on=on)}
+            {
+                "date": on,
+                "week": iso_week_label(on),
+                "state": state,
+                "closed_reason": reason,
+                "cutoff_at": place_cutoff(rules=rules, on=on),
+            }
         )
     return result
 

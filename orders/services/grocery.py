@@ -17,18 +17,17 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 
 from catalogue.models import MovementReason, Product
 from catalogue.services.stock import StockLine, stock_apply, stock_release, stock_reserve
 from deliveries.models import PickupPoint, PickupPointKind
 from deliveries.services.places import delivery_date_within_horizon, delivery_rule_for, zone_for_commune
+from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, NotFound
 from ecopole.core.locking import lock_one
 from ecopole.core.permissions import is_staff_member
 
 from ..errors import (
-    BelowMinimumOrder,
     CancellationClosed,
     CutoffPassed,
     DeliveryDateUnavailable,
@@ -56,7 +55,8 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
 )
-from .limits import order_rate_check
+from .home_delivery import home_delivery_fee
+from .limits import customer_lock, customer_may_order_check, order_rate_check, unpaid_caps_check
 from .locker import machine_takes_orders, order_is_for_machine, order_lockers_release
 from .notifications import order_notify
 from .pricing import PricedLine, line_amounts, order_totals
@@ -115,8 +115,9 @@ def order_place(
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, snapshot prices and VAT, compute totals, all or nothing.
 
-    Guarantees: nothing is written when any check fails (product, quantity, place, date, cutoff, minimum order,
-    stock); stock is reserved through the ledger under its row locks, so concurrent orders never oversell. The
+    Guarantees: nothing is written when any check fails (confirmed email, daily limit, product, quantity, place,
+    date, cutoff, minimum order, unpaid caps, stock; see `limits`); a customer's placements are serialised by a
+    lock on their row, so parallel requests cannot pass the limits; stock is reserved through the ledger under its row locks, so concurrent orders never oversell. The
     reservation is the last write, so those locks are held for the fewest statements; a refusal rolls back the rows
     written before it. The order is returned with its lines and events (as prefetched relations).
     Idempotency: with `idempotency_key`, the same key and the same request return the first order
@@ -137,14 +138,20 @@ def order_place(
         replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
         if replay is not None:
             return replay
-    order_rate_check(customer=customer)
+    staff = is_staff_member(customer)
+    customer_may_order_check(customer=customer, staff=staff)
     try:
         # The savepoint is only needed to recover from a parallel request with the same key (IntegrityError).
         with transaction.atomic(savepoint=bool(idempotency_key)):
+            if not staff:
+                # One placement at a time per customer, so that the limits below count what the others committed.
+                customer_lock(customer=customer)
             record = None
             if idempotency_key:
                 # Blocks on PostgreSQL while a parallel request holding the same key is uncommitted.
                 record = IdempotencyRecord.objects.create(user=customer, key=idempotency_key, request_hash=fingerprint)
+            if not staff:
+                order_rate_check(customer=customer, staff=staff)
             order = _order_create(
                 customer=customer,
                 lines=lines,
@@ -153,6 +160,7 @@ def order_place(
                 pickup_point_id=pickup_point_id,
                 address=address,
                 note=note,
+                staff=staff,
             )
             if record is not None:
                 record.order = order
@@ -183,20 +191,11 @@ def _check_date(*, rules, delivery_date: date):
     now = timezone.now()
     rule = delivery_rule_for(rules=rules, delivery_date=delivery_date)
     if rule is None or not delivery_date_within_horizon(delivery_date=delivery_date, now=now):
-        raise DeliveryDateUnavailable(
-            str(DeliveryDateUnavailable.default_message).format(date=date_format(delivery_date, "DATE_FORMAT")),
-            date=delivery_date.isoformat(),
-        )
+        raise DeliveryDateUnavailable(date=delivery_date)
+    closed_day_check(delivery_date)  # a public holiday or a closure of the association: `closed_day`
     cutoff_at = rule.cutoff_at(delivery_date)
     if now >= cutoff_at:
-        raise CutoffPassed(
-            str(CutoffPassed.default_message).format(
-                date=date_format(delivery_date, "DATE_FORMAT"),
-                cutoff_at=date_format(timezone.localtime(cutoff_at), "DATETIME_FORMAT"),
-            ),
-            date=delivery_date.isoformat(),
-            cutoff_at=cutoff_at.isoformat(),
-        )
+        raise CutoffPassed(date=delivery_date, cutoff_at=cutoff_at)
     return cutoff_at
 
 
@@ -232,6 +231,7 @@ def _order_create(
     pickup_point_id: int | None,
     address: HomeAddress | None,
     note: str,
+    staff: bool = False,
 ) -> Order:
     point, zone, rules = _place_and_rules(fulfilment=fulfilment, pickup_point_id=pickup_point_id, address=address)
     cutoff_at = _check_date(rules=rules, delivery_date=delivery_date)
@@ -257,16 +257,15 @@ def _order_create(
     subtotal = sum((line.line_total for line in order_lines), Decimal("0.00"))
     delivery_fee = Decimal("0.00")
     if zone is not None:
-        if subtotal < zone.minimum_order:
-            raise BelowMinimumOrder(
-                str(BelowMinimumOrder.default_message).format(
-                    minimum=number_format(zone.minimum_order, 2), subtotal=number_format(subtotal, 2)
-                ),
-                minimum=str(zone.minimum_order),
-                subtotal=str(subtotal),
-            )
-        delivery_fee = zone.delivery_fee_for(subtotal)
+        delivery_fee = home_delivery_fee(zone=zone, subtotal=subtotal)
     totals = order_totals(lines=_priced(order_lines), delivery_fee=delivery_fee)
+    unpaid_caps_check(
+        customer=customer,
+        staff=staff,
+        total=totals.total,
+        quantities={line.product_id: Decimal(line.quantity) for line in order_lines},
+        names={line.product_id: line.product_name for line in order_lines},
+    )
 
     order = Order.objects.create(
         customer=customer,

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from deliveries.models import PickupPoint
 from ecopole.core.audit import audit_record
+from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one
 
@@ -27,7 +28,7 @@ def order_reschedule(
     An order that was `out_for_delivery` is back at the depot: it returns to `preparing`, so that the round that
     takes it next walks it again (to `out_for_delivery` then `fulfilled` at home, or `ready` at the point). A
     `rescheduled` event records the old and new date (and the place in the note); the change is audited. Refused
-    (409 `invalid_transition`) for a fulfilled or cancelled order. One transaction, under the order's row lock;
+    (409 `invalid_transition`) for a fulfilled or cancelled order, (400 `closed_day`) for a closed day. One transaction, under the order's row lock;
     the same change again is a no-op.
     """
     with transaction.atomic():
@@ -40,6 +41,7 @@ def order_reschedule(
                 current=order.status,
                 target="rescheduled",
             )
+        closed_day_check(delivery_date)  # no delivery on a public holiday or a closure of the association
         moves_to_point = pickup_point is not None and order.pickup_point_id != pickup_point.pk
         if order.delivery_date == delivery_date and not moves_to_point:
             return order

@@ -3,7 +3,8 @@
 Slots are generated per opening period (e.g. 08:00–12:00, 13:00–17:00): the first starts when the period opens, each
 lasts the equipment's `slot_minutes`, and the next one starts after the cleaning buffer (exclusive equipment), so a
 grid slot never collides with its neighbour's cleaning. A booking may span several consecutive slots of one period.
-Closed days: the `ClosedDay` table plus the French public holidays of each year (setting CLOSE_ON_PUBLIC_HOLIDAYS).
+Closed days: the project's calendar (`ecopole.core.calendar`: the association's closures, and the French public
+holidays unless CLOSE_ON_PUBLIC_HOLIDAYS is off), plus the workshop's own `ClosedDay` table (maintenance).
 """
 
 from __future__ import annotations
@@ -15,43 +16,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.calendar import closures_between, easter_sunday, french_public_holidays
+
 from ..conf import rule
 from ..models import ClosedDay, Equipment, OpeningHours
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    la = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * la) // 451
-    month, day = divmod(h + la - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def french_public_holidays(year: int) -> dict[date, str]:
-    """The eleven French public holidays (jours fériés) of metropolitan France for `year`."""
-    easter = easter_sunday(year)
-    return {
-        date(year, 1, 1): str(_("New Year's Day")),
-        easter + timedelta(days=1): str(_("Easter Monday")),
-        date(year, 5, 1): str(_("Labour Day")),
-        date(year, 5, 8): str(_("Victory in Europe Day")),
-        easter + timedelta(days=39): str(_("Ascension Day")),
-        easter + timedelta(days=50): str(_("Whit Monday")),
-        date(year, 7, 14): str(_("Bastille Day")),
-        date(year, 8, 15): str(_("Assumption Day")),
-        date(year, 11, 1): str(_("All Saints' Day")),
-        date(year, 11, 11): str(_("Armistice Day")),
-        date(year, 12, 25): str(_("Christmas Day")),
-    }
 
 
 @dataclass(frozen=True)
@@ -86,6 +56,9 @@ class WorkshopCalendar:
         ):
             opening[weekday].append((opens_at, closes_at))
         closed = dict(ClosedDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "reason"))
+        # The association's closures (one query for the range): no workshop slot on a day the Ecopôle is closed.
+        for day, label in closures_between(start, end, holidays=False).items():
+            closed.setdefault(day, label)
         return cls(dict(opening), closed, bool(rule("CLOSE_ON_PUBLIC_HOLIDAYS")))
 
     def _add_holidays(self, year: int) -> None:
@@ -127,3 +100,6 @@ class WorkshopCalendar:
         first = next((s for s in slots if s.starts_at == starts_at), None)
         last = next((s for s in slots if s.ends_at == ends_at), None)
         return first is not None and last is not None and first.period == last.period and first.starts_at < last.ends_at
+
+
+__all__ = ["Slot", "WorkshopCalendar", "day_start", "easter_sunday", "french_public_holidays", "local_date"]

@@ -97,3 +97,25 @@ def test_the_ledger_list_uses_a_constant_number_of_queries(manager_client, produ
     assert StockMovement.objects.count() == 21
     with django_assert_max_num_queries(3):
         assert len(manager_client.get(URL, {"page_size": 100}).json()["results"]) == 21
+
+
+def test_a_producer_member_does_not_see_who_is_behind_a_movement(
+    manager_client, manager, producer_client, customer, product
+):
+    # given a customer's reservation and a manager's receipt on the producer's product
+    stock_reserve(lines=[StockLine(product.pk, Decimal("2"))], source=customer, user=customer)
+    record(manager_client, product, "receipt", "1")
+
+    # when the producer member and the manager read the ledger
+    member_rows = producer_client.get(URL, {"product": product.pk}).json()["results"]
+    staff_rows = manager_client.get(URL, {"product": product.pk}).json()["results"]
+
+    # then only staff see the user ids
+    assert len(member_rows) == 3 and {m["created_by"] for m in member_rows} == {None}
+    assert {m["created_by"] for m in staff_rows} >= {customer.pk, manager.pk}
+
+
+def test_the_schema_says_created_by_is_for_staff_only(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["StockMovement"]["properties"]["created_by"]
+    assert field["nullable"] is True and "staff only" in field["description"]

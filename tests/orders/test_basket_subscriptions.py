@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -48,6 +49,14 @@ def test_subscribing_twice_to_the_same_offer_is_refused(customer_client, small, 
 
 def test_home_delivery_in_a_zone(customer_client, small, ilot, home_zone):
     address = {"address": "Rue de la Mer", "commune": "Calais", "latitude": "50.960000", "longitude": "1.850000"}
+    # the zone's minimum (25.00 €) applies to a basket as to an order: a 12.00 € basket is refused
+    refused = _subscribe(customer_client, small, fulfilment={"type": "home", "address": address})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "below_minimum_order"
+    assert refused.json()["fields"] == {"minimum": "25.00", "subtotal": "12.00"}
+    assert not BasketSubscription.objects.exists()
+    home_zone.minimum_order = Decimal("10.00")
+    home_zone.save()
     response = _subscribe(customer_client, small, fulfilment={"type": "home", "address": address})
     assert response.status_code == 201, response.json()
     assert response.json()["delivery_zone"]["id"] == home_zone.pk
@@ -177,7 +186,8 @@ def test_pause_window_until_its_first_cutoff(customer, customer_client, small, m
     assert response.json()["pauses"] == [holidays]
     states = {u["date"]: u["state"] for u in response.json()["upcoming"]}
     assert states["2026-12-18"] == "basket"
-    assert states["2026-12-25"] == "paused" and states["2027-01-01"] == "paused"
+    # Christmas and New Year's Day are public holidays: closed, whatever the pause
+    assert states["2026-12-25"] == "closed" and states["2027-01-01"] == "closed"
     assert states["2027-01-08"] == "basket"
 
     # the same pause again changes nothing; an overlapping one is refused

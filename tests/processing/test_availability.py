@@ -10,7 +10,7 @@ from processing.models import ClosedDay, Equipment
 from processing.services.calendar import easter_sunday, french_public_holidays
 from tests.factories import ProducerFactory
 
-from .conftest import THURSDAY_MORNING, make_booking, paris
+from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
 from .factories import EquipmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,21 @@ def test_the_demo_has_the_workshop_and_a_completed_booking_with_lots(db):
     entry = StockMovement.objects.get(reason="processing_output", product=lot.product)
     assert entry.quantity == lot.quantity and entry.source == lot and lot.inputs.count() == 3
     assert Booking.objects.filter(status="requested").count() == 3
+
+
+def test_a_closure_of_the_association_closes_the_workshop_too(frozen, workshop, producer_client):
+    # given the association's calendar closes Thursday 19 November (one calendar for the three apps)
+    from ecopole.core.models import Closure
+
+    day = THURSDAY_MORNING[0].date()
+    Closure.objects.create(start_date=day, end_date=day, label="Assemblée générale")
+
+    # then no slot is offered that day, and booking one is refused with the reason
+    body = producer_client.get(URL, {"equipment": "lavage", "from": "2026-11-19", "to": "2026-11-19"}).json()
+    assert body["equipment"][0]["slots"] == []
+    response = producer_client.post(
+        "/api/v1/processing/bookings/", booking_payload(workshop["washing"], *THURSDAY_MORNING), format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "workshop_closed"
+    assert response.json()["fields"]["reason"] == "Assemblée générale"
