@@ -153,6 +153,8 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")  # closed by default
 # Request bodies above this size are refused with 413 `request_too_large`.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# JSON bodies nested deeper than this are refused with 400 `parse_error` (ecopole/core/parsers.py).
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
 
 # --- REST framework ---------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -162,7 +164,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies only (see ecopole/core/strict_types.py); an upload endpoint adds MultiPartParser itself.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ecopole.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ecopole.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
