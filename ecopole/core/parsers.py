@@ -58,7 +58,9 @@ class JSONParser(parsers.JSONParser):
             return json.loads(text, parse_constant=parse_constant)
         except json.JSONDecodeError as exc:
             raise ParseError(
-                _("The body is not valid JSON (line {line}, column {column}).").format(line=exc.lineno, column=exc.colno)
+                _("The body is not valid JSON (line {line}, column {column}).").format(
+                    line=exc.lineno, column=exc.colno
+                )
             ) from exc
         except (ValueError, RecursionError) as exc:
             raise ParseError(_("The body is not valid JSON.")) from exc
