@@ -2,10 +2,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ecopole.core.schema import error_responses
+from ecopole.core.throttling import ScopedRateThrottle
 
 from . import services
 from .serializers import (

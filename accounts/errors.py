@@ -14,3 +14,9 @@ class EmailTaken(ApplicationError):
     code = "email_taken"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("An account already exists with this email address.")
+
+
+class LoginDelayed(ApplicationError):
+    code = "login_delayed"
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_message = _("Too many failed logins for this account: try again in {retry_after} seconds.")

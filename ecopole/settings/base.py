@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* from a peer that is not a declared proxy are dropped before anything reads them.
+    "ecopole.core.client_ip.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -112,6 +114,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# ModelBackend behind the per-account login guard (accounts/login_guard.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -147,7 +151,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Admin and CORS ---------------------------------------------------------------------------------------------
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
+# Not the well-known /admin/, which every scanner tries first.
+ADMIN_URL = os.environ.get("ADMIN_URL", "gestion/")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")  # closed by default
 
 # Request bodies above this size are refused with 413 `request_too_large`.
@@ -155,6 +160,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # JSON bodies nested deeper than this are refused with 400 `parse_error` (ecopole/core/parsers.py).
 JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
+
+# --- Client address and login protection (ecopole/core/client_ip.py, accounts/login_guard.py) --------------------
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or CIDR networks,
+# comma-separated. Empty: gunicorn faces clients directly, and those headers are ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# After this many failed logins in a row on one account, each attempt waits LOGIN_DELAY_SECONDS, doubling at each
+# further failure up to LOGIN_DELAY_MAX_SECONDS (429 `login_delayed`); a count is forgotten after the memory.
+LOGIN_FAILURES_BEFORE_DELAY = env_int("LOGIN_FAILURES_BEFORE_DELAY", 5)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 30)
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 300)
+LOGIN_FAILURE_MEMORY_SECONDS = env_int("LOGIN_FAILURE_MEMORY_SECONDS", 3600)
 
 # --- REST framework ---------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
