@@ -44,9 +44,6 @@ def is_trusted_proxy(address: str) -> bool:
 
 def client_ip(request) -> str:
     """The calling client's address: REMOTE_ADDR, or the forwarded chain when REMOTE_ADDR is a declared proxy."""
-    cached = getattr(request, "_ecopole_client_ip", None)
-    if cached is not None:
-        return cached
     meta = getattr(request, "META", None) or request._request.META
     remote = meta.get("REMOTE_ADDR", "") or ""
     address = remote
@@ -58,10 +55,6 @@ def client_ip(request) -> str:
             address = str(parsed)
             if not is_trusted_proxy(address):
                 break
-    try:
-        request._ecopole_client_ip = address
-    except AttributeError:
-        pass
     return address
 
 
