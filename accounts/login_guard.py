@@ -59,6 +59,8 @@ def login_failure_record(*, email: str, address: str = "") -> int:
     except ValueError:  # expired between add and incr
         cache.set(count_key, 1, timeout=memory)
         count = 1
+    if count is None:  # the cache is down (django-redis IGNORE_EXCEPTIONS): fail open, like the throttles
+        return 0
     cache.touch(count_key, memory)
     threshold = settings.LOGIN_FAILURES_BEFORE_DELAY
     if count >= threshold:

@@ -180,15 +180,14 @@ API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
 # How long the link of the welcome / confirmation email stays valid.
 EMAIL_CONFIRMATION_MAX_AGE_SECONDS = env_int("EMAIL_CONFIRMATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
 # Where people reach the site: the base of the links in emails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 
 # Sent on every response (ecopole/core/csp.py). Scripts only from the site itself; inline styles are allowed because
 # the admin and the Swagger UI set some.
-CONTENT_SECURITY_POLICY = os.environ.get(
-    "CONTENT_SECURITY_POLICY",
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'",
+    "frame-ancestors 'none'"
 )
 # The OpenAPI schema (/api/schema/) and the Swagger UI (/api/docs/); false: both answer 404.
 API_DOCS_ENABLED = env_bool("API_DOCS_ENABLED", True)

@@ -144,3 +144,29 @@ def test_nobody_reads_a_token_in_the_admin(customer):
         assert key not in body and token_digest(key) not in body
         assert key[:8] in body  # the prefix tells tokens apart
     assert client.get(f"/{settings.ADMIN_URL}authtoken/tokenproxy/").status_code == 404
+
+
+def test_the_migration_turns_clear_drf_tokens_into_digests_and_drops_their_table(customer):
+    # given the former DRF table with a token in clear
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0003_api_token_hashed")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp with time zone NOT NULL, "
+            "user_id bigint NOT NULL)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, now(), %s)", ["a" * 40, customer.pk]
+        )
+
+    # when the migration's data step runs
+    with connection.schema_editor(atomic=False) as editor:
+        migration.import_clear_tokens(apps, editor)
+
+    # then the old token still works, only its digest is kept, and the clear table is gone
+    assert _as("a" * 40).get("/api/v1/auth/me/").status_code == 200
+    assert ApiToken.objects.get(user=customer).digest == token_digest("a" * 40)
+    assert "authtoken_token" not in connection.introspection.table_names()
