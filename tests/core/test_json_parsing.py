@@ -81,4 +81,3 @@ def test_malformed_json_is_explained_in_english_on_request(api_client):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "The body is not valid JSON (line 1, column 2)."
-
