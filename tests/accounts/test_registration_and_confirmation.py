@@ -2,17 +2,20 @@
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
-from accounts.services import email_confirmation_token
+from accounts.services import email_confirmation_token, user_register
 from ecopole.core.models import OutboxMessage
+from tests.conftest import requires_postgres
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +183,34 @@ def test_the_confirmation_page_confirms_by_a_button_not_by_opening_the_link():
 
 def test_demo_and_factory_users_are_confirmed(customer):
     assert customer.email_confirmed_at is not None
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_of_one_address_at_once_make_one_account_and_the_same_answer():
+    # given two visitors who register the same new address at the same instant
+    barrier = threading.Barrier(2)
+    answers, errors = [], []
+
+    def register():
+        try:
+            barrier.wait()
+            answers.append(user_register(email="course@example.org", password=DEFAULT_PASSWORD))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then both got the same (silent) answer, one account exists, and its owner is told twice: welcome + attempt
+    assert errors == [] and answers == [None, None]
+    assert User.objects.filter(email="course@example.org").count() == 1
+    assert sorted(m.subject for m in mail.outbox) == [
+        "Bienvenue à l'Ecopôle alimentaire : confirmez votre adresse e-mail",
+        "Quelqu'un a essayé de s'inscrire avec votre adresse e-mail",
+    ]
