@@ -5,7 +5,7 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
-from ecopole.core.parsers import json_depth
+from ecopole.core.parsers import json_deeper_than, json_depth
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +58,22 @@ def test_brackets_inside_strings_do_not_count():
     assert json_depth(b'"scalar"') == 0
 
 
-def test_the_depth_check_stays_cheap_on_a_large_hostile_body():
-    body = b"[" * 500_000 + b"]" * 500_000  # 1 MB, the largest accepted body
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 500_000 + b"]" * 500_000, b"[]" * 500_000, (b"[" * 30 + b"]" * 30) * 16_000],
+    ids=["deep", "wide", "mixed"],
+)
+def test_the_depth_check_stays_cheap_on_a_large_hostile_body(body):
+    # 1 MB, the largest accepted body
     started = time.perf_counter()
-    assert json_depth(body) == 500_000
-    assert time.perf_counter() - started < 2
+    json_deeper_than(body, 64)
+    assert time.perf_counter() - started < 1
+
+
+def test_the_depth_limit_is_exact():
+    assert json_depth(b"[" * 5000 + b"]" * 5000) == 5000
+    assert json_deeper_than(b"[" * 65 + b"]" * 65, 64)
+    assert not json_deeper_than(b"[" * 64 + b"]" * 64, 64)
 
 
 def test_malformed_json_is_explained_in_french(api_client):
