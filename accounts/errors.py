@@ -10,7 +10,31 @@ class InvalidCredentials(ApplicationError):
     default_message = _("Email or password is incorrect.")
 
 
-class EmailTaken(ApplicationError):
-    code = "email_taken"
+class LoginDelayed(ApplicationError):
+    code = "login_delayed"
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_message = _("Too many failed logins for this account: try again in {retry_after} seconds.")
+
+
+class WrongPassword(ApplicationError):
+    code = "wrong_password"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The current password is incorrect.")
+
+
+class InvalidConfirmationToken(ApplicationError):
+    code = "invalid_confirmation_token"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This confirmation link is not valid.")
+
+
+class ConfirmationTokenExpired(ApplicationError):
+    code = "confirmation_token_expired"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This confirmation link has expired: ask for a new one.")
+
+
+class EmailAlreadyConfirmed(ApplicationError):
+    code = "email_already_confirmed"
     status_code = status.HTTP_409_CONFLICT
-    default_message = _("An account already exists with this email address.")
+    default_message = _("This email address is already confirmed.")

@@ -1,5 +1,8 @@
+import hashlib
+from datetime import timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -91,6 +94,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def save(self, *args, **kwargs):
+        # A new password revokes every API token, whatever changed it (the API, the admin, `changepassword`, a
+        # reset): a credential that leaked with the old password must not outlive it. Sessions are already cut
+        # by Django's session auth hash.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+
     @cached_property
     def group_names(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))
@@ -103,3 +115,42 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not roles:
             roles.append(Role.CUSTOMER.value)
         return roles
+
+
+def token_digest(key: str) -> str:
+    """What is stored of a token: its SHA-256. A token is 256 random bits, so no salt or slow hash is needed."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <key>`). Only its digest is stored: the key is shown once, at creation.
+
+    It expires after `API_TOKEN_IDLE_SECONDS` without use (sliding: each use pushes the expiry back), is deleted
+    by logout and by any change of its owner's password.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    prefix = models.CharField(
+        _("prefix"), max_length=8, help_text=_("The first characters of the token, to tell tokens apart.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), default=timezone.now)
+
+    key: str | None = None  # the clear key, set on the instance that created it only; never saved
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-last_used_at"]
+        indexes = [models.Index(fields=["user", "last_used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
+    @classmethod
+    def expiry_cutoff(cls):
+        """Tokens last used before this instant have expired."""
+        return timezone.now() - timedelta(seconds=settings.API_TOKEN_IDLE_SECONDS)

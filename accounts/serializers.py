@@ -17,7 +17,39 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    token = serializers.CharField(
+        help_text=_(
+            "Send it as `Authorization: Token <token>`. Shown this once: only its digest is stored. It expires after "
+            "API_TOKEN_IDLE_SECONDS without use."
+        )
+    )
+
+
+class RegisteredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class LogoutSerializer(serializers.Serializer):
+    everywhere = serializers.BooleanField(
+        required=False, default=False, help_text=_("Revoke every token of the account, not only the one used.")
+    )
+
+
+class LoggedOutSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text=_("How many tokens were revoked."))
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class EmailConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500)
+
+
+class EmailConfirmedSerializer(serializers.Serializer):
+    email_confirmed_at = serializers.DateTimeField()
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -26,8 +58,8 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "phone", "roles", "producer", "date_joined"]
-        read_only_fields = ["id", "email", "roles", "producer", "date_joined"]
+        fields = ["id", "email", "full_name", "phone", "roles", "producer", "date_joined", "email_confirmed_at"]
+        read_only_fields = ["id", "email", "roles", "producer", "date_joined", "email_confirmed_at"]
 
 
 class MeUpdateSerializer(serializers.Serializer):

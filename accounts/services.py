@@ -1,17 +1,30 @@
-"""Writes on accounts: registration, profile updates, tokens, role groups."""
+"""Writes on accounts: registration, email confirmation, profile, password, tokens, role groups."""
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
+from ecopole.core.outbox import outbox_enqueue
 from ecopole.core.permissions import DRIVER, MANAGER, PREPARER
 
-from .errors import EmailTaken, InvalidCredentials
-from .models import User
+from .errors import (
+    ConfirmationTokenExpired,
+    EmailAlreadyConfirmed,
+    InvalidConfirmationToken,
+    InvalidCredentials,
+    WrongPassword,
+)
+from .models import ApiToken, User, token_digest
 
 # Apps whose models the manager group administers entirely in the admin.
 MANAGED_APPS = (
@@ -25,25 +38,94 @@ MANAGED_APPS = (
     "django_celery_beat",
 )
 
+EMAIL_CONFIRMATION_SALT = "accounts.email_confirmation"
 
-def user_register(*, email: str, password: str, full_name: str = "", phone: str = "") -> User:
-    """Create a customer account. Staff and producer accounts are made by a manager, never here.
 
-    Raises `EmailTaken` (409) if the address is in use, even when two registrations race (unique constraint).
-    """
-    email = User.objects.normalize_email(email).lower()
-    candidate = User(email=email, full_name=full_name, phone=phone)
+def _validate_password(password: str, *, user: User) -> None:
     try:
-        password_validation.validate_password(password, user=candidate)
+        password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
         raise DjangoValidationError({"password": exc.messages}) from exc
-    if User.objects.filter(email__iexact=email).exists():
-        raise EmailTaken()
+
+
+def user_register(*, email: str, password: str, full_name: str = "", phone: str = "") -> None:
+    """Register a customer account, and say nothing about whether the address was known.
+
+    A new address gets its account (a plain customer: staff and producer accounts are made by a manager) and a
+    welcome email with the confirmation link; a known address gets an email saying someone tried to register with
+    it (at most one an hour). The caller answers the same in both cases, and both cost one password hash, so
+    neither the body nor the timing enumerates accounts. A race of two registrations ends the same way (unique
+    constraint). Emails go through the outbox, after commit.
+    """
+    email = User.objects.normalize_email(email).lower()
+    _validate_password(password, user=User(email=email, full_name=full_name, phone=phone))
+    with transaction.atomic(durable=True):
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(email=email, password=password, full_name=full_name, phone=phone)
+            except IntegrityError:
+                existing = User.objects.filter(email__iexact=email).first()
+            else:
+                outbox_enqueue(
+                    key=f"accounts.welcome:{user.pk}",
+                    handler="accounts.emails.send_welcome",
+                    payload={"user_id": user.pk},
+                    new_key=True,
+                )
+                return
+        make_password(password)  # the same work as a creation: the answer comes after the same time
+        hour = timezone.now().strftime("%Y%m%d%H")
+        outbox_enqueue(
+            key=f"accounts.registration_attempt:{existing.pk}:{hour}",
+            handler="accounts.emails.send_registration_attempt",
+            payload={"user_id": existing.pk},
+        )
+
+
+def email_confirmation_token(*, user: User) -> str:
+    """A signed, timestamped token naming the user and the address to confirm (valid for the address it names)."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_CONFIRMATION_SALT)
+
+
+def email_confirm(*, token: str) -> User:
+    """Mark the address the token names as confirmed. Idempotent: a second use keeps the first date.
+
+    Refuses an expired token (`EMAIL_CONFIRMATION_MAX_AGE_SECONDS`) and one that was tampered with, or names an
+    address the account no longer has.
+    """
     try:
-        with transaction.atomic():
-            return User.objects.create_user(email=email, password=password, full_name=full_name, phone=phone)
-    except IntegrityError as exc:
-        raise EmailTaken() from exc
+        data = signing.loads(token, salt=EMAIL_CONFIRMATION_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise ConfirmationTokenExpired() from exc
+    except signing.BadSignature as exc:
+        raise InvalidConfirmationToken() from exc
+    if not isinstance(data, dict):
+        raise InvalidConfirmationToken()
+    user = User.objects.filter(pk=data.get("user"), email=data.get("email"), is_active=True).first()
+    if user is None:
+        raise InvalidConfirmationToken()
+    if user.email_confirmed_at is None:
+        User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
+        user.refresh_from_db(fields=["email_confirmed_at"])
+    return user
+
+
+def email_confirmation_resend(*, user: User) -> None:
+    """Send the confirmation link again (a new token; the old ones stay valid until they expire).
+
+    Raises `EmailAlreadyConfirmed` (409) when there is nothing to confirm. The endpoint is throttled per user.
+    """
+    if user.email_confirmed_at is not None:
+        raise EmailAlreadyConfirmed()
+    with transaction.atomic(durable=True):
+        outbox_enqueue(
+            key=f"accounts.email_confirmation:{user.pk}:{uuid.uuid4().hex}",
+            handler="accounts.emails.send_email_confirmation",
+            payload={"user_id": user.pk},
+            new_key=True,
+        )
 
 
 def user_update(*, user: User, full_name: str | None = None, phone: str | None = None) -> User:
@@ -55,13 +137,49 @@ def user_update(*, user: User, full_name: str | None = None, phone: str | None =
     return user
 
 
-def token_obtain(*, email: str, password: str, request=None) -> Token:
-    """Return the user's API token, creating it on first login (get_or_create: a retry returns the same token)."""
+def user_password_change(*, user: User, current_password: str, new_password: str) -> ApiToken:
+    """Change the password after checking the current one; every token of the user is revoked (User.save) and a
+    new one is returned for the caller, its key readable once on `.key`."""
+    if not user.check_password(current_password):
+        raise WrongPassword()
+    _validate_password(new_password, user=user)
+    with transaction.atomic(durable=True):
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        return token_create(user=user)
+
+
+def token_create(*, user: User) -> ApiToken:
+    """A new token for the user. Its clear key is on the returned instance's `.key`, and nowhere else, ever.
+
+    Expired tokens of the same user are deleted on the way, so the table holds only live tokens.
+    """
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.filter(user=user, last_used_at__lt=ApiToken.expiry_cutoff()).delete()
+    token = ApiToken.objects.create(user=user, digest=token_digest(key), prefix=key[:8])
+    token.key = key
+    return token
+
+
+def token_obtain(*, email: str, password: str, request=None) -> ApiToken:
+    """Log in: a new token for the right email and password (its key on `.key`, shown once).
+
+    The authentication backend counts failures per account (429 `login_delayed`, accounts/login_guard.py)."""
     user = authenticate(request=request, email=email.lower(), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
+    return token_create(user=user)
+
+
+def token_revoke(*, user: User, token: ApiToken | None, everywhere: bool = False) -> int:
+    """Log out: delete the token used (or, with `everywhere`, every token of the user). Returns how many."""
+    tokens = ApiToken.objects.filter(user=user)
+    if not everywhere:
+        if token is None:
+            return 0
+        tokens = tokens.filter(pk=token.pk)
+    deleted, _ = tokens.delete()
+    return deleted
 
 
 def roles_ensure() -> None:
@@ -69,5 +187,5 @@ def roles_ensure() -> None:
     manager, _ = Group.objects.get_or_create(name=MANAGER)
     Group.objects.get_or_create(name=PREPARER)
     Group.objects.get_or_create(name=DRIVER)
-    perms = Permission.objects.filter(content_type__app_label__in=(*MANAGED_APPS, "authtoken"))
+    perms = Permission.objects.filter(content_type__app_label__in=MANAGED_APPS)
     manager.permissions.add(*perms)

@@ -118,11 +118,12 @@ def floor_order(request) -> HttpResponse:
     only). It answers 201 with the order id, 409 when a product is short, 401 without a valid token."""
     from django.db import transaction
 
+    from accounts.models import token_digest
     from bench.order_floor import OrderFloor, Refused
 
     key = request.headers.get("Authorization", "").removeprefix("Token ").strip()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT user_id FROM authtoken_token WHERE key = %s", [key])
+        cursor.execute("SELECT user_id FROM accounts_apitoken WHERE digest = %s", [token_digest(key)])
         row = cursor.fetchone()
     if row is None:
         return HttpResponse(b'{"code":"not_authenticated"}', status=401, content_type="application/json")

@@ -83,6 +83,7 @@ class BenchData:
     basket_offer_ids: list[int] = field(default_factory=list)
     basket_date: date | None = None
     workshop_user_id: int | None = None
+    workshop_token: str | None = None  # clear key of the workshop member's token (only its digest is stored)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -91,9 +92,9 @@ def _money(value: float) -> Decimal:
 
 
 def seed() -> BenchData:
-    from rest_framework.authtoken.models import Token
+    import secrets
 
-    from accounts.models import User
+    from accounts.models import ApiToken, User, token_digest
     from catalogue.models import Category, MovementReason, Producer, Product, StockLevel, StockMovement
     from catalogue.text import search_normalise
     from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, Vehicle
@@ -225,7 +226,14 @@ def seed() -> BenchData:
         batch_size=2000,
     )
     clients = users[:BENCH_CLIENTS]
-    tokens = Token.objects.bulk_create([Token(key=Token.generate_key(), user=user) for user in clients])
+    # Tokens are stored as digests: the clear keys exist only here, for the benchmark's clients.
+    client_keys = [secrets.token_urlsafe(32) for _ in clients]
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(user=user, digest=token_digest(key), prefix=key[:8])
+            for user, key in zip(clients, client_keys, strict=True)
+        ]
+    )
 
     # 2,000 orders on the planning date, each of 3 lines, with their reservations.
     plan_date = today + timedelta(days=3)
@@ -313,7 +321,7 @@ def seed() -> BenchData:
         pickup_point_id=points[0].pk,
         scarce_product_id=scarce.pk,
         product_ids=[p.pk for p in stocked if p.pk != scarce.pk],
-        client_tokens=[t.key for t in tokens],
+        client_tokens=client_keys,
         client_user_ids=[u.pk for u in clients],
         order_content_type_id=order_ct.pk,
         counts=data_counts,
@@ -448,9 +456,8 @@ def seed_workshop(data: BenchData, *, producers, rng) -> None:
     next eight weeks on free slots of the grid, plus a producer member who asks for the availability."""
     if not workshop_available():
         return
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from accounts.services import token_create
     from processing.models import Booking, BookingLine, Equipment, OpeningHours
     from processing.services.calendar import WorkshopCalendar
 
@@ -513,7 +520,7 @@ def seed_workshop(data: BenchData, *, producers, rng) -> None:
         ]
     )
     member = User.objects.create(email="atelier@bench.example", full_name="Membre bench", producer=producers[0])
-    Token.objects.create(user=member)
+    data.workshop_token = token_create(user=member).key
     data.workshop_user_id = member.pk
     data.counts.update(workshop_equipment=len(equipment), workshop_bookings=len(bookings))
 
@@ -527,7 +534,6 @@ def workshop_measure(data: BenchData, *, repeats: int) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
 
     from processing.selectors import availability
 
@@ -542,7 +548,7 @@ def workshop_measure(data: BenchData, *, repeats: int) -> dict:
         selector_times.append(clock.perf_counter() - began)
         # Counted now: captured_queries reads the connection's log, which the next request clears.
         selector_count = len(selector_queries.captured_queries)
-    token = Token.objects.get(user_id=data.workshop_user_id).key
+    token = data.workshop_token
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")
     path = f"/api/v1/processing/availability/?from={start.isoformat()}&to={end.isoformat()}"
     client.get(path)

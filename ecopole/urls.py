@@ -1,13 +1,30 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.views import admin_login, email_confirm_page
 from ecopole.core.apis import ApiRootApi
 from ecopole.core.health import health
 
 admin.site.site_header = "Ecopôle alimentaire"
 admin.site.site_title = "Ecopôle alimentaire"
+
+
+def _if_docs_enabled(view):
+    """The schema and the docs answer 404 when API_DOCS_ENABLED is off (read per request: tests can switch it)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.API_DOCS_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 api_v1 = [
     path("", ApiRootApi.as_view(), name="api-root"),
@@ -23,8 +40,12 @@ api_v1 = [
 urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("compte/confirmer-email/", email_confirm_page, name="email-confirm-page"),
+    path("api/schema/", _if_docs_enabled(SpectacularAPIView.as_view()), name="schema"),
+    # The split view serves its settings script as a file: no inline script, so the CSP can forbid them.
+    path("api/docs/", _if_docs_enabled(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"),
+    # Before the admin's own URLs: its login page behind the login rate and the per-account delay.
+    path(f"{settings.ADMIN_URL}login/", admin_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -21,6 +21,8 @@ def main() -> int:
     }
     running = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in processes.items()}
     base = f"http://{HOST}:{PORT}"
+    from django.conf import settings
+
     from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
     print(
@@ -30,7 +32,7 @@ def main() -> int:
                 "Ecopôle alimentaire: the API is starting.",
                 f"  API root    {base}/api/v1/",
                 f"  Swagger UI  {base}/api/docs/",
-                f"  Admin       {base}/admin/   (admin@ecopole.example / {DEMO_PASSWORD})",
+                f"  Admin       {base}/{settings.ADMIN_URL}   (admin@ecopole.example / {DEMO_PASSWORD})",
                 f"  Health      {base}/health/",
                 f"Demo logins (password {DEMO_PASSWORD}):",
                 *[

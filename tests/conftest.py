@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -18,6 +19,12 @@ requires_postgres = pytest.mark.skipif(
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle and login-failure counters (Redis when REDIS_URL is set) must not leak from one test to the next."""
+    cache.clear()
 
 
 @pytest.fixture

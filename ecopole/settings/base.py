@@ -46,9 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served from the project: /api/docs/ works offline
     "corsheaders",
     "django_celery_beat",
     "ecopole.core",
@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* from a peer that is not a declared proxy are dropped before anything reads them.
+    "ecopole.core.client_ip.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ecopole.core.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ecopole.urls"
@@ -113,6 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# ModelBackend behind the per-account login guard (accounts/login_guard.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -148,22 +153,55 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Admin and CORS ---------------------------------------------------------------------------------------------
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
+# Not the well-known /admin/, which every scanner tries first.
+ADMIN_URL = os.environ.get("ADMIN_URL", "gestion/")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")  # closed by default
 
 # Request bodies above this size are refused with 413 `request_too_large`.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# JSON bodies nested deeper than this are refused with 400 `parse_error` (ecopole/core/parsers.py).
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
+
+# --- Client address and login protection (ecopole/core/client_ip.py, accounts/login_guard.py) --------------------
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or CIDR networks,
+# comma-separated. Empty: gunicorn faces clients directly, and those headers are ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# After this many failed logins in a row on one account, each attempt waits LOGIN_DELAY_SECONDS, doubling at each
+# further failure up to LOGIN_DELAY_MAX_SECONDS (429 `login_delayed`); a count is forgotten after the memory.
+LOGIN_FAILURES_BEFORE_DELAY = env_int("LOGIN_FAILURES_BEFORE_DELAY", 5)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 30)
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 300)
+LOGIN_FAILURE_MEMORY_SECONDS = env_int("LOGIN_FAILURE_MEMORY_SECONDS", 3600)
+
+# API tokens (accounts.models.ApiToken): stored as digests, expire after this long without use (sliding).
+API_TOKEN_IDLE_SECONDS = env_int("API_TOKEN_IDLE_SECONDS", 14 * 24 * 3600)
+# The last use is recorded at most this often (one write per token per interval, not per request).
+API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
+# How long the link of the welcome / confirmation email stays valid.
+EMAIL_CONFIRMATION_MAX_AGE_SECONDS = env_int("EMAIL_CONFIRMATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
+# Where people reach the site: the base of the links in emails.
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
+
+# Sent on every response (ecopole/core/csp.py). Scripts only from the site itself; inline styles are allowed because
+# the admin and the Swagger UI set some.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# The OpenAPI schema (/api/schema/) and the Swagger UI (/api/docs/); false: both answer 404.
+API_DOCS_ENABLED = env_bool("API_DOCS_ENABLED", True)
 
 # --- REST framework ---------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies only (see ecopole/core/strict_types.py); an upload endpoint adds MultiPartParser itself.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ecopole.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ecopole.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -172,6 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
         "register": os.environ.get("THROTTLE_REGISTER", "5/hour"),
+        "confirm_email": os.environ.get("THROTTLE_CONFIRM_EMAIL", "3/hour"),
     },
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -187,6 +226,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several apps have a `kind` or a `status` with different choices: name them so none gets a hash suffix.

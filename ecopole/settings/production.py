@@ -17,6 +17,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS doit être défini en production.")
 
+# Believed only from TRUSTED_PROXIES: ecopole.core.client_ip.ProxyHeadersMiddleware drops it from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

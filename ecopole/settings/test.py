@@ -13,7 +13,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "register": "1000/min"},
+    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "register": "1000/min", "confirm_email": "1000/min"},
 }
 
 # A file, not memory, so that a real Celery worker process started by a test sees the same test database.

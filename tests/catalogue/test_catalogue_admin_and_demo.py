@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from catalogue import demo
@@ -19,19 +20,22 @@ def admin_client(client):
 
 def test_every_catalogue_admin_page_opens_and_the_ledger_is_read_only(admin_client, product):
     for model in ("producer", "category", "product", "stocklevel", "stockmovement", "productimport"):
-        assert admin_client.get(f"/admin/catalogue/{model}/").status_code == 200, model
-    assert admin_client.get(f"/admin/catalogue/product/{product.pk}/change/").status_code == 200
-    assert admin_client.get(f"/admin/catalogue/producer/{product.producer.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/catalogue/stockmovement/add/").status_code == 403
+        assert admin_client.get(f"/{settings.ADMIN_URL}catalogue/{model}/").status_code == 200, model
+    assert admin_client.get(f"/{settings.ADMIN_URL}catalogue/product/{product.pk}/change/").status_code == 200
+    assert admin_client.get(f"/{settings.ADMIN_URL}catalogue/producer/{product.producer.pk}/change/").status_code == 200
+    assert admin_client.get(f"/{settings.ADMIN_URL}catalogue/stockmovement/add/").status_code == 403
     movement = StockMovement.objects.first()
     assert (
-        admin_client.post(f"/admin/catalogue/stockmovement/{movement.pk}/delete/", {"post": "yes"}).status_code == 403
+        admin_client.post(
+            f"/{settings.ADMIN_URL}catalogue/stockmovement/{movement.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
     )
 
 
 def test_the_admin_saves_seasons_allergens_and_search_text(admin_client, product):
     response = admin_client.post(
-        f"/admin/catalogue/product/{product.pk}/change/",
+        f"/{settings.ADMIN_URL}catalogue/product/{product.pk}/change/",
         {
             "producer": product.producer.pk,
             "category": product.category.pk,

@@ -12,9 +12,9 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
+from accounts.services import token_create
 from ecopole.wsgi import application
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
@@ -45,7 +45,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 def _token(user) -> dict[str, str]:
-    return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    return {"Authorization": f"Token {token_create(user=user).key}"}
 
 
 FUZZ_SETTINGS = settings(suppress_health_check=list(HealthCheck), deadline=None)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 
+from accounts.services import token_create
 from bench.floor import floor_order
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import Order
@@ -23,7 +23,7 @@ def test_the_bare_order_view_places_an_order_the_ledger_agrees_with(customer):
     for product in products:
         stock_receive(product_id=product.pk, quantity=Decimal("5"))
     point = PickupPointFactory()
-    token = Token.objects.create(user=customer)
+    token = token_create(user=customer).key
 
     def post(quantity):
         body = {

@@ -27,9 +27,9 @@ import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import email_confirmation_token, token_create
 from catalogue.models import Category
 from catalogue.services.stock import stock_receive
 from deliveries.models import (
@@ -208,7 +208,7 @@ def build_world() -> World:
             user = make(letter)
             key = role if letter == "A" else f"{role}_b"
             world.users[key] = user
-            world.tokens[key] = Token.objects.create(user=user).key
+            world.tokens[key] = token_create(user=user).key
     world.users["anonymous"] = world.users["machine"] = None
     customer_a, customer_b = world.users["customer"], world.users["customer_b"]
 
@@ -487,6 +487,16 @@ CALLS: dict[str, Call] = {
     "PATCH /api/v1/auth/me/": Call("customer", {"full_name": "Personne Renommée", "phone": "0321000000"}),
     "POST /api/v1/auth/register/": Call(
         "anonymous", {"email": "nouveau@example.org", "password": DEFAULT_PASSWORD, "full_name": "Nouveau"}
+    ),
+    "POST /api/v1/auth/logout/": Call("customer", {"everywhere": False}),
+    "POST /api/v1/auth/password/": Call(
+        "customer", {"current_password": DEFAULT_PASSWORD, "new_password": "un-autre-secret-2026"}
+    ),
+    "POST /api/v1/auth/confirm-email/": Call(
+        "anonymous", lambda w: {"token": email_confirmation_token(user=w.users["customer"])}
+    ),
+    "POST /api/v1/auth/confirm-email/resend/": Call(
+        "customer", None, succeeds="the world's addresses are confirmed: 409"
     ),
     "POST /api/v1/auth/token/": Call(
         "anonymous", lambda w: {"email": w.users["customer"].email, "password": DEFAULT_PASSWORD}

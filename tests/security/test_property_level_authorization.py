@@ -48,6 +48,7 @@ RANDOM_KEYS = {
     "key",
     "prefix",
     "token",
+    "digest",  # an API token's digest (accounts.ApiToken)
     "url",
 }
 

@@ -42,6 +42,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     "PATCH /api/v1/auth/me/": ANY_USER,
     "POST /api/v1/auth/register/": PUBLIC,
     "POST /api/v1/auth/token/": PUBLIC,
+    "POST /api/v1/auth/logout/": ANY_USER,
+    "POST /api/v1/auth/password/": ANY_USER,
+    "POST /api/v1/auth/confirm-email/": PUBLIC,  # the emailed token is the credential
+    "POST /api/v1/auth/confirm-email/resend/": ANY_USER,
     # baskets (cabas bio): offers and published compositions are public; any account subscribes and reaches only
     # its own subscriptions (a producer member, who has none here, gets 404 on customer A's; staff reach every one,
     # as they do every order); preparers and the manager compose; staff run the pickup sheet; the manager

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.core.management import call_command
 
@@ -21,10 +22,10 @@ def test_every_vending_model_has_a_working_admin_page(admin_client):
     models = [model for model in admin.site._registry if model._meta.app_label == "vending"]
     assert len(models) == 13
     for model in models:
-        url = f"/admin/vending/{model._meta.model_name}/"
+        url = f"/{settings.ADMIN_URL}vending/{model._meta.model_name}/"
         assert admin_client.get(url).status_code == 200, url
     machine = Machine.objects.get(slug="distributeur-ilot-jacquard")
-    assert admin_client.get(f"/admin/vending/machine/{machine.pk}/change/").status_code == 200
+    assert admin_client.get(f"/{settings.ADMIN_URL}vending/machine/{machine.pk}/change/").status_code == 200
 
 
 def test_the_demo_machine_has_24_lockers_and_a_week_of_sales(db):

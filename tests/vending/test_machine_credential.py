@@ -3,9 +3,10 @@
 import hashlib
 
 import pytest
-from rest_framework.authtoken.models import Token
+from django.conf import settings
 from rest_framework.test import APIClient
 
+from accounts.services import token_create
 from ecopole.core.models import AuditEvent
 from tests.conftest import client_for
 from vending.models import Machine, Sale
@@ -75,7 +76,7 @@ def test_the_machine_key_cannot_use_anything_else(machine, machine_client, fille
     # its own endpoints are write-only: no reading of sales
     assert machine_client.get(f"{base}/sales/").status_code == 405
     # the admin does not know it either
-    admin = machine_client.get("/admin/vending/sale/")
+    admin = machine_client.get(f"/{settings.ADMIN_URL}vending/sale/")
     assert admin.status_code == 302 and "/login/" in admin["Location"]
     # and nothing changed
     filled_a1.refresh_from_db()
@@ -84,7 +85,7 @@ def test_the_machine_key_cannot_use_anything_else(machine, machine_client, fille
 
 def test_a_user_token_cannot_post_sales(machine, filled_a1, manager):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=manager).key}")
     assert client.get("/api/v1/auth/me/").status_code == 200  # the token itself is good
     response = client.post(f"/api/v1/vending/machines/{machine.pk}/sales/", SALE)
     assert response.status_code == 401
