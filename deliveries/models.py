@@ -491,3 +491,50 @@ class PlanningRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.date)
+
+
+class PlanningJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PlanningJob(models.Model):
+    """A planning run asked for through the API: queued by the request (202), run by a Celery task, polled by the
+    client. The solver runs in the task, outside any transaction; the plan is written only if the inputs it was
+    computed from did not change meanwhile (`fingerprint`). `result` is `{"rounds": [ids], "kept": [ids]}`;
+    `unassigned` the stops the solver could not place, with their reasons; `error_code` why a run failed."""
+
+    ACTIVE = (PlanningJobStatus.QUEUED, PlanningJobStatus.RUNNING)
+
+    date = models.DateField(_("date"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanningJobStatus.choices, default=PlanningJobStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fingerprint = models.CharField(_("inputs fingerprint"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("solver runs"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    unassigned = models.JSONField(_("unassigned stops"), default=list, blank=True)
+    error_code = models.CharField(_("error code"), max_length=60, blank=True)
+    error_detail = models.CharField(_("error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("planning job")
+        verbose_name_plural = _("planning jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # At most one planning job queued or running per date: a replayed or concurrent request gets that one.
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(status__in=["queued", "running"]), name="planning_job_one_active_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.status}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import MANAGER, PREPARER, has_group, is_staff_member
 
-from .models import PlanningRun, Round, Stop
+from .models import PlanningJob, PlanningRun, Round, Stop
 
 
 def _stops() -> Prefetch:
@@ -60,3 +60,10 @@ def my_round_list(*, user) -> QuerySet[Round]:
 
 def planning_run_get(*, day: date) -> PlanningRun | None:
     return PlanningRun.objects.filter(date=day).first()
+
+
+def planning_job_get(*, job_id: int) -> PlanningJob:
+    job = PlanningJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return job

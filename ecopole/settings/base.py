@@ -278,6 +278,13 @@ ORDERS_MAX_PER_CUSTOMER_PER_DAY = env_int("ORDERS_MAX_PER_CUSTOMER_PER_DAY", 20)
 VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
 VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"
 
+# Delivery rounds (deliveries/). A planning job queued or running for longer than this is taken as lost and a new
+# planning request replaces it (deliveries.services.planning_jobs).
+DELIVERIES_PLANNING_JOB_TIMEOUT_SECONDS = env_int("DELIVERIES_PLANNING_JOB_TIMEOUT_SECONDS", 900)
+# When a failed home delivery is moved to a pickup point, the home-delivery fee is "refund"ed (the order total drops
+# by the fee) or "keep"-t (the trip was made); the customer's email says which (deliveries.services.rounds).
+DELIVERIES_FAILED_HOME_FEE = os.environ.get("DELIVERIES_FAILED_HOME_FEE", "refund")
+
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -88,6 +88,7 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     ),
     "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/resolve/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/driver/": ROUND_MANAGER,
+    "GET /api/v1/deliveries/planning-jobs/{job_id}/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/lock/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/reorder/": ROUND_MANAGER,
     "GET /api/v1/orders/{order_id}/": Owned("customer", {"order_id": "order_b"}),

@@ -77,6 +77,7 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/catalogue/stock-movements/": STAFF,
     # deliveries: staff; drivers only their own rounds; planning and corrections by the manager
     "GET /api/v1/deliveries/my-rounds/": STAFF,
+    "GET /api/v1/deliveries/planning-jobs/{job_id}/": MANAGER,
     "GET /api/v1/deliveries/rounds/": STAFF,
     "GET /api/v1/deliveries/rounds/{round_id}/": STAFF,
     "POST /api/v1/deliveries/rounds/{round_id}/driver/": MANAGER,
