@@ -62,6 +62,19 @@ def planning_run_get(*, day: date) -> PlanningRun | None:
     return PlanningRun.objects.filter(date=day).first()
 
 
+def driver_order_ids(*, user) -> QuerySet:
+    """The ids of the grocery orders carried by `user`'s rounds (a subquery): what a driver may reach."""
+    return Stop.objects.filter(round__driver=user, orders__isnull=False).values("orders")
+
+
+def driver_basket_delivery_ids(*, user) -> set[int]:
+    """The ids of the basket deliveries handed over on `user`'s rounds (from the stops' hand-over lists)."""
+    ids = set()
+    for handover in Stop.objects.filter(round__driver=user).values_list("handover", flat=True):
+        ids.update(item["basket"] for item in handover or [] if isinstance(item, dict) and item.get("basket"))
+    return ids
+
+
 def planning_job_get(*, job_id: int) -> PlanningJob:
     job = PlanningJob.objects.filter(pk=job_id).first()
     if job is None:
