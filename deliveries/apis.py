@@ -137,7 +137,12 @@ class MyRoundListApi(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="deliveries_my_rounds",
-        summary="Driver: my rounds of today",
+        summary="Driver: my rounds of today and the coming days",
+        description=(
+            "The rounds given to the calling driver whose date is today or later (Europe/Paris), in date order, "
+            "with their stops. Past rounds are not listed (staff: `GET /api/v1/deliveries/rounds/?date=`). A round "
+            "can be started on its date only (`round_not_due`, 409, before)."
+        ),
         responses={200: RoundSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):

@@ -54,8 +54,8 @@ def round_ensure_visible(*, user, round_id: int) -> None:
 
 
 def my_round_list(*, user) -> QuerySet[Round]:
-    """The rounds given to `user` (a driver) today, Europe/Paris."""
-    return round_list(user=user, day=timezone.localdate()).filter(driver=user)
+    """The rounds given to `user` (a driver) from today on (Europe/Paris): today's first, then the coming days'."""
+    return round_list(user=user).filter(driver=user, date__gte=timezone.localdate())
 
 
 def planning_run_get(*, day: date) -> PlanningRun | None:

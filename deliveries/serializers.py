@@ -69,6 +69,7 @@ class HandoverItemSerializer(serializers.Serializer):
 class HandoverSerializer(serializers.Serializer):
     order = serializers.IntegerField(allow_null=True)
     customer = serializers.CharField()
+    phone = serializers.CharField(default="", help_text="The customer's phone, for the driver (may be empty).")
     items = HandoverItemSerializer(many=True)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from ecopole.core.audit import audit_record
 from ecopole.core.exceptions import NotFound
@@ -28,6 +28,7 @@ from ..errors import (
     NotAFailedStop,
     ResolutionNotAllowed,
     RoundLocked,
+    RoundNotDue,
     RoundNotStarted,
     StopOrderInvalid,
     StopsPending,
@@ -89,6 +90,8 @@ def _round_transition(*, round_id: int, target: str, actor) -> Round:
             return round_
         if not round_.can_become(target):
             raise _invalid(RoundStatus(round_.status).label, RoundStatus(target).label, round_.status, target)
+        if target == RoundStatus.STARTED and timezone.localdate() < round_.date:
+            raise RoundNotDue(date=formats.date_format(round_.date, "d/m/Y"))
         if target == RoundStatus.FINISHED:
             pending = round_.stops.filter(status=StopStatus.PENDING).count()
             if pending:
@@ -107,7 +110,8 @@ def _round_transition(*, round_id: int, target: str, actor) -> Round:
 
 
 def round_start(*, round_id: int, actor) -> Round:
-    """planned → started (the driver leaves the depot). Idempotent; re-planning never touches it afterwards."""
+    """planned → started (the driver leaves the depot), on the round's date or later (`round_not_due`, 409, before:
+    Europe/Paris). Idempotent; re-planning never touches it afterwards."""
     return _round_transition(round_id=round_id, target=RoundStatus.STARTED, actor=actor)
 
 
