@@ -217,6 +217,7 @@ class OrderEventKind(models.TextChoices):
     PREPARED_QUANTITY = "prepared_quantity", _("Prepared quantity")
     LOCKER = "locker", _("Vending machine locker")
     RESCHEDULED = "rescheduled", _("New delivery date")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
     FLAG = "flag", _("To look at")
 
 
