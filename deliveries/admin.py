@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     DeliveryDay,
@@ -26,6 +27,14 @@ class PickupPointAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "address", "commune"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DeliveryDayInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "communes", "delivery_fee", "minimum_order", "free_delivery_threshold"]}),
+        (
+            _("Area of the home addresses (empty: DELIVERIES_SERVICE_AREA)"),
+            {"fields": [("south", "north"), ("west", "east")]},
+        ),
+        (None, {"fields": ["is_active"]}),
+    ]
 
 
 @admin.register(DeliveryZone)

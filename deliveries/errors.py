@@ -7,6 +7,7 @@ from ecopole.core.exceptions import ApplicationError, InvalidTransition
 
 __all__ = [
     "AlreadyResolved",
+    "CoordinatesOutsideZone",
     "DriverInvalid",
     "FailedStopNotHome",
     "InvalidTransition",
@@ -94,3 +95,11 @@ class RoundNotDue(ApplicationError):
     code = "round_not_due"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This round is for {date}: it cannot start before that day.")
+
+
+class CoordinatesOutsideZone(ApplicationError):
+    code = "coordinates_outside_zone"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _(
+        "The position {latitude}, {longitude} is not in {commune}'s delivery zone ({zone}): check the address."
+    )

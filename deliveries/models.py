@@ -117,6 +117,12 @@ class DeliveryZone(models.Model):
         blank=True,
         help_text=_("Orders whose subtotal reaches this amount are delivered free. Empty: never free."),
     )
+    # The area a home address of the zone must fall in (a latitude/longitude box). Empty: the service area of the
+    # whole association, `DELIVERIES_SERVICE_AREA` (services.places.home_coordinates_check).
+    south = models.DecimalField(_("southern latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    west = models.DecimalField(_("western longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    north = models.DecimalField(_("northern latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    east = models.DecimalField(_("eastern longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -129,6 +135,18 @@ class DeliveryZone(models.Model):
             models.CheckConstraint(
                 condition=Q(free_delivery_threshold__isnull=True) | Q(free_delivery_threshold__gt=0),
                 name="delivery_zone_threshold_positive",
+            ),
+            models.CheckConstraint(
+                condition=(Q(south__isnull=True) & Q(west__isnull=True) & Q(north__isnull=True) & Q(east__isnull=True))
+                | (
+                    Q(south__gte=-90)
+                    & Q(north__lte=90)
+                    & Q(north__gt=models.F("south"))
+                    & Q(west__gte=-180)
+                    & Q(east__lte=180)
+                    & Q(east__gt=models.F("west"))
+                ),
+                name="delivery_zone_area_all_or_nothing_and_ordered",
             ),
         ]
 

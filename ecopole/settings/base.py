@@ -284,6 +284,9 @@ DELIVERIES_PLANNING_JOB_TIMEOUT_SECONDS = env_int("DELIVERIES_PLANNING_JOB_TIMEO
 # When a failed home delivery is moved to a pickup point, the home-delivery fee is "refund"ed (the order total drops
 # by the fee) or "keep"-t (the trip was made); the customer's email says which (deliveries.services.rounds).
 DELIVERIES_FAILED_HOME_FEE = os.environ.get("DELIVERIES_FAILED_HOME_FEE", "refund")
+# "south,west,north,east" (degrees): the box every home-delivery address must fall in, unless its zone has its own
+# (admin: delivery zone → area). The default covers the Calaisis and the Audruicq area.
+DELIVERIES_SERVICE_AREA = os.environ.get("DELIVERIES_SERVICE_AREA", "50.70,1.55,51.10,2.35")
 
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {

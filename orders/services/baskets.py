@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalogue.models import Product
 from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, Weekday
-from deliveries.services.places import zone_for_commune
+from deliveries.services.places import home_coordinates_check, zone_for_commune
 from ecopole.core.audit import audit_record
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one, lock_rows
@@ -342,6 +342,7 @@ def _place_resolve(place: PlaceRequest, *, offer: BasketOffer) -> ResolvedPlace:
         zone = zone_for_commune(commune=place.commune)
         if zone is None:
             raise OutsideDeliveryZone(commune=place.commune)
+        home_coordinates_check(zone=zone, commune=place.commune, latitude=place.latitude, longitude=place.longitude)
         fields = {
             "fulfilment": Fulfilment.HOME,
             "pickup_point": None,
