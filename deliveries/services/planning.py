@@ -1,9 +1,10 @@
 """Plan the rounds of a delivery date with the vehicle-routing solver (`deliveries.routing`).
 
 `round_plan` builds a routing Problem from the stop demands of the date (`services.sources`), the active vehicles
-that run that weekday and the depot, solves it with a fixed seed, and replaces the date's planned, unlocked rounds
-with the solution in one transaction. Started, finished and locked rounds (with their stops and vehicles) are left
-alone and their demands are not planned again.
+that run that weekday and the depot, solves it with a fixed seed outside any transaction, and replaces the date's
+planned, unlocked rounds with the solution in one short transaction, only if those inputs did not change meanwhile.
+Started, finished and locked rounds (with their stops and vehicles) are left alone and their demands are not
+planned again. The API does not call it: it queues a `PlanningJob` run by a task (`services.planning_jobs`).
 """
 
 from __future__ import annotations
