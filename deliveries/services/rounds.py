@@ -186,8 +186,10 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
 def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor) -> Stop:
     """pending → failed with a reason on a started round. The orders stay where they are until a manager decides
     (`failed_stop_resolve`), but each gets a `delivery_failed` event and its customer an email saying what happens
-    next (`orders.services.reschedule.order_delivery_failed`, in this transaction). Failing a failed stop again is
+    next (`orders.services.reschedule.order_delivery_failed`, in this transaction); so do the subscribers of the
+    baskets on the stop (`orders.services.baskets.basket_delivery_failed`). Failing a failed stop again is
     a no-op; a delivered one is `invalid_transition`."""
+    from orders.services.baskets import basket_delivery_failed
     from orders.services.reschedule import order_delivery_failed
 
     with transaction.atomic():
@@ -203,6 +205,8 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
         stop.save(update_fields=["status", "completed_at", "failure_reason", "failure_note"])
         for order_id in stop.orders.order_by("pk").values_list("pk", flat=True):
             order_delivery_failed(order_id=order_id, stop_id=stop.pk, reason=reason, note=note, actor=actor)
+        for basket_id in sorted({h["basket"] for h in stop.handover or [] if isinstance(h, dict) and h.get("basket")}):
+            basket_delivery_failed(delivery_id=basket_id, stop_id=stop.pk, reason=reason, note=note, actor=actor)
         _event(
             round_,
             RoundEventKind.STOP_STATUS,

@@ -29,6 +29,8 @@ from deliveries.services.places import home_coordinates_check, zone_for_commune
 from ecopole.core.audit import audit_record
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.models import OutboxMessage
+from ecopole.core.outbox import outbox_enqueue
 
 from ..basket_errors import (
     AlreadySubscribed,
@@ -681,10 +683,34 @@ def delivery_status_set(*, delivery_id: int, status: str, actor) -> BasketDelive
     return delivery
 
 
+def basket_delivery_failed(*, delivery_id: int, stop_id: int, reason: str, note: str = "", actor) -> None:
+    """A round could not hand the basket over (stop `stop_id`, `reason` a `deliveries.FailureReason`): audited, and
+    the subscriber emailed what happens next (outbox, key per basket and stop: twice writes and sends once). The
+    basket stays `to_collect` until staff decide."""
+    with transaction.atomic():
+        delivery = BasketDelivery.objects.filter(pk=delivery_id).first()
+        key = f"basket_delivery_failed:{delivery_id}:{stop_id}"
+        if delivery is None or OutboxMessage.objects.filter(key=key).exists():
+            return
+        outbox_enqueue(
+            key=key,
+            handler="orders.basket_emails.basket_delivery_failed_send",
+            payload={"delivery_id": delivery.pk, "reason": reason},
+            new_key=True,
+        )
+        audit_record(
+            actor=actor,
+            action="basket_delivery.failed",
+            obj=delivery,
+            changes={"stop": stop_id, "reason": reason, "note": note[:255]},
+        )
+
+
 __all__ = [
     "BasketDeliveryStatus",
     "CompositionLineRequest",
     "PlaceRequest",
+    "basket_delivery_failed",
     "composition_publish",
     "composition_set",
     "delivery_status_set",
