@@ -228,6 +228,8 @@ def pickup_sheet(*, on: date, user=None) -> dict:
         place["counts"] = sorted(place["counts"].values(), key=lambda c: (c["name"], c["offer"]))
         place["baskets_count"] = len(place["baskets"])
     runs = list(BasketRun.objects.filter(date=on).select_related("offer").order_by("offer__position", "offer_id"))
+    if user is not None and not sees_all_orders(user):
+        runs = []  # the day's generation runs (with their counts) are for those who prepare every basket
     totals = scope.filter(date=on).values("offer_id").annotate(n=Count("id")).values_list("offer_id", "n")
     return {
         "date": on,

@@ -245,6 +245,10 @@ def test_what_drivers_and_preparers_see_in_the_lists(world):
     assert {b["id"] for b in preparer_baskets} == {o.basket_delivery_a.pk, o.basket_delivery_b.pk}
     assert all(b["solidarity"] is None and b["price"] is None for b in preparer_baskets)
     assert sheet("driver") == []
+    assert (
+        world.client("driver").get("/api/v1/baskets/deliveries/", {"date": LAST_FRIDAY.isoformat()}).json()["runs"]
+        == []
+    )
 
     # another customer's monthly statement: the manager only
     query = {"month": "2026-10", "customer": world.users["customer_b"].pk}
