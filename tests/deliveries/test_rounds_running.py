@@ -318,6 +318,14 @@ def test_the_round_sheet_shows_phones_and_french_units(planned, driver_client):
     assert "2 bocaux Confiture" in html and "5 kg Pommes de terre" in html
     pdf = driver_client.get(_url("round-sheet", round_id=round_.pk), {"format": "pdf"})
     assert pdf.status_code == 200
+    # the PDF's hand-over cells are built from the same context (ReportLab compresses the page streams)
+    from django.utils import translation
+
+    from deliveries.renderers import _handover_text, sheet_context
+
+    with translation.override("fr"):
+        cells = [_handover_text(stop["handover"]) for stop in sheet_context(round_)["stops"]]
+    assert any("Tél. : 03 21 00 00 07" in cell and "2 bocaux Confiture" in cell for cell in cells), cells
 
 
 def test_planning_stores_the_customers_phone_in_the_handover(db, depot, ardres):
