@@ -77,7 +77,8 @@ def planning_job_run(*, job_id: int, time_limit: float | None = None) -> Plannin
     except ApplicationError as exc:
         with translation.override(settings.LANGUAGE_CODE):
             detail = str(exc.detail)[:255]
-        _finish(job.pk, status=PlanningJobStatus.FAILED, error_code=exc.code, error_detail=detail)
+        tries = planning.PLANNING_ATTEMPTS if exc.code == "planning_inputs_changed" else 0
+        _finish(job.pk, status=PlanningJobStatus.FAILED, error_code=exc.code, error_detail=detail, attempts=tries)
     except OperationalError:
         PlanningJob.objects.filter(pk=job.pk).update(status=PlanningJobStatus.QUEUED, started_at=None)
         raise

@@ -143,7 +143,7 @@ def test_inputs_that_keep_changing_fail_the_job_and_leave_the_rounds_alone(
     job = planning_job_run(job_id=job.pk)
 
     # then it failed with a code after two tries, and the previous plan is untouched
-    assert (job.status, job.error_code) == ("failed", "planning_inputs_changed")
+    assert (job.status, job.error_code, job.attempts) == ("failed", "planning_inputs_changed", 2)
     assert job.error_detail.startswith("Les commandes")
     assert list(Round.objects.filter(date=FRIDAY).values_list("pk", flat=True)) == before
     assert PlanningRun.objects.get(date=FRIDAY).runs == 1
