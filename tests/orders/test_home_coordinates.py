@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
     [("-89.000000", "1.858700"), ("50.951300", "120.000000"), ("48.856600", "2.352200"), ("0.000000", "0.000000")],
 )
 def test_a_grocery_home_order_outside_its_zone_is_refused_and_writes_nothing(
-    customer_client, calais_zone, leeks, latitude, longitude
+    customer_client, calais_zone, leeks, meal, latitude, longitude
 ):
-    body = home_body([(leeks, 2)])
+    body = home_body([(leeks, 1), (meal, 2)])  # above the zone's minimum: only the position is wrong
     body["fulfilment"]["address"].update(latitude=latitude, longitude=longitude)
 
     before = stock_available(product_id=leeks.pk)
