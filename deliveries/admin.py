@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import DeliveryDay, DeliveryZone, PickupPoint, PlanningRun, Round, RoundEvent, Stop, Vehicle
+from .models import (
+    DeliveryDay,
+    DeliveryZone,
+    PickupPoint,
+    PlanningJob,
+    PlanningRun,
+    Round,
+    RoundEvent,
+    Stop,
+    Vehicle,
+)
 
 
 class DeliveryDayInline(admin.TabularInline):
@@ -16,6 +27,14 @@ class PickupPointAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "address", "commune"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DeliveryDayInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "communes", "delivery_fee", "minimum_order", "free_delivery_threshold"]}),
+        (
+            _("Area of the home addresses (empty: DELIVERIES_SERVICE_AREA)"),
+            {"fields": [("south", "north"), ("west", "east")]},
+        ),
+        (None, {"fields": ["is_active"]}),
+    ]
 
 
 @admin.register(DeliveryZone)
@@ -128,4 +147,17 @@ class PlanningRunAdmin(admin.ModelAdmin):
     readonly_fields = ["date", "planned_at", "planned_by", "runs", "unassigned", "auto_planned_at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(PlanningJob)
+class PlanningJobAdmin(admin.ModelAdmin):
+    list_display = ["date", "status", "requested_by", "attempts", "error_code", "created_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in PlanningJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

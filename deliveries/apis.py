@@ -5,6 +5,7 @@ driver's round, or a stop of it, is 404.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -19,18 +20,18 @@ from . import selectors
 from .models import Round
 from .renderers import RoundSheetHtmlRenderer, RoundSheetPdfRenderer, sheet_context
 from .serializers import (
+    PlanningJobSerializer,
     RoundDriverInputSerializer,
     RoundListQuerySerializer,
     RoundLockInputSerializer,
     RoundPlanInputSerializer,
-    RoundPlanSerializer,
     RoundReorderInputSerializer,
     RoundSerializer,
     StopFailInputSerializer,
     StopResolveInputSerializer,
     StopSerializer,
 )
-from .services import planning
+from .services.planning_jobs import planning_job_request
 from .services.rounds import (
     failed_stop_resolve,
     round_driver_assign,
@@ -55,6 +56,12 @@ def _stop(request, round_id: int, stop_id: int) -> dict:
     return StopSerializer(stop).data
 
 
+def _planning_job(request, job) -> dict:
+    round_ids = (job.result or {}).get("rounds", [])
+    rounds = list(selectors.round_list(user=request.user).filter(pk__in=round_ids)) if round_ids else []
+    return PlanningJobSerializer(job, context={"rounds": rounds}).data
+
+
 class RoundPlanApi(APIView):
     permission_classes = [IsManager]
 
@@ -62,24 +69,37 @@ class RoundPlanApi(APIView):
         tags=TAGS,
         operation_id="deliveries_rounds_plan",
         summary="Manager: plan or re-plan the rounds of a date (started and locked rounds are kept)",
+        description=(
+            "Queues the planning and answers 202 with the planning job; poll "
+            "`GET /api/v1/deliveries/planning-jobs/{job_id}/` (also in the `Location` header) until its status is "
+            "`done` (the rounds and unassigned stops) or `failed` (`error_code`). The solver runs in a worker, "
+            "never during the request. While a job of the date is queued or running, asking again answers that "
+            "same job (a replayed request plans once)."
+        ),
         request=RoundPlanInputSerializer,
-        responses={200: RoundPlanSerializer, **error_responses(400, 401, 403, 409, 503)},
+        responses={202: PlanningJobSerializer, **error_responses(400, 401, 403, 409, 503)},
     )
     def post(self, request):
         serializer = RoundPlanInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic(durable=True):
-            result = planning.round_plan(
-                date=serializer.validated_data["date"], user=request.user, time_limit=planning.DEFAULT_TIME_LIMIT
-            )
-        rounds = list(selectors.round_list(user=request.user).filter(pk__in=[r.pk for r in result.rounds]))
-        data = {
-            "date": result.date,
-            "rounds": rounds,
-            "kept": [r.pk for r in result.kept],
-            "unassigned": [u.__dict__ for u in result.unassigned],
-        }
-        return Response(RoundPlanSerializer(data).data)
+        job, _ = planning_job_request(date=serializer.validated_data["date"], user=request.user)
+        job = selectors.planning_job_get(job_id=job.pk)
+        response = Response(_planning_job(request, job), status=202)
+        response["Location"] = reverse("deliveries:planning-job", kwargs={"job_id": job.pk})
+        return response
+
+
+class PlanningJobApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_planning_jobs_retrieve",
+        summary="Manager: a planning job (queued, running, done with its rounds, or failed with a code)",
+        responses={200: PlanningJobSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, job_id: int):
+        return Response(_planning_job(request, selectors.planning_job_get(job_id=job_id)))
 
 
 class RoundListApi(GenericAPIView):
@@ -117,7 +137,12 @@ class MyRoundListApi(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="deliveries_my_rounds",
-        summary="Driver: my rounds of today",
+        summary="Driver: my rounds of today and the coming days",
+        description=(
+            "The rounds given to the calling driver whose date is today or later (Europe/Paris), in date order, "
+            "with their stops. Past rounds are not listed (staff: `GET /api/v1/deliveries/rounds/?date=`). A round "
+            "can be started on its date only (`round_not_due`, 409, before)."
+        ),
         responses={200: RoundSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):

@@ -7,13 +7,16 @@ from ecopole.core.exceptions import ApplicationError, InvalidTransition
 
 __all__ = [
     "AlreadyResolved",
+    "CoordinatesOutsideZone",
     "DriverInvalid",
     "FailedStopNotHome",
     "InvalidTransition",
     "NoDepot",
     "NotAFailedStop",
+    "PlanningInputsChanged",
     "ResolutionNotAllowed",
     "RoundLocked",
+    "RoundNotDue",
     "RoundNotStarted",
     "StopOrderInvalid",
     "StopsPending",
@@ -78,3 +81,25 @@ class AlreadyResolved(ApplicationError):
     code = "already_resolved"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This failed delivery was already dealt with.")
+
+
+class PlanningInputsChanged(ApplicationError):
+    code = "planning_inputs_changed"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _(
+        "The orders, vehicles or rounds of {date} kept changing while the plan was computed: plan again."
+    )
+
+
+class RoundNotDue(ApplicationError):
+    code = "round_not_due"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This round is for {date}: it cannot start before that day.")
+
+
+class CoordinatesOutsideZone(ApplicationError):
+    code = "coordinates_outside_zone"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _(
+        "The position {latitude}, {longitude} is not in {commune}'s delivery zone ({zone}): check the address."
+    )

@@ -117,6 +117,12 @@ class DeliveryZone(models.Model):
         blank=True,
         help_text=_("Orders whose subtotal reaches this amount are delivered free. Empty: never free."),
     )
+    # The area a home address of the zone must fall in (a latitude/longitude box). Empty: the service area of the
+    # whole association, `DELIVERIES_SERVICE_AREA` (services.places.home_coordinates_check).
+    south = models.DecimalField(_("southern latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    west = models.DecimalField(_("western longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    north = models.DecimalField(_("northern latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    east = models.DecimalField(_("eastern longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -129,6 +135,18 @@ class DeliveryZone(models.Model):
             models.CheckConstraint(
                 condition=Q(free_delivery_threshold__isnull=True) | Q(free_delivery_threshold__gt=0),
                 name="delivery_zone_threshold_positive",
+            ),
+            models.CheckConstraint(
+                condition=(Q(south__isnull=True) & Q(west__isnull=True) & Q(north__isnull=True) & Q(east__isnull=True))
+                | (
+                    Q(south__gte=-90)
+                    & Q(north__lte=90)
+                    & Q(north__gt=models.F("south"))
+                    & Q(west__gte=-180)
+                    & Q(east__lte=180)
+                    & Q(east__gt=models.F("west"))
+                ),
+                name="delivery_zone_area_all_or_nothing_and_ordered",
             ),
         ]
 
@@ -491,3 +509,50 @@ class PlanningRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.date)
+
+
+class PlanningJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PlanningJob(models.Model):
+    """A planning run asked for through the API: queued by the request (202), run by a Celery task, polled by the
+    client. The solver runs in the task, outside any transaction; the plan is written only if the inputs it was
+    computed from did not change meanwhile (`fingerprint`). `result` is `{"rounds": [ids], "kept": [ids]}`;
+    `unassigned` the stops the solver could not place, with their reasons; `error_code` why a run failed."""
+
+    ACTIVE = (PlanningJobStatus.QUEUED, PlanningJobStatus.RUNNING)
+
+    date = models.DateField(_("date"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanningJobStatus.choices, default=PlanningJobStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fingerprint = models.CharField(_("inputs fingerprint"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("solver runs"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    unassigned = models.JSONField(_("unassigned stops"), default=list, blank=True)
+    error_code = models.CharField(_("error code"), max_length=60, blank=True)
+    error_detail = models.CharField(_("error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("planning job")
+        verbose_name_plural = _("planning jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # At most one planning job queued or running per date: a replayed or concurrent request gets that one.
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(status__in=["queued", "running"]), name="planning_job_one_active_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.status}"

@@ -13,12 +13,31 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.renderers import BaseRenderer
 
+from ecopole.core.units import quantity_with_unit
+
 from .models import Round, StopStatus
+
+
+def _with_phones(stops) -> dict[int, list[dict]]:
+    """Each stop's hand-over list with the customer's phone: stored at planning time; looked up (one query) for the
+    stops planned before phones were stored."""
+    from orders.models import Order
+
+    handovers = {stop.pk: [dict(h) for h in stop.handover or []] for stop in stops}
+    missing = {h["order"] for hs in handovers.values() for h in hs if h.get("order") and "phone" not in h}
+    phones = dict(Order.objects.filter(pk__in=missing).values_list("pk", "customer__phone")) if missing else {}
+    for hs in handovers.values():
+        for handover in hs:
+            if "phone" not in handover:
+                handover["phone"] = phones.get(handover.get("order"), "")
+    return handovers
 
 
 def sheet_context(round_: Round) -> dict:
     stops = []
-    for stop in round_.stops.all():
+    all_stops = list(round_.stops.all())
+    handovers = _with_phones(all_stops)
+    for stop in all_stops:
         arrival = timezone.localtime(stop.arrival_at)
         stops.append(
             {
@@ -33,7 +52,7 @@ def sheet_context(round_: Round) -> dict:
                 "is_late": stop.window_end is not None and arrival.time() > stop.window_end,
                 "load_kg": stop.load_kg,
                 "load_crates": stop.load_crates,
-                "handover": stop.handover or [],
+                "handover": handovers[stop.pk],
                 "status_label": StopStatus(stop.status).label,
             }
         )
@@ -59,9 +78,13 @@ def _handover_text(handovers: list[dict]) -> str:
     parts = []
     for handover in handovers:
         head = f"#{handover['order']} " if handover.get("order") else ""
-        items = ", ".join(f"{i['quantity']} {i['unit']} {i['name']}" for i in handover.get("items", []))
+        phone = f" · {_('Phone')} : {handover['phone']}" if handover.get("phone") else ""
+        items = ", ".join(
+            f"{quantity_with_unit(i['quantity'], i['unit'])} {i['name']}" for i in handover.get("items", [])
+        )
         parts.append(
-            f"<b>{_escape(head + handover.get('customer', ''))}</b>" + (f": {_escape(items)}" if items else "")
+            f"<b>{_escape(head + handover.get('customer', ''))}</b>{_escape(phone)}"
+            + (f": {_escape(items)}" if items else "")
         )
     return "<br/>".join(parts)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import MANAGER, PREPARER, has_group, is_staff_member
 
-from .models import PlanningRun, Round, Stop
+from .models import PlanningJob, PlanningRun, Round, Stop
 
 
 def _stops() -> Prefetch:
@@ -54,9 +54,29 @@ def round_ensure_visible(*, user, round_id: int) -> None:
 
 
 def my_round_list(*, user) -> QuerySet[Round]:
-    """The rounds given to `user` (a driver) today, Europe/Paris."""
-    return round_list(user=user, day=timezone.localdate()).filter(driver=user)
+    """The rounds given to `user` (a driver) from today on (Europe/Paris): today's first, then the coming days'."""
+    return round_list(user=user).filter(driver=user, date__gte=timezone.localdate())
 
 
 def planning_run_get(*, day: date) -> PlanningRun | None:
     return PlanningRun.objects.filter(date=day).first()
+
+
+def driver_order_ids(*, user) -> QuerySet:
+    """The ids of the grocery orders carried by `user`'s rounds (a subquery): what a driver may reach."""
+    return Stop.objects.filter(round__driver=user, orders__isnull=False).values("orders")
+
+
+def driver_basket_delivery_ids(*, user) -> set[int]:
+    """The ids of the basket deliveries handed over on `user`'s rounds (from the stops' hand-over lists)."""
+    ids = set()
+    for handover in Stop.objects.filter(round__driver=user).values_list("handover", flat=True):
+        ids.update(item["basket"] for item in handover or [] if isinstance(item, dict) and item.get("basket"))
+    return ids
+
+
+def planning_job_get(*, job_id: int) -> PlanningJob:
+    job = PlanningJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return job

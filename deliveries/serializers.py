@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import FailedResolution, FailureReason, Round, Stop
+from .models import FailedResolution, FailureReason, PlanningJobStatus, Round, Stop
 
 MAX_ID = 2**31 - 1
 
@@ -69,6 +69,7 @@ class HandoverItemSerializer(serializers.Serializer):
 class HandoverSerializer(serializers.Serializer):
     order = serializers.IntegerField(allow_null=True)
     customer = serializers.CharField()
+    phone = serializers.CharField(default="", help_text="The customer's phone, for the driver (may be empty).")
     items = HandoverItemSerializer(many=True)
 
 
@@ -168,8 +169,31 @@ class UnassignedSerializer(serializers.Serializer):
     )
 
 
-class RoundPlanSerializer(serializers.Serializer):
+class PlanningJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     date = serializers.DateField()
-    rounds = RoundSerializer(many=True, help_text="The rounds planned now.")
-    kept = serializers.ListField(child=serializers.IntegerField(), help_text="Started, finished or locked rounds.")
-    unassigned = UnassignedSerializer(many=True)
+    status = serializers.ChoiceField(
+        choices=PlanningJobStatus.choices,
+        help_text="queued → running → done, or failed (see `error_code`). Poll until done or failed.",
+    )
+    rounds = serializers.SerializerMethodField(help_text="The rounds planned by this job (once done).")
+    kept = serializers.SerializerMethodField(help_text="Started, finished or locked rounds left as they were.")
+    unassigned = UnassignedSerializer(many=True, help_text="Stops the solver could not place, with the reason.")
+    attempts = serializers.IntegerField(help_text="Solver runs: more than one when the inputs changed meanwhile.")
+    error_code = serializers.CharField(
+        help_text="Why the job failed: `planning_inputs_changed` (orders, rounds or vehicles kept changing while "
+        "planning: plan again), `no_depot`, `planning_job_lost` (no worker ran it in time), `planning_error`."
+    )
+    error_detail = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(RoundSerializer(many=True))
+    def get_rounds(self, job) -> list:
+        rounds = self.context.get("rounds") or []
+        return RoundSerializer(rounds, many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_kept(self, job) -> list[int]:
+        return list((job.result or {}).get("kept", []))

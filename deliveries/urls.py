@@ -2,6 +2,7 @@ from django.urls import path
 
 from .apis import (
     MyRoundListApi,
+    PlanningJobApi,
     RoundDetailApi,
     RoundDriverApi,
     RoundFinishApi,
@@ -20,6 +21,7 @@ app_name = "deliveries"
 urlpatterns = [
     path("rounds/", RoundListApi.as_view(), name="round-list"),
     path("rounds/plan/", RoundPlanApi.as_view(), name="round-plan"),
+    path("planning-jobs/<int:job_id>/", PlanningJobApi.as_view(), name="planning-job"),
     path("my-rounds/", MyRoundListApi.as_view(), name="my-rounds"),
     path("rounds/<int:round_id>/", RoundDetailApi.as_view(), name="round-detail"),
     path("rounds/<int:round_id>/start/", RoundStartApi.as_view(), name="round-start"),

@@ -294,7 +294,7 @@ class DeliveryDaysApi(APIView):
 
 
 class PreparationListApi(APIView):
-    permission_classes = [IsStaffMember]
+    permission_classes = [IsPreparerOrManager]
     renderer_classes = [JSONRenderer, PreparationListCsvRenderer]
 
     @extend_schema(

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from ecopole.core.exceptions import NotFound
 from ecopole.core.pagination import PageNumberPagination
-from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_staff_member
+from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_manager, is_staff_member
 from ecopole.core.schema import error_responses
 
 from . import basket_selectors as selectors
@@ -402,7 +402,7 @@ class StatementApi(APIView):
         summary="Monthly statement: the baskets delivered in a month and their prices",
         parameters=[
             OpenApiParameter("month", str, required=True, pattern=r"^\d{4}-\d{2}$", description="e.g. 2026-11"),
-            OpenApiParameter("customer", int, required=False, description="Staff: whose statement."),
+            OpenApiParameter("customer", int, required=False, description="Manager: whose statement."),
         ],
         responses={200: BasketStatementSerializer, **error_responses(400, 401, 404)},
     )
@@ -413,7 +413,8 @@ class StatementApi(APIView):
         wanted = query.validated_data.get("customer")
         wanted = int(wanted) if wanted is not None else None
         if wanted is not None and wanted != request.user.pk:
-            customer = User.objects.filter(pk=wanted).first() if is_staff_member(request.user) else None
+            # Another customer's statement (their prices tell their solidarity status): managers only.
+            customer = User.objects.filter(pk=wanted).first() if is_manager(request.user) else None
             if customer is None:
                 raise NotFound()
         return Response(
@@ -480,7 +481,7 @@ class PickupSheetApi(APIView):
         query = DateQuerySerializer(data={"date": request.query_params.get("date")})
         query.is_valid(raise_exception=True)
         day = query.validated_data["date"]
-        response = Response(PickupSheetSerializer(selectors.pickup_sheet(on=day)).data)
+        response = Response(PickupSheetSerializer(selectors.pickup_sheet(on=day, user=request.user)).data)
         if isinstance(request.accepted_renderer, PickupSheetCsvRenderer):
             response["Content-Disposition"] = f'attachment; filename="cabas-{day.isoformat()}.csv"'
         return response
@@ -505,6 +506,7 @@ class DeliveryStatusApi(APIView):
     def post(self, request, delivery_id: int):
         serializer = DeliveryStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        selectors.basket_delivery_ensure_visible(user=request.user, delivery_id=delivery_id)
         with transaction.atomic(durable=True):
             delivery = delivery_status_set(
                 delivery_id=delivery_id, status=serializer.validated_data["status"], actor=request.user

@@ -99,3 +99,24 @@ def subscription_email_send(*, subscription_id: int, kind: str, **dates: str) ->
         return
     parsed = {name: date.fromisoformat(value) for name, value in dates.items()}
     subscription_email_render(subscription=subscription, kind=kind, **parsed).send()
+
+
+def basket_delivery_failed_send(*, delivery_id: int, reason: str) -> None:
+    """Outbox handler: tell the subscriber their basket could not be handed over, and what happens next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from deliveries.models import FailureReason
+
+    delivery = BasketDelivery.objects.select_related("customer", "offer").filter(pk=delivery_id).first()
+    if delivery is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        reason_label = str(FailureReason(reason).label) if reason in FailureReason.values else reason
+    context = {
+        "delivery": delivery,
+        "customer_name": delivery.customer.get_full_name(),
+        "reason": reason_label,
+        "contact": settings.STAFF_NOTIFICATION_EMAIL,
+    }
+    templated_email("orders/email/basket_delivery_failed", context, to=[delivery.customer.email]).send()

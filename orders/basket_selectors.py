@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from catalogue.models import StockLevel
 from deliveries.models import DeliveryDay
+from deliveries.selectors import driver_basket_delivery_ids
 from ecopole.core.exceptions import NotFound
-from ecopole.core.permissions import is_staff_member
+from ecopole.core.permissions import is_driver_only, is_manager, is_staff_member, sees_all_orders
 
 from .basket_models import (
     BasketComposition,
@@ -101,7 +102,7 @@ def stock_levels(*, product_ids) -> dict[int, object]:
 
 
 def subscription_list(*, user) -> QuerySet[BasketSubscription]:
-    """Subscriptions visible to `user` (staff: all; anyone else: their own), with their offer, place, delivery
+    """Subscriptions visible to `user` (managers: all; anyone else: their own), with their offer, place, delivery
     rules, upcoming skips and pauses and today's solidarity eligibility: a constant number of queries."""
     today = timezone.localdate()
     rules = DeliveryDay.objects.filter(is_active=True).order_by("weekday")
@@ -121,7 +122,9 @@ def subscription_list(*, user) -> QuerySet[BasketSubscription]:
         )
         .annotate(solidarity_now=solidarity_eligible_on(on=today))
     )
-    if not is_staff_member(user):
+    if not is_manager(user):
+        # Subscriptions carry the solidarity status: a manager's business only (preparers and drivers work from
+        # the basket deliveries); everyone else reaches their own.
         queryset = queryset.filter(customer=user)
     return queryset.order_by("-created_at", "-id")
 
@@ -141,11 +144,29 @@ def runs_done(*, offer_ids, dates) -> set[tuple[int, date]]:
     )
 
 
-def pickup_sheet(*, on: date) -> dict:
+def basket_delivery_scope(*, user) -> QuerySet[BasketDelivery]:
+    """Basket deliveries `user` may reach as staff: managers and preparers every one; a driver those handed over on
+    their own rounds; anyone else none."""
+    if sees_all_orders(user):
+        return BasketDelivery.objects.all()
+    if is_driver_only(user):
+        return BasketDelivery.objects.filter(pk__in=driver_basket_delivery_ids(user=user))
+    return BasketDelivery.objects.none()
+
+
+def basket_delivery_ensure_visible(*, user, delivery_id: int) -> None:
+    if not basket_delivery_scope(user=user).filter(pk=delivery_id).exists():
+        raise NotFound()
+
+
+def pickup_sheet(*, on: date, user=None) -> dict:
     """The baskets of a distribution date per pickup point or home-delivery zone: how many of each offer and who
-    (a pickup sheet). Three queries whatever the number of baskets."""
+    (a pickup sheet). Three queries whatever the number of baskets. With `user`, only the baskets they may reach
+    (`basket_delivery_scope`), and the solidarity flag and price (which tells it) for managers only (None else)."""
+    scope = BasketDelivery.objects.all() if user is None else basket_delivery_scope(user=user)
+    private = user is not None and not is_manager(user)
     deliveries = (
-        BasketDelivery.objects.filter(date=on)
+        scope.filter(date=on)
         .values(
             "id",
             "fulfilment",
@@ -197,8 +218,8 @@ def pickup_sheet(*, on: date) -> dict:
                 "size": row["offer__size"],
                 "address": row["delivery_address"],
                 "commune": row["delivery_commune"],
-                "price": row["price"],
-                "solidarity": row["solidarity"],
+                "price": None if private else row["price"],
+                "solidarity": None if private else row["solidarity"],
                 "delivery_fee": row["delivery_fee"],
                 "status": row["status"],
             }
@@ -207,9 +228,9 @@ def pickup_sheet(*, on: date) -> dict:
         place["counts"] = sorted(place["counts"].values(), key=lambda c: (c["name"], c["offer"]))
         place["baskets_count"] = len(place["baskets"])
     runs = list(BasketRun.objects.filter(date=on).select_related("offer").order_by("offer__position", "offer_id"))
-    totals = (
-        BasketDelivery.objects.filter(date=on).values("offer_id").annotate(n=Count("id")).values_list("offer_id", "n")
-    )
+    if user is not None and not sees_all_orders(user):
+        runs = []  # the day's generation runs (with their counts) are for those who prepare every basket
+    totals = scope.filter(date=on).values("offer_id").annotate(n=Count("id")).values_list("offer_id", "n")
     return {
         "date": on,
         "baskets_count": sum(n for _offer, n in totals),

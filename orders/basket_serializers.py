@@ -338,8 +338,8 @@ class SheetBasketSerializer(serializers.Serializer):
     size = serializers.CharField()
     address = serializers.CharField(allow_blank=True)
     commune = serializers.CharField(allow_blank=True)
-    price = serializers.DecimalField(max_digits=8, decimal_places=2)
-    solidarity = serializers.BooleanField()
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True, help_text="Managers only.")
+    solidarity = serializers.BooleanField(allow_null=True, help_text="Managers only (null for other staff).")
     delivery_fee = serializers.DecimalField(max_digits=8, decimal_places=2)
     status = serializers.ChoiceField(choices=BasketDeliveryStatus.choices)
 

@@ -28,6 +28,7 @@ def _handover(delivery: BasketDelivery) -> dict:
     return {
         "basket": delivery.pk,
         "customer": delivery.customer.get_full_name() or delivery.customer.email,
+        "phone": delivery.customer.phone,
         "items": [{"name": delivery.offer.name, "quantity": "1", "unit": "basket"}],
     }
 

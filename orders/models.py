@@ -198,6 +198,13 @@ class OrderLine(models.Model):
         return quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()
 
     @property
+    def quantity_with_unit(self) -> str:
+        """The billed quantity and its unit, with the right plural ("2 pièces", "1,5 kg"): `ecopole.core.units`."""
+        from ecopole.core.units import quantity_with_unit
+
+        return quantity_with_unit(self.billed_quantity, self.unit)
+
+    @property
     def unit_label(self) -> str:
         from catalogue.models import Unit
 
@@ -210,6 +217,7 @@ class OrderEventKind(models.TextChoices):
     PREPARED_QUANTITY = "prepared_quantity", _("Prepared quantity")
     LOCKER = "locker", _("Vending machine locker")
     RESCHEDULED = "rescheduled", _("New delivery date")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
     FLAG = "flag", _("To look at")
 
 

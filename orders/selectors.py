@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from deliveries.selectors import driver_order_ids
 from deliveries.services.places import (
     ORDER_HORIZON_DAYS,
     delivery_dates_open,
@@ -16,19 +17,23 @@ from deliveries.services.places import (
 )
 from ecopole.core.calendar import closures_between
 from ecopole.core.exceptions import NotFound
-from ecopole.core.permissions import is_staff_member
+from ecopole.core.permissions import is_driver_only, sees_all_orders
 from vending.models import LockerReservation
 
 from .models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
 
 
 def order_list(*, user) -> QuerySet[Order]:
-    """Orders visible to `user` (staff: all; anyone else: their own), with what the list shows: three queries
+    """Orders visible to `user` (managers and preparers: all; a driver: those of their rounds; anyone else: their
+    own), with what the list shows: three queries
     (count, orders with their places and customer, lines) whatever the number of orders and lines."""
     queryset = Order.objects.select_related("customer", "pickup_point", "delivery_zone").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
     )
-    if not is_staff_member(user):
+    if is_driver_only(user):
+        # A driver reaches the orders of their own rounds (and their own, as a customer): no one else's.
+        queryset = queryset.filter(Q(customer=user) | Q(pk__in=driver_order_ids(user=user)))
+    elif not sees_all_orders(user):
         queryset = queryset.filter(customer=user)
     return queryset.order_by("-created_at", "-id")
 

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from catalogue.models import Producer
 from ecopole.core.exceptions import NotFound
-from ecopole.core.permissions import IsManager, is_staff_member
+from ecopole.core.permissions import IsManager, is_manager
 from ecopole.core.schema import error_responses
 
 from . import selectors
@@ -336,7 +336,7 @@ class LotTraceApi(APIView):
 
 class StatementListApi(GenericAPIView):
     queryset = Statement.objects.none()  # for the schema: the selectors build the real querysets
-    permission_classes = [IsWorkshopUser]
+    permission_classes = [IsProducerMemberOrManager]
     serializer_class = StatementSerializer
 
     @extend_schema(
@@ -352,7 +352,7 @@ class StatementListApi(GenericAPIView):
 
 
 class StatementDetailApi(APIView):
-    permission_classes = [IsWorkshopUser]
+    permission_classes = [IsProducerMemberOrManager]
 
     @extend_schema(
         tags=[TAG],
@@ -364,7 +364,7 @@ class StatementDetailApi(APIView):
 
 
 class StatementCsvApi(APIView):
-    permission_classes = [IsWorkshopUser]
+    permission_classes = [IsProducerMemberOrManager]
 
     @extend_schema(
         tags=[TAG],
@@ -382,7 +382,7 @@ class StatementCsvApi(APIView):
 
 
 class StatementPdfApi(APIView):
-    permission_classes = [IsWorkshopUser]
+    permission_classes = [IsProducerMemberOrManager]
 
     @extend_schema(
         tags=[TAG],
@@ -400,12 +400,12 @@ class StatementPdfApi(APIView):
 
 
 class CalendarFeedApi(APIView):
-    """The private iCalendar URL of the user's producer; staff: of a producer (`?producer=`) or of the workshop."""
+    """The private iCalendar URL of the user's producer; a manager: of a producer (`?producer=`) or of the workshop."""
 
-    permission_classes = [IsWorkshopUser]
+    permission_classes = [IsProducerMemberOrManager]
 
     def _owner(self, request) -> int | None:
-        if is_producer_member(request.user) and not is_staff_member(request.user):
+        if is_producer_member(request.user) and not is_manager(request.user):
             return request.user.producer_id
         query = CalendarFeedQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from catalogue.models import StockMovement
 from ecopole.core.exceptions import NotFound
-from ecopole.core.permissions import is_staff_member
 
 from .conf import rule
 from .models import (
@@ -26,11 +25,12 @@ from .models import (
     Lot,
     Statement,
 )
+from .permissions import is_workshop_staff
 from .services.calendar import WorkshopCalendar, day_start
 
 
 def _scope(queryset: QuerySet, user, field: str = "producer_id") -> QuerySet:
-    if is_staff_member(user):
+    if is_workshop_staff(user):
         return queryset
     if getattr(user, "producer_id", None):
         return queryset.filter(**{field: user.producer_id})

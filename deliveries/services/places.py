@@ -11,12 +11,15 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from ecopole.core.calendar import closures_between
 
+from ..errors import CoordinatesOutsideZone
 from ..models import DeliveryDay, DeliveryZone, PickupPoint
 
 # How far ahead customers may order.
@@ -63,6 +66,46 @@ def opening_hours_validate(value) -> list[dict]:
             raise ValueError("closes must be after opens.")
         cleaned.append({"weekday": weekday, "opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")})
     return sorted(cleaned, key=lambda o: (o["weekday"], o["opens"]))
+
+
+@dataclass(frozen=True)
+class Area:
+    south: Decimal
+    west: Decimal
+    north: Decimal
+    east: Decimal
+
+    def contains(self, latitude: Decimal, longitude: Decimal) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+
+def service_area() -> Area:
+    """`DELIVERIES_SERVICE_AREA`: "south,west,north,east" in degrees, the box every home address must fall in."""
+    south, west, north, east = (Decimal(v.strip()) for v in settings.DELIVERIES_SERVICE_AREA.split(","))
+    return Area(south, west, north, east)
+
+
+def zone_area(zone: DeliveryZone) -> Area:
+    """The zone's own box when it has one, else the service area."""
+    if None not in (zone.south, zone.west, zone.north, zone.east):
+        return Area(zone.south, zone.west, zone.north, zone.east)
+    return service_area()
+
+
+def home_coordinates_check(*, zone: DeliveryZone, commune: str, latitude, longitude) -> None:
+    """The one check of a home address's coordinates, for grocery orders and cabas subscriptions alike: they must
+    fall inside the area of the zone that serves `commune` (`zone_area`), else `coordinates_outside_zone` (400).
+    Coordinates are optional where the caller allows it (both None: nothing to check); one without the other is
+    refused the same way."""
+    if latitude is None and longitude is None:
+        return
+    try:
+        lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
+        inside = lat.is_finite() and lon.is_finite() and zone_area(zone).contains(lat, lon)
+    except (InvalidOperation, ValueError, TypeError):
+        inside = False
+    if not inside:
+        raise CoordinatesOutsideZone(latitude=str(latitude), longitude=str(longitude), commune=commune, zone=zone.name)
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,31 @@
 """Plan the rounds of a delivery date with the vehicle-routing solver (`deliveries.routing`).
 
 `round_plan` builds a routing Problem from the stop demands of the date (`services.sources`), the active vehicles
-that run that weekday and the depot, solves it with a fixed seed, and replaces the date's planned, unlocked rounds
-with the solution in one transaction. Started, finished and locked rounds (with their stops and vehicles) are left
-alone and their demands are not planned again.
+that run that weekday and the depot, solves it with a fixed seed outside any transaction, and replaces the date's
+planned, unlocked rounds with the solution in one short transaction, only if those inputs did not change meanwhile.
+Started, finished and locked rounds (with their stops and vehicles) are left alone and their demands are not
+planned again. The API does not call it: it queues a `PlanningJob` run by a task (`services.planning_jobs`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from ecopole.core.audit import audit_record
 from ecopole.core.locking import lock_rows
 from ecopole.core.outbox import outbox_enqueue
 
 from .. import routing
-from ..errors import NoDepot
+from ..errors import NoDepot, PlanningInputsChanged
 from ..models import (
     DeliveryDay,
     PickupPoint,
@@ -47,6 +50,8 @@ MAX_ITERATIONS = 3000
 AUTO_PLAN_TIME_LIMIT = 10.0
 # How far ahead the beat task looks for a delivery date whose cutoffs have passed.
 AUTO_PLAN_HORIZON_DAYS = 7
+# How many times a plan is computed when its inputs keep changing while the solver runs, before giving up.
+PLANNING_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class PlanResult:
     rounds: list[Round]
     kept: list[Round]
     unassigned: list[Unassigned]
+    fingerprint: str = ""
+    attempts: int = 1
 
 
 def depot_get() -> PickupPoint:
@@ -120,68 +127,154 @@ def place_times(stop) -> PlaceTimes:
     )
 
 
+@dataclass(frozen=True)
+class PlanInputs:
+    """What a plan of `date` is computed from, read in one short transaction, and its fingerprint."""
+
+    date: date
+    depot: PickupPoint
+    kept: list[Round]
+    demands: list[StopDemand]
+    vehicles: list[Vehicle]
+    fingerprint: str
+
+
+def _fingerprint(*, depot: PickupPoint, kept: list[Round], demands: list[StopDemand], vehicles: list[Vehicle]) -> str:
+    """A digest of every input that changes the plan: the depot, the rounds kept (started, finished, locked), each
+    demand (place, window, load, orders) and each vehicle (capacities, hours, communes, driver)."""
+    payload = {
+        "depot": [depot.pk, str(depot.latitude), str(depot.longitude)],
+        "kept": [[r.pk, r.vehicle_id, r.status, r.is_locked] for r in kept],
+        "demands": [asdict(d) for d in demands],
+        "vehicles": [
+            [
+                v.pk,
+                str(v.capacity_kg),
+                v.capacity_crates,
+                str(v.speed_kmh),
+                v.shift_start.isoformat(),
+                v.shift_end.isoformat(),
+                sorted(v.allowed_communes or []),
+                v.default_driver_id if v.default_driver and v.default_driver.is_active else None,
+            ]
+            for v in vehicles
+        ],
+    }
+    encoded = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def plan_inputs(*, date: date) -> PlanInputs:
+    """Read what the plan of `date` depends on (no lock, no write). Demands already served by a kept round and
+    vehicles already running one are left out."""
+    depot = depot_get()
+    kept = list(
+        Round.objects.filter(date=date)
+        .exclude(status=RoundStatus.PLANNED, is_locked=False)
+        .select_related("vehicle", "driver")
+        .order_by("pk")
+    )
+    covered = set(Stop.objects.filter(round__in=kept).values_list("source_key", flat=True))
+    busy_vehicles = {r.vehicle_id for r in kept}
+    demands = [d for d in stop_demands_for(date) if d.key not in covered]
+    vehicles = [
+        v
+        for v in Vehicle.objects.filter(is_active=True).select_related("default_driver").order_by("pk")
+        if v.runs_on(date) and v.pk not in busy_vehicles
+    ]
+    return PlanInputs(
+        date=date,
+        depot=depot,
+        kept=kept,
+        demands=demands,
+        vehicles=vehicles,
+        fingerprint=_fingerprint(depot=depot, kept=kept, demands=demands, vehicles=vehicles),
+    )
+
+
+def _solve(inputs: PlanInputs, *, time_limit: float, seed: int) -> routing.Solution | None:
+    """The pure part: no database access at all, so that it never runs under a lock."""
+    if not inputs.demands:
+        return None
+    problem = routing_problem(depot=inputs.depot, vehicles=inputs.vehicles, demands=inputs.demands)
+    return routing.solve(problem, time_limit=time_limit, seed=seed, max_iterations=MAX_ITERATIONS)
+
+
 def round_plan(
-    *, date: date, user=None, time_limit: float = DEFAULT_TIME_LIMIT, seed: int = PLANNING_SEED
+    *,
+    date: date,
+    user=None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = PLANNING_SEED,
+    attempts: int = PLANNING_ATTEMPTS,
 ) -> PlanResult:
     """Plan or re-plan the rounds of `date`.
 
-    Guarantees: one transaction; the date's `PlanningRun` row is locked first (`lock_rows`), so two overlapping runs
-    execute one after the other and leave one set of rounds (on PostgreSQL the second waits up to LOCK_TIMEOUT_MS,
-    then gets `lock_timeout`, 503, and may retry). Idempotent: the same input gives the same rounds (fixed seed
-    and iteration budget). Planned, unlocked rounds are deleted and rebuilt; started, finished and locked rounds keep
-    their stops, their vehicle, and their demands are not planned again. Every stop the solver could not place is
-    reported with a reason and stored on the `PlanningRun`. Each new round is audited (`round.plan`).
-    """
-    with transaction.atomic():
-        run, _ = PlanningRun.objects.get_or_create(date=date)
-        run = lock_rows(PlanningRun.objects.filter(pk=run.pk))[0]
-        depot = depot_get()
-        kept = list(
-            Round.objects.filter(date=date)
-            .exclude(status=RoundStatus.PLANNED, is_locked=False)
-            .select_related("vehicle", "driver")
-            .order_by("pk")
-        )
-        covered = set(Stop.objects.filter(round__in=kept).values_list("source_key", flat=True))
-        busy_vehicles = {r.vehicle_id for r in kept}
-        demands = [d for d in stop_demands_for(date) if d.key not in covered]
-        vehicles = [
-            v
-            for v in Vehicle.objects.filter(is_active=True).select_related("default_driver").order_by("pk")
-            if v.runs_on(date) and v.pk not in busy_vehicles
-        ]
-        Round.objects.filter(date=date, status=RoundStatus.PLANNED, is_locked=False).delete()
+    Three steps, so that the solver never runs inside a transaction nor under the planning lock: (1) read the
+    inputs (demands, vehicles, kept rounds, depot) in a short transaction and fingerprint them; (2) solve, outside
+    any transaction; (3) in a short transaction, lock the date's `PlanningRun` row (`lock_rows`), read the inputs
+    again and write the plan only if their fingerprint is unchanged. If they changed meanwhile (an order placed,
+    a round started or locked, a vehicle edited), the plan is computed again from the new inputs, up to `attempts`
+    times in all, then refused with `planning_inputs_changed` (409): a plan from stale inputs is never written.
 
-        rounds: list[Round] = []
-        unassigned: list[Unassigned] = []
-        if demands:
-            by_key = {d.key: d for d in demands}
-            problem = routing_problem(depot=depot, vehicles=vehicles, demands=demands)
-            solution = routing.solve(problem, time_limit=time_limit, seed=seed, max_iterations=MAX_ITERATIONS)
-            vehicles_by_id = {str(v.pk): v for v in vehicles}
-            for route in sorted(solution.routes, key=lambda r: int(r.vehicle_id)):
-                stops = [by_key[visit.stop_id] for visit in route.stops]
-                rounds.append(
-                    _round_create(
-                        date=date,
-                        depot=depot,
-                        vehicle=vehicles_by_id[route.vehicle_id],
-                        start=route.start,
-                        demands=stops,
-                        user=user,
-                    )
+    Two overlapping runs of one date write one after the other and leave one set of rounds. Idempotent: the same
+    input gives the same rounds (fixed seed and iteration budget). Planned, unlocked rounds are deleted and rebuilt;
+    started, finished and locked rounds keep their stops and their vehicle, and their demands are not planned again.
+    Every stop the solver could not place is reported with a reason and stored on the `PlanningRun`. Each new round
+    is audited (`round.plan`).
+    """
+    for attempt in range(1, attempts + 1):
+        with transaction.atomic():
+            PlanningRun.objects.get_or_create(date=date)
+            inputs = plan_inputs(date=date)
+        solution = _solve(inputs, time_limit=time_limit, seed=seed)
+        with transaction.atomic():
+            run = lock_rows(PlanningRun.objects.filter(date=date))[0]
+            if plan_inputs(date=date).fingerprint != inputs.fingerprint:
+                continue
+            return _plan_write(run=run, inputs=inputs, solution=solution, user=user, attempt=attempt)
+    raise PlanningInputsChanged(date=formats.date_format(date, "d/m/Y"))
+
+
+def _plan_write(*, run: PlanningRun, inputs: PlanInputs, solution, user, attempt: int) -> PlanResult:
+    """Replace the date's replaceable rounds with `solution`. Runs under the `PlanningRun` row lock."""
+    date, depot = inputs.date, inputs.depot
+    Round.objects.filter(date=date, status=RoundStatus.PLANNED, is_locked=False).delete()
+    rounds: list[Round] = []
+    unassigned: list[Unassigned] = []
+    if solution is not None:
+        by_key = {d.key: d for d in inputs.demands}
+        vehicles_by_id = {str(v.pk): v for v in inputs.vehicles}
+        for route in sorted(solution.routes, key=lambda r: int(r.vehicle_id)):
+            stops = [by_key[visit.stop_id] for visit in route.stops]
+            rounds.append(
+                _round_create(
+                    date=date,
+                    depot=depot,
+                    vehicle=vehicles_by_id[route.vehicle_id],
+                    start=route.start,
+                    demands=stops,
+                    user=user,
                 )
-            unassigned = [
-                Unassigned(item.stop_id, by_key[item.stop_id].label, str(item.reason))
-                for item in sorted(solution.unassigned, key=lambda u: u.stop_id)
-            ]
-        PlanningRun.objects.filter(pk=run.pk).update(
-            planned_at=timezone.now(),
-            planned_by=user if getattr(user, "is_authenticated", False) else None,
-            runs=F("runs") + 1,
-            unassigned=[u.__dict__ for u in unassigned],
-        )
-        return PlanResult(date=date, rounds=rounds, kept=kept, unassigned=unassigned)
+            )
+        unassigned = [
+            Unassigned(item.stop_id, by_key[item.stop_id].label, str(item.reason))
+            for item in sorted(solution.unassigned, key=lambda u: u.stop_id)
+        ]
+    PlanningRun.objects.filter(pk=run.pk).update(
+        planned_at=timezone.now(),
+        planned_by=user if getattr(user, "is_authenticated", False) else None,
+        runs=F("runs") + 1,
+        unassigned=[u.__dict__ for u in unassigned],
+    )
+    return PlanResult(
+        date=date,
+        rounds=rounds,
+        kept=inputs.kept,
+        unassigned=unassigned,
+        fingerprint=inputs.fingerprint,
+        attempts=attempt,
+    )
 
 
 def _round_create(
@@ -284,15 +377,22 @@ def dates_due(*, now: datetime | None = None) -> list[date]:
 
 def round_plan_due(*, now: datetime | None = None, time_limit: float | None = None) -> list[date]:
     """Plan each due delivery date once (status guard: `PlanningRun.auto_planned_at`), then enqueue each
-    home-delivery customer's arrival-window email (outbox, unique key per order and date). Returns the dates."""
+    home-delivery customer's arrival-window email (outbox, unique key per order and date). Returns the dates.
+
+    The solver runs outside any transaction (`round_plan`); only the guard and the emails are written under the
+    date's lock. A date whose inputs kept changing during planning is left for the next run of the task."""
     planned = []
     for day in dates_due(now=now):
+        if PlanningRun.objects.filter(date=day, auto_planned_at__isnull=False).exists():
+            continue
+        try:
+            round_plan(date=day, time_limit=time_limit or AUTO_PLAN_TIME_LIMIT)
+        except PlanningInputsChanged:
+            continue
         with transaction.atomic():
-            PlanningRun.objects.get_or_create(date=day)
             run = lock_rows(PlanningRun.objects.filter(date=day))[0]
             if run.auto_planned_at is not None:  # another worker did it meanwhile
                 continue
-            round_plan(date=day, time_limit=time_limit or AUTO_PLAN_TIME_LIMIT)
             round_arrival_windows_notify(date=day)
             PlanningRun.objects.filter(pk=run.pk).update(auto_planned_at=timezone.now())
         planned.append(day)

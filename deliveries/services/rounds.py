@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from ecopole.core.audit import audit_record
 from ecopole.core.exceptions import NotFound
@@ -28,6 +30,7 @@ from ..errors import (
     NotAFailedStop,
     ResolutionNotAllowed,
     RoundLocked,
+    RoundNotDue,
     RoundNotStarted,
     StopOrderInvalid,
     StopsPending,
@@ -89,6 +92,8 @@ def _round_transition(*, round_id: int, target: str, actor) -> Round:
             return round_
         if not round_.can_become(target):
             raise _invalid(RoundStatus(round_.status).label, RoundStatus(target).label, round_.status, target)
+        if target == RoundStatus.STARTED and timezone.localdate() < round_.date:
+            raise RoundNotDue(date=formats.date_format(round_.date, "d/m/Y"))
         if target == RoundStatus.FINISHED:
             pending = round_.stops.filter(status=StopStatus.PENDING).count()
             if pending:
@@ -107,7 +112,8 @@ def _round_transition(*, round_id: int, target: str, actor) -> Round:
 
 
 def round_start(*, round_id: int, actor) -> Round:
-    """planned → started (the driver leaves the depot). Idempotent; re-planning never touches it afterwards."""
+    """planned → started (the driver leaves the depot), on the round's date or later (`round_not_due`, 409, before:
+    Europe/Paris). Idempotent; re-planning never touches it afterwards."""
     return _round_transition(round_id=round_id, target=RoundStatus.STARTED, actor=actor)
 
 
@@ -179,7 +185,13 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
 
 def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor) -> Stop:
     """pending → failed with a reason on a started round. The orders stay where they are until a manager decides
-    (`failed_stop_resolve`). Failing a failed stop again is a no-op; a delivered one is `invalid_transition`."""
+    (`failed_stop_resolve`), but each gets a `delivery_failed` event and its customer an email saying what happens
+    next (`orders.services.reschedule.order_delivery_failed`, in this transaction); so do the subscribers of the
+    baskets on the stop (`orders.services.baskets.basket_delivery_failed`). Failing a failed stop again is
+    a no-op; a delivered one is `invalid_transition`."""
+    from orders.services.baskets import basket_delivery_failed
+    from orders.services.reschedule import order_delivery_failed
+
     with transaction.atomic():
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.FAILED:
@@ -191,6 +203,10 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
         stop.status, stop.completed_at = StopStatus.FAILED, timezone.now()
         stop.failure_reason, stop.failure_note = reason, note[:255]
         stop.save(update_fields=["status", "completed_at", "failure_reason", "failure_note"])
+        for order_id in stop.orders.order_by("pk").values_list("pk", flat=True):
+            order_delivery_failed(order_id=order_id, stop_id=stop.pk, reason=reason, note=note, actor=actor)
+        for basket_id in sorted({h["basket"] for h in stop.handover or [] if isinstance(h, dict) and h.get("basket")}):
+            basket_delivery_failed(delivery_id=basket_id, stop_id=stop.pk, reason=reason, note=note, actor=actor)
         _event(
             round_,
             RoundEventKind.STOP_STATUS,
@@ -209,6 +225,18 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
         return stop
 
 
+FAILED_HOME_FEE_RULES = ("refund", "keep")
+
+
+def failed_home_fee_rule() -> str:
+    """What happens to the delivery fee of a failed home delivery moved to a pickup point (`DELIVERIES_FAILED_HOME_FEE`):
+    "refund" or "keep"."""
+    rule = str(getattr(settings, "DELIVERIES_FAILED_HOME_FEE", "refund")).strip().lower()
+    if rule not in FAILED_HOME_FEE_RULES:
+        raise ImproperlyConfigured(f"DELIVERIES_FAILED_HOME_FEE must be one of {FAILED_HOME_FEE_RULES}, not {rule!r}")
+    return rule
+
+
 def _next_delivery_date(rules, after: date) -> date | None:
     from datetime import timedelta
 
@@ -224,7 +252,9 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
     after the round's date, or move it to a pickup point (delivered there on the point's next delivery day), where
     the next planning picks it up. Decided once (`already_resolved`, 409, for a second, different decision; the
     same decision again is a no-op). Each order is locked and moved by `orders.services.reschedule.order_reschedule`
-    (back to `preparing` if it was out for delivery, event and audit on the order); the round's decision is audited.
+    (back to `preparing` if it was out for delivery, event and audit on the order, the customer emailed); the round's
+    decision is audited. Moved to a pickup point, the home-delivery fee follows `DELIVERIES_FAILED_HOME_FEE`:
+    "refund" (the default: the order's fee becomes 0) or "keep" (the trip was made); the email says which.
     """
     from orders.models import Order
     from orders.services.reschedule import order_reschedule
@@ -244,6 +274,7 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
             point = PickupPoint.objects.filter(pk=pickup_point_id, is_active=True).first()
             if point is None:
                 raise NotFound(pickup_point=pickup_point_id)
+        refund_fee = action == FailedResolution.PICKUP_POINT and failed_home_fee_rule() == "refund"
         orders = lock_rows(Order.objects.filter(pk__in=stop.orders.values("pk")))
         for order in orders:
             rules = list((point or order.delivery_zone).delivery_days.filter(is_active=True))
@@ -256,6 +287,7 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
                 pickup_point=point,
                 actor=actor,
                 note=f"round {round_.pk}, failed stop {stop.pk}",
+                refund_delivery_fee=refund_fee,
             )
         stop.resolution = action
         stop.save(update_fields=["resolution"])

@@ -123,7 +123,12 @@ def _order_load(order) -> tuple[Decimal, int, dict]:
         quantity = line.billed_quantity
         kg += line_weight_kg(unit=line.unit, quantity=quantity)
         items.append({"name": line.product_name, "quantity": _plain(quantity), "unit": line.unit})
-    handover = {"order": order.pk, "customer": order.customer.get_full_name(), "items": items}
+    handover = {
+        "order": order.pk,
+        "customer": order.customer.get_full_name(),
+        "phone": order.customer.phone,
+        "items": items,
+    }
     return _kg(kg), crates_for(kg), handover
 
 

@@ -24,6 +24,16 @@ def is_manager(user) -> bool:
     return has_group(user, MANAGER)
 
 
+def sees_all_orders(user) -> bool:
+    """Managers and preparers work on every order and basket; a driver only on those of their own rounds."""
+    return has_group(user, MANAGER, PREPARER)
+
+
+def is_driver_only(user) -> bool:
+    """A driver who is neither manager nor preparer: scoped to their own rounds."""
+    return has_group(user, DRIVER) and not sees_all_orders(user)
+
+
 class IsManager(BasePermission):
     def has_permission(self, request, view) -> bool:
         return is_manager(request.user)

@@ -324,6 +324,16 @@ ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT = Decimal(os.environ.get("ORDERS_MAX_UNPA
 VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
 VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"
 
+# Delivery rounds (deliveries/). A planning job queued or running for longer than this is taken as lost and a new
+# planning request replaces it (deliveries.services.planning_jobs).
+DELIVERIES_PLANNING_JOB_TIMEOUT_SECONDS = env_int("DELIVERIES_PLANNING_JOB_TIMEOUT_SECONDS", 900)
+# When a failed home delivery is moved to a pickup point, the home-delivery fee is "refund"ed (the order total drops
+# by the fee) or "keep"-t (the trip was made); the customer's email says which (deliveries.services.rounds).
+DELIVERIES_FAILED_HOME_FEE = os.environ.get("DELIVERIES_FAILED_HOME_FEE", "refund")
+# "south,west,north,east" (degrees): the box every home-delivery address must fall in, unless its zone has its own
+# (admin: delivery zone → area). The default covers the Calaisis and the Audruicq area.
+DELIVERIES_SERVICE_AREA = os.environ.get("DELIVERIES_SERVICE_AREA", "50.70,1.55,51.10,2.35")
+
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

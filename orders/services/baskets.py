@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalogue.models import Product
 from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, Weekday
-from deliveries.services.places import zone_for_commune
+from deliveries.services.places import home_coordinates_check, zone_for_commune
 from ecopole.core.audit import audit_record
 from ecopole.core.calendar import closed_day_check, closures_between, is_closed
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.models import OutboxMessage
+from ecopole.core.outbox import outbox_enqueue
 
 from ..basket_emails import subscription_email_enqueue
 from ..basket_errors import (
@@ -349,6 +351,8 @@ def _place_resolve(place: PlaceRequest, *, offer: BasketOffer) -> ResolvedPlace:
         if zone is None:
             raise OutsideDeliveryZone(commune=place.commune)
         home_delivery_fee(zone=zone, subtotal=basket_subtotal(offer))  # the zone's minimum, as for an order
+
+        home_coordinates_check(zone=zone, commune=place.commune, latitude=place.latitude, longitude=place.longitude)
         fields = {
             "fulfilment": Fulfilment.HOME,
             "pickup_point": None,
@@ -710,10 +714,34 @@ def delivery_status_set(*, delivery_id: int, status: str, actor) -> BasketDelive
     return delivery
 
 
+def basket_delivery_failed(*, delivery_id: int, stop_id: int, reason: str, note: str = "", actor) -> None:
+    """A round could not hand the basket over (stop `stop_id`, `reason` a `deliveries.FailureReason`): audited, and
+    the subscriber emailed what happens next (outbox, key per basket and stop: twice writes and sends once). The
+    basket stays `to_collect` until staff decide."""
+    with transaction.atomic():
+        delivery = BasketDelivery.objects.filter(pk=delivery_id).first()
+        key = f"basket_delivery_failed:{delivery_id}:{stop_id}"
+        if delivery is None or OutboxMessage.objects.filter(key=key).exists():
+            return
+        outbox_enqueue(
+            key=key,
+            handler="orders.basket_emails.basket_delivery_failed_send",
+            payload={"delivery_id": delivery.pk, "reason": reason},
+            new_key=True,
+        )
+        audit_record(
+            actor=actor,
+            action="basket_delivery.failed",
+            obj=delivery,
+            changes={"stop": stop_id, "reason": reason, "note": note[:255]},
+        )
+
+
 __all__ = [
     "BasketDeliveryStatus",
     "CompositionLineRequest",
     "PlaceRequest",
+    "basket_delivery_failed",
     "composition_publish",
     "composition_set",
     "delivery_status_set",

@@ -21,7 +21,12 @@ from django.utils import timezone
 from catalogue.models import MovementReason, Product
 from catalogue.services.stock import StockLine, stock_apply, stock_release, stock_reserve
 from deliveries.models import PickupPoint, PickupPointKind
-from deliveries.services.places import delivery_date_within_horizon, delivery_rule_for, zone_for_commune
+from deliveries.services.places import (
+    delivery_date_within_horizon,
+    delivery_rule_for,
+    home_coordinates_check,
+    zone_for_commune,
+)
 from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, NotFound
 from ecopole.core.locking import lock_one
@@ -184,6 +189,7 @@ def _place_and_rules(*, fulfilment: str, pickup_point_id: int | None, address: H
     zone = zone_for_commune(commune=address.commune)
     if zone is None:
         raise OutsideDeliveryZone(commune=address.commune)
+    home_coordinates_check(zone=zone, commune=address.commune, latitude=address.latitude, longitude=address.longitude)
     return None, zone, list(zone.delivery_days.filter(is_active=True))
 
 

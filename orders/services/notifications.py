@@ -9,8 +9,9 @@ dies between the claim and the send loses that email; the admin shows it as sent
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ecopole.core.emails import templated_email
 from ecopole.core.outbox import outbox_enqueue
@@ -74,3 +75,55 @@ def notification_render(*, notification: OrderNotification) -> EmailMultiAlterna
     }
     message = templated_email(base, context, to=[order.customer.email])
     return message
+
+
+# --- Round outcomes: sent through the outbox (one message per event), not `OrderNotification` (once per kind) -----
+
+
+def _order_for_email(order_id: int) -> Order | None:
+    return Order.objects.select_related("customer", "pickup_point", "delivery_zone").filter(pk=order_id).first()
+
+
+def send_delivery_failed(*, order_id: int, reason: str, date: str) -> bool:
+    """Tell the customer their order could not be handed over on `date` and what happens next."""
+    from datetime import date as date_type
+
+    from deliveries.models import FailureReason
+
+    order = _order_for_email(order_id)
+    if order is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        reason_label = str(FailureReason(reason).label) if reason in FailureReason.values else reason
+    context = {
+        "order": order,
+        "customer_name": order.customer.get_full_name(),
+        "failed_on": date_type.fromisoformat(date),
+        "reason": reason_label,
+        "contact": settings.STAFF_NOTIFICATION_EMAIL,
+    }
+    templated_email("orders/email/delivery_failed", context, to=[order.customer.email]).send()
+    return True
+
+
+def send_rescheduled(
+    *, order_id: int, previous_date: str, moved_to_point: bool, fee: str = "", fee_refunded: bool = False
+) -> bool:
+    """Tell the customer the new date (and pickup point) of their order, and what happens to the delivery fee."""
+    from datetime import date as date_type
+    from decimal import Decimal
+
+    order = _order_for_email(order_id)
+    if order is None:
+        return False
+    context = {
+        "order": order,
+        "customer_name": order.customer.get_full_name(),
+        "previous_date": date_type.fromisoformat(previous_date),
+        "moved_to_point": moved_to_point,
+        "fee": Decimal(fee) if fee else None,
+        "fee_refunded": fee_refunded,
+        "contact": settings.STAFF_NOTIFICATION_EMAIL,
+    }
+    templated_email("orders/email/rescheduled", context, to=[order.customer.email]).send()
+    return True

@@ -7,6 +7,7 @@ so that an order's date, place and status are only ever written by the orders ap
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -15,15 +16,55 @@ from ecopole.core.audit import audit_record
 from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one
+from ecopole.core.models import OutboxMessage
+from ecopole.core.outbox import outbox_enqueue
 
 from ..models import Fulfilment, Order, OrderEvent, OrderEventKind, OrderStatus
+from .grocery import _priced, _totals_fields
+from .pricing import order_totals
+
+
+def order_delivery_failed(*, order_id: int, stop_id: int, reason: str, note: str = "", actor) -> Order:
+    """Record that a round could not hand the order over (stop `stop_id`, `reason` a `deliveries.FailureReason`):
+    a `delivery_failed` event on the order (the reason, the driver's note) and an email telling the customer what
+    happens next (outbox, key per order and stop: recording it twice writes and sends once). The order's status
+    does not change: a manager decides (`deliveries.services.rounds.failed_stop_resolve`)."""
+    with transaction.atomic():
+        order = lock_one(Order.objects.all(), pk=order_id)
+        key = f"order_delivery_failed:{order.pk}:{stop_id}"
+        if OutboxMessage.objects.filter(key=key).exists():
+            return order
+        OrderEvent.objects.create(
+            order=order,
+            kind=OrderEventKind.DELIVERY_FAILED,
+            from_value=order.delivery_date.isoformat(),
+            to_value=reason[:60],
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            note=note[:255],
+        )
+        outbox_enqueue(
+            key=key,
+            handler="orders.services.notifications.send_delivery_failed",
+            payload={"order_id": order.pk, "reason": reason, "date": order.delivery_date.isoformat()},
+        )
+        return order
 
 
 def order_reschedule(
-    *, order_id: int, delivery_date: date, actor, pickup_point: PickupPoint | None = None, note: str = ""
+    *,
+    order_id: int,
+    delivery_date: date,
+    actor,
+    pickup_point: PickupPoint | None = None,
+    note: str = "",
+    refund_delivery_fee: bool = False,
 ) -> Order:
     """Give an order a new delivery date and, with `pickup_point`, turn it into a pickup there (no more home
-    delivery: the zone is dropped; the delivery fee already charged is kept, a refund is a payment matter).
+    delivery: the zone is dropped). The delivery fee of a home order moved to a pickup point is refunded with
+    `refund_delivery_fee` (fee set to 0, totals and VAT recomputed; an order already paid is then owed the
+    difference, noted on the event) and kept otherwise; the caller applies the written rule
+    (`DELIVERIES_FAILED_HOME_FEE`). The customer is emailed the new date, place and what happens to the fee
+    (outbox, key per rescheduling event).
 
     An order that was `out_for_delivery` is back at the depot: it returns to `preparing`, so that the round that
     takes it next walks it again (to `out_for_delivery` then `fulfilled` at home, or `ready` at the point). A
@@ -52,9 +93,16 @@ def order_reschedule(
         }
         fields = ["delivery_date", "updated_at"]
         previous_date, order.delivery_date = order.delivery_date, delivery_date
+        fee = order.delivery_fee
+        fee_refunded = moves_to_point and refund_delivery_fee and fee > 0
         if moves_to_point:
             order.fulfilment, order.pickup_point, order.delivery_zone = Fulfilment.PICKUP, pickup_point, None
             fields += ["fulfilment", "pickup_point", "delivery_zone"]
+        if fee_refunded:
+            totals = order_totals(lines=_priced(order.lines.all()), delivery_fee=Decimal("0.00"))
+            for field, value in _totals_fields(totals).items():
+                setattr(order, field, value)
+            fields += list(_totals_fields(totals))
         if order.status == OrderStatus.OUT_FOR_DELIVERY:
             order.status = OrderStatus.PREPARING
             fields.append("status")
@@ -67,13 +115,26 @@ def order_reschedule(
                 note="back at the depot",
             )
         order.save(update_fields=fields)
-        OrderEvent.objects.create(
+        fee_note = f" (delivery fee {fee} refunded)" if fee_refunded else ""
+        event = OrderEvent.objects.create(
             order=order,
             kind=OrderEventKind.RESCHEDULED,
             from_value=previous_date.isoformat(),
             to_value=delivery_date.isoformat(),
             actor=actor,
-            note=(f"→ {pickup_point.name}: {note}" if moves_to_point else note)[:255],
+            note=((f"→ {pickup_point.name}: {note}" if moves_to_point else note) + fee_note)[:255],
+        )
+        outbox_enqueue(
+            key=f"order_rescheduled:{order.pk}:{event.pk}",
+            handler="orders.services.notifications.send_rescheduled",
+            payload={
+                "order_id": order.pk,
+                "previous_date": previous_date.isoformat(),
+                "moved_to_point": moves_to_point,
+                "fee": str(fee) if moves_to_point else "",
+                "fee_refunded": fee_refunded,
+            },
+            new_key=True,
         )
         audit_record(
             actor=actor,
@@ -87,6 +148,7 @@ def order_reschedule(
                     "status": order.status,
                 },
                 "pickup_point": pickup_point.pk if moves_to_point else None,
+                "delivery_fee_refunded": str(fee) if fee_refunded else None,
                 "note": note,
             },
         )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliveries import routing
-from deliveries.models import PlanningRun, Round, RoundStatus, Stop
+from deliveries.models import PlanningJob, PlanningRun, Round, RoundStatus, Stop
 from deliveries.services import planning
 from deliveries.services.places import commune_normalise
 from deliveries.services.planning import depot_get, round_plan, routing_problem
@@ -64,13 +64,17 @@ def _solution_from_db(problem: routing.Problem, day) -> routing.Solution:
     return routing.Solution(routes=tuple(routes), unassigned=unassigned, total_distance=total)
 
 
-def test_planned_rounds_respect_capacity_windows_and_communes(busy_friday, van, bike, manager_client):
-    # when the manager plans Friday
-    response = manager_client.post(PLAN_URL, {"date": FRIDAY.isoformat()}, format="json")
+def test_planned_rounds_respect_capacity_windows_and_communes(
+    busy_friday, van, bike, manager_client, django_capture_on_commit_callbacks
+):
+    # when the manager plans Friday (the job runs in the worker once the request committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(PLAN_URL, {"date": FRIDAY.isoformat()}, format="json")
+    assert response.status_code == 202, response.content
+    body = manager_client.get(response["Location"]).json()
+    assert body["status"] == "done", body
 
     # then every demand is either in a round or reported unassigned with a reason
-    assert response.status_code == 200, response.content
-    body = response.json()
     demands = stop_demands_for(FRIDAY)
     planned_keys = set(Stop.objects.filter(round__date=FRIDAY).values_list("source_key", flat=True))
     unassigned_keys = {u["source_key"] for u in body["unassigned"]}
@@ -169,6 +173,7 @@ def test_plan_requires_a_manager_and_a_depot(db, driver_client, manager_client, 
     response = manager_client.post(PLAN_URL, {"date": FRIDAY.isoformat()}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "no_depot"
+    assert not PlanningJob.objects.exists()
     assert "dépôt" in response.json()["detail"]  # French by default
     bad = manager_client.post(PLAN_URL, {"date": "vendredi"}, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "validation_error"

@@ -79,7 +79,7 @@ def test_round_lists_use_a_constant_number_of_queries(db, depot, calais_zone, ma
     assert few_queries == many_queries
 
 
-def test_a_driver_sees_only_their_rounds_of_today(planned, driver, driver_client):
+def test_a_driver_sees_only_their_rounds_of_today_and_the_coming_days(planned, driver, driver_client):
     other_driver = StaffFactory(groups=["driver"])
     other = client_for(other_driver)
     round_ = planned["round"]
@@ -96,7 +96,10 @@ def test_a_driver_sees_only_their_rounds_of_today(planned, driver, driver_client
         delivered = other.post(_url("stop-delivered", round_id=round_.pk, stop_id=stop.pk))
         assert delivered.status_code == 404 and delivered.json()["code"] == "not_found"
         assert other.get(_url("round-list"), {"date": FRIDAY.isoformat()}).json()["results"] == []
-    # and not on another day
+    # and the days before (a coming round), but not once its day has passed
+    with time_machine.travel(timezone.datetime(2026, 10, 20, 8, 0, tzinfo=PARIS), tick=False):
+        assert [r["id"] for r in driver_client.get(_url("my-rounds")).json()["results"]] == [round_.pk]
+        assert other.get(_url("my-rounds")).json()["results"] == []
     with time_machine.travel(timezone.datetime(2026, 10, 24, 8, 0, tzinfo=PARIS), tick=False):
         assert driver_client.get(_url("my-rounds")).json()["results"] == []
     # customers are refused
@@ -279,3 +282,57 @@ def test_finishing_a_round(planned, driver_client, manager):
         assert response.status_code == 200 and response.json()["status"] == "finished"
     assert Round.objects.get(pk=round_.pk).status == RoundStatus.FINISHED
     assert RoundEvent.objects.filter(round=round_, kind="status").count() == 2
+
+
+def test_a_round_cannot_start_before_its_date(planned, driver_client):
+    round_ = planned["round"]
+    # the day before: refused with a clear code, nothing changed
+    with time_machine.travel(timezone.datetime(2026, 10, 22, 23, 30, tzinfo=PARIS), tick=False):
+        response = driver_client.post(_url("round-start", round_id=round_.pk))
+    assert response.status_code == 409 and response.json()["code"] == "round_not_due"
+    assert (
+        response.json()["detail"]
+        == "Cette tournée est prévue le 23/10/2026 : elle ne peut pas partir avant ce jour-là."
+    )
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.PLANNED
+    assert not RoundEvent.objects.filter(round=round_, kind="status").exists()
+    # on its day (Europe/Paris, just after midnight): it starts
+    with time_machine.travel(timezone.datetime(2026, 10, 23, 0, 5, tzinfo=PARIS), tick=False):
+        response = driver_client.post(_url("round-start", round_id=round_.pk))
+    assert response.status_code == 200 and response.json()["status"] == "started"
+
+
+def test_the_round_sheet_shows_phones_and_french_units(planned, driver_client):
+    round_ = planned["round"]
+    customer = planned["points"][1].customer
+    customer.phone = "03 21 00 00 07"
+    customer.save(update_fields=["phone"])
+    # a stop planned before phones were stored in the hand-over list: the sheet looks the phone up
+    for stop in round_.stops.all():
+        stop.handover = [{k: v for k, v in h.items() if k != "phone"} for h in stop.handover]
+        stop.save(update_fields=["handover"])
+
+    html = driver_client.get(_url("round-sheet", round_id=round_.pk)).content.decode()
+
+    assert "03 21 00 00 07" in html and 'href="tel:0321000007"' in html
+    assert "2 bocaux Confiture" in html and "5 kg Pommes de terre" in html
+    pdf = driver_client.get(_url("round-sheet", round_id=round_.pk), {"format": "pdf"})
+    assert pdf.status_code == 200
+    # the PDF's hand-over cells are built from the same context (ReportLab compresses the page streams)
+    from django.utils import translation
+
+    from deliveries.renderers import _handover_text, sheet_context
+
+    with translation.override("fr"):
+        cells = [_handover_text(stop["handover"]) for stop in sheet_context(round_)["stops"]]
+    assert any("Tél. : 03 21 00 00 07" in cell and "2 bocaux Confiture" in cell for cell in cells), cells
+
+
+def test_planning_stores_the_customers_phone_in_the_handover(db, depot, ardres):
+    order = order_create(day=FRIDAY, point=ardres, kg="2")
+    order.customer.phone = "06 12 34 56 78"
+    order.customer.save(update_fields=["phone"])
+    from deliveries.services.sources import stop_demands_for
+
+    (demand,) = stop_demands_for(FRIDAY)
+    assert demand.handover[0]["phone"] == "06 12 34 56 78"

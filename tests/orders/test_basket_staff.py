@@ -58,8 +58,8 @@ def test_pickup_sheet_per_point_with_counts_and_names(preparer_client, generated
     assert places[("home", home_zone.name)]["baskets"][0]["address"] == "Rue de la Mer"
 
 
-def test_pickup_sheet_as_csv(driver_client, generated, ilot):
-    response = driver_client.get(f"{BASE}/deliveries/?date={FRIDAY.isoformat()}&format=csv")
+def test_pickup_sheet_as_csv(preparer_client, generated, ilot):
+    response = preparer_client.get(f"{BASE}/deliveries/?date={FRIDAY.isoformat()}&format=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))

@@ -36,13 +36,13 @@ def test_a_pickup_order_goes_placed_preparing_ready_fulfilled_with_its_history(
     assert stock_available(product_id=leeks.pk) == Decimal("48")
 
 
-def test_a_home_order_goes_out_for_delivery_never_ready(customer, calais_zone, meal, driver_client, manager_client):
+def test_a_home_order_goes_out_for_delivery_never_ready(customer, calais_zone, meal, preparer_client, manager_client):
     order = place_home(customer, [(meal, 2)])
     manager_client.post(url(order, "transition"), {"status": "preparing"}, format="json")
 
     refused = manager_client.post(url(order, "transition"), {"status": "ready"}, format="json")
-    out = driver_client.post(url(order, "transition"), {"status": "out_for_delivery"}, format="json")
-    done = driver_client.post(url(order, "transition"), {"status": "fulfilled"}, format="json")
+    out = preparer_client.post(url(order, "transition"), {"status": "out_for_delivery"}, format="json")
+    done = preparer_client.post(url(order, "transition"), {"status": "fulfilled"}, format="json")
 
     assert refused.status_code == 409 and refused.json()["code"] == "wrong_fulfilment"
     assert out.status_code == 200 and done.json()["status"] == "fulfilled"
@@ -216,18 +216,18 @@ def test_a_heavier_weight_than_the_stock_is_refused(customer, depot, potatoes, p
     assert weighed.prepared_quantity is None
 
 
-def test_staff_record_payment_and_refund(customer, depot, leeks, driver_client, customer_client):
+def test_staff_record_payment_and_refund(customer, depot, leeks, preparer_client, customer_client):
     order = place_pickup(customer, depot, [(leeks, 1)])
 
-    missing_method = driver_client.post(url(order, "payment"), {"payment_status": "paid"}, format="json")
-    paid = driver_client.post(
+    missing_method = preparer_client.post(url(order, "payment"), {"payment_status": "paid"}, format="json")
+    paid = preparer_client.post(
         url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json"
     )
-    again = driver_client.post(
+    again = preparer_client.post(
         url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json"
     )
-    refunded = driver_client.post(url(order, "payment"), {"payment_status": "refunded"}, format="json")
-    back = driver_client.post(
+    refunded = preparer_client.post(url(order, "payment"), {"payment_status": "refunded"}, format="json")
+    back = preparer_client.post(
         url(order, "payment"), {"payment_status": "paid", "payment_method": "cash"}, format="json"
     )
     by_customer = customer_client.post(

@@ -240,8 +240,10 @@ def test_customers_and_drivers_cannot_load_and_never_see_the_code(
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.READY)
     assert load(customer_client, order).status_code == 403
     assert load(other_customer_client, order).status_code == 403
+    # a driver reaches only the orders of their own rounds: this one is on none
+    assert load(driver_client, order).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        assert load(driver_client, order).status_code == 201  # drivers are staff: they load at the machine
+        assert load(preparer_client, order).status_code == 201
     code = emailed_code(mailoutbox[0])
     assert code not in str(customer_client.get(f"{URL}{order.pk}/").json())
     assert other_customer_client.get(f"{URL}{order.pk}/").status_code == 404

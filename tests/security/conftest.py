@@ -37,6 +37,7 @@ from deliveries.models import (
     DeliveryZone,
     PickupPoint,
     PickupPointKind,
+    PlanningJob,
     Round,
     RoundStatus,
     Stop,
@@ -334,6 +335,9 @@ def build_world() -> World:
     o.live_b, (o.live_b_stop, o.live_b_failed) = round_(
         driver_b, "Vélo B", RoundStatus.STARTED, [(o.order_b_pickup, pending), (o.order_b, failed)]
     )
+
+    # a planning job of Friday, done (the manager polls it)
+    o.planning_job = PlanningJob.objects.create(date=FRIDAY, status="done", result={"rounds": [], "kept": []})
 
     # vending: machine A (a filled shelf A1 and a reserved locker L1) and machine B (shelf B1, locker M1)
     for letter, machine_name in (("a", "Distributeur Ilôt Jacquard"), ("b", "Distributeur Vieille-Église")):
@@ -663,6 +667,7 @@ DEFAULT_PARAMS = {
     "week": "composition",
     "subscription_id": "subscription_a",
     "delivery_id": "basket_delivery_a",
+    "job_id": "planning_job",
 }
 
 

@@ -88,6 +88,7 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     ),
     "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/resolve/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/driver/": ROUND_MANAGER,
+    "GET /api/v1/deliveries/planning-jobs/{job_id}/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/lock/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/reorder/": ROUND_MANAGER,
     "GET /api/v1/orders/{order_id}/": Owned("customer", {"order_id": "order_b"}),
@@ -269,3 +270,32 @@ def test_a_wrong_or_revoked_calendar_token_is_404(world):
     assert world.client("anonymous").get("/api/v1/processing/ical/not-the-token.ics").status_code == 404
     world.client("producer").delete("/api/v1/processing/calendar-feed/")
     assert world.client("anonymous").get(f"/api/v1/processing/ical/{world.o.feed_a.token}.ics").status_code == 404
+
+
+# Drivers reach only the orders and basket deliveries of their own rounds: driver A on customer B's order (carried by
+# driver B's rounds) and on a basket delivery of no round of theirs, with the valid body of each operation.
+DRIVER_FOREIGN = [
+    ("GET /api/v1/orders/{order_id}/", {"order_id": "order_b"}),
+    ("POST /api/v1/orders/{order_id}/cancel/", {"order_id": "order_b"}),
+    ("POST /api/v1/orders/{order_id}/transition/", {"order_id": "order_b_pickup"}),
+    ("POST /api/v1/orders/{order_id}/payment/", {"order_id": "order_b"}),
+    ("POST /api/v1/orders/{order_id}/locker/", {"order_id": "order_b"}),
+    ("POST /api/v1/orders/{order_id}/locker/code/", {"order_id": "order_b"}),
+    ("GET /api/v1/baskets/subscriptions/{subscription_id}/", {"subscription_id": "subscription_b"}),
+    ("POST /api/v1/baskets/deliveries/{delivery_id}/status/", {"delivery_id": "basket_delivery_b"}),
+]
+
+
+@pytest.mark.parametrize(("op", "targets"), DRIVER_FOREIGN, ids=lambda v: str(v)[:50])
+def test_a_driver_cannot_reach_an_order_or_basket_outside_their_rounds(world, op, targets):
+    before = db_snapshot()
+    response = call(world, op, "driver", overrides=targets)
+    assert response.status_code == 404, response.data
+    assert snapshot_diff(before, db_snapshot()) == []
+
+
+def test_the_driver_of_the_round_reaches_its_orders(world):
+    # the control: driver B carries customer B's orders
+    for name in ("order_b", "order_b_pickup"):
+        response = call(world, "GET /api/v1/orders/{order_id}/", "driver", b_side=True, overrides={"order_id": name})
+        assert response.status_code == 200, response.data

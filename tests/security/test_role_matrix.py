@@ -18,8 +18,10 @@ Adding an endpoint without its row here fails `test_every_operation_has_a_row`.
 from __future__ import annotations
 
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from .conftest import ROLES, call, rolled_back, schema_operations
+from .conftest import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
 
 A = "ALLOWED"
 PUBLIC = (A,) * 7
@@ -30,9 +32,14 @@ DRIVER_OR_MANAGER = (401, 403, 403, 403, A, A, 401)
 PREPARER_OR_MANAGER = (401, 403, 403, A, 403, A, 401)
 MACHINE = (401, 401, 401, 401, 401, 401, A)
 PRODUCT_WRITER = (401, 403, A, A, A, A, 401)
-WORKSHOP = PRODUCT_WRITER  # producer members (their producer's rows) and staff
+WORKSHOP = (401, 403, A, A, 403, A, 401)  # producer members (their producer's rows), preparers and the manager
 PRODUCER_OR_MANAGER = (401, 403, A, 403, 403, A, 401)
 OWN_OR_STAFF = (401, A, 404, A, A, A, 401)  # customer A's object: its owner and staff; anyone else gets 404
+# customer A's subscription (it carries the solidarity status): its owner and the manager; anyone else gets 404
+OWN_OR_MANAGER = (401, A, 404, 404, 404, A, 401)
+# a basket delivery: preparers and the manager reach every one; a driver only those handed over on their own rounds
+# (customer A's basket of last Friday is on no round of driver A: 404)
+BASKET_ROUND_STAFF = (401, 403, 403, A, 404, A, 401)
 
 # "METHOD /path/": (anonymous, customer, producer, preparer, driver, manager, machine)
 ROLE_MATRIX: dict[str, tuple] = {
@@ -47,24 +54,25 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/auth/confirm-email/": PUBLIC,  # the emailed token is the credential
     "POST /api/v1/auth/confirm-email/resend/": ANY_USER,
     # baskets (cabas bio): offers and published compositions are public; any account subscribes and reaches only
-    # its own subscriptions (a producer member, who has none here, gets 404 on customer A's; staff reach every one,
-    # as they do every order); preparers and the manager compose; staff run the pickup sheet; the manager
-    # generates the baskets and grants the solidarity price
+    # its own subscriptions and statement (a subscription tells the solidarity status: among staff, only the manager
+    # reaches every one, and another customer's statement); preparers and the manager compose; preparers and the
+    # manager see every basket delivery, a driver those of their own rounds (the pickup sheet lists only those, without
+    # price or solidarity flag); the manager generates the baskets and grants the solidarity price
     "GET /api/v1/baskets/offers/": PUBLIC,
     "GET /api/v1/baskets/offers/{offer_id}/compositions/": PUBLIC,
     "PUT /api/v1/baskets/offers/{offer_id}/compositions/{week}/": PREPARER_OR_MANAGER,
     "POST /api/v1/baskets/offers/{offer_id}/compositions/{week}/publish/": PREPARER_OR_MANAGER,
     "GET /api/v1/baskets/subscriptions/": ANY_USER,
     "POST /api/v1/baskets/subscriptions/": ANY_USER,
-    "GET /api/v1/baskets/subscriptions/{subscription_id}/": OWN_OR_STAFF,
-    "POST /api/v1/baskets/subscriptions/{subscription_id}/skip/": OWN_OR_STAFF,
-    "POST /api/v1/baskets/subscriptions/{subscription_id}/pause/": OWN_OR_STAFF,
-    "POST /api/v1/baskets/subscriptions/{subscription_id}/resume/": OWN_OR_STAFF,
-    "POST /api/v1/baskets/subscriptions/{subscription_id}/change/": OWN_OR_STAFF,
-    "POST /api/v1/baskets/subscriptions/{subscription_id}/cancel/": OWN_OR_STAFF,
+    "GET /api/v1/baskets/subscriptions/{subscription_id}/": OWN_OR_MANAGER,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/skip/": OWN_OR_MANAGER,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/pause/": OWN_OR_MANAGER,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/resume/": OWN_OR_MANAGER,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/change/": OWN_OR_MANAGER,
+    "POST /api/v1/baskets/subscriptions/{subscription_id}/cancel/": OWN_OR_MANAGER,
     "GET /api/v1/baskets/statement/": ANY_USER,
     "GET /api/v1/baskets/deliveries/": STAFF,
-    "POST /api/v1/baskets/deliveries/{delivery_id}/status/": STAFF,
+    "POST /api/v1/baskets/deliveries/{delivery_id}/status/": BASKET_ROUND_STAFF,
     "POST /api/v1/baskets/generate/": MANAGER,
     "GET /api/v1/baskets/solidarity/": MANAGER,
     "POST /api/v1/baskets/solidarity/": MANAGER,
@@ -81,6 +89,7 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/catalogue/stock-movements/": STAFF,
     # deliveries: staff; drivers only their own rounds; planning and corrections by the manager
     "GET /api/v1/deliveries/my-rounds/": STAFF,
+    "GET /api/v1/deliveries/planning-jobs/{job_id}/": MANAGER,
     "GET /api/v1/deliveries/rounds/": STAFF,
     "GET /api/v1/deliveries/rounds/{round_id}/": STAFF,
     "POST /api/v1/deliveries/rounds/{round_id}/driver/": MANAGER,
@@ -94,7 +103,8 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/resolve/": MANAGER,
     "POST /api/v1/deliveries/rounds/plan/": MANAGER,
     # orders: any account may order; a customer reaches only their own orders (a producer member, who has none
-    # here, gets 404 on customer A's); staff see and move every order
+    # here, gets 404 on customer A's); managers and preparers see and move every order, a driver only the orders of
+    # their own rounds (customer A's orders are on driver A's rounds); the preparation list is for preparers
     "GET /api/v1/orders/": ANY_USER,
     "POST /api/v1/orders/": ANY_USER,
     "GET /api/v1/orders/{order_id}/": OWN_OR_STAFF,
@@ -105,8 +115,9 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/orders/{order_id}/prepared-quantities/": PREPARER_OR_MANAGER,
     "POST /api/v1/orders/{order_id}/transition/": STAFF,
     "GET /api/v1/orders/delivery-days/": PUBLIC,
-    "GET /api/v1/orders/preparation-list/": STAFF,
-    # processing (the workshop): producer members for their producer, staff for everything; the manager decides
+    "GET /api/v1/orders/preparation-list/": PREPARER_OR_MANAGER,
+    # processing (the workshop): producer members for their producer, preparers and the manager for everything
+    # (drivers: 403); statements and the calendar feed: producer members and the manager; the manager decides
     "GET /api/v1/processing/availability/": WORKSHOP,
     "GET /api/v1/processing/equipment/": WORKSHOP,
     "GET /api/v1/processing/bookings/": WORKSHOP,
@@ -117,17 +128,17 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/processing/bookings/{id}/complete/": MANAGER,
     "POST /api/v1/processing/bookings/{id}/confirm/": MANAGER,
     "POST /api/v1/processing/bookings/{id}/no-show/": MANAGER,
-    "GET /api/v1/processing/calendar-feed/": WORKSHOP,
-    "POST /api/v1/processing/calendar-feed/": WORKSHOP,
-    "DELETE /api/v1/processing/calendar-feed/": WORKSHOP,
+    "GET /api/v1/processing/calendar-feed/": PRODUCER_OR_MANAGER,
+    "POST /api/v1/processing/calendar-feed/": PRODUCER_OR_MANAGER,
+    "DELETE /api/v1/processing/calendar-feed/": PRODUCER_OR_MANAGER,
     # the private iCalendar URL: its unguessable token is the credential (calendar apps send no header)
     "GET /api/v1/processing/ical/{token}.ics": PUBLIC,
     "GET /api/v1/processing/lots/": WORKSHOP,
     "GET /api/v1/processing/lots/{code}/": WORKSHOP,
-    "GET /api/v1/processing/statements/": WORKSHOP,
-    "GET /api/v1/processing/statements/{id}/": WORKSHOP,
-    "GET /api/v1/processing/statements/{id}/csv/": WORKSHOP,
-    "GET /api/v1/processing/statements/{id}/pdf/": WORKSHOP,
+    "GET /api/v1/processing/statements/": PRODUCER_OR_MANAGER,
+    "GET /api/v1/processing/statements/{id}/": PRODUCER_OR_MANAGER,
+    "GET /api/v1/processing/statements/{id}/csv/": PRODUCER_OR_MANAGER,
+    "GET /api/v1/processing/statements/{id}/pdf/": PRODUCER_OR_MANAGER,
     # vending: the public view, the machine's own endpoints (its key only), staff endpoints
     "GET /api/v1/vending/machines/": PUBLIC,
     "GET /api/v1/vending/machines/{id}/": PUBLIC,
@@ -196,3 +207,86 @@ def test_role_matrix(world, app):
                 body = getattr(response, "data", None)
                 failures.append(f"{op} as {role}: {response.status_code} (expected {expected}) {body}")
     assert not failures, "\n".join(failures)
+
+
+# --- what each staff role SEES where the status alone does not tell (lists answer 200 to every role) ------------
+
+
+def _order_ids(world, role, *, b_side=False) -> set[int]:
+    response = world.client(role, b_side=b_side).get("/api/v1/orders/", {"page_size": 100})
+    assert response.status_code == 200, response.content
+    return {o["id"] for o in response.json()["results"]}
+
+
+def test_what_drivers_and_preparers_see_in_the_lists(world):
+    o = world.o
+    every_order = {o.order_a.pk, o.order_prep.pk, o.order_b.pk, o.order_b_pickup.pk}
+
+    # orders: the manager and preparers every one; a driver only the orders of their own rounds
+    assert _order_ids(world, "manager") == _order_ids(world, "preparer") == every_order
+    assert _order_ids(world, "driver") == {o.order_a.pk, o.order_prep.pk}
+    assert _order_ids(world, "driver", b_side=True) == {o.order_b.pk, o.order_b_pickup.pk}
+
+    # cabas subscriptions (they carry the solidarity flag): the manager every one, other staff none of the customers'
+    def subscriptions(role):
+        body = world.client(role).get("/api/v1/baskets/subscriptions/").json()
+        return {s["id"] for s in body["results"]}
+
+    assert subscriptions("manager") == {o.subscription_a.pk, o.subscription_b.pk}
+    assert subscriptions("preparer") == subscriptions("driver") == set()
+
+    # the basket pickup sheet: preparers every basket without price or solidarity flag; a driver only the baskets
+    # of their rounds (none here); the manager everything
+    def sheet(role):
+        response = world.client(role).get("/api/v1/baskets/deliveries/", {"date": LAST_FRIDAY.isoformat()})
+        assert response.status_code == 200, response.content
+        return [b for place in response.json()["places"] for b in place["baskets"]]
+
+    manager_baskets = sheet("manager")
+    assert {b["id"] for b in manager_baskets} == {o.basket_delivery_a.pk, o.basket_delivery_b.pk}
+    assert any(b["solidarity"] is True for b in manager_baskets)
+    preparer_baskets = sheet("preparer")
+    assert {b["id"] for b in preparer_baskets} == {o.basket_delivery_a.pk, o.basket_delivery_b.pk}
+    assert all(b["solidarity"] is None and b["price"] is None for b in preparer_baskets)
+    assert sheet("driver") == []
+    assert (
+        world.client("driver").get("/api/v1/baskets/deliveries/", {"date": LAST_FRIDAY.isoformat()}).json()["runs"]
+        == []
+    )
+
+    # another customer's monthly statement: the manager only
+    query = {"month": "2026-10", "customer": world.users["customer_b"].pk}
+    assert world.client("manager").get("/api/v1/baskets/statement/", query).status_code == 200
+    for role in ("preparer", "driver"):
+        response = world.client(role).get("/api/v1/baskets/statement/", query)
+        assert response.status_code == 404, (role, response.content)
+
+    # producers' workshop statements and calendar feeds: not for preparers nor drivers
+    for role in ("preparer", "driver"):
+        client = world.client(role)
+        assert client.get(f"/api/v1/processing/statements/{o.statement_a.pk}/pdf/").status_code == 403
+        assert client.post(f"/api/v1/processing/calendar-feed/?producer={o.producer_a.pk}").status_code == 403
+    # drivers do not reach the workshop at all; preparers see the bookings they run
+    assert world.client("driver").get("/api/v1/processing/bookings/").status_code == 403
+    assert world.client("preparer").get("/api/v1/processing/bookings/").status_code == 200
+
+
+def test_a_driver_who_has_no_round_sees_no_customer(world):
+    from tests.factories import StaffFactory
+
+    # given a driver with no round at all
+    driver = StaffFactory(groups=["driver"])
+    world.tokens["lonely"] = Token.objects.create(user=driver).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens['lonely']}")
+
+    # then no order, no subscription, no basket, no round, nobody's statement
+    assert client.get("/api/v1/orders/").json()["results"] == []
+    assert client.get("/api/v1/baskets/subscriptions/").json()["results"] == []
+    sheet = client.get("/api/v1/baskets/deliveries/", {"date": LAST_FRIDAY.isoformat()}).json()
+    assert sheet["places"] == [] and sheet["baskets_count"] == 0
+    assert client.get("/api/v1/deliveries/rounds/").json()["results"] == []
+    assert client.get(f"/api/v1/orders/{world.o.order_b.pk}/").status_code == 404
+    query = {"month": "2026-10", "customer": world.users["customer"].pk}
+    assert client.get("/api/v1/baskets/statement/", query).status_code == 404
+    assert client.get("/api/v1/processing/statements/").status_code == 403
