@@ -1,9 +1,10 @@
 """CSV for the machine report: one row per line of each section, money and quantities as plain decimals."""
 
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from ecopole.core.csv_export import csv_writer
 
 REPORT_COLUMNS = [
     "section",
@@ -26,7 +27,7 @@ class ReportCSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         if not isinstance(data, dict) or "sales_by_day" not in data:  # an error body
             writer.writerow(["code", "detail"])
             if isinstance(data, dict):
