@@ -17,6 +17,7 @@ REPORT_COLUMNS = [
     "amount_incl_vat",
     "vat",
     "amount_excl_vat",
+    "compartment",
 ]
 
 
@@ -71,6 +72,8 @@ class ReportCSVRenderer(BaseRenderer):
             vat=revenue["vat"],
             amount_excl_vat=revenue["amount_excl_vat"],
         )
+        held = data.get("held_back") or {}
+        row("held_back", count=held.get("count", 0), amount_incl_vat=held.get("amount_incl_vat", ""))
         for section in ("losses", "adjustments"):
             for line in data[section]:
                 row(
@@ -81,6 +84,6 @@ class ReportCSVRenderer(BaseRenderer):
                     amount_incl_vat=line["value"],
                 )
         for line in data["anomalies"]:
-            row("anomalies", product_name=line["kind"], count=line["count"])
+            row("anomalies", product_name=line["kind"], compartment=line.get("compartment", ""), count=line["count"])
         row("fill_rate_now", quantity=data["fill_rate_now"] if data["fill_rate_now"] is not None else "")
         return buffer.getvalue().encode(self.charset)
