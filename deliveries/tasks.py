@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from ecopole.core.countdown import bounded_countdown
+
 from .services.planning import round_plan_due
 
 
@@ -13,4 +15,4 @@ def plan_due_rounds(self) -> list[str]:
     try:
         return [day.isoformat() for day in round_plan_due()]
     except OperationalError as exc:  # lock timeout: another planning run of the same date holds it
-        raise self.retry(exc=exc, countdown=60) from exc
+        raise self.retry(exc=exc, countdown=bounded_countdown(60)) from exc

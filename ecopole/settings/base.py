@@ -233,6 +233,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Longer than any task's hard time limit, so a late-acked task of a dead worker is redelivered only after it
     # could no longer be running anywhere.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Redis redelivers a task it holds unacknowledged, ETA tasks included, every visibility timeout: so no task is ever
+# delayed beyond it (ecopole/core/countdown.py; later work is found by periodic sweeps selected by status).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_RESULT_BACKEND = os.environ.get(
     "CELERY_RESULT_BACKEND",
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{VAR_DIR / 'celery' / 'results'}",
