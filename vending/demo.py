@@ -71,6 +71,14 @@ def _demo_machine_key(machine: Machine) -> str:
     return KEY_PREFIX + base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
 
 
+def demo_machine_key_line() -> list[str]:
+    """For `make run`'s banner (scripts/run.py): the demo machine's key, the same seed_demo printed and set."""
+    machine = Machine.objects.filter(slug=MACHINE_SLUG).first()
+    if machine is None or machine.api_key_hash != machine_key_hash(_demo_machine_key(machine)):
+        return []
+    return [f"Vending machine {machine.pk} key (header X-Machine-Key): {_demo_machine_key(machine)}"]
+
+
 def seed(stdout=None) -> None:
     machine, _created = Machine.objects.update_or_create(
         slug=MACHINE_SLUG,

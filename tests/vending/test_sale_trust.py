@@ -4,6 +4,7 @@ staff accept them; every report figure follows its period; the demo prints a wor
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ecopole.core.models import AuditEvent
+from vending.demo import demo_machine_key_line
 from vending.models import Anomaly, Machine, Sale
 from vending.services import machine_authenticate_key, refill_record, sale_record
 
@@ -208,6 +210,11 @@ def test_the_demo_prints_a_working_machine_key_at_every_run(db):
     assert len(keys) == 2 and keys[0] == keys[1]
     machine = Machine.objects.get(slug="distributeur-ilot-jacquard")
     assert machine_authenticate_key(key=keys[1]) == machine
+    # `make run`'s banner (scripts/run.py) shows the same key, where the README says
+    assert demo_machine_key_line() == [f"Vending machine {machine.pk} key (header X-Machine-Key): {keys[1]}"]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "`Vending machine <id> key (header X-Machine-Key): <key>`" in readme
+    assert "demo_machine_key_line()" in (Path(__file__).resolve().parents[2] / "scripts" / "run.py").read_text()
     assert not Sale.objects.filter(review="flagged").exists()  # the demo's own sales are all trusted
 
 
