@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from ecopole.core.countdown import bounded_countdown
+
 from .services.planning import round_plan_due
 
 
@@ -13,7 +15,7 @@ def plan_due_rounds(self) -> list[str]:
     try:
         return [day.isoformat() for day in round_plan_due()]
     except OperationalError as exc:  # lock timeout: another planning run of the same date holds it
-        raise self.retry(exc=exc, countdown=60) from exc
+        raise self.retry(exc=exc, countdown=bounded_countdown(60)) from exc
 
 
 @shared_task(name="deliveries.run_planning_job", bind=True, max_retries=3, soft_time_limit=300, time_limit=360)
@@ -25,5 +27,5 @@ def run_planning_job(self, job_id: int) -> str | None:
     try:
         job = planning_job_run(job_id=job_id)
     except OperationalError as exc:  # lock timeout: the job is queued again
-        raise self.retry(exc=exc, countdown=30) from exc
+        raise self.retry(exc=exc, countdown=bounded_countdown(30)) from exc
     return job.status if job else None

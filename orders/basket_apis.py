@@ -7,7 +7,6 @@ publish; staff read the pickup sheet and mark baskets collected; managers genera
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -22,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from ecopole.core.csv_export import csv_writer
 from ecopole.core.exceptions import NotFound
 from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_manager, is_staff_member
@@ -56,7 +56,6 @@ from .basket_serializers import (
     SubscriptionSerializer,
     WeekQuerySerializer,
 )
-from .renderers import _cell
 from .services.basket_calendar import iso_week_parse
 from .services.basket_generation import basket_run_generate
 from .services.baskets import (
@@ -438,7 +437,7 @@ class PickupSheetCsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(SHEET_CSV_COLUMNS)
         for place in data["places"]:
             for basket in place["baskets"]:
@@ -447,10 +446,10 @@ class PickupSheetCsvRenderer(BaseRenderer):
                         data["date"],
                         place["type"],
                         place["id"],
-                        _cell(place["name"]),
+                        place["name"],
                         basket["id"],
-                        _cell(basket["customer_name"]),
-                        _cell(basket["offer_name"]),
+                        basket["customer_name"],
+                        basket["offer_name"],
                         basket["size"],
                         basket["status"],
                     ]

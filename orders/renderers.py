@@ -1,15 +1,11 @@
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
 
+from ecopole.core.csv_export import csv_writer
+
 PREPARATION_CSV_COLUMNS = ["date", "destination_type", "destination_id", "destination", "product", "name", "unit"]
 PREPARATION_CSV_COLUMNS = [*PREPARATION_CSV_COLUMNS, "quantity", "orders"]
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in free text."""
-    return f"'{text}" if str(text)[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 class PreparationListCsvRenderer(BaseRenderer):
@@ -22,13 +18,13 @@ class PreparationListCsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(PREPARATION_CSV_COLUMNS)
         day = data["date"]
         for destination in data["destinations"]:
             for product in destination["products"]:
                 writer.writerow(
-                    [day, destination["type"], destination["id"], _cell(destination["name"]), *self._product(product)]
+                    [day, destination["type"], destination["id"], destination["name"], *self._product(product)]
                 )
         for product in data["products"]:
             writer.writerow([day, "total", "", "", *self._product(product)])
@@ -36,4 +32,4 @@ class PreparationListCsvRenderer(BaseRenderer):
 
     @staticmethod
     def _product(product: dict) -> list:
-        return [product["product"], _cell(product["name"]), product["unit"], product["quantity"], product["orders"]]
+        return [product["product"], product["name"], product["unit"], product["quantity"], product["orders"]]

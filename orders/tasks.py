@@ -4,6 +4,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from ecopole.core.countdown import bounded_countdown
+
 from .services.notifications import notification_send
 
 
@@ -13,7 +15,7 @@ def order_email_send(self, notification_id: int) -> bool:
     try:
         return notification_send(notification_id=notification_id)
     except (SMTPException, ConnectionError, TimeoutError) as exc:
-        raise self.retry(exc=exc, countdown=60 * (self.request.retries + 1)) from exc
+        raise self.retry(exc=exc, countdown=bounded_countdown(60 * (self.request.retries + 1))) from exc
 
 
 from .basket_tasks import *  # noqa: E402,F403  (the cabas bio tasks, for autodiscovery)

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -467,11 +468,29 @@ class CalendarFeedApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class ICalendarRenderer(BaseRenderer):
+    """Lets content negotiation accept `Accept: text/calendar` (calendar apps send it); the view builds the body."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else str(data or "").encode(self.charset)
+
+
 class IcalFeedApi(APIView):
     """The feed itself: no login (calendar apps cannot log in), the unguessable token is the credential."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    renderer_classes = [JSONRenderer, ICalendarRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (404) are answered in JSON whatever the client accepts, like every error of the API.
+        if response.status_code >= 400 or request.method != "GET":
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
         tags=[TAG],

@@ -17,8 +17,13 @@ DEFAULTS: dict[str, Any] = {
     "FREE_CANCELLATION_HOURS": 48,
     "LATE_CANCELLATION_FEE_RATE": Decimal("0.50"),
     "NO_SHOW_FEE_RATE": Decimal("1.00"),
-    # Waiting list: how long an offered slot is held for the producer before the next one is offered it.
+    # Waiting list: how long an offered slot is held for the producer before the next one is offered it, counted in
+    # working hours (an offer made in the evening runs from the next working morning, never expires at night).
     "OFFER_HOLD_HOURS": 4,
+    # The working hours the hold counts: weekdays (0 = Monday) and the local (Europe/Paris) start and end of the day.
+    "OFFER_WORKING_DAYS": (0, 1, 2, 3, 4),
+    "OFFER_WORKING_DAY_START": "08:00",
+    "OFFER_WORKING_DAY_END": "18:00",
     "CLOSE_ON_PUBLIC_HOLIDAYS": True,
     # Largest range the availability endpoint answers (days).
     "AVAILABILITY_MAX_DAYS": 63,

@@ -90,7 +90,7 @@ class ProducerRequired(ApplicationError):
 class ProductNotOfProducer(ApplicationError):
     code = "product_not_of_producer"
     status_code = status.HTTP_400_BAD_REQUEST
-    default_message = _("The product “{product}” is not one of this producer's products.")
+    default_message = _("Product {product} is not one of this producer's products.")
 
 
 class InvalidRange(ApplicationError):

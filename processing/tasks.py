@@ -11,13 +11,14 @@ from .services.bookings import booking_expire_offer, offers_expire_due
 
 @shared_task(name="processing.expire_offer")
 def expire_offer(booking_id: int) -> bool:
-    """Scheduled at the end of an offer's hold; a no-op if the offer was accepted, declined or is not due yet."""
+    """Expire one held offer; a no-op if it was accepted, declined or is not due yet. Nothing schedules it any more
+    (no ETA beyond the broker's visibility timeout, ecopole/core/countdown.py); kept for messages already queued."""
     return booking_expire_offer(booking_id=booking_id)
 
 
 @shared_task(name="processing.expire_offers")
 def expire_offers() -> int:
-    """Periodic sweep (every few minutes) in case a scheduled `expire_offer` was lost."""
+    """Periodic sweep (every few minutes, selected by status): expires the held offers whose hold is over."""
     return offers_expire_due()
 
 

@@ -24,6 +24,7 @@ def main() -> int:
     from django.conf import settings
 
     from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+    from vending.demo import demo_machine_key_line
 
     print(
         "\n".join(
@@ -39,6 +40,7 @@ def main() -> int:
                     f"  {email:36} {', '.join(groups) or ('producer' if slug else 'customer')}"
                     for email, _name, groups, slug, _staff in DEMO_USERS
                 ],
+                *demo_machine_key_line(),
                 "Ctrl-C stops the API, the worker and beat.",
                 "",
             ]

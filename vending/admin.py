@@ -4,6 +4,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.exceptions import ApplicationError
+from ecopole.core.permissions import is_manager
+
 from .models import (
     Anomaly,
     Compartment,
@@ -18,8 +21,9 @@ from .models import (
     RefillRequestLine,
     Removal,
     Sale,
+    SaleReview,
 )
-from .services import locker_reservation_cancel, machine_key_rotate
+from .services import locker_reservation_cancel, machine_key_rotate, sale_accept
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -116,11 +120,46 @@ class RemovalAdmin(ReadOnlyAdmin):
 
 @admin.register(Sale)
 class SaleAdmin(ReadOnlyAdmin):
-    list_display = ["sold_at", "machine", "compartment_code", "product", "quantity", "recorded_quantity", "amount"]
-    list_filter = ["machine", "sold_at"]
+    list_display = [
+        "sold_at",
+        "machine",
+        "compartment_code",
+        "product",
+        "quantity",
+        "recorded_quantity",
+        "amount",
+        "review",
+        "received_at",
+    ]
+    list_filter = ["review", "machine", "sold_at"]
     search_fields = ["transaction_id", "compartment_code", "product__name"]
     list_select_related = ["machine", "product"]
     date_hierarchy = "sold_at"
+    actions = ["accept_flagged"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_manager(request.user):
+            actions.pop("accept_flagged", None)
+        return actions
+
+    @admin.action(description=_("Accept the selected flagged sales (they count in revenue)"))
+    def accept_flagged(self, request, queryset):
+        accepted = skipped = 0
+        for sale_id in queryset.filter(review=SaleReview.FLAGGED).values_list("pk", flat=True):
+            try:
+                sale_accept(sale_id=sale_id, user=request.user, note="admin")
+            except ApplicationError:
+                skipped += 1
+            else:
+                accepted += 1
+        skipped += queryset.exclude(review=SaleReview.FLAGGED).count()
+        self.message_user(
+            request,
+            _("%(accepted)d sale(s) accepted, %(skipped)d left as they were (not flagged).")
+            % {"accepted": accepted, "skipped": skipped},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(InventoryCount)

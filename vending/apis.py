@@ -18,9 +18,10 @@ from ecopole.core.schema import error_responses
 from . import selectors, services
 from .authentication import IsOwnMachine, MachineKeyAuthentication
 from .errors import UnknownCompartment
-from .models import Compartment, InventoryCount, RefillRequest
+from .models import Compartment, InventoryCount, RefillRequest, Sale
 from .renderers import ReportCSVRenderer
 from .serializers import (
+    FlaggedSaleSerializer,
     InventoryInputSerializer,
     InventorySerializer,
     MachineKeySerializer,
@@ -33,6 +34,7 @@ from .serializers import (
     RemovalInputSerializer,
     RemovalSerializer,
     ReportQuerySerializer,
+    SaleAcceptInputSerializer,
     SaleInputSerializer,
     SaleSerializer,
     UnlockInputSerializer,
@@ -307,3 +309,37 @@ class RefillRequestListApi(GenericAPIView):
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(selectors.refill_request_list(status=filters.validated_data.get("status")))
         return self.get_paginated_response(RefillRequestSerializer(page, many=True).data)
+
+
+class FlaggedSaleListApi(GenericAPIView):
+    permission_classes = [IsStaffMember]
+    serializer_class = FlaggedSaleSerializer
+    queryset = Sale.objects.none()  # for the schema; the selector builds the real one
+
+    @extend_schema(
+        tags=STAFF_TAG,
+        summary="Sales held out of revenue (amount, date or compartment doubted), oldest first, with the reasons",
+        responses={200: FlaggedSaleSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.flagged_sales())
+        return self.get_paginated_response(FlaggedSaleSerializer(page, many=True).data)
+
+
+class SaleAcceptApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=STAFF_TAG,
+        summary="Accept a flagged sale (manager): it counts in revenue from now on; audited, idempotent",
+        request=SaleAcceptInputSerializer,
+        responses={200: FlaggedSaleSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        sale = get_object_or_404(Sale.objects.all(), pk=pk)
+        serializer = SaleAcceptInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic(durable=True):
+            services.sale_accept(sale_id=sale.pk, user=request.user, note=serializer.validated_data["note"])
+        sale = Sale.objects.prefetch_related("anomalies").get(pk=sale.pk)
+        return Response(FlaggedSaleSerializer(sale).data)

@@ -2,7 +2,8 @@
 with produce; row D is kept empty for click-and-collect orders (the machine is the pickup point
 `distributeur-ilot-jacquard` of the deliveries demo, when that exists).
 
-Idempotent: the machine, its periods and lockers are found by natural keys; stock is moved in only the first time
+Idempotent: the machine, its periods and lockers are found by natural keys (its API key, derived from SECRET_KEY, is
+printed at every run); stock is moved in only the first time
 (when the machine has no refill yet); sales are keyed by transaction id (`DEMO-YYYYMMDD-NN`), so running it again the
 same day records nothing twice. The periodic tasks (vending.check_machines, vending.expire_locker_reservations) are in
 the project's table, `ecopole/core/schedule.py`. Works with or without catalogue products: without any, it creates a few minimal ones
@@ -11,10 +12,14 @@ by slug.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +30,7 @@ from ecopole.core.exceptions import ApplicationError
 
 from .models import Compartment, CompartmentKind, Machine, OpeningPeriod, Refill
 from .services import machine_key_rotate, refill_record, sale_record
+from .services.machines import KEY_PREFIX, machine_key_hash
 
 MACHINE_SLUG = "distributeur-ilot-jacquard"
 ROWS, COLUMNS = "ABCD", range(1, 7)
@@ -60,6 +66,19 @@ def _products() -> list[Product]:
     return products
 
 
+def _demo_machine_key(machine: Machine) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"vending-demo-machine-{machine.pk}".encode(), hashlib.sha256)
+    return KEY_PREFIX + base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def demo_machine_key_line() -> list[str]:
+    """For `make run`'s banner (scripts/run.py): the demo machine's key, the same seed_demo printed and set."""
+    machine = Machine.objects.filter(slug=MACHINE_SLUG).first()
+    if machine is None or machine.api_key_hash != machine_key_hash(_demo_machine_key(machine)):
+        return []
+    return [f"Vending machine {machine.pk} key (header X-Machine-Key): {_demo_machine_key(machine)}"]
+
+
 def seed(stdout=None) -> None:
     machine, _created = Machine.objects.update_or_create(
         slug=MACHINE_SLUG,
@@ -93,10 +112,13 @@ def seed(stdout=None) -> None:
                 },
             )
             compartments.append(compartment)
-    if not machine.api_key_hash:
-        key = machine_key_rotate(machine=machine)
-        if stdout is not None:
-            stdout.write(f"vending: API key of the demo machine {machine.pk} (shown once): {key}")
+    # Only a key's hash is stored, so the demo derives its machine's key from SECRET_KEY (as secret as it) to print
+    # the same working key at every `make run` (README, "Two commands"), setting it only when it changed.
+    key = _demo_machine_key(machine)
+    if machine.api_key_hash != machine_key_hash(key):
+        machine_key_rotate(machine=machine, key=key)
+    if stdout is not None:
+        stdout.write(f"vending: API key of the demo machine {machine.pk} (header X-Machine-Key): {key}")
 
     stocked = [c for c in compartments if not c.code.startswith(CLICK_AND_COLLECT_ROW)]
     products = _products()

@@ -76,3 +76,9 @@ class CodeExpired(ApplicationError):
     code = "code_expired"
     status_code = status.HTTP_410_GONE
     default_message = _("This code has expired. Please contact the Ecopôle team.")
+
+
+class SaleNotFlagged(ApplicationError):
+    code = "sale_not_flagged"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("Sale {sale} is not flagged: there is nothing to accept.")

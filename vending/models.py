@@ -212,11 +212,20 @@ class Refill(models.Model):
         return f"{self.compartment} +{self.quantity} {self.product}"
 
 
+class SaleReview(models.TextChoices):
+    OK = "ok", _("Trusted")
+    FLAGGED = "flagged", _("Flagged: held out of revenue")
+    ACCEPTED = "accepted", _("Accepted by staff")
+
+
 class Sale(models.Model):
     """A sale reported by the machine. (machine, transaction_id) is unique: a retried report is recorded once.
 
     `quantity` is what the machine says it sold; `recorded_quantity` what the backend could take out of the
-    compartment (less when it believed the compartment empty: then an `Anomaly` says so).
+    compartment (less when it believed the compartment empty: then an `Anomaly` says so). A sale that cannot be
+    trusted (amount ≠ quantity × the compartment's price, unknown compartment, dated in the future or long before
+    receipt) is recorded all the same but `flagged`, with an `Anomaly` per reason, and counts in no revenue until
+    staff accept it (`accepted`, with who and when).
     """
 
     machine = models.ForeignKey(Machine, on_delete=models.PROTECT, related_name="sales")
@@ -232,6 +241,11 @@ class Sale(models.Model):
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2, default=Decimal("5.50"))
     sold_at = models.DateTimeField(_("sold at"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    review = models.CharField(_("review"), max_length=10, choices=SaleReview.choices, default=SaleReview.OK)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sale")
@@ -243,10 +257,17 @@ class Sale(models.Model):
             models.CheckConstraint(condition=Q(recorded_quantity__gte=0), name="vending_sale_recorded_positive"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="vending_sale_amount_positive"),
         ]
-        indexes = [models.Index(fields=["machine", "sold_at"])]
+        indexes = [
+            models.Index(fields=["machine", "sold_at"]),
+            models.Index(fields=["review"], condition=Q(review="flagged"), name="vending_sale_flagged"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.machine} {self.transaction_id}"
+
+    @property
+    def counts_in_revenue(self) -> bool:
+        return self.review != SaleReview.FLAGGED
 
 
 class InventoryCount(models.Model):
@@ -329,6 +350,9 @@ class AnomalyKind(models.TextChoices):
     UNKNOWN_COMPARTMENT = "unknown_compartment", _("Sale from an unknown compartment")
     INVENTORY_DIFFERENCE = "inventory_difference", _("Count differs from the ledger")
     UNKNOWN_COUNTED_COMPARTMENT = "unknown_counted_compartment", _("Count of an unknown compartment")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs from quantity × the compartment's price")
+    SOLD_IN_FUTURE = "sold_in_future", _("Sale dated in the future")
+    SOLD_LONG_BEFORE_RECEIPT = "sold_long_before_receipt", _("Sale received long after its date")
 
 
 class Anomaly(models.Model):

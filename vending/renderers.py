@@ -1,9 +1,10 @@
 """CSV for the machine report: one row per line of each section, money and quantities as plain decimals."""
 
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from ecopole.core.csv_export import csv_writer
 
 REPORT_COLUMNS = [
     "section",
@@ -16,6 +17,7 @@ REPORT_COLUMNS = [
     "amount_incl_vat",
     "vat",
     "amount_excl_vat",
+    "compartment",
 ]
 
 
@@ -26,7 +28,7 @@ class ReportCSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         if not isinstance(data, dict) or "sales_by_day" not in data:  # an error body
             writer.writerow(["code", "detail"])
             if isinstance(data, dict):
@@ -70,6 +72,8 @@ class ReportCSVRenderer(BaseRenderer):
             vat=revenue["vat"],
             amount_excl_vat=revenue["amount_excl_vat"],
         )
+        held = data.get("held_back") or {}
+        row("held_back", count=held.get("count", 0), amount_incl_vat=held.get("amount_incl_vat", ""))
         for section in ("losses", "adjustments"):
             for line in data[section]:
                 row(
@@ -80,6 +84,6 @@ class ReportCSVRenderer(BaseRenderer):
                     amount_incl_vat=line["value"],
                 )
         for line in data["anomalies"]:
-            row("anomalies", product_name=line["kind"], count=line["count"])
+            row("anomalies", product_name=line["kind"], compartment=line.get("compartment", ""), count=line["count"])
         row("fill_rate_now", quantity=data["fill_rate_now"] if data["fill_rate_now"] is not None else "")
         return buffer.getvalue().encode(self.charset)

@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .errors import InvalidReportPeriod
@@ -19,9 +20,11 @@ from .models import (
     Machine,
     MovementKind,
     OpeningPeriod,
+    Refill,
     RefillRequest,
     RefillRequestStatus,
     Sale,
+    SaleReview,
 )
 
 CENT = Decimal("0.01")
@@ -84,14 +87,33 @@ def _vat_of(amount_incl: Decimal, rate: Decimal) -> Decimal:
     return (amount_incl * rate / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def flagged_sales(*, machine: Machine | None = None) -> QuerySet[Sale]:
+    """Sales held out of revenue, waiting for staff to accept them, oldest first, with their anomalies."""
+    queryset = Sale.objects.filter(review=SaleReview.FLAGGED)
+    if machine is not None:
+        queryset = queryset.filter(machine=machine)
+    return queryset.select_related("machine").prefetch_related("anomalies").order_by("received_at", "id")
+
+
 def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) -> dict:
     """Sales per product and per day, revenue with VAT, losses, adjustments, anomalies and fill rate over
-    [date_from, date_to] (inclusive, Europe/Paris days). A bounded number of queries whatever the period."""
+    [date_from, date_to] (inclusive, Europe/Paris days). A bounded number of queries whatever the period.
+
+    Every figure follows the period, each by the moment its event happened: sales by `sold_at`, refills and losses
+    by when staff recorded them, adjustments by the machine's `counted_at`, anomalies by when they were received.
+    Revenue counts trusted and accepted sales only; flagged sales of the period are summed apart (`held_back`).
+    """
     if date_to < date_from or (date_to - date_from).days >= REPORT_MAX_DAYS:
         raise InvalidReportPeriod(max_days=REPORT_MAX_DAYS)
     start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
-    sales = Sale.objects.filter(machine=machine, sold_at__gte=start, sold_at__lt=end)
+    all_sales = Sale.objects.filter(machine=machine, sold_at__gte=start, sold_at__lt=end)
+    sales = all_sales.exclude(review=SaleReview.FLAGGED)
+    held = all_sales.filter(review=SaleReview.FLAGGED).aggregate(count=Count("id"), amount=Sum("amount"))
+    sold = all_sales.aggregate(total=Sum("quantity"))["total"] or Decimal("0")
+    refilled = Refill.objects.filter(compartment__machine=machine, created_at__gte=start, created_at__lt=end).aggregate(
+        total=Sum("quantity")
+    )["total"] or Decimal("0")
 
     by_product_rows = (
         sales.values("product_id", "product__name", "vat_rate")
@@ -139,19 +161,22 @@ def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) ->
     total_incl = sum((line["amount_incl_vat"] for line in vat_lines), Decimal("0.00"))
     total_vat = sum((line["vat"] for line in vat_lines), Decimal("0.00"))
 
-    movements = CompartmentMovement.objects.filter(
-        compartment__machine=machine, created_at__gte=start, created_at__lt=end
-    ).select_related("product")
+    movements = (
+        CompartmentMovement.objects.filter(compartment__machine=machine)
+        .filter(
+            Q(kind=MovementKind.LOSS, created_at__gte=start, created_at__lt=end)
+            | Q(
+                kind=MovementKind.ADJUSTMENT,
+                inventory_count__counted_at__gte=start,
+                inventory_count__counted_at__lt=end,
+            )
+        )
+        .select_related("product")
+    )
     losses: dict = {}
     adjustments: dict = {}
-    refilled = Decimal("0")
-    sold = Decimal("0")
     for move in movements:
-        if move.kind == MovementKind.REFILL:
-            refilled += move.quantity
-        elif move.kind == MovementKind.SALE:
-            sold -= move.quantity
-        elif move.kind in (MovementKind.LOSS, MovementKind.ADJUSTMENT):
+        if move.kind in (MovementKind.LOSS, MovementKind.ADJUSTMENT):
             target = losses if move.kind == MovementKind.LOSS else adjustments
             entry = target.setdefault(
                 move.product_id,
@@ -168,10 +193,12 @@ def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) ->
 
     anomalies = list(
         Anomaly.objects.filter(machine=machine, created_at__gte=start, created_at__lt=end)
-        .values("kind")
+        .annotate(code=Coalesce(F("compartment__code"), KT("details__compartment"), output_field=CharField()))
+        .values("kind", "code")
         .annotate(count=Count("id"))
-        .order_by("kind")
+        .order_by("kind", "code")
     )
+    anomalies = [{"kind": row["kind"], "compartment": row["code"] or "", "count": row["count"]} for row in anomalies]
 
     capacity = quantity = Decimal("0")
     for cap, qty in Compartment.objects.filter(machine=machine, is_active=True).values_list("capacity", "quantity"):
@@ -194,6 +221,7 @@ def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) ->
             "amount_excl_vat": total_incl - total_vat,
             "by_vat_rate": vat_lines,
         },
+        "held_back": {"count": held["count"], "amount_incl_vat": _money(held["amount"])},
         "losses": list(losses.values()),
         "adjustments": list(adjustments.values()),
         "anomalies": anomalies,

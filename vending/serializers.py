@@ -14,9 +14,11 @@ from .models import (
     RefillRequestLine,
     RefillRequestStatus,
     Sale,
+    SaleReview,
 )
 
 QTY = {"max_digits": 12, "decimal_places": 3}
+MONEY = {"max_digits": 10, "decimal_places": 2}
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
@@ -32,9 +34,6 @@ def plausible_day(value: dt.date) -> dt.date:
     if not EARLIEST.date() <= value < LATEST.date():
         raise serializers.ValidationError(_("Expected a date between 2000 and 2099."))
     return value
-
-
-MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
 # --- public view -------------------------------------------------------------------------------------------------
@@ -55,22 +54,36 @@ class CompartmentProductSerializer(serializers.Serializer):
 
 
 class PublicCompartmentSerializer(serializers.ModelSerializer):
+    """What a passer-by sees of a compartment. A locker holding a click-and-collect order looks exactly like an
+    empty one (no product, quantity 0, no price): the public must not learn which lockers hold an order."""
+
     product = serializers.SerializerMethodField()
-    reserved = serializers.BooleanField(help_text="Holds a click-and-collect order.")
+    quantity = serializers.SerializerMethodField()
+    price = serializers.SerializerMethodField()
     available = serializers.SerializerMethodField()
 
     class Meta:
         model = Compartment
-        fields = ["code", "kind", "product", "quantity", "price", "available", "reserved"]
+        fields = ["code", "kind", "product", "quantity", "price", "available"]
+
+    @staticmethod
+    def _on_sale(obj) -> bool:
+        return bool(obj.product_id and obj.quantity > 0 and not obj.reserved)
 
     @extend_schema_field(CompartmentProductSerializer(allow_null=True))
     def get_product(self, obj):
-        if obj.product is None or obj.quantity <= 0 or obj.reserved:
-            return None
-        return CompartmentProductSerializer(obj.product).data
+        return CompartmentProductSerializer(obj.product).data if self._on_sale(obj) else None
+
+    @extend_schema_field(serializers.DecimalField(**QTY))
+    def get_quantity(self, obj) -> str:
+        return str(obj.quantity if self._on_sale(obj) else Decimal("0.000"))
+
+    @extend_schema_field(serializers.DecimalField(allow_null=True, **MONEY))
+    def get_price(self, obj) -> str | None:
+        return str(obj.price) if self._on_sale(obj) and obj.price is not None else None
 
     def get_available(self, obj) -> bool:
-        return bool(obj.product_id and obj.quantity > 0 and not obj.reserved)
+        return self._on_sale(obj)
 
 
 class PublicMachineSerializer(serializers.ModelSerializer):
@@ -133,10 +146,28 @@ class SaleSerializer(serializers.ModelSerializer):
             "sold_at",
             "received_at",
             "anomaly",
+            "review",
         ]
 
     def get_anomaly(self, obj) -> bool:
-        return obj.recorded_quantity < obj.quantity or obj.compartment_id is None
+        return obj.recorded_quantity < obj.quantity or obj.compartment_id is None or obj.review != SaleReview.OK
+
+
+class SaleAnomalySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    details = serializers.DictField(help_text="What was reported and why it is doubted (`reason`).")
+
+
+class FlaggedSaleSerializer(SaleSerializer):
+    machine = serializers.IntegerField(source="machine_id")
+    anomalies = SaleAnomalySerializer(many=True, source="anomalies.all")
+
+    class Meta(SaleSerializer.Meta):
+        fields = [*SaleSerializer.Meta.fields, "machine", "anomalies", "reviewed_at"]
+
+
+class SaleAcceptInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class CountLineSerializer(serializers.Serializer):
@@ -305,7 +336,13 @@ class ReportLossSerializer(_ProductLine):
 
 class ReportAnomalySerializer(serializers.Serializer):
     kind = serializers.CharField()
+    compartment = serializers.CharField(help_text="The compartment code, as the machine reported it.")
     count = serializers.IntegerField()
+
+
+class ReportHeldBackSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    amount_incl_vat = serializers.DecimalField(**MONEY)
 
 
 class MachineReportSerializer(serializers.Serializer):
@@ -314,7 +351,10 @@ class MachineReportSerializer(serializers.Serializer):
     sales_count = serializers.IntegerField()
     sales_by_product = ReportSalesByProductSerializer(many=True)
     sales_by_day = ReportSalesByDaySerializer(many=True)
-    revenue = ReportRevenueSerializer()
+    revenue = ReportRevenueSerializer(help_text="Trusted and accepted sales only.")
+    held_back = ReportHeldBackSerializer(
+        help_text="Flagged sales of the period, out of revenue until staff accept them."
+    )
     losses = ReportLossSerializer(many=True)
     adjustments = ReportLossSerializer(many=True)
     anomalies = ReportAnomalySerializer(many=True)
@@ -322,8 +362,10 @@ class MachineReportSerializer(serializers.Serializer):
     sell_through = serializers.DecimalField(
         max_digits=7, decimal_places=1, allow_null=True, help_text="% of the units refilled in the period that sold."
     )
-    refilled_quantity = serializers.DecimalField(**QTY)
-    sold_quantity = serializers.DecimalField(**QTY)
+    refilled_quantity = serializers.DecimalField(**QTY, help_text="Units put in by refills recorded in the period.")
+    sold_quantity = serializers.DecimalField(
+        **QTY, help_text="Units of every sale dated in the period, flagged ones included (they left the machine)."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

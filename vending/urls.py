@@ -13,5 +13,7 @@ urlpatterns = [
     path("machines/<int:pk>/refills/", apis.MachineRefillsApi.as_view(), name="machine-refills"),
     path("machines/<int:pk>/removals/", apis.MachineRemovalsApi.as_view(), name="machine-removals"),
     path("machines/<int:pk>/report/", apis.MachineReportApi.as_view(), name="machine-report"),
+    path("sales/flagged/", apis.FlaggedSaleListApi.as_view(), name="sale-flagged-list"),
+    path("sales/<int:pk>/accept/", apis.SaleAcceptApi.as_view(), name="sale-accept"),
     path("refill-requests/", apis.RefillRequestListApi.as_view(), name="refill-request-list"),
 ]

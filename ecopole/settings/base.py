@@ -276,6 +276,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Longer than any task's hard time limit, so a late-acked task of a dead worker is redelivered only after it
     # could no longer be running anywhere.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Redis redelivers a task it holds unacknowledged, ETA tasks included, every visibility timeout: so no task is ever
+# delayed beyond it (ecopole/core/countdown.py; later work is found by periodic sweeps selected by status).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_RESULT_BACKEND = os.environ.get(
     "CELERY_RESULT_BACKEND",
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{VAR_DIR / 'celery' / 'results'}",
@@ -323,6 +326,10 @@ ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT = Decimal(os.environ.get("ORDERS_MAX_UNPA
 # Click and collect at the vending machine: what the machine tells the orders app (vending.services.click_collect).
 VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
 VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"
+# A sale the machine dates more than this ahead of the backend's clock is flagged (vending.services.stock.sale_record).
+VENDING_SALE_CLOCK_TOLERANCE_SECONDS = env_int("VENDING_SALE_CLOCK_TOLERANCE_SECONDS", 300)
+# A sale received more than this many days after it was made is flagged: held out of revenue until staff accept it.
+VENDING_SALE_MAX_DELAY_DAYS = env_int("VENDING_SALE_MAX_DELAY_DAYS", 14)
 
 # Delivery rounds (deliveries/). A planning job queued or running for longer than this is taken as lost and a new
 # planning request replaces it (deliveries.services.planning_jobs).

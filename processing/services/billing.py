@@ -6,7 +6,6 @@ no-show), so a month is closed once it is over and its statement, built on the 1
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalogue.models import Producer
+from ecopole.core.csv_export import csv_writer
 from ecopole.core.locking import lock_rows
 from ecopole.core.outbox import outbox_enqueue
 
@@ -117,7 +117,7 @@ def statements_build_monthly(*, month: date | None = None) -> int:
 
 def statement_csv(statement: Statement) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["date", "booking", "kind", "description", "quantity", "unit_price", "amount"])
     for line in statement.data.get("lines", []):
         writer.writerow(

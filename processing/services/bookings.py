@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -53,7 +52,7 @@ from ..models import (
     BookingStatus,
     Equipment,
 )
-from .calendar import WorkshopCalendar, day_start, local_date
+from .calendar import WorkshopCalendar, day_start, local_date, working_deadline
 
 MONEY = Decimal("0.01")
 HOUR = Decimal(3600)
@@ -223,7 +222,8 @@ def booking_create(*, producer_id: int, request: BookingRequest, user, waitlist:
             if request.raw_product_id is not None:
                 product = Product.objects.filter(pk=request.raw_product_id).first()
                 if product is None or product.producer_id != producer_id:
-                    raise ProductNotOfProducer(product=product.name if product else request.raw_product_id)
+                    # The id only: the name of another producer's (maybe unpublished) product is not ours to tell.
+                    raise ProductNotOfProducer(product=request.raw_product_id)
                 if not request.raw_product_name:
                     request = replace(request, raw_product_name=product.name)
             _check_slot(equipment=equipment, request=request)
@@ -294,11 +294,22 @@ def _insert(*, producer_id: int, request: BookingRequest, equipment: list[Equipm
 
 
 def booking_confirm(*, booking_id: int, user) -> Booking:
-    """Staff confirm a requested booking. Locks the booking; a second call is refused (`invalid_transition`)."""
+    """Staff confirm a requested booking. Locks the booking; a second call is refused (`invalid_transition`).
+    The producer's members are emailed (outbox, after commit)."""
     with transaction.atomic():
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         _transition(booking, BookingStatus.CONFIRMED, actor=user, now=timezone.now())
+        _notify_status(booking)
     return booking
+
+
+def _notify_status(booking: Booking) -> None:
+    """Enqueue the email that tells the producer's members their booking's new status (once per status)."""
+    outbox_enqueue(
+        key=f"processing.booking:{booking.pk}:{booking.status}",
+        handler="processing.services.notifications.booking_send_status_email",
+        payload={"booking_id": booking.pk, "status": booking.status},
+    )
 
 
 def booking_accept_offer(*, booking_id: int, user) -> Booking:
@@ -332,7 +343,10 @@ def booking_cancel(*, booking_id: int, user) -> Booking:
 
     Free until FREE_CANCELLATION_HOURS before the start; a later cancellation of a requested or confirmed booking
     adds a `late_cancellation` billing line (LATE_CANCELLATION_FEE_RATE × hours × rate). The freed slot is offered
-    to the first producer waiting for it, in the same transaction (its email goes out after commit).
+    to the first producer waiting for it, in the same transaction (its email goes out after commit). The producer's
+    members are emailed the cancellation of a requested or confirmed booking.
+    Idempotent (README, API conventions): cancelling a cancelled booking changes nothing and returns it as it is
+    (no second event, fee or email).
     """
     return _release(booking_id=booking_id, target=BookingStatus.CANCELLED, user=user)
 
@@ -360,11 +374,14 @@ def _release(*, booking_id: int, target: str, user, only_if_hold_over: bool = Fa
         booking = locked.get(booking_id)
         if booking is None:
             raise Booking.DoesNotExist
+        if target == BookingStatus.CANCELLED and booking.status == BookingStatus.CANCELLED:
+            return booking
         if only_if_hold_over and not (
             booking.status == BookingStatus.HELD and booking.hold_expires_at and booking.hold_expires_at <= now
         ):
             return None
         was_active = booking.status in ACTIVE_STATUSES
+        previous_status = booking.status
         late = booking.status in {
             BookingStatus.REQUESTED,
             BookingStatus.CONFIRMED,
@@ -374,6 +391,8 @@ def _release(*, booking_id: int, target: str, user, only_if_hold_over: bool = Fa
         if late and target == BookingStatus.CANCELLED:
             rate = Decimal(rule("LATE_CANCELLATION_FEE_RATE"))
             _bill_fee(booking=booking, kind=BillingKind.LATE_CANCELLATION, rate=rate, now=now)
+        if target == BookingStatus.CANCELLED and previous_status in {BookingStatus.REQUESTED, BookingStatus.CONFIRMED}:
+            _notify_status(booking)
         if was_active:
             # Re-read under the lock: the candidates were selected (with their lines) before it.
             for candidate in candidates:
@@ -413,7 +432,7 @@ def _offer(*, candidates: list[Booking], now: datetime) -> list[Booking]:
         return []
     lock_rows(Producer.objects.filter(pk__in={c.producer_id for c in candidates}))
     min_notice = timedelta(hours=int(rule("MIN_NOTICE_HOURS")))
-    hold = timedelta(hours=float(rule("OFFER_HOLD_HOURS")))
+    hold_hours = float(rule("OFFER_HOLD_HOURS"))
     offered = []
     for candidate in candidates:
         if candidate.starts_at < now + min_notice:
@@ -435,23 +454,18 @@ def _offer(*, candidates: list[Booking], now: datetime) -> list[Booking]:
             )
         except WeeklyQuotaExceeded:
             continue
-        candidate.hold_expires_at = now + hold
+        # Counted in working hours (an offer made at 23:51 must not expire at 03:51), and never past the slot.
+        candidate.hold_expires_at = min(working_deadline(start=now, hours=hold_hours), candidate.starts_at)
         _transition(candidate, BookingStatus.HELD, actor=None, now=now, note=_("slot freed: offered"))
         outbox_enqueue(
             key=f"processing.offer:{candidate.pk}:{candidate.hold_expires_at.isoformat()}",
             handler="processing.services.notifications.booking_send_offer_email",
             payload={"booking_id": candidate.pk},
         )
-        transaction.on_commit(partial(_after_offer, candidate.pk, candidate.hold_expires_at))
+        # No delayed task for the end of the hold (an ETA past the broker's visibility timeout is redelivered every
+        # timeout, ecopole/core/countdown.py): the periodic `processing.expire_offers` sweep expires it.
         offered.append(candidate)
     return offered
-
-
-def _after_offer(booking_id: int, hold_expires_at: datetime) -> None:
-    """Schedule the end of the hold; the periodic `processing.expire_offers` sweep backs it up if this is lost."""
-    from ..tasks import expire_offer
-
-    expire_offer.apply_async(args=[booking_id], eta=hold_expires_at)
 
 
 def offers_expire_due(*, limit: int = 100) -> int:

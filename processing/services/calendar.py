@@ -102,4 +102,41 @@ class WorkshopCalendar:
         return first is not None and last is not None and first.period == last.period and first.starts_at < last.ends_at
 
 
-__all__ = ["Slot", "WorkshopCalendar", "day_start", "easter_sunday", "french_public_holidays", "local_date"]
+__all__ = [
+    "Slot",
+    "WorkshopCalendar",
+    "day_start",
+    "easter_sunday",
+    "french_public_holidays",
+    "local_date",
+    "working_deadline",
+]
+
+
+def working_deadline(*, start: datetime, hours: float) -> datetime:
+    """The moment `hours` working hours after `start`: only the hours between OFFER_WORKING_DAY_START and
+    OFFER_WORKING_DAY_END (Europe/Paris) of the OFFER_WORKING_DAYS count, so a deadline always falls in working
+    hours (4 h from Friday 17:00 is Monday 11:00 with the defaults); closed days of the project's calendar do not
+    count. With no working hours configured, plain hours.
+    """
+    days = {int(day) for day in rule("OFFER_WORKING_DAYS")}
+    opens = time.fromisoformat(str(rule("OFFER_WORKING_DAY_START")))
+    closes = time.fromisoformat(str(rule("OFFER_WORKING_DAY_END")))
+    remaining = timedelta(hours=float(hours))
+    if not days or opens >= closes:
+        return start + remaining
+    cursor = start.astimezone(PARIS)
+    # The association's closures and the public holidays are not working days either (one query for two months).
+    closed = closures_between(cursor.date(), cursor.date() + timedelta(days=62))
+    for _day in range(3700):  # ten years of days: a bound, never reached with at least one working day a week
+        day = cursor.date()
+        day_opens = datetime.combine(day, opens, tzinfo=PARIS)
+        day_closes = datetime.combine(day, closes, tzinfo=PARIS)
+        if day.weekday() in days and day not in closed and cursor < day_closes:
+            cursor = max(cursor, day_opens)
+            available = day_closes - cursor
+            if remaining <= available:
+                return cursor + remaining
+            remaining -= available
+        cursor = datetime.combine(day + timedelta(days=1), time.min, tzinfo=PARIS)
+    return start + timedelta(hours=float(hours))  # pragma: no cover - unreachable bound

@@ -94,7 +94,7 @@ def booking_complete(*, booking_id: int, user, outputs: list[Output], hours_used
         for pid in product_ids:
             product = products.get(pid)
             if product is None or product.producer_id != booking.producer_id:
-                raise ProductNotOfProducer(product=product.name if product else pid)
+                raise ProductNotOfProducer(product=pid)  # the id only: never another producer's product name
         production_date = local_date(booking.starts_at)
         best_before = best_before_for(process=booking.process, production_date=production_date)
         lots = []

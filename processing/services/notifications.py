@@ -1,6 +1,8 @@
-"""Emails of the workshop, sent from Celery tasks (never inside a transaction)."""
+"""Emails of the workshop, sent by the outbox (`ecopole.core.outbox`) after the transaction that enqueued them."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,8 +10,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from ecopole.core.emails import templated_email
 
-from ..models import Booking, BookingStatus
+from ..models import BillingKind, Booking, BookingStatus
 
 
 def booking_send_offer_email(*, booking_id: int) -> bool:
@@ -40,4 +43,44 @@ def booking_send_offer_email(*, booking_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=recipients,
         )
+    return True
+
+
+STATUS_EMAILS = {
+    BookingStatus.CONFIRMED: "processing/email/booking_confirmed",
+    BookingStatus.CANCELLED: "processing/email/booking_cancelled",
+}
+
+
+def _member_emails(producer_id: int) -> list[str]:
+    return list(
+        User.objects.filter(producer_id=producer_id, is_active=True).order_by("pk").values_list("email", flat=True)
+    )
+
+
+def booking_send_status_email(*, booking_id: int, status: str) -> bool:
+    """Tell the producer's members that their booking was confirmed, or cancelled (with the late-cancellation fee,
+    if any). French, text + HTML. Sent only while the booking still has that status: a late or repeated delivery
+    of the outbox message sends nothing wrong (the outbox key, per booking and status, makes it once)."""
+    booking = (
+        Booking.objects.select_related("producer")
+        .prefetch_related("lines__equipment", "billing_lines")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or booking.status != status or status not in STATUS_EMAILS:
+        return False
+    recipients = _member_emails(booking.producer_id)
+    if not recipients:
+        return False
+    fees = [line for line in booking.billing_lines.all() if line.kind == BillingKind.LATE_CANCELLATION]
+    context = {
+        "booking": booking,
+        "producer": booking.producer,
+        "starts_at": booking.starts_at,
+        "ends_at": booking.ends_at,
+        "equipment": ", ".join(line.equipment.name for line in booking.lines.all()),
+        "fee": sum((line.amount for line in fees), Decimal("0.00")) if fees else None,
+    }
+    templated_email(STATUS_EMAILS[status], context, to=recipients).send()
     return True

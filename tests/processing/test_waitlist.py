@@ -54,8 +54,9 @@ def test_a_cancellation_offers_the_slot_to_the_first_in_line_by_email(
     first, second = (Booking.objects.get(pk=queue[k].pk) for k in ("first", "second"))
     assert first.status == "held" and first.hold_expires_at == NOW + timedelta(minutes=2, hours=4)
     assert second.status == "waiting"
-    assert [m.to for m in mailoutbox] == [["premier@ferme.example"]]
-    assert "créneau" in mailoutbox[0].subject
+    offers = [m for m in mailoutbox if "créneau" in m.subject]
+    assert [m.to for m in offers] == [["premier@ferme.example"]]
+    assert len(mailoutbox) == 2  # and the cancelling producer's members are told of their cancellation
     # the held slot is not free for anybody else
     assert BookingLine.objects.get(booking=first).is_active
 
@@ -80,7 +81,7 @@ def test_an_unanswered_offer_expires_and_goes_to_the_next_one(
     with django_capture_on_commit_callbacks(execute=True):
         producer_client.post(f"{URL}{queue['taken'].pk}/cancel/")
     first = Booking.objects.get(pk=queue["first"].pk)
-    # the task scheduled for the end of the hold ran early (eager): nothing happens before the hold is over
+    # an expiry task run before the hold is over changes nothing
     assert expire_offer.delay(first.pk).get() is False
 
     with time_machine.travel(first.hold_expires_at + timedelta(seconds=1), tick=False):
@@ -95,7 +96,8 @@ def test_an_unanswered_offer_expires_and_goes_to_the_next_one(
     first.refresh_from_db()
     second = Booking.objects.get(pk=queue["second"].pk)
     assert first.status == "expired" and second.status == "held"
-    assert [m.to for m in mailoutbox] == [["premier@ferme.example"], ["second@ferme.example"]]
+    offers = [m.to for m in mailoutbox if "créneau" in m.subject]
+    assert offers == [["premier@ferme.example"], ["second@ferme.example"]]
     assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
     assert list(first.events.values_list("to_status", flat=True)) == ["waiting", "held", "expired"]
 

@@ -69,7 +69,7 @@ from tests.orders.factories import ProductFactory
 from tests.processing.factories import workshop_setup
 from tests.vending.factories import CompartmentFactory, MachineFactory
 from vending.models import CompartmentKind
-from vending.services import locker_reservation_create, machine_key_rotate, refill_record
+from vending.services import locker_reservation_create, machine_key_rotate, refill_record, sale_record
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 10, 19, 9, 0, tzinfo=PARIS)  # a Monday: Friday's orders are open until Wednesday noon
@@ -354,6 +354,19 @@ def build_world() -> World:
         setattr(o, f"locker_{letter}", locker)
         setattr(o, f"locker_code_{letter}", code)
         world.tokens["machine" if letter == "a" else "machine_b"] = machine_key_rotate(machine=machine)
+        # a sale on an unknown compartment: flagged, held out of revenue until a manager accepts it
+        setattr(
+            o,
+            f"sale_flagged_{letter}",
+            sale_record(
+                machine=machine,
+                transaction_id=f"FLAG-{letter.upper()}",
+                compartment_code="Z9",
+                quantity=Decimal("1"),
+                amount=Decimal("3.00"),
+                sold_at=NOW,
+            ).sale,
+        )
 
     # workshop: each producer has a booking requested for Thursday and one completed last week (a lot of soup, the
     # month's statement); producer A also has a confirmed one of last week to complete, and a private calendar feed
@@ -646,6 +659,7 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/vending/machines/{id}/removals/": Call("manager", {"compartment": "A1", "quantity": "1"}),
     "GET /api/v1/vending/machines/{id}/report/": Call("manager", query={"from": "2026-10-01", "to": "2026-10-19"}),
     "POST /api/v1/vending/machines/{id}/sales/": Call("machine", _sale("T-1")),
+    "POST /api/v1/vending/sales/{id}/accept/": Call("manager", {"note": "ticket vérifié"}),
     "POST /api/v1/vending/machines/{id}/unlock/": Call(
         "machine", lambda w: {"compartment": "L1", "code": w.o.locker_code_a}
     ),
@@ -656,6 +670,7 @@ DEFAULT_PARAMS = {
     "/api/v1/catalogue/producers/:slug": "producer_a",
     "/api/v1/catalogue/products/:id": "product_a",
     "/api/v1/vending/machines/:id": "machine_a",
+    "/api/v1/vending/sales/:id": "sale_flagged_a",
     "/api/v1/processing/bookings/:id": "booking_a",
     "/api/v1/processing/statements/:id": "statement_a",
     "code": "lot_a",

@@ -119,6 +119,7 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "POST /api/v1/vending/machines/{id}/refills/": MACHINE_STAFF,
     "POST /api/v1/vending/machines/{id}/removals/": MACHINE_STAFF,
     "GET /api/v1/vending/machines/{id}/report/": MACHINE_STAFF,
+    "POST /api/v1/vending/sales/{id}/accept/": StaffWide("a manager accepts any machine's flagged sale (role matrix)"),
 }
 
 # Foreign ids slipped in elsewhere than the object's own path: a B object under an A parent, in a query or a body.

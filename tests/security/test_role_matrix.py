@@ -150,6 +150,8 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/vending/machines/{id}/sales/": MACHINE,
     "POST /api/v1/vending/machines/{id}/unlock/": MACHINE,
     "GET /api/v1/vending/refill-requests/": STAFF,
+    "GET /api/v1/vending/sales/flagged/": STAFF,
+    "POST /api/v1/vending/sales/{id}/accept/": MANAGER,
 }
 
 

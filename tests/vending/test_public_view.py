@@ -33,10 +33,23 @@ def test_anonymous_customers_see_each_compartment_now(api_client, machine, fille
     assert compartments["D6"]["product"] is None and compartments["D6"]["available"] is False
 
 
-def test_a_locker_holding_an_order_is_shown_reserved(api_client, machine, locker):
+def test_the_public_cannot_tell_which_locker_holds_an_order(api_client, machine, locker):
+    """Issue 21.9: the public view said `reserved: true` for a locker holding a customer's order."""
+    empty = CompartmentFactory(machine=machine, code="D5", capacity=Decimal("1"), low_threshold=Decimal("0"))
     locker_reservation_create(compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=dt.date(2026, 3, 2))
+
     body = api_client.get(f"/api/v1/vending/machines/{machine.pk}/").json()
-    assert body["compartments"][0]["reserved"] is True and body["compartments"][0]["available"] is False
+
+    compartments = {c.pop("code"): c for c in body["compartments"]}
+    assert compartments["D6"] == compartments["D5"]
+    assert compartments["D6"] == {
+        "kind": empty.kind,
+        "product": None,
+        "quantity": "0.000",
+        "price": None,
+        "available": False,
+    }
+    assert "reserved" not in str(api_client.get("/api/schema/").content.decode().split("PublicCompartment")[1][:800])
 
 
 def test_open_now_follows_the_opening_hours_in_paris_time(api_client):

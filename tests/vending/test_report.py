@@ -42,9 +42,10 @@ def week(machine, a1, carrots):
         sold("T1", "A1", "2", "6.00", (2026, 3, 2, 23, 30))  # late evening: still the 2nd in Paris
         sold("T2", "A1", "1", "3.00", (2026, 3, 3, 9, 0))
         sold("T3", "B1", "1", "10.00", (2026, 3, 3, 10, 0))
-        sold("T4", "C9", "1", "1.00", (2026, 3, 3, 11, 0))  # unknown compartment: anomaly
-        sold("T5", "A1", "1", "3.00", (2026, 3, 5, 9, 0))  # outside the period
+        sold("T4", "C9", "1", "1.00", (2026, 3, 3, 11, 0))  # unknown compartment: flagged, out of revenue
         removal_record(compartment=a1, quantity=Decimal("1"), note="abîmé")
+    with time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=PARIS)):
+        sold("T5", "A1", "1", "3.00", (2026, 3, 5, 9, 0))  # outside the period
     return machine
 
 
@@ -53,25 +54,28 @@ def test_the_report_sums_sales_revenue_losses_and_fill(week, manager_client):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["sales_count"] == 4
+    assert body["sales_count"] == 3
     assert body["sales_by_day"] == [
         {"date": "2026-03-02", "count": 1, "quantity": "2.000", "amount_incl_vat": "6.00"},
-        {"date": "2026-03-03", "count": 3, "quantity": "3.000", "amount_incl_vat": "14.00"},
+        {"date": "2026-03-03", "count": 2, "quantity": "2.000", "amount_incl_vat": "13.00"},
     ]
     by_product = {line["product_name"]: line for line in body["sales_by_product"]}
     assert by_product["Botte de carottes"]["amount_incl_vat"] == "9.00"
     assert by_product["Savon"]["quantity"] == "1.000"
-    # VAT included, rounded half-up once per rate: 5.5 % on 9.00 of carrots + 1.00 from the unknown compartment:
-    # 10.00×5.5/105.5 = 0.521 → 0.52; 20 % on the soap: 10.00×20/120 = 1.667 → 1.67
+    # VAT included, rounded half-up once per rate: 5.5 % on 9.00 of carrots: 9.00×5.5/105.5 = 0.469 → 0.47;
+    # 20 % on the soap: 10.00×20/120 = 1.667 → 1.67. The 1.00 from the unknown compartment is held back.
     assert body["revenue"] == {
-        "amount_incl_vat": "20.00",
-        "vat": "2.19",
-        "amount_excl_vat": "17.81",
+        "amount_incl_vat": "19.00",
+        "vat": "2.14",
+        "amount_excl_vat": "16.86",
         "by_vat_rate": [
-            {"vat_rate": "5.50", "amount_incl_vat": "10.00", "vat": "0.52", "amount_excl_vat": "9.48"},
+            {"vat_rate": "5.50", "amount_incl_vat": "9.00", "vat": "0.47", "amount_excl_vat": "8.53"},
             {"vat_rate": "20.00", "amount_incl_vat": "10.00", "vat": "1.67", "amount_excl_vat": "8.33"},
         ],
     }
+    assert body["held_back"] == {"count": 1, "amount_incl_vat": "1.00"}
+    # T1 + T2 + T3 + T4 (flagged units left the machine too); refills of 2 March: 5 + 2
+    assert (body["sold_quantity"], body["refilled_quantity"]) == ("5.000", "7.000")
     assert body["losses"] == [
         {
             "product": by_product["Botte de carottes"]["product"],
@@ -80,7 +84,7 @@ def test_the_report_sums_sales_revenue_losses_and_fill(week, manager_client):
             "value": "3.00",
         }
     ]
-    assert body["anomalies"] == [{"kind": "unknown_compartment", "count": 1}]
+    assert body["anomalies"] == [{"kind": "unknown_compartment", "compartment": "C9", "count": 1}]
     # A1: 5 −2 −1 −1 (T5) −1 lost = 0 of 10; B1: 1 of 10 → 5.0 %
     assert body["fill_rate_now"] == "5.0"
 
@@ -93,7 +97,9 @@ def test_the_report_as_csv(week, preparer_client):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     total = next(row for row in rows if row["section"] == "revenue_total")
-    assert (total["amount_incl_vat"], total["vat"], total["amount_excl_vat"]) == ("20.00", "2.19", "17.81")
+    assert (total["amount_incl_vat"], total["vat"], total["amount_excl_vat"]) == ("19.00", "2.14", "16.86")
+    anomaly = next(row for row in rows if row["section"] == "anomalies")
+    assert (anomaly["product_name"], anomaly["compartment"], anomaly["count"]) == ("unknown_compartment", "C9", "1")
     assert [row["date"] for row in rows if row["section"] == "sales_by_day"] == ["2026-03-02", "2026-03-03"]
     same = preparer_client.get(f"/api/v1/vending/machines/{week.pk}/report/?from=2026-03-02&to=2026-03-03&format=csv")
     assert same.content == response.content

@@ -1,10 +1,12 @@
 """Sales and counts reported by the machine: once per transaction, never refused, never negative stock."""
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.conftest import requires_postgres
 from vending.models import Anomaly, Compartment, CompartmentMovement, Sale
@@ -15,12 +17,13 @@ from .factories import CompartmentFactory, MachineFactory, VendingProductFactory
 
 
 def sale(transaction_id="T-1", compartment="A1", quantity="1", amount="3.00", **extra):
+    """A sale as the machine reports it, a few minutes after it was made (a date far from receipt is flagged)."""
     return {
         "transaction_id": transaction_id,
         "compartment": compartment,
         "quantity": quantity,
         "amount": amount,
-        "sold_at": "2026-03-02T10:15:00+01:00",
+        "sold_at": (timezone.now() - dt.timedelta(minutes=5)).isoformat(),
         **extra,
     }
 
@@ -63,7 +66,7 @@ def test_read_only_fields_sent_by_the_machine_change_nothing(machine, machine_cl
 @pytest.mark.django_db
 def test_a_sale_from_a_compartment_believed_empty_is_an_anomaly_not_an_error(machine, machine_client, a1, carrots):
     # given a compartment the backend believes empty (it held carrots, all sold)
-    refill_record(compartment=a1, product=carrots, quantity=Decimal("1"))
+    refill_record(compartment=a1, product=carrots, quantity=Decimal("1"), price=Decimal("3.00"))
     url = f"/api/v1/vending/machines/{machine.pk}/sales/"
     machine_client.post(url, sale("T-1"))
 

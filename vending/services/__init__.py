@@ -16,6 +16,7 @@ from .stock import (
     inventory_record,
     refill_record,
     removal_record,
+    sale_accept,
     sale_record,
     vending_check_ledger,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "refill_request_transition",
     "refill_requests_generate",
     "removal_record",
+    "sale_accept",
     "sale_record",
     "vending_check_ledger",
 ]

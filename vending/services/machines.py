@@ -20,13 +20,13 @@ def machine_key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def machine_key_rotate(*, machine: Machine, user=None) -> str:
+def machine_key_rotate(*, machine: Machine, user=None, key: str | None = None) -> str:
     """Give the machine a new key and return it in clear, the only time it is ever visible.
 
     The previous key stops working at commit. 256 random bits: a plain SHA-256 is enough to store it (see Machine).
-    Audited (who rotated it, and the new prefix; never the key).
+    Audited (who rotated it, and the new prefix; never the key). `key` is for the demo only (`vending.demo`).
     """
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = key or KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         locked = lock_one(Machine.objects.all(), pk=machine.pk)
         locked.api_key_hash = machine_key_hash(key)

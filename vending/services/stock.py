@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -26,6 +27,7 @@ from ..errors import (
     CompartmentHoldsAnotherProduct,
     CompartmentReserved,
     RemovalExceedsQuantity,
+    SaleNotFlagged,
 )
 from ..models import (
     Anomaly,
@@ -40,6 +42,7 @@ from ..models import (
     RefillRequest,
     Removal,
     Sale,
+    SaleReview,
 )
 
 QUANTITY_PLACES = Decimal("0.001")
@@ -193,7 +196,9 @@ def sale_record(
     queue on its row lock and re-check for the transaction inside it; the unique constraint is the last guard (a
     loser's insert fails in a savepoint and the winner's row is returned). Never refuses a sale the machine made: a
     quantity beyond what the backend believes is in the compartment takes out only what is there (stock never goes
-    negative) and writes an `Anomaly`; an unknown compartment code is recorded with an anomaly too.
+    negative) and writes an `Anomaly`. A sale that cannot be trusted (see `_sale_doubts`) is recorded and takes its
+    units out of the compartment like any other, but is `flagged`, with one `Anomaly` per reason, and stays out of
+    revenue until staff accept it (`sale_accept`).
     """
     quantity = _qty(quantity)
     amount = _money(amount)
@@ -213,6 +218,13 @@ def sale_record(
             available = compartment.quantity if compartment is not None else Decimal("0")
             taken = min(quantity, available)
             product = compartment.product if compartment is not None else None
+            doubts = _sale_doubts(
+                compartment=compartment,
+                compartment_code=compartment_code,
+                quantity=quantity,
+                amount=amount,
+                sold_at=sold_at,
+            )
             with transaction.atomic():  # savepoint: a racing duplicate fails here, not the whole transaction
                 sale = Sale.objects.create(
                     machine=machine,
@@ -225,6 +237,7 @@ def sale_record(
                     amount=amount,
                     vat_rate=product.vat_rate if product is not None else Decimal("5.50"),
                     sold_at=sold_at,
+                    review=SaleReview.FLAGGED if doubts else SaleReview.OK,
                 )
             if taken > 0:
                 _move(
@@ -235,14 +248,9 @@ def sale_record(
                     unit_price=compartment.price,
                     sale=sale,
                 )
-            if compartment is None:
-                Anomaly.objects.create(
-                    machine=machine,
-                    kind=AnomalyKind.UNKNOWN_COMPARTMENT,
-                    sale=sale,
-                    details={"compartment": compartment_code, "quantity": str(quantity), "amount": str(amount)},
-                )
-            elif taken < quantity:
+            for kind, details in doubts:
+                Anomaly.objects.create(machine=machine, compartment=compartment, kind=kind, sale=sale, details=details)
+            if compartment is not None and taken < quantity:
                 Anomaly.objects.create(
                     machine=machine,
                     compartment=compartment,
@@ -261,6 +269,71 @@ def sale_record(
         if existing is None:
             raise
         return SaleResult(existing, False)
+
+
+def _sale_doubts(
+    *, compartment: Compartment | None, compartment_code: str, quantity: Decimal, amount: Decimal, sold_at: dt.datetime
+) -> list[tuple[str, dict]]:
+    """Why a reported sale cannot be trusted as revenue: (anomaly kind, details with a `reason`), empty if none.
+
+    The amount must be quantity × the compartment's price, rounded half-up to the cent; the date may be ahead of
+    the backend's clock by `VENDING_SALE_CLOCK_TOLERANCE_SECONDS` and behind it by `VENDING_SALE_MAX_DELAY_DAYS`.
+    """
+    doubts: list[tuple[str, dict]] = []
+    base = {"compartment": compartment_code, "quantity": str(quantity), "amount": str(amount)}
+    if compartment is None:
+        doubts.append((AnomalyKind.UNKNOWN_COMPARTMENT, {**base, "reason": "unknown_compartment"}))
+    elif compartment.price is None:
+        doubts.append((AnomalyKind.AMOUNT_MISMATCH, {**base, "expected": None, "reason": "no_price"}))
+    else:
+        expected = _money(quantity * compartment.price)
+        if amount != expected:
+            doubts.append(
+                (
+                    AnomalyKind.AMOUNT_MISMATCH,
+                    {**base, "unit_price": str(compartment.price), "expected": str(expected), "reason": "amount"},
+                )
+            )
+    now = timezone.now()
+    if sold_at > now + dt.timedelta(seconds=settings.VENDING_SALE_CLOCK_TOLERANCE_SECONDS):
+        doubts.append(
+            (
+                AnomalyKind.SOLD_IN_FUTURE,
+                {**base, "sold_at": sold_at.isoformat(), "received_at": now.isoformat(), "reason": "future"},
+            )
+        )
+    elif sold_at < now - dt.timedelta(days=settings.VENDING_SALE_MAX_DELAY_DAYS):
+        doubts.append(
+            (
+                AnomalyKind.SOLD_LONG_BEFORE_RECEIPT,
+                {**base, "sold_at": sold_at.isoformat(), "received_at": now.isoformat(), "reason": "late"},
+            )
+        )
+    return doubts
+
+
+def sale_accept(*, sale_id: int, user, note: str = "") -> Sale:
+    """Staff accept a flagged sale: it counts in revenue from now on, its anomalies are resolved, and an audit
+    event says who and why. Under the sale's row lock; accepting an accepted sale again changes nothing and
+    returns it (idempotent). A sale that was never flagged is refused with `SaleNotFlagged` (409).
+    """
+    with transaction.atomic():
+        sale = lock_one(Sale.objects.all(), pk=sale_id)
+        if sale.review == SaleReview.ACCEPTED:
+            return sale
+        if sale.review != SaleReview.FLAGGED:
+            raise SaleNotFlagged(sale=sale.pk)
+        now = timezone.now()
+        Sale.objects.filter(pk=sale.pk).update(review=SaleReview.ACCEPTED, reviewed_by=user, reviewed_at=now)
+        Anomaly.objects.filter(sale=sale, resolved_at__isnull=True).update(resolved_at=now)
+        audit_record(
+            actor=user,
+            action="vending.sale_accept",
+            obj=sale,
+            changes={"review": [SaleReview.FLAGGED, SaleReview.ACCEPTED], "amount": sale.amount, "note": note[:255]},
+        )
+    sale.refresh_from_db()
+    return sale
 
 
 @dataclass(frozen=True)
