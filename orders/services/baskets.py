@@ -350,9 +350,8 @@ def _place_resolve(place: PlaceRequest, *, offer: BasketOffer) -> ResolvedPlace:
         zone = zone_for_commune(commune=place.commune)
         if zone is None:
             raise OutsideDeliveryZone(commune=place.commune)
-        home_delivery_fee(zone=zone, subtotal=basket_subtotal(offer))  # the zone's minimum, as for an order
-
         home_coordinates_check(zone=zone, commune=place.commune, latitude=place.latitude, longitude=place.longitude)
+        home_delivery_fee(zone=zone, subtotal=basket_subtotal(offer))  # the zone's minimum, as for an order
         fields = {
             "fulfilment": Fulfilment.HOME,
             "pickup_point": None,
