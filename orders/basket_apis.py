@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from ecopole.core.exceptions import NotFound
+from ecopole.core.fields import MONTH_PATTERN
 from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_staff_member
 from ecopole.core.schema import error_responses
@@ -31,6 +32,7 @@ from . import basket_selectors as selectors
 from .basket_errors import InvalidWeek
 from .basket_models import BasketComposition, BasketOffer, BasketSubscription, SolidarityEligibility
 from .basket_serializers import (
+    ID_QUERY_SCHEMA,
     WEEK_PATTERN,
     BasketStatementSerializer,
     CompositionPublishSerializer,
@@ -401,8 +403,8 @@ class StatementApi(APIView):
         operation_id="baskets_statement",
         summary="Monthly statement: the baskets delivered in a month and their prices",
         parameters=[
-            OpenApiParameter("month", str, required=True, pattern=r"^\d{4}-\d{2}$", description="e.g. 2026-11"),
-            OpenApiParameter("customer", int, required=False, description="Staff: whose statement."),
+            OpenApiParameter("month", str, required=True, pattern=MONTH_PATTERN, description="e.g. 2026-11"),
+            OpenApiParameter("customer", ID_QUERY_SCHEMA, required=False, description="Staff: whose statement."),
         ],
         responses={200: BasketStatementSerializer, **error_responses(400, 401, 404)},
     )

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ecopole.core.fields import MONTH_PATTERN
+
 from .models import (
     Booking,
     BookingEvent,
@@ -55,8 +57,13 @@ class EquipmentBriefSerializer(serializers.Serializer):
 # --- Availability --------------------------------------------------------------------------------------------------
 
 
+# Comma-separated equipment ids or slugs, ASCII only ("²".isdigit() is True, but no id).
+EQUIPMENT_REFS_PATTERN = r"^\s*[-a-zA-Z0-9_]{1,50}\s*(,\s*[-a-zA-Z0-9_]{1,50}\s*){0,19}$"
+BOOKING_STATUSES_PATTERN = rf"^({'|'.join(BookingStatus.values)})(,({'|'.join(BookingStatus.values)}))*$"
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
-    equipment = serializers.CharField(required=False, allow_blank=True)
+    equipment = serializers.RegexField(EQUIPMENT_REFS_PATTERN, max_length=500, required=False, allow_blank=True)
     from_date = serializers.DateField(required=False)
     to_date = serializers.DateField(required=False)
     # Query strings are strings: parsed here, since the project's strict JSON types refuse "true" for a BooleanField.
@@ -193,7 +200,7 @@ class BookingDetailSerializer(BookingSerializer):
 
 
 class BookingListQuerySerializer(serializers.Serializer):
-    status = serializers.CharField(required=False)
+    status = serializers.CharField(required=False, max_length=200)
     from_date = serializers.DateField(required=False)
     to_date = serializers.DateField(required=False)
 
@@ -335,7 +342,7 @@ class StatementDetailSerializer(StatementSerializer):
 
 
 class StatementListQuerySerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
+    month = serializers.RegexField(MONTH_PATTERN, required=False)
 
 
 class CalendarFeedQuerySerializer(serializers.Serializer):

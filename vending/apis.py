@@ -266,8 +266,10 @@ class MachineReportApi(APIView):
         summary="Sales, revenue with VAT, losses, anomalies and fill rate over a period (JSON, or CSV)",
         description="CSV with `Accept: text/csv` or `?format=csv`.",
         parameters=[
-            OpenApiParameter("from", type=str, required=True, description="First day, YYYY-MM-DD (Europe/Paris)."),
-            OpenApiParameter("to", type=str, required=True, description="Last day, included."),
+            OpenApiParameter(
+                "from", type=OpenApiTypes.DATE, required=True, description="First day, YYYY-MM-DD (Europe/Paris)."
+            ),
+            OpenApiParameter("to", type=OpenApiTypes.DATE, required=True, description="Last day, included."),
         ],
         responses={
             (200, "application/json"): MachineReportSerializer,

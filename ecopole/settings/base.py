@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: turns Django's HTML error pages (DEBUG's included) under /api/ into the JSON error body.
+    "ecopole.core.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -188,6 +190,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The bounds of ecopole/core/fields.py (dates, times) in the schema; the first hook is drf-spectacular's default.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ecopole.core.schema.postprocess_schema",
+    ],
     # Several apps have a `kind` or a `status` with different choices: name them so none gets a hash suffix.
     "ENUM_NAME_OVERRIDES": {
         "ProducerKindEnum": "catalogue.models.ProducerKind",
