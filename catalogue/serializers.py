@@ -220,7 +220,9 @@ class _ProductWriteFields(serializers.Serializer):
     season_months = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=12), min_length=1, max_length=12, required=False
     )
-    allergens = serializers.ListField(child=serializers.ChoiceField(choices=Allergen.choices), required=False)
+    allergens = serializers.ListField(
+        child=serializers.ChoiceField(choices=Allergen.choices), required=False, max_length=len(Allergen.choices)
+    )
     is_active = serializers.BooleanField(required=False)
 
     def validate_vat_rate(self, value: Decimal) -> Decimal:
@@ -257,7 +259,7 @@ class StockMovementSerializer(serializers.ModelSerializer):
         fields = ["id", "product", "product_name", "quantity", "reason", "note", "created_by", "created_at", "source"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_created_by(self, movement: StockMovement) -> int | None:
         return movement.created_by_id
 

@@ -157,7 +157,7 @@ class CompositionListApi(GenericAPIView):
         responses={200: CompositionSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request, offer_id: int):
-        query = WeekQuerySerializer(data=request.query_params)
+        query = WeekQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
         query.is_valid(raise_exception=True)
         selectors.offer_get(offer_id=offer_id, active_only=not is_staff_member(request.user))
         queryset = selectors.composition_list(
@@ -409,7 +409,7 @@ class StatementApi(APIView):
         responses={200: BasketStatementSerializer, **error_responses(400, 401, 404)},
     )
     def get(self, request):
-        query = StatementQuerySerializer(data=request.query_params)
+        query = StatementQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
         query.is_valid(raise_exception=True)
         customer = request.user
         wanted = query.validated_data.get("customer")

@@ -415,10 +415,11 @@ class CalendarFeedApi(APIView):
     permission_classes = [IsWorkshopUser]
 
     def _owner(self, request) -> int | None:
+        # Checked for everyone, as the schema says, though a producer member's own producer wins.
+        query = CalendarFeedQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
+        query.is_valid(raise_exception=True)
         if is_producer_member(request.user) and not is_staff_member(request.user):
             return request.user.producer_id
-        query = CalendarFeedQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
         producer_id = query.validated_data.get("producer")
         if producer_id is not None and not Producer.objects.filter(pk=producer_id).exists():
             raise NotFound()

@@ -279,7 +279,7 @@ class MachineReportApi(APIView):
     )
     def get(self, request, pk: int):
         machine = get_object_or_404(selectors.machine_for_staff(), pk=pk)
-        query = ReportQuerySerializer(data=request.query_params)
+        query = ReportQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
         query.is_valid(raise_exception=True)
         report = selectors.machine_report(
             machine=machine, date_from=query.validated_data["from"], date_to=query.validated_data["to"]

@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
 
+MAX_PAGE = 10**9  # far past any list; a page past the end is a 404
 
-def _whole(text: str, minimum: int = 0) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18 and int(text) >= minimum
+
+def _whole(text: str, minimum: int, maximum: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18 and minimum <= int(text) <= maximum
 
 
 class PageNumberPagination(DrfPageNumberPagination):
@@ -25,7 +27,7 @@ class PageNumberPagination(DrfPageNumberPagination):
         values = request.query_params.getlist(self.page_size_query_param)
         # isascii: "²".isdigit() is True but int("²") raises (a 500). Past `max_page_size` is refused, as the schema
         # says, rather than silently cut.
-        if values and not (len(values) == 1 and _whole(values[0]) and 1 <= int(values[0]) <= self.max_page_size):
+        if values and not (len(values) == 1 and _whole(values[0], 1, self.max_page_size)):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -36,18 +38,23 @@ class PageNumberPagination(DrfPageNumberPagination):
         return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view):
-        # The bounds the code applies, in the schema: a page is at least 1, a page size 1 to `max_page_size`.
+        # The bounds the code applies, in the schema: a page from 1 to MAX_PAGE, a page size 1 to `max_page_size`.
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["maximum"] = self.max_page_size
+            parameter["schema"]["maximum"] = (
+                self.max_page_size if parameter["name"] == self.page_size_query_param else MAX_PAGE
+            )
         return parameters
 
     def get_page_number(self, request, paginator):
         # DRF reads `?page=` (empty) as page 1; the schema says an integer, so a malformed page is a 400 too.
         values = request.query_params.getlist(self.page_query_param)
-        if values and values[0] not in self.last_page_strings and not (len(values) == 1 and _whole(values[0], 1)):
+        if (
+            values
+            and values[0] not in self.last_page_strings
+            and not (len(values) == 1 and _whole(values[0], 1, MAX_PAGE))
+        ):
             raise ValidationError({self.page_query_param: [_("A whole number of at least 1 is required.")]})
         return super().get_page_number(request, paginator)
 

@@ -3,6 +3,7 @@
 import re
 
 from django.utils.text import capfirst
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -74,3 +75,38 @@ def postprocess_schema(result, generator, request, public):
     visit(result.get("paths", {}))
     visit(result.get("components", {}))
     return result
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's AutoSchema, plus the item bounds of `Serializer(many=True, min_length=…, max_length=…)`
+    (drf-spectacular documents them for a ListField, not for a list of serializers)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict) and schema.get("type") == "array":
+            if getattr(field, "max_length", None) is not None:
+                schema["maxItems"] = field.max_length
+            minimum = max(getattr(field, "min_length", None) or 0, 0 if field.allow_empty else 1)
+            if minimum:
+                schema["minItems"] = minimum
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and field.read_only
+            and isinstance(schema, dict)
+            and "enum" in schema
+            and "" not in schema["enum"]
+            and _model_field_is_blank(field)
+        ):
+            # DRF drops `allow_blank` from a read-only model field, but the value read can still be "".
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+
+
+def _model_field_is_blank(field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except Exception:  # not a model field (a property, an annotation)
+        return False

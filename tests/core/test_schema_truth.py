@@ -102,3 +102,18 @@ def test_a_decimal_is_the_text_the_schema_says(manager_client, text):
     assert response.status_code == 400
     assert "unit_price" in response.json()["fields"]
     assert Product.objects.count() == product_count
+
+
+def test_an_html_error_under_api_becomes_the_json_body_and_other_pages_keep_theirs(rf):
+    # given Django's HTML debug page for a crash (what DEBUG on shows for an uncaught exception)
+    from django.http import HttpResponseServerError
+
+    from ecopole.core.middleware import ApiJsonErrorsMiddleware
+
+    middleware = ApiJsonErrorsMiddleware(lambda request: HttpResponseServerError("<html>Traceback</html>"))
+    # when it answers a path under /api/, then the client gets the JSON error body
+    response = middleware(rf.get("/api/v1/orders/"))
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json() | {"detail": ""} == {"code": "server_error", "detail": "", "fields": {}}
+    # and the admin's HTML pages are left as they are
+    assert middleware(rf.get("/admin/")).content == b"<html>Traceback</html>"
