@@ -1,12 +1,27 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import User
 
 
+def password_min_length() -> int:
+    """The minimum length of AUTH_PASSWORD_VALIDATORS, so that the schema states it (`minLength`)."""
+    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+        if validator["NAME"].endswith(".MinimumLengthValidator"):
+            return validator.get("OPTIONS", {}).get("min_length", 8)
+    return 1
+
+
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, min_length=1, max_length=128, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True,
+        min_length=password_min_length(),
+        max_length=128,
+        style={"input_type": "password"},
+        error_messages={"min_length": _("This password is too short: at least {min_length} characters.")},
+    )
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.fields import TEXT_MAX_LENGTH
+
 from .season import ALL_ALLERGENS, ALL_MONTHS, mask_to_allergens, mask_to_months, month_bit
 
 # Organic certifiers are identified by the code the EU gives them: FR-BIO-01 (Ecocert), FR-BIO-10, ...
@@ -36,7 +38,7 @@ class Producer(models.Model):
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=ProducerKind.choices, default=ProducerKind.FARM)
-    description = models.TextField(_("description"), blank=True)
+    description = models.CharField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
     commune = models.CharField(_("commune"), max_length=100, blank=True)
     latitude = models.DecimalField(
         _("latitude"),
@@ -147,7 +149,7 @@ class Product(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.CharField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.KG)
     unit_price = models.DecimalField(
         _("unit price incl. VAT"),

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ecopole.core.fields import TEXT_MAX_LENGTH, excerpt
 from ecopole.core.schema import model_label
 
 from .models import Category, Producer, ProducerKind, Product, ProductImport, StockMovement, Unit, VatRate
@@ -172,7 +173,7 @@ def product_rows_data(rows: Iterable[dict], *, today: datetime.date) -> list[dic
                 "id": row["id"],
                 "slug": row["slug"],
                 "name": row["name"],
-                "description": row["description"],
+                "description": excerpt(row["description"]),  # the detail has the whole text
                 "producer": {
                     "id": row["producer_id"],
                     "name": row["producer__name"],
@@ -204,7 +205,7 @@ def product_rows_data(rows: Iterable[dict], *, today: datetime.date) -> list[dic
 class _ProductWriteFields(serializers.Serializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     name = serializers.CharField(max_length=150)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     unit = serializers.ChoiceField(choices=Unit.choices, required=False)
     unit_price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
     vat_rate = serializers.DecimalField(
@@ -219,7 +220,9 @@ class _ProductWriteFields(serializers.Serializer):
     season_months = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=12), min_length=1, max_length=12, required=False
     )
-    allergens = serializers.ListField(child=serializers.ChoiceField(choices=Allergen.choices), required=False)
+    allergens = serializers.ListField(
+        child=serializers.ChoiceField(choices=Allergen.choices), required=False, max_length=len(Allergen.choices)
+    )
     is_active = serializers.BooleanField(required=False)
 
     def validate_vat_rate(self, value: Decimal) -> Decimal:

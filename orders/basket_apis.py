@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from ecopole.core.csv_export import csv_writer
 from ecopole.core.exceptions import NotFound
+from ecopole.core.fields import MONTH_PATTERN
 from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_manager, is_staff_member
 from ecopole.core.schema import error_responses
@@ -31,6 +32,7 @@ from . import basket_selectors as selectors
 from .basket_errors import InvalidWeek
 from .basket_models import BasketComposition, BasketOffer, BasketSubscription, SolidarityEligibility
 from .basket_serializers import (
+    ID_QUERY_SCHEMA,
     WEEK_PATTERN,
     BasketStatementSerializer,
     CompositionPublishSerializer,
@@ -154,7 +156,7 @@ class CompositionListApi(GenericAPIView):
         responses={200: CompositionSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request, offer_id: int):
-        query = WeekQuerySerializer(data=request.query_params)
+        query = WeekQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
         query.is_valid(raise_exception=True)
         selectors.offer_get(offer_id=offer_id, active_only=not is_staff_member(request.user))
         queryset = selectors.composition_list(
@@ -400,13 +402,13 @@ class StatementApi(APIView):
         operation_id="baskets_statement",
         summary="Monthly statement: the baskets delivered in a month and their prices",
         parameters=[
-            OpenApiParameter("month", str, required=True, pattern=r"^\d{4}-\d{2}$", description="e.g. 2026-11"),
-            OpenApiParameter("customer", int, required=False, description="Manager: whose statement."),
+            OpenApiParameter("month", str, required=True, pattern=MONTH_PATTERN, description="e.g. 2026-11"),
+            OpenApiParameter("customer", ID_QUERY_SCHEMA, required=False, description="Manager: whose statement."),
         ],
         responses={200: BasketStatementSerializer, **error_responses(400, 401, 404)},
     )
     def get(self, request):
-        query = StatementQuerySerializer(data=request.query_params)
+        query = StatementQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
         query.is_valid(raise_exception=True)
         customer = request.user
         wanted = query.validated_data.get("customer")

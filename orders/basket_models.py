@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deliveries.models import Weekday
+from ecopole.core.fields import TEXT_MAX_LENGTH
 
 from .models import Fulfilment
 
@@ -59,7 +60,7 @@ class BasketOffer(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=110, unique=True)
     size = models.CharField(_("size"), max_length=10, choices=BasketSize.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.CharField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
     price = models.DecimalField(_("price incl. VAT"), max_digits=8, decimal_places=2)
     solidarity_price = models.DecimalField(
         _("solidarity price incl. VAT"),

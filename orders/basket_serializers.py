@@ -7,7 +7,10 @@ import re
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from ecopole.core.fields import MONTH_PATTERN, WEEK_PATTERN  # noqa: F401 (WEEK_PATTERN: the apis import it here)
 
 from .basket_models import (
     BasketComposition,
@@ -24,10 +27,7 @@ from .models import Fulfilment
 from .serializers import AddressInputSerializer, CustomerRefSerializer, PlaceRefSerializer
 from .services.basket_calendar import distribution_date, iso_week_parse
 
-WEEK_PATTERN = r"^\d{4}-W\d{2}$"
-
-
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(MONTH_PATTERN)
 
 # --- Input ------------------------------------------------------------------------------------------------------
 
@@ -152,13 +152,16 @@ class MonthField(serializers.CharField):
         match = MONTH_RE.match(value)
         if not match:
             self.fail("invalid_month")
-        return date(int(match.group(1)), int(match.group(2)), 1)
+        return date(int(value[:4]), int(value[5:7]), 1)
 
 
 class StatementQuerySerializer(serializers.Serializer):
     month = MonthField(max_length=7)
     # Query parameters are strings (the strict JSON integer does not apply): digits, parsed by the view.
     customer = serializers.RegexField(r"^[1-9][0-9]{0,17}$", required=False, help_text="Staff: whose statement.")
+
+
+ID_QUERY_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 10**18 - 1}
 
 
 class SolidarityGrantSerializer(serializers.Serializer):
@@ -289,7 +292,8 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     def _money(value) -> str:
         return f"{value:.2f}"
 
-    def get_price(self, subscription) -> Decimal:
+    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
+    def get_price(self, subscription) -> str:
         offer = subscription.offer
         return self._money(offer.solidarity_price if self.get_solidarity(subscription) else offer.price)
 

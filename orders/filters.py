@@ -1,14 +1,15 @@
 from django import forms
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from ecopole.core.fields import DateFilter
 
 from .models import Fulfilment, Order, OrderFlag, OrderStatus, PaymentStatus
 
 MAX_ID = 2**63 - 1
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.Filter):
     """An id compared without a query (no ModelChoiceFilter lookup) and bounded, so no value reaches the database
     out of the integer range."""
@@ -33,9 +34,9 @@ class StrictFilterForm(forms.Form):
 
 
 class OrderFilter(filters.FilterSet):
-    delivery_date = filters.DateFilter(field_name="delivery_date")
-    delivery_date_after = filters.DateFilter(field_name="delivery_date", lookup_expr="gte")
-    delivery_date_before = filters.DateFilter(field_name="delivery_date", lookup_expr="lte")
+    delivery_date = DateFilter(field_name="delivery_date")
+    delivery_date_after = DateFilter(field_name="delivery_date", lookup_expr="gte")
+    delivery_date_before = DateFilter(field_name="delivery_date", lookup_expr="lte")
     status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     fulfilment = filters.ChoiceFilter(choices=Fulfilment.choices)
     payment_status = filters.ChoiceFilter(choices=PaymentStatus.choices)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from catalogue.models import Producer
 from ecopole.core.exceptions import NotFound
+from ecopole.core.fields import MONTH_PATTERN
 from ecopole.core.permissions import IsManager, is_manager
 from ecopole.core.schema import error_responses
 
@@ -28,6 +29,8 @@ from .errors import InvalidRange, ProducerRequired
 from .models import Booking, Equipment, Lot, Statement
 from .permissions import IsProducerMemberOrManager, IsWorkshopUser, is_producer_member
 from .serializers import (
+    BOOKING_STATUSES_PATTERN,
+    EQUIPMENT_REFS_PATTERN,
     AvailabilityQuerySerializer,
     AvailabilitySerializer,
     BookingCompleteSerializer,
@@ -98,7 +101,12 @@ class AvailabilityApi(APIView):
         tags=[TAG],
         summary="Free slots of the equipment over a range (Europe/Paris)",
         parameters=[
-            OpenApiParameter("equipment", OpenApiTypes.STR, description="Comma-separated ids or slugs; default all."),
+            OpenApiParameter(
+                "equipment",
+                OpenApiTypes.STR,
+                pattern=EQUIPMENT_REFS_PATTERN,
+                description="Comma-separated ids or slugs; default all.",
+            ),
             *FROM_TO,
             OpenApiParameter("include_taken", OpenApiTypes.BOOL, description="Also list taken slots."),
         ],
@@ -128,7 +136,9 @@ class BookingListCreateApi(GenericAPIView):
         tags=[TAG],
         summary="Bookings (a producer member sees its producer's; staff see all)",
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, description="Comma-separated statuses."),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, pattern=BOOKING_STATUSES_PATTERN, description="Comma-separated statuses."
+            ),
             *FROM_TO,
         ],
         responses={200: BookingSerializer(many=True), **error_responses(400, 401, 403, 404)},
@@ -343,7 +353,7 @@ class StatementListApi(GenericAPIView):
     @extend_schema(
         tags=[TAG],
         summary="Monthly statements (a producer member sees its own)",
-        parameters=[OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM")],
+        parameters=[OpenApiParameter("month", OpenApiTypes.STR, pattern=MONTH_PATTERN, description="YYYY-MM")],
         responses={200: StatementSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
@@ -406,10 +416,12 @@ class CalendarFeedApi(APIView):
     permission_classes = [IsProducerMemberOrManager]
 
     def _owner(self, request) -> int | None:
+        # Checked for everyone, as the schema says, though a producer member's own producer wins.
+        query = CalendarFeedQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
+        query.is_valid(raise_exception=True)
         if is_producer_member(request.user) and not is_manager(request.user):
             return request.user.producer_id
-        query = CalendarFeedQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+            return request.user.producer_id
         producer_id = query.validated_data.get("producer")
         if producer_id is not None and not Producer.objects.filter(pk=producer_id).exists():
             raise NotFound()
@@ -428,7 +440,13 @@ class CalendarFeedApi(APIView):
             "created_at": feed.created_at if feed else None,
         }
 
-    _params = [OpenApiParameter("producer", OpenApiTypes.INT, description="Staff: a producer's feed.")]
+    _params = [
+        OpenApiParameter(
+            "producer",
+            {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1},
+            description="Staff: a producer's feed.",
+        )
+    ]
 
     @extend_schema(
         tags=[TAG],

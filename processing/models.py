@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.fields import TEXT_MAX_LENGTH
+
 # The PostgreSQL exclusion constraint on BookingLine (see migrations/0002): its name is matched to turn an
 # IntegrityError into the 409 `slot_taken` error.
 NO_OVERLAP_CONSTRAINT = "processing_line_no_overlap"
@@ -43,7 +45,7 @@ class Equipment(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=130, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EquipmentKind.choices, default=EquipmentKind.OTHER)
-    description = models.TextField(_("description"), blank=True)
+    description = models.CharField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
     hourly_rate = models.DecimalField(
         _("hourly rate (€)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -229,7 +231,7 @@ class Booking(models.Model):
     jars = models.PositiveIntegerField(_("jars"), null=True, blank=True, help_text=_("Jars for the autoclave."))
     organic = models.BooleanField(_("organic batch (AB)"), default=False)
     needs_technician = models.BooleanField(_("needs a technician"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.CharField(_("notes"), max_length=TEXT_MAX_LENGTH, blank=True)
     hold_expires_at = models.DateTimeField(_("offer held until"), null=True, blank=True)
     hours_used = models.DecimalField(_("hours used"), max_digits=6, decimal_places=2, null=True, blank=True)
     created_by = models.ForeignKey(

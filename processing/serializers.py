@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ecopole.core.fields import MONTH_PATTERN, column_bounds
+
 from .models import (
     Booking,
     BookingEvent,
@@ -55,8 +57,13 @@ class EquipmentBriefSerializer(serializers.Serializer):
 # --- Availability --------------------------------------------------------------------------------------------------
 
 
+# Comma-separated equipment ids or slugs, ASCII only ("²".isdigit() is True, but no id).
+EQUIPMENT_REFS_PATTERN = r"^\s*[-a-zA-Z0-9_]{1,50}\s*(,\s*[-a-zA-Z0-9_]{1,50}\s*){0,19}$"
+BOOKING_STATUSES_PATTERN = rf"^({'|'.join(BookingStatus.values)})(,({'|'.join(BookingStatus.values)}))*$"
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
-    equipment = serializers.CharField(required=False, allow_blank=True)
+    equipment = serializers.RegexField(EQUIPMENT_REFS_PATTERN, max_length=500, required=False)
     from_date = serializers.DateField(required=False)
     to_date = serializers.DateField(required=False)
     # Query strings are strings: parsed here, since the project's strict JSON types refuse "true" for a BooleanField.
@@ -102,7 +109,7 @@ class BookingCreateSerializer(serializers.Serializer):
     raw_product_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     raw_quantity_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
     expected_output = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    jars = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    jars = serializers.IntegerField(required=False, allow_null=True, **column_bounds(Booking, "jars", min_value=1))
     organic = serializers.BooleanField(required=False, default=False)
     needs_technician = serializers.BooleanField(required=False, default=False)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -193,7 +200,7 @@ class BookingDetailSerializer(BookingSerializer):
 
 
 class BookingListQuerySerializer(serializers.Serializer):
-    status = serializers.CharField(required=False)
+    status = serializers.CharField(required=False, max_length=200)
     from_date = serializers.DateField(required=False)
     to_date = serializers.DateField(required=False)
 
@@ -219,14 +226,14 @@ class OutputSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Catalogue product of the producer: the jars go into its stock."
     )
     container = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
-    inputs = RawInputSerializer(many=True, required=False, default=list)
+    inputs = RawInputSerializer(many=True, required=False, default=list, max_length=50)
 
 
 class BookingCompleteSerializer(serializers.Serializer):
     hours_used = serializers.DecimalField(
         max_digits=6, decimal_places=2, min_value=Decimal("0.25"), required=False, allow_null=True
     )
-    outputs = OutputSerializer(many=True, allow_empty=False)
+    outputs = OutputSerializer(many=True, allow_empty=False, max_length=50)
 
 
 # --- Lots ----------------------------------------------------------------------------------------------------------
@@ -335,7 +342,7 @@ class StatementDetailSerializer(StatementSerializer):
 
 
 class StatementListQuerySerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
+    month = serializers.RegexField(MONTH_PATTERN, required=False)
 
 
 class CalendarFeedQuerySerializer(serializers.Serializer):

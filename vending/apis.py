@@ -268,8 +268,10 @@ class MachineReportApi(APIView):
         summary="Sales, revenue with VAT, losses, anomalies and fill rate over a period (JSON, or CSV)",
         description="CSV with `Accept: text/csv` or `?format=csv`.",
         parameters=[
-            OpenApiParameter("from", type=str, required=True, description="First day, YYYY-MM-DD (Europe/Paris)."),
-            OpenApiParameter("to", type=str, required=True, description="Last day, included."),
+            OpenApiParameter(
+                "from", type=OpenApiTypes.DATE, required=True, description="First day, YYYY-MM-DD (Europe/Paris)."
+            ),
+            OpenApiParameter("to", type=OpenApiTypes.DATE, required=True, description="Last day, included."),
         ],
         responses={
             (200, "application/json"): MachineReportSerializer,
@@ -279,7 +281,7 @@ class MachineReportApi(APIView):
     )
     def get(self, request, pk: int):
         machine = get_object_or_404(selectors.machine_for_staff(), pk=pk)
-        query = ReportQuerySerializer(data=request.query_params)
+        query = ReportQuerySerializer(data=request.query_params.dict())  # a dict: DRF skips "" in a QueryDict
         query.is_valid(raise_exception=True)
         report = selectors.machine_report(
             machine=machine, date_from=query.validated_data["from"], date_to=query.validated_data["to"]

@@ -4,6 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
 
+MAX_PAGE = 10**9  # far past any list; a page past the end is a 404
+
+
+def _whole(text: str, minimum: int, maximum: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18 and minimum <= int(text) <= maximum
+
 
 class PageNumberPagination(DrfPageNumberPagination):
     """Page-number pagination with a client-chosen size capped at `max_page_size`.
@@ -19,15 +25,36 @@ class PageNumberPagination(DrfPageNumberPagination):
 
     def get_page_size(self, request):
         values = request.query_params.getlist(self.page_size_query_param)
-        # isascii: "²".isdigit() is True but int("²") raises (a 500).
-        if values and (len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) < 1):
-            raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1 is required.")]})
+        # isascii: "²".isdigit() is True but int("²") raises (a 500). Past `max_page_size` is refused, as the schema
+        # says, rather than silently cut.
+        if values and not (len(values) == 1 and _whole(values[0], 1, self.max_page_size)):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("A whole number from 1 to %(max)s is required.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
         return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        # The bounds the code applies, in the schema: a page from 1 to MAX_PAGE, a page size 1 to `max_page_size`.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            parameter["schema"]["maximum"] = (
+                self.max_page_size if parameter["name"] == self.page_size_query_param else MAX_PAGE
+            )
+        return parameters
 
     def get_page_number(self, request, paginator):
         # DRF reads `?page=` (empty) as page 1; the schema says an integer, so a malformed page is a 400 too.
         values = request.query_params.getlist(self.page_query_param)
-        if values and values[0] not in self.last_page_strings and (len(values) > 1 or not values[0].isdigit()):
+        if (
+            values
+            and values[0] not in self.last_page_strings
+            and not (len(values) == 1 and _whole(values[0], 1, MAX_PAGE))
+        ):
             raise ValidationError({self.page_query_param: [_("A whole number of at least 1 is required.")]})
         return super().get_page_number(request, paginator)
 

@@ -1,6 +1,9 @@
 """OpenAPI helpers: every endpoint documents the shared error body for its error statuses."""
 
+import re
+
 from django.utils.text import capfirst
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -33,3 +36,77 @@ def model_label(model, name: str):
     """The label a ModelSerializer gives a model field (its verbose name, lazily translated): plain serializers use
     it so that their schema keeps the titles the ModelSerializers gave."""
     return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def postprocess_schema(result, generator, request, public):
+    """drf-spectacular post-processing hook: the bounds of `ecopole.core.fields` in every schema of the document.
+
+    - `format: date` and `format: date-time` take the pattern of the years the API accepts (2000 to 2099), in bodies,
+      responses and parameters alike (every date input is bounded the same way);
+    - `format: decimal` strings take the pattern the API checks (`fields.decimal_pattern`);
+    - `format: time` is RFC 3339's full time, which requires an offset; the API writes local times of day
+      ("07:00:00", Europe/Paris), so the format gives way to a pattern that says so.
+    """
+    from .fields import DATE_PATTERN, DATETIME_PATTERN, TIME_PATTERN, decimal_pattern
+
+    spectacular_decimal = re.compile(r"^\^-\?\\d\{0,(\d+)\}(?:\(\?:\\\.\\d\{0,(\d+)\}\)\?)?\$$")
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string":
+                kind = node.get("format")
+                if kind == "time":
+                    del node["format"]
+                    node.setdefault("pattern", TIME_PATTERN)
+                elif kind == "date":
+                    node.setdefault("pattern", DATE_PATTERN)
+                elif kind == "date-time":
+                    node.setdefault("pattern", DATETIME_PATTERN)
+                elif kind == "decimal" and (match := spectacular_decimal.match(node.get("pattern", ""))):
+                    # drf-spectacular's pattern matches "" and "-"; the API's (strict_types) does not.
+                    places = int(match.group(2) or 0)
+                    node["pattern"] = decimal_pattern(int(match.group(1)) + places, places)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result.get("paths", {}))
+    visit(result.get("components", {}))
+    return result
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's AutoSchema, plus the item bounds of `Serializer(many=True, min_length=…, max_length=…)`
+    (drf-spectacular documents them for a ListField, not for a list of serializers)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict) and schema.get("type") == "array":
+            if getattr(field, "max_length", None) is not None:
+                schema["maxItems"] = field.max_length
+            minimum = max(getattr(field, "min_length", None) or 0, 0 if field.allow_empty else 1)
+            if minimum:
+                schema["minItems"] = minimum
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and field.read_only
+            and isinstance(schema, dict)
+            and "enum" in schema
+            and "" not in schema["enum"]
+            and _model_field_is_blank(field)
+        ):
+            # DRF drops `allow_blank` from a read-only model field, but the value read can still be "".
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+
+
+def _model_field_is_blank(field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except Exception:  # not a model field (a property, an annotation)
+        return False

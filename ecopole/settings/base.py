@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: X-Forwarded-* from a peer that is not a declared proxy are dropped before anything reads them.
+    # Outermost: turns Django's HTML error pages (DEBUG's included) under /api/ into the JSON error body.
+    "ecopole.core.middleware.ApiJsonErrorsMiddleware",
+    # Then: X-Forwarded-* from a peer that is not a declared proxy are dropped before anything reads them.
     "ecopole.core.client_ip.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -205,7 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "ecopole.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ecopole.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ecopole.core.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
@@ -231,6 +233,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The bounds of ecopole/core/fields.py (dates, times) in the schema; the first hook is drf-spectacular's default.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ecopole.core.schema.postprocess_schema",
+    ],
     # Several apps have a `kind` or a `status` with different choices: name them so none gets a hash suffix.
     "ENUM_NAME_OVERRIDES": {
         "ProducerKindEnum": "catalogue.models.ProducerKind",

@@ -16,9 +16,10 @@ from django.conf import settings
 
 from deliveries.models import DeliveryDay
 from deliveries.services.places import delivery_rule_for
+from ecopole.core.fields import WEEK_PATTERN
 
 EPOCH_MONDAY = date(2000, 1, 3)
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK_RE = re.compile(WEEK_PATTERN)  # years 2000 to 2099, as every date of the API
 
 
 def iso_week_parse(value: str) -> date:

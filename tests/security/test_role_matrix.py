@@ -18,8 +18,9 @@ Adding an endpoint without its row here fails `test_every_operation_has_a_row`.
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from accounts.services import token_create
 
 from .conftest import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
 
@@ -278,7 +279,7 @@ def test_a_driver_who_has_no_round_sees_no_customer(world):
 
     # given a driver with no round at all
     driver = StaffFactory(groups=["driver"])
-    world.tokens["lonely"] = Token.objects.create(user=driver).key
+    world.tokens["lonely"] = token_create(user=driver).key
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens['lonely']}")
 

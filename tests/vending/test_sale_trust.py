@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -186,7 +187,9 @@ def test_staff_accept_flagged_sales_from_the_admin(client, machine, machine_clie
     client.force_login(admin)
 
     response = client.post(
-        "/admin/vending/sale/", {"action": "accept_flagged", "_selected_action": [flagged, trusted]}, follow=True
+        f"/{settings.ADMIN_URL}vending/sale/",
+        {"action": "accept_flagged", "_selected_action": [flagged, trusted]},
+        follow=True,
     )
 
     assert response.status_code == 200
