@@ -16,8 +16,13 @@ import schemathesis
 # Domain refusals of schema-valid data, by status and code: each depends on the database, the clock or another field.
 DOMAIN_REFUSALS: dict[int, set[str]] = {
     400: {
-        # accounts: a well-formed email with the wrong password
+        # accounts: a well-formed email with the wrong password, a confirmation token that is not ours or too old
         "invalid_credentials",
+        "wrong_password",
+        "invalid_confirmation_token",
+        "confirmation_token_expired",
+        # the calendar of closed days (public holidays, the association's closures)
+        "closed_day",
         # catalogue: the producer's certificate, the CSV's content, a stock count below what is reserved
         "organic_certificate_required",
         "import_file_unreadable",
@@ -30,6 +35,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "invalid_quantity",
         "not_variable_weight",
         "outside_delivery_zone",
+        "coordinates_outside_zone",
         "pickup_point_unavailable",
         "product_unavailable",
         "unknown_locker",
@@ -76,7 +82,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "composition_not_published",
         "conflict",
         "cutoff_not_passed",
-        "email_taken",
+        "email_already_confirmed",
         "failed_stop_not_home",
         "import_already_applied",
         "insufficient_stock",
@@ -96,12 +102,16 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "prepared_quantity_missing",
         "product_name_taken",
         "removal_exceeds_quantity",
+        "sale_not_flagged",
         "resolution_not_allowed",
         "round_locked",
+        "round_not_due",
         "round_not_started",
         "slot_taken",
         "stops_pending",
         "subscription_cancelled",
+        "unpaid_quantity_exceeded",
+        "unpaid_total_exceeded",
         "weekly_quota_exceeded",
         "wrong_fulfilment",
     },
