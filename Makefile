@@ -43,7 +43,7 @@ seed: $(VENV)/.synced-run
 
 ## run: migrate, load the demo data, serve the API with a Celery worker and beat (Ctrl-C stops all)
 run: $(VENV)/.synced-run
-	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && exec $(PY) scripts/run.py'
+	$(WITH_DB) $(PY) scripts/run.py
 
 ## test: the suite but the slow tests (PostgreSQL: DATABASE_URL's, else the embedded one; Redis when configured)
 test: setup
