@@ -17,9 +17,12 @@ WITH_DB := $(PY) -m ecopole.devdb
 
 .PHONY: setup run test test-slow test-all bench lint format migrate seed messages clean
 
+# uv into .tools/: with the interpreter's own pip when it has one (a virtualenv's ensurepip costs seconds), else in a
+# virtualenv (a system Python that refuses pip installs).
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(TOOLS) "uv==$(UV_VERSION)" 2>/dev/null \
+	  || { rm -rf $(TOOLS) && $(PYTHON) -m venv $(TOOLS) \
+	       && $(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; }
 
 # What `make run` needs: the runtime dependencies and the embedded PostgreSQL, no test or lint tool. --inexact
 # keeps the dev tools of an earlier `make test`.

@@ -6,6 +6,7 @@ once: the server then starts with --skip-checks), which is most of what `make ru
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,7 +32,48 @@ def main() -> int:
         "worker": [py, "-m", "celery", "-A", "ecopole", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [py, "-m", "celery", "-A", "ecopole", "beat", "--loglevel=INFO"],
     }
-    running = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in processes.items()}
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    # Stopped by SIGTERM or SIGHUP (a supervisor, a closed terminal) as by Ctrl-C: the three processes stop too.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    running: dict[str, subprocess.Popen] = {}
+    try:
+        # The API first, then the worker and beat: three Python start-ups at once on a small or busy machine would
+        # make each of them, the API included, wait for the others.
+        running["api"] = subprocess.Popen(processes.pop("api"), cwd=ROOT)
+        _wait_listening(running["api"])
+        if running["api"].poll() is None:
+            running.update({name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in processes.items()})
+            _banner()
+        while all(p.poll() is None for p in running.values()):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    for process in running.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in running.values():
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return 0
+
+
+def _wait_listening(process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, int(PORT)), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+
+
+def _banner() -> None:
     base = f"http://{HOST}:{PORT}"
     from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -39,7 +81,7 @@ def main() -> int:
         "\n".join(
             [
                 "",
-                "Ecopôle alimentaire: the API is starting.",
+                "Ecopôle alimentaire: the API is up, the Celery worker and beat are starting.",
                 f"  API root    {base}/api/v1/",
                 f"  Swagger UI  {base}/api/docs/",
                 f"  Admin       {base}/admin/   (admin@ecopole.example / {DEMO_PASSWORD})",
@@ -55,27 +97,6 @@ def main() -> int:
         ),
         flush=True,
     )
-
-    def stop(_signum, _frame):
-        raise KeyboardInterrupt
-
-    # Stopped by SIGTERM or SIGHUP (a supervisor, a closed terminal) as by Ctrl-C: the three processes stop too.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
-    try:
-        while all(p.poll() is None for p in running.values()):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    for process in running.values():
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in running.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return 0
 
 
 if __name__ == "__main__":
