@@ -7,7 +7,8 @@ initialised in var/postgres on first use (about a second), started if it is not 
 is created if missing, and the command runs with DATABASE_URL pointing at it. The server listens on a unix socket
 in its data folder and on no TCP port, so two clones never collide. When the command ends (normally, on a failure,
 on Ctrl-C or on SIGTERM) the server is stopped, unless another command of the same clone still uses it: each holds
-a shared lock on var/postgres.lock and the last one out stops it. A server left by a killed command is reused.
+a shared lock on var/postgres.lock and the last one out stops it. A server left by a killed wrapper is reused, and
+stopped by the next wrapper to finish.
 
 PostgreSQL refuses to run as root: as root the server runs as the system user `ecopole-pg` (created with useradd
 when missing), which owns var/postgres and needs to traverse the folders above it and the wheel's (o+x is added
@@ -16,6 +17,7 @@ where missing). The server is tuned for a development machine (fsync off): never
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -178,14 +180,18 @@ def run(command: list[str], var_dir: Path) -> int:
     if os.environ.get("DATABASE_URL"):
         return subprocess.call(command)
     Path(var_dir).mkdir(parents=True, exist_ok=True)
-    lock = open(Path(var_dir) / "postgres.lock", "a")  # noqa: SIM115 - held for the whole run
-    fcntl.flock(lock, fcntl.LOCK_EX)  # one starter at a time
+    # Two locks: `starting` (exclusive, held briefly) orders the starts and stops; `users` is held shared by each
+    # command for its whole run, so the one that can take it exclusively at the end is the last one out.
+    starting = open(Path(var_dir) / "postgres.start.lock", "a")  # noqa: SIM115 - closed in `finally`
+    users = open(Path(var_dir) / "postgres.lock", "a")  # noqa: SIM115 - held for the whole run
     try:
-        start(var_dir)
+        with _locked(starting):
+            start(var_dir)
+            fcntl.flock(users, fcntl.LOCK_SH)
     except BaseException:
-        fcntl.flock(lock, fcntl.LOCK_UN)
+        users.close()
+        starting.close()
         raise
-    fcntl.flock(lock, fcntl.LOCK_SH)  # in use: the last command out stops the server
     env = {**os.environ, "DATABASE_URL": database_url(var_dir)}
     child = subprocess.Popen(command, env=env)
 
@@ -201,14 +207,25 @@ def run(command: list[str], var_dir: Path) -> int:
         code = child.wait()
         code = 128 - code if code < 0 else code  # killed by a signal: the shell's convention
     finally:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pass  # another command of this clone still uses the server
-        else:
-            stop(var_dir)
-        lock.close()
+        with _locked(starting):
+            try:
+                fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # another command of this clone still uses the server
+            else:
+                stop(var_dir)
+            users.close()
+        starting.close()
     return code
+
+
+@contextlib.contextmanager
+def _locked(file):
+    fcntl.flock(file, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def main(argv: list[str]) -> int:
