@@ -178,7 +178,7 @@ def stop(var_dir: Path) -> None:
 def run(command: list[str], var_dir: Path) -> int:
     """Run `command` with DATABASE_URL on the embedded server, started for it and stopped after it."""
     if os.environ.get("DATABASE_URL"):
-        return subprocess.call(command)
+        os.execvp(command[0], command)  # noqa: S606 - nothing to start: the command takes this process's place
     Path(var_dir).mkdir(parents=True, exist_ok=True)
     # Two locks: `starting` (exclusive, held briefly) orders the starts and stops; `users` is held shared by each
     # command for its whole run, so the one that can take it exclusively at the end is the last one out.
