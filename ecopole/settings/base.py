@@ -97,7 +97,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------------------
 # PostgreSQL only. Unset, DATABASE_URL is the embedded server in var/postgres that `make run` / `make test` start
-# (ecopole/devdb.py); `python -m ecopole.devdb COMMAND` starts it around any other command.
+# (ecopole/devdb.py); `python scripts/with_postgres.py COMMAND` starts it around any other command.
 DATABASE_URL = os.environ.get("DATABASE_URL") or database_url(VAR_DIR)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

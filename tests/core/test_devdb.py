@@ -15,6 +15,7 @@ import pytest
 from ecopole import devdb
 
 ROOT = Path(__file__).resolve().parents[2]
+WRAPPER = str(ROOT / "scripts" / "with_postgres.py")
 
 # Prints what the command sees of its database, then exits with the code given as argument.
 PROBE = """
@@ -24,7 +25,7 @@ with psycopg.connect(host=db["HOST"], user=db["USER"], dbname=db["NAME"]) as con
     version = conn.execute("SHOW server_version").fetchone()[0]
     extensions = sorted(r[0] for r in conn.execute(
         "SELECT name FROM pg_available_extensions WHERE name IN ('btree_gist', 'unaccent', 'pg_trgm')"))
-print(db["NAME"], version.split(".")[0], ",".join(extensions), flush=True)
+print(db["NAME"], version.split(".")[0], ",".join(extensions), os.environ.get("DJANGO_SETTINGS_MODULE"), flush=True)
 sys.exit(int(sys.argv[1]))
 """
 
@@ -37,6 +38,7 @@ def var_dir(tmp_path_factory) -> Path:
 def _env(var_dir: Path) -> dict:
     env = {**os.environ, "ECOPOLE_VAR_DIR": str(var_dir)}
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 
 
@@ -45,7 +47,7 @@ def test_a_command_runs_on_the_embedded_postgres_which_stops_after_it_even_when_
 
     # when a command that fails runs through the wrapper
     result = subprocess.run(
-        [sys.executable, "-m", "ecopole.devdb", sys.executable, "-c", PROBE, "3"],
+        [sys.executable, WRAPPER, sys.executable, "-c", PROBE, "3"],
         cwd=ROOT,
         env=_env(var_dir),
         capture_output=True,
@@ -53,9 +55,10 @@ def test_a_command_runs_on_the_embedded_postgres_which_stops_after_it_even_when_
         timeout=120,
     )
 
-    # then it ran on PostgreSQL 18 with the extensions production uses, its exit code is the wrapper's,
-    # and the server is stopped
-    assert result.stdout.split() == ["ecopole", "18", "btree_gist,pg_trgm,unaccent"], result.stderr
+    # then it ran on PostgreSQL 18 with the extensions production uses and the environment it was given (no
+    # DJANGO_SETTINGS_MODULE of the wrapper's: pytest would run on the wrong settings), its exit code is the
+    # wrapper's, and the server is stopped
+    assert result.stdout.split() == ["ecopole", "18", "btree_gist,pg_trgm,unaccent", "None"], result.stderr
     assert result.returncode == 3
     assert not devdb.is_running(devdb.data_dir(var_dir))
 
@@ -64,9 +67,7 @@ def test_sigterm_stops_the_command_and_the_server(var_dir, tmp_path):
     # given a long command running through the wrapper
     marker = tmp_path / "started"
     script = f"import pathlib, time; pathlib.Path({str(marker)!r}).touch(); time.sleep(120)"
-    wrapper = subprocess.Popen(
-        [sys.executable, "-m", "ecopole.devdb", sys.executable, "-c", script], cwd=ROOT, env=_env(var_dir)
-    )
+    wrapper = subprocess.Popen([sys.executable, WRAPPER, sys.executable, "-c", script], cwd=ROOT, env=_env(var_dir))
     deadline = time.monotonic() + 120
     while not marker.exists() and time.monotonic() < deadline and wrapper.poll() is None:
         time.sleep(0.2)
@@ -84,16 +85,14 @@ def test_a_second_command_shares_the_server_and_the_last_one_out_stops_it(var_di
     # given a command holding the embedded server
     marker = tmp_path / "started"
     script = f"import pathlib, time; pathlib.Path({str(marker)!r}).touch(); time.sleep(120)"
-    first = subprocess.Popen(
-        [sys.executable, "-m", "ecopole.devdb", sys.executable, "-c", script], cwd=ROOT, env=_env(var_dir)
-    )
+    first = subprocess.Popen([sys.executable, WRAPPER, sys.executable, "-c", script], cwd=ROOT, env=_env(var_dir))
     deadline = time.monotonic() + 120
     while not marker.exists() and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.2)
 
     # when a second command runs and ends meanwhile
     second = subprocess.run(
-        [sys.executable, "-m", "ecopole.devdb", sys.executable, "-c", PROBE, "0"],
+        [sys.executable, WRAPPER, sys.executable, "-c", PROBE, "0"],
         cwd=ROOT,
         env=_env(var_dir),
         capture_output=True,
