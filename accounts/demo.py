@@ -1,5 +1,6 @@
 """Demo accounts of every role. No real people's names: roles and organisations only."""
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -38,14 +39,22 @@ def seed(stdout=None) -> None:
     roles_ensure()
     for name, slug in DEMO_PRODUCERS:
         Producer.objects.get_or_create(slug=slug, defaults={"name": name})
+    password = ""  # hashed once for all the demo accounts: Argon2 is slow on purpose (0.2 to 0.5 s a hash)
     for email, full_name, groups, producer_slug, is_staff in DEMO_USERS:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
+            password = password or make_password(DEMO_PASSWORD)
+            user = User.objects.create(email=email, password=password, full_name=full_name)
         user.is_staff = is_staff
         user.producer = Producer.objects.get(slug=producer_slug) if producer_slug else None
         user.email_confirmed_at = user.email_confirmed_at or timezone.now()
         user.save(update_fields=["is_staff", "producer", "email_confirmed_at"])
         user.groups.set([Group.objects.get(name=g) for g in groups])
     if not User.objects.filter(email="admin@ecopole.example").exists():
-        User.objects.create_superuser(email="admin@ecopole.example", password=DEMO_PASSWORD, full_name="Administration")
+        User.objects.create(
+            email="admin@ecopole.example",
+            password=password or make_password(DEMO_PASSWORD),
+            full_name="Administration",
+            is_staff=True,
+            is_superuser=True,
+        )

@@ -37,8 +37,7 @@ CENT, MILLI, TENTH = Decimal("0.01"), Decimal("0.001"), Decimal("0.1")
 
 
 def _dec(value, places: Decimal) -> str | None:
-    # PostgreSQL returns Decimals; SQLite returns floats or ints, hence str() first.
-    return None if value is None else str(Decimal(str(value)).quantize(places))
+    return None if value is None else str(Decimal(value).quantize(places))
 
 
 def floor_products(request) -> HttpResponse:
@@ -129,7 +128,7 @@ def floor_order(request) -> HttpResponse:
         return HttpResponse(b'{"code":"not_authenticated"}', status=401, content_type="application/json")
     body = json.loads(request.body)
     lines = [(int(line["product"]), Decimal(line["quantity"])) for line in body["lines"]]
-    floor = OrderFloor(_InDjangoTransaction(), vendor="postgresql", order_content_type_id=_order_content_type_id())
+    floor = OrderFloor(_InDjangoTransaction(), order_content_type_id=_order_content_type_id())
     try:
         with transaction.atomic():
             connection.ensure_connection()

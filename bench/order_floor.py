@@ -1,5 +1,5 @@
-"""The floor of placing an order: one raw transaction on a DB-API connection (psycopg on PostgreSQL, sqlite3 on
-SQLite) doing the same locking, reads, inserts and stock update as `order_place`, and nothing else.
+"""The floor of placing an order: one raw transaction on a psycopg connection doing the same locking, reads,
+inserts and stock update as `order_place`, and nothing else.
 
 Lock the 3 stock rows in product-id order (FOR UPDATE, with the product columns the lines copy), refuse when one is
 short, insert the order, its 3 lines and its 3 reservation movements, decrement the 3 levels, commit. No Django,
@@ -24,26 +24,9 @@ def _money(value: Decimal) -> Decimal:
 
 
 class OrderFloor:
-    def __init__(self, connection, *, vendor: str, order_content_type_id: int):
+    def __init__(self, connection, *, order_content_type_id: int):
         self.connection = connection
-        self.vendor = vendor
         self.ct = order_content_type_id
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("%s", "?") if self.vendor == "sqlite" else sql
-
-    def _value(self, value):
-        # sqlite3 knows neither Decimal nor aware datetimes; Django stores them as numbers and naive UTC text.
-        if self.vendor != "sqlite":
-            return value
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, datetime):
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        return value
-
-    def _params(self, params):
-        return [self._value(v) for v in params]
 
     def place(
         self, *, customer_id: int, lines: list[tuple[int, Decimal]], pickup_point_id: int, delivery_date, cutoff_at
@@ -53,15 +36,12 @@ class OrderFloor:
         ids = [pid for pid, _ in lines]
         now = datetime.now(UTC)
         cursor = self.connection.cursor()
-        if self.vendor == "sqlite":
-            cursor.execute("BEGIN IMMEDIATE")
-        lock = "" if self.vendor == "sqlite" else " FOR UPDATE OF s"
         try:
             cursor.execute(
-                self._sql(
+                (
                     "SELECT s.product_id, s.quantity, p.name, p.unit, p.unit_price, p.vat_rate, p.sold_by_weight "
                     "FROM catalogue_stocklevel s JOIN catalogue_product p ON p.id = s.product_id "
-                    f"WHERE s.product_id IN (%s, %s, %s) ORDER BY s.product_id{lock}"
+                    "WHERE s.product_id IN (%s, %s, %s) ORDER BY s.product_id FOR UPDATE OF s"
                 ),
                 ids,
             )
@@ -86,14 +66,14 @@ class OrderFloor:
                 [{"rate": str(r), "amount": str(a), "vat": str(v)} for r, (a, v) in sorted(breakdown.items())]
             )
             cursor.execute(
-                self._sql(
+                (
                     "INSERT INTO orders_order (customer_id, status, fulfilment, pickup_point_id, delivery_address, "
                     "delivery_postcode, delivery_commune, delivery_date, cutoff_at, subtotal, delivery_fee, "
                     "vat_total, vat_breakdown, total, payment_status, payment_method, note, flag, created_at, updated_at) "
                     "VALUES (%s, 'placed', 'pickup', %s, '', '', '', %s, %s, %s, 0, %s, %s, %s, 'unpaid', '', '', '', "
                     "%s, %s) RETURNING id"
                 ),
-                self._params(
+                (
                     [
                         customer_id,
                         pickup_point_id,
@@ -110,12 +90,12 @@ class OrderFloor:
             )
             order_id = cursor.fetchone()[0]
             cursor.execute(
-                self._sql(
+                (
                     "INSERT INTO orders_orderline (order_id, product_id, product_name, unit, unit_price, vat_rate, "
                     "sold_by_weight, quantity, line_total, vat_amount) VALUES "
                     + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(priced))
                 ),
-                self._params(
+                (
                     [
                         v
                         for pid, qty, row, price, rate, total, vat in priced
@@ -124,21 +104,19 @@ class OrderFloor:
                 ),
             )
             cursor.executemany(
-                self._sql(
-                    "UPDATE catalogue_stocklevel SET quantity = quantity - %s, updated_at = %s WHERE product_id = %s"
-                ),
-                [self._params([qty, now, pid]) for pid, qty, *_ in priced],
+                ("UPDATE catalogue_stocklevel SET quantity = quantity - %s, updated_at = %s WHERE product_id = %s"),
+                [[qty, now, pid] for pid, qty, *_ in priced],
             )
             cursor.execute(
-                self._sql(
+                (
                     "INSERT INTO catalogue_stockmovement (product_id, quantity, reason, note, created_by_id, "
                     "created_at, source_type_id, source_id) VALUES "
                     + ", ".join(["(%s, %s, 'reservation', '', %s, %s, %s, %s)"] * len(priced))
                 ),
-                self._params([v for pid, qty, *_ in priced for v in (pid, -qty, customer_id, now, self.ct, order_id)]),
+                [v for pid, qty, *_ in priced for v in (pid, -qty, customer_id, now, self.ct, order_id)],
             )
         except BaseException:
-            self.connection.rollback() if self.vendor != "sqlite" else cursor.execute("ROLLBACK")
+            self.connection.rollback()
             raise
-        self.connection.commit() if self.vendor != "sqlite" else cursor.execute("COMMIT")
+        self.connection.commit()
         return order_id

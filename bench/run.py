@@ -1,7 +1,7 @@
 """`make bench`: seed a realistic data set into the benchmark's own database, measure the hot paths beside their
 floor (the thinnest code doing the same work, in the same run), print one table and write bench/results/latest.json.
 
-    make bench                                   # SQLite (var/bench/bench.sqlite3) unless DATABASE_URL is set
+    make bench                                   # the embedded PostgreSQL (var/postgres) unless DATABASE_URL is set
     DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... make bench
     BENCH_SECONDS=10 BENCH_ROUNDS=2 make bench   # seconds of load per figure, split into alternating rounds
 
@@ -59,7 +59,7 @@ def bench_database_url() -> str:
         return os.environ["BENCH_DATABASE_URL"]
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        return f"sqlite:///{VAR / 'bench.sqlite3'}"
+        raise SystemExit("DATABASE_URL is unset: run `make bench`, which starts the embedded PostgreSQL")
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "ecopole"
     if not name.endswith("_bench"):
@@ -69,11 +69,6 @@ def bench_database_url() -> str:
 
 def recreate_database(url: str) -> None:
     parts = urlsplit(url)
-    if parts.scheme.startswith("sqlite"):
-        VAR.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(parts.path + suffix).unlink(missing_ok=True)
-        return
     import psycopg
 
     name = parts.path.lstrip("/")
@@ -282,14 +277,14 @@ def _scarce_check(data, since: datetime, level_before: Decimal) -> int:
     return int(max(Decimal(0), Decimal(sold) - level_before))
 
 
-def orders_figure(server: Server, data, vendor: str) -> dict:
+def orders_figure(server: Server, data) -> dict:
     from django.db import connection
 
     from bench.loadgen import LoadResult, run_load
     from bench.order_floor import OrderFloor, Refused
     from catalogue.services.stock import stock_available
 
-    clients = ORDER_CLIENTS if vendor == "postgresql" else 1
+    clients = ORDER_CLIENTS
     cutoff_at = datetime.combine(data.order_date, datetime.min.time(), tzinfo=UTC)
     oversold = 0
 
@@ -334,8 +329,8 @@ def orders_figure(server: Server, data, vendor: str) -> dict:
 
         def worker(t):
             rng = random.Random(2000 + t)
-            raw = _raw_connection(vendor)
-            floor = OrderFloor(raw, vendor=vendor, order_content_type_id=data.order_content_type_id)
+            raw = _raw_connection()
+            floor = OrderFloor(raw, order_content_type_id=data.order_content_type_id)
             statuses, latencies, errors = {}, [], 0
             barrier.wait()
             while True:
@@ -376,9 +371,8 @@ def orders_figure(server: Server, data, vendor: str) -> dict:
         oversold += _scarce_check(data, since, level)
         return result
 
-    phases = {"api": api_run, "floor": floor_run}
-    if vendor == "postgresql":  # the same raw transaction in a bare Django view of the same gunicorn (bench/floor.py)
-        phases["floor_http"] = http_run("/bench/floor/orders/", 3000)
+    # The same raw transaction in a bare Django view of the same gunicorn (bench/floor.py) too.
+    phases = {"api": api_run, "floor": floor_run, "floor_http": http_run("/bench/floor/orders/", 3000)}
     results = alternate(phases)
     connection.close()
     api, floor = load_summary(results["api"], 201), load_summary(results["floor"], 201)
@@ -401,14 +395,10 @@ def orders_figure(server: Server, data, vendor: str) -> dict:
     }
 
 
-def _raw_connection(vendor: str):
+def _raw_connection():
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.connect(db["NAME"], timeout=20, isolation_level=None, check_same_thread=False)
     import psycopg
 
     return psycopg.connect(
@@ -520,7 +510,7 @@ def _ratio(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def table_rows(figures: dict, vendor: str) -> list[list[str]]:
+def table_rows(figures: dict) -> list[list[str]]:
     rows = []
     c = figures["catalogue"]
     rows.append(
@@ -535,7 +525,6 @@ def table_rows(figures: dict, vendor: str) -> list[list[str]]:
     )
     o = figures["orders"]
     clients = f"{o['clients']} client{'s' if o['clients'] > 1 else ''}"
-    sqlite_note = "; SQLite: one writer at a time, so 1 client" if vendor == "sqlite" else ""
     rows.append(
         [
             "2",
@@ -543,8 +532,7 @@ def table_rows(figures: dict, vendor: str) -> list[list[str]]:
             f"{o['api']['per_second']:.0f} orders/s ({o['api']['refused']} refused, p50 {o['api']['p50_ms']} ms)",
             f"{o['floor']['per_second']:.0f} orders/s ({o['floor']['refused']} refused, p50 {o['floor']['p50_ms']} ms)",
             _ratio(o["ratio"]),
-            f"goal ≥ 0.50; oversold units: {o['oversold_units']}; ledger mismatches: {o['ledger_mismatches']}"
-            + sqlite_note,
+            f"goal ≥ 0.50; oversold units: {o['oversold_units']}; ledger mismatches: {o['ledger_mismatches']}",
         ]
     )
     if o.get("floor_http"):
@@ -623,7 +611,6 @@ def main() -> int:
     began = time.perf_counter()
     load_before = loadavg()
     url = bench_database_url()
-    vendor = "sqlite" if url.startswith("sqlite") else "postgresql"
     broker = os.environ.get("CELERY_BROKER_URL", "") or "filesystem:// (var/celery)"
     env = {
         **os.environ,
@@ -632,8 +619,8 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DJANGO_ENV", None)
-    safe_url = urlunsplit(urlsplit(url)._replace(netloc=urlsplit(url).hostname or "")) if vendor != "sqlite" else url
-    log(f"database: {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'} ({safe_url}), recreated for this run")
+    safe_url = urlunsplit(urlsplit(url)._replace(netloc=urlsplit(url).hostname or ""))
+    log(f"database: PostgreSQL ({safe_url}), recreated for this run")
     log(f"Celery broker: {broker.split('@')[-1]}; cache: {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}")
     recreate_database(url)
     migrate_seconds = migrate(env)
@@ -653,13 +640,8 @@ def main() -> int:
     connection.close()
     log(f"seeded in {seed_seconds:.1f} s: {data.counts}")
     with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            vendor_version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            import sqlite3
-
-            vendor_version = f"SQLite {sqlite3.sqlite_version}"
+        cursor.execute("SHOW server_version")
+        vendor_version = f"PostgreSQL {cursor.fetchone()[0]}"
     connection.close()
 
     figures: dict = {}
@@ -668,11 +650,11 @@ def main() -> int:
     try:
         log(f"1. catalogue list: API and floor, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads")
         figures["catalogue"] = catalogue_figure(server)
-        clients = ORDER_CLIENTS if vendor == "postgresql" else 1
+        clients = ORDER_CLIENTS
         log(
             f"2. placing orders: API, raw transaction and the same in a bare view, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)"
         )
-        figures["orders"] = orders_figure(server, data, vendor)
+        figures["orders"] = orders_figure(server, data)
     finally:
         server.stop()
     _purge_broker()
@@ -683,7 +665,7 @@ def main() -> int:
     log("5. workshop availability")
     figures["workshop"] = workshop_figure(data)
 
-    rows = table_rows(figures, vendor)
+    rows = table_rows(figures)
     result = {
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "backend": {
@@ -709,7 +691,7 @@ def main() -> int:
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
     print()
     print(
-        f"Ecopôle benchmarks on {vendor_version} ({'PostgreSQL' if vendor == 'postgresql' else 'SQLite'}), "
+        f"Ecopôle benchmarks on {vendor_version}, "
         f"{result['machine']['cpu']}, {result['machine']['cores']} cores, {result['machine']['memory']}, "
         f"Python {result['machine']['python']}; load average {load_before} before, {result['machine']['loadavg_after']} after"
     )

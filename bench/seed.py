@@ -183,8 +183,7 @@ def seed() -> BenchData:
             for i, (name, commune, lat, lon) in enumerate(POINTS)
         ]
     )
-    # Free delivery: on SQLite a fee can break the orders' CHECK total = subtotal + fee (floating point, e.g.
-    # 1.06 + 4.00 != 5.06 there), which the benchmark is not about; see bench/README.md.
+    # Free delivery: the delivery fee is not what the benchmark measures.
     zone = DeliveryZone.objects.create(
         name="Calaisis (bench)", slug="bench-calaisis", communes=COMMUNES, delivery_fee=Decimal("0.00")
     )

@@ -1,6 +1,6 @@
 """Months in season and allergens, stored as small integer bitmasks.
 
-A bitmask works the same on PostgreSQL and SQLite (no ArrayField), filters in SQL with a bitwise AND
+A bitmask filters in SQL with a bitwise AND
 (`F("season_months").bitand(mask)`) and fits in one column. Month m (1 = January) is bit m-1.
 """
 

@@ -4,10 +4,10 @@ Accent-insensitive search
 -------------------------
 Products and producers carry a denormalised `search_text` column: name (and description or commune) lower-cased
 with accents stripped by `unicodedata` (`catalogue.text.search_normalise`), written by the product and producer
-services. A search normalises the query the same way and filters with `icontains`, word by word. This works the
-same on PostgreSQL and on the embedded SQLite: PostgreSQL's `unaccent` needs an extension (CREATE EXTENSION, a
-superuser, not available on SQLite), and SQLite's LIKE only folds ASCII case, so "epinard" would never find
-"Épinards" there. A trigram index on the column can be added on PostgreSQL later without changing the query.
+services. A search normalises the query the same way and filters with `icontains`, word by word. (Written when
+the project also ran on SQLite. PostgreSQL's `unaccent` in a generated column could replace it, once a test shows
+it folds every catalogue name as `search_normalise` does.) A trigram index on the column can be added later without
+changing the query.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def product_list(*, user=None, filters: ProductFilters | None = None) -> QuerySe
     if filters.organic is not None:
         products = products.filter(is_organic=filters.organic)
     if filters.in_season is not None:
-        # Bitwise AND of the month's bit with the season mask: the same SQL on PostgreSQL (&) and SQLite (&).
+        # Bitwise AND of the month's bit with the season mask.
         products = products.alias(season_bit=F("season_months").bitand(month_bit(today.month)))
         products = products.filter(season_bit__gt=0) if filters.in_season else products.filter(season_bit=0)
     if filters.available is not None:

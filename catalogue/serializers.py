@@ -153,8 +153,7 @@ def _price_excl_vat(unit_price, vat_rate) -> str:
 
 
 def _decimal(value, places: Decimal) -> str | None:
-    # As DecimalField.to_representation: SQLite hands back floats or ints, hence str() first.
-    return None if value is None else f"{Decimal(str(value)).quantize(places):f}"
+    return None if value is None else f"{Decimal(value).quantize(places):f}"
 
 
 def product_rows_data(rows: Iterable[dict], *, today: datetime.date) -> list[dict]:

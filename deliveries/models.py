@@ -100,7 +100,7 @@ class PickupPoint(models.Model):
 class DeliveryZone(models.Model):
     """Zone de livraison à domicile: a set of communes with a fee, a minimum order and a free-delivery threshold.
 
-    `communes` is a JSON list of commune names (portable across SQLite and PostgreSQL); matching ignores case,
+    `communes` is a JSON list of commune names; matching ignores case,
     accents, hyphens and apostrophes (see `services.places.commune_normalise`).
     """
 

@@ -134,7 +134,7 @@ class Order(models.Model):
                 name="order_amounts_not_negative",
             ),
             models.CheckConstraint(
-                # Rounded: SQLite computes the sum in binary floats (1.06 + 4.00 != 5.06 there).
+                # Round() is a no-op on numeric(…, 2) (it served SQLite once); kept so that no migration is needed.
                 condition=Q(total=Round(F("subtotal") + F("delivery_fee"), 2)),
                 name="order_total_is_subtotal_plus_fee",
             ),

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.db import connection
 
@@ -53,12 +54,11 @@ class WorkerProcess:
 
 def _database_url() -> str:
     params = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{params['NAME']}"
-    user = params.get("USER") or ""
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    user = quote(params.get("USER") or "", safe="")
+    password = f":{quote(params['PASSWORD'], safe='')}" if params.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    host = quote(params.get("HOST") or "127.0.0.1", safe="")  # a unix socket folder (the embedded server) too
+    return f"postgres://{auth}{host}:{params.get('PORT') or 5432}/{params['NAME']}"
 
 
 @contextlib.contextmanager

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
-
-requires_postgres = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql", "pgsql"},
-    reason="needs PostgreSQL (set DATABASE_URL=postgres://…): SQLite has no row locks to race on",
-)
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)

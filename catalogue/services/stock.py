@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Case, DecimalField, F, Sum, Value, When
-from django.db.models.functions import Round
 
 from ecopole.core.locking import lock_rows
 
@@ -91,14 +90,12 @@ def stock_apply(
             for shortage in shortages:
                 shortage["product_name"] = names.get(shortage["product"], "")
         else:
-            # One UPDATE for every level. Round() keeps the sum exact where the database is not: SQLite stores
-            # decimals as floats, and 0.3 - 0.1 - 0.1 - 0.1 would be -2.8e-17 there and break the CHECK. A no-op on
-            # PostgreSQL's numeric.
+            # One UPDATE for every level (numeric arithmetic: exact).
             delta = Case(
                 *[When(product_id=pid, then=Value(totals[pid])) for pid in product_ids],
                 output_field=QUANTITY_FIELD,
             )
-            StockLevel.objects.filter(product_id__in=product_ids).update(quantity=Round(F("quantity") + delta, 3))
+            StockLevel.objects.filter(product_id__in=product_ids).update(quantity=F("quantity") + delta)
             source_fields = _source_fields(source)
             movements = StockMovement.objects.bulk_create(
                 [
@@ -164,8 +161,7 @@ def stock_release(*, source: models.Model, user=None, note: str = "") -> list[St
             .values("product_id")
             .annotate(total=Sum("quantity"))
         )
-        # Quantized: on SQLite the SUM is a float, and -0.1 - 0.2 + 0.3 is not exactly zero there.
-        totals = {row["product_id"]: Decimal(row["total"]).quantize(QUANTITY_PLACES) for row in net}
+        totals = {row["product_id"]: row["total"] for row in net}
         lines = [StockLine(pid, -total) for pid, total in totals.items() if total < 0]
         if not lines:
             return []
@@ -241,9 +237,8 @@ def stock_check_ledger(*, product_ids: Iterable[int] | None = None) -> dict[int,
     current = dict(levels.values_list("product_id", "quantity"))
     mismatches = {}
     for pid in set(sums) | set(current):
-        # Quantized: SQLite sums decimals as floats (1.7e-18 instead of 0); PostgreSQL's are exact already.
-        level = Decimal(current.get(pid, 0)).quantize(QUANTITY_PLACES)
-        ledger = Decimal(sums.get(pid) or 0).quantize(QUANTITY_PLACES)
+        level = current.get(pid, Decimal(0))
+        ledger = sums.get(pid) or Decimal(0)
         if level != ledger:
             mismatches[pid] = (level, ledger)
     return mismatches

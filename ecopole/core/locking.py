@@ -13,8 +13,8 @@ M = TypeVar("M", bound=Model)
 
 
 def set_lock_timeout() -> None:
-    """Bound how long this transaction waits for a row lock (PostgreSQL); past it the API answers 503."""
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
+    """Bound how long this transaction waits for a row lock; past it the API answers 503."""
+    if connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(settings.LOCK_TIMEOUT_MS)}ms"])
 
@@ -25,8 +25,7 @@ def lock_rows(queryset: QuerySet[M], *, of: Iterable[str] = (), no_key: bool = F
     `no_key=True` takes FOR NO KEY UPDATE: the same exclusion between lockers, but rows that reference the locked
     ones (foreign keys) can still be inserted by other transactions.
 
-    Must run inside `transaction.atomic`. On SQLite, `select_for_update` is a no-op, but settings open every
-    transaction with BEGIN IMMEDIATE, which serialises writers for the whole transaction.
+    Must run inside `transaction.atomic`.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_rows() must be called inside transaction.atomic()")

@@ -1,7 +1,8 @@
 """Settings shared by every environment.
 
 Everything is declared here and switched by environment variables (12-factor). With nothing set, the project
-runs on the embedded defaults: SQLite and a Celery broker on the filesystem, so that `make run` needs no server.
+runs on the embedded defaults: a PostgreSQL server in var/ (ecopole/devdb.py) and a Celery broker on the
+filesystem, so that `make run` needs no server to install.
 Every variable is documented in README.md and .env.example.
 """
 
@@ -10,7 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from ecopole.devdb import database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ECOPOLE_VAR_DIR", BASE_DIR / "var"))
@@ -98,15 +102,12 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ecopole.sqlite3'}"
+# PostgreSQL only. Unset, DATABASE_URL is the embedded server in var/postgres that `make run` / `make test` start
+# (ecopole/devdb.py); `python scripts/with_postgres.py COMMAND` starts it around any other command.
+DATABASE_URL = os.environ.get("DATABASE_URL") or database_url(VAR_DIR)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE takes the write lock at BEGIN: two writers queue instead of failing with "database is locked"
-    # when a read transaction tries to upgrade. The timeout is how long a writer waits for that lock.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
-else:
-    DATABASES["default"].setdefault("OPTIONS", {})
-IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL doit désigner une base PostgreSQL (postgres://…).")
 # How long a request waits for a row lock before it gives up with a 503 `lock_timeout` (PostgreSQL only).
 LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 5000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,7 +15,3 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "register": "1000/min", "confirm_email": "1000/min"},
 }
-
-# A file, not memory, so that a real Celery worker process started by a test sees the same test database.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -1,8 +1,8 @@
 """No double booking, enforced by PostgreSQL: an exclusion constraint on the active, exclusive booking lines.
 
 Two lines of one equipment may not have overlapping [starts_at, blocked_until) intervals (the booked time plus the
-cleaning buffer) while both are active (held, requested, confirmed, completed). SQLite has no exclusion constraints:
-there the services' check under BEGIN IMMEDIATE is the guarantee, so this migration does nothing on other engines.
+cleaning buffer) while both are active (held, requested, confirmed, completed). The services check the same rule
+under row locks first, so that a refusal is a 409 `slot_taken`, not an IntegrityError.
 """
 
 from django.db import migrations
@@ -22,17 +22,7 @@ ALTER TABLE processing_bookingline
 DROP = f"ALTER TABLE processing_bookingline DROP CONSTRAINT IF EXISTS {CONSTRAINT};"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("processing", "0001_initial")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [migrations.RunSQL(CREATE, DROP, elidable=False)]

@@ -3,9 +3,8 @@
 Concurrency: every write runs in one transaction (`atomic()`: the API and the tasks open it, durable; the demo
 seed's transaction wraps several) and takes row locks through `lock_rows`, always in the order
 equipment → bookings → producers (each set in primary-key order), so two writers never deadlock. The overlap and
-quota checks are re-done under those locks (on SQLite the whole transaction is serialised by BEGIN IMMEDIATE); on
-PostgreSQL the exclusion constraint `processing_line_no_overlap` is the last line of defence and its IntegrityError
-becomes the same 409 `slot_taken`.
+quota checks are re-done under those locks; the exclusion constraint `processing_line_no_overlap` is the last line
+of defence and its IntegrityError becomes the same 409 `slot_taken`.
 """
 
 from __future__ import annotations

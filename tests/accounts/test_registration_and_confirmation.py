@@ -15,7 +15,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.models import User
 from accounts.services import email_confirmation_token, user_register
 from ecopole.core.models import OutboxMessage
-from tests.conftest import requires_postgres
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +184,6 @@ def test_demo_and_factory_users_are_confirmed(customer):
     assert customer.email_confirmed_at is not None
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_registrations_of_one_address_at_once_make_one_account_and_the_same_answer():
     # given two visitors who register the same new address at the same instant

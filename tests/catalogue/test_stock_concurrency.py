@@ -10,7 +10,7 @@ from catalogue.errors import InsufficientStock
 from catalogue.models import StockMovement
 from catalogue.services.stock import StockLine, stock_available, stock_check_ledger, stock_reserve
 from tests.catalogue.factories import ProductFactory
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.factories import StaffFactory, UserFactory
 
 THREADS = 12
@@ -37,7 +37,6 @@ def run_together(worker, count: int) -> list:
     return results
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_twelve_reservations_of_the_last_units_at_once_reserve_exactly_the_stock():
     # given 5 units left and 12 customers each reserving 1 at the same instant
@@ -59,7 +58,6 @@ def test_twelve_reservations_of_the_last_units_at_once_reserve_exactly_the_stock
     assert stock_check_ledger() == {}
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_twelve_losses_recorded_at_once_through_the_api_never_go_below_zero():
     # given 7.5 kg left and 12 preparers each recording a loss of 1 kg through the API at once

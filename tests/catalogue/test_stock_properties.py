@@ -89,7 +89,7 @@ def category_for_properties(db):
 
 
 def test_decimal_quantities_never_drift_even_where_the_database_sums_in_floats(category_for_properties, customer):
-    # On SQLite decimals are stored as floats: 0.3 - 0.1 - 0.1 - 0.1 was -2.8e-17 and broke the CHECK constraint.
+    # Decimal arithmetic must stay exact: 0.3 - 0.1 - 0.1 - 0.1 as floats is -2.8e-17 and would break the CHECK.
     product = ProductFactory(category=category_for_properties)
     stock_receive(product_id=product.pk, quantity=Decimal("0.3"))
     for _ in range(3):

@@ -11,12 +11,10 @@ from accounts.services import token_create
 from bench.floor import floor_order
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import Order
-from tests.conftest import requires_postgres
 from tests.deliveries.factories import PickupPointFactory
 from tests.orders.factories import ProductFactory
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_bare_order_view_places_an_order_the_ledger_agrees_with(customer):
     products = [ProductFactory() for _ in range(3)]

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from ecopole.core.schedule import PERIODIC_TASKS
-from tests.conftest import requires_postgres
 
 
 def _counts() -> dict[str, int]:
@@ -26,7 +25,6 @@ def _counts() -> dict[str, int]:
     }
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("task_name", sorted({p.task for p in PERIODIC_TASKS}))
 def test_a_tick_fired_twice_at_once_does_the_work_once(task_name):

@@ -14,7 +14,7 @@ from deliveries import routing
 from deliveries.models import PlanningJob, PlanningRun, Round, Stop
 from deliveries.services import planning
 from deliveries.services.planning_jobs import planning_job_request, planning_job_run
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.deliveries.conftest import CALAIS_POINTS, FRIDAY
 from tests.deliveries.fleet_factories import VehicleFactory, order_create
 from tests.factories import StaffFactory
@@ -162,7 +162,6 @@ def test_a_job_lost_by_the_broker_is_replaced_after_the_timeout(friday_orders, m
     assert (lost.status, lost.error_code) == ("failed", "planning_job_lost")
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_solver_runs_outside_any_transaction(depot, calais_zone, ardres, monkeypatch):
     order_create(day=FRIDAY, point=ardres, kg="6")
@@ -183,7 +182,6 @@ def test_the_solver_runs_outside_any_transaction(depot, calais_zone, ardres, mon
     assert seen and not any(seen)
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_planning_requests_at_once_give_one_plan(depot, calais_zone, ardres):
     # given orders for Friday, two vans and a manager

@@ -18,7 +18,6 @@ from deliveries.services.planning import depot_get, round_plan, routing_problem
 from deliveries.services.rounds import round_lock_set, round_start
 from deliveries.services.sources import stop_demands_for
 from ecopole.core.models import AuditEvent, OutboxMessage
-from tests.conftest import requires_postgres
 from tests.deliveries.conftest import AUDRUICQ, CALAIS_POINTS, FRIDAY, GUINES, MARCK
 from tests.deliveries.fleet_factories import VehicleFactory, order_create
 
@@ -179,7 +178,6 @@ def test_plan_requires_a_manager_and_a_depot(db, driver_client, manager_client, 
     assert bad.status_code == 400 and bad.json()["code"] == "validation_error"
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_plans_of_one_date_leave_one_set_of_rounds(depot, calais_zone, ardres):
     # given orders for Friday and two vans

@@ -22,7 +22,6 @@ from orders.basket_models import (
 from orders.basket_tasks import basket_runs_generate
 from orders.models import Fulfilment
 from orders.services.basket_generation import basket_run_generate, basket_runs_due
-from tests.conftest import requires_postgres
 
 from .basket_fixtures import *  # noqa: F403
 from .basket_fixtures import BASE, CUTOFF, FRIDAY, NEXT_FRIDAY
@@ -206,7 +205,6 @@ def test_generate_api_is_for_managers_and_returns_counts(
     assert early.status_code == 409 and early.json()["code"] == "cutoff_not_passed"
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_generations_create_everything_once(composed, carrots, leeks, make_subscription, basket_now):
     for _ in range(20):

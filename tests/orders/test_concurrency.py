@@ -8,13 +8,12 @@ from django.db import connection
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
 from orders.models import Order
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.orders.conftest import pickup_body
 from tests.orders.factories import ProductFactory
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_many_clients_ordering_the_last_units_sell_exactly_the_stock(depot, jam):
     # given 7 jars of a rare honey left, wanted by 20 customers at once (1 jar each, some with jam too)

@@ -10,7 +10,7 @@ from django.db import connection
 
 from catalogue.services.stock import stock_available, stock_receive
 from orders.models import Order
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.orders.conftest import pickup_body
 from tests.orders.factories import ProductFactory
@@ -132,7 +132,6 @@ def _parallel(clients_and_bodies) -> list[tuple[int, dict]]:
     return results
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_orders_of_one_customer_cannot_pass_the_daily_limit(depot, leeks, settings):
     # given the default limit of 20 orders a day
@@ -149,7 +148,6 @@ def test_parallel_orders_of_one_customer_cannot_pass_the_daily_limit(depot, leek
     assert stock_available(product_id=leeks.pk) == Decimal("30")
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_orders_of_one_customer_cannot_pass_the_unpaid_caps(depot, honey, settings):
     # given caps of 100 jars and 500 € for unpaid orders

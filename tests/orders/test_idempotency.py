@@ -7,7 +7,7 @@ from django.db import connection
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
 from orders.models import IdempotencyRecord, Order
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.orders.conftest import pickup_body
 
 URL = "/api/v1/orders/"
@@ -69,7 +69,6 @@ def test_an_oversized_key_is_a_validation_error(customer_client, depot, leeks):
     assert not Order.objects.exists()
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_parallel_requests_with_the_same_key_make_one_order(customer, depot, leeks):
     clients = 6

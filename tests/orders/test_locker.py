@@ -18,7 +18,7 @@ from catalogue.services.stock import stock_check_ledger
 from deliveries.models import PickupPointKind
 from ecopole.core.models import OutboxMessage
 from orders.models import Order, OrderEvent, OrderFlag, OrderStatus
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.deliveries.factories import DeliveryDayFactory, PickupPointFactory
 from tests.orders.conftest import PARIS, pickup_body
 from tests.orders.helpers import place_pickup
@@ -273,7 +273,6 @@ def test_the_public_machine_view_names_its_pickup_point(api_client, machine, mac
     assert body["pickup_point"] == machine_point.pk
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_loads_never_share_a_locker_nor_put_an_order_in_two(manager, customer, machine, leeks):
     """Six staff requests at once: three orders into the same locker D1, and the first order also into D2. One

@@ -268,7 +268,7 @@ def test_totals_whose_float_sum_is_inexact_are_accepted_on_every_database(custom
     # when it is ordered for home delivery
     response = customer_client.post("/api/v1/orders/", home_body([(product, 1)]), format="json")
 
-    # then the order is placed (SQLite once refused it with a 500: its CHECK compared float sums)
+    # then the order is placed (the CHECK total = subtotal + fee holds on exact decimals)
     assert response.status_code == 201, response.json()
     assert response.json()["total"] == str(Decimal(price) + Decimal("4.00"))
 

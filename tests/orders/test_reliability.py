@@ -23,13 +23,12 @@ from ecopole.core.models import OutboxMessage
 from ecopole.core.tasks import outbox_sweep
 from orders.models import Order
 from tests.celery_worker import not_eager
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.orders.conftest import pickup_body
 from tests.orders.factories import ProductFactory
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_crossed_multi_line_orders_finish_without_5xx_deadlock_or_negative_stock(depot):
     # given 5 products with little stock, and 50 customers ordering 3 of them each, in opposite orders
@@ -186,7 +185,6 @@ def test_a_pooled_broker_connection_that_dies_with_redis_is_given_up_quickly_and
         redis.wait(timeout=10)
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_lock_held_too_long_answers_503_lock_timeout_and_writes_nothing(depot, jam, customer, settings):
     # given another transaction holding the jam's stock row (a long inventory count, say), and a 300 ms patience

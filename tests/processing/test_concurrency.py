@@ -11,12 +11,12 @@ from django.db import IntegrityError, connection, transaction
 from processing.models import Booking, BookingLine
 from processing.services import bookings as booking_services
 from processing.services.lots import lot_code_next
-from tests.conftest import client_for, requires_postgres
+from tests.conftest import client_for
 from tests.factories import ProducerMemberFactory
 
 from .conftest import THURSDAY_MORNING, booking_payload, make_booking
 
-pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 URL = "/api/v1/processing/bookings/"
 

@@ -10,7 +10,6 @@ from django.contrib.auth.hashers import check_password
 from django.db import connection
 from django.utils import timezone
 
-from tests.conftest import requires_postgres
 from vending.errors import CompartmentNotEmpty, NotALocker
 from vending.models import CompartmentKind, LockerReservation
 from vending.services import (
@@ -166,7 +165,6 @@ def test_staff_can_free_a_locked_out_locker(machine, machine_client, reserved):
     assert locker_reservation_cancel(reservation=reserved.reservation).is_active is False
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_never_get_more_than_five_tries():
     machine = MachineFactory()

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tests.conftest import requires_postgres
 from vending.models import Anomaly, Compartment, CompartmentMovement, Sale
 from vending.services import machine_key_rotate, refill_record, vending_check_ledger
 
@@ -111,7 +110,6 @@ def test_invalid_sale_input_is_a_400_not_a_500(machine, machine_client, filled_a
     assert Sale.objects.count() == 0
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_sale_posted_many_times_in_parallel_is_counted_once():
     # given a machine with 5 units in A1
@@ -151,7 +149,6 @@ def test_the_same_sale_posted_many_times_in_parallel_is_counted_once():
     assert vending_check_ledger() == {}
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_distinct_sales_never_drive_the_compartment_negative():
     machine = MachineFactory()
