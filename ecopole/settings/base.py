@@ -323,9 +323,6 @@ ORDERS_MAX_PER_CUSTOMER_PER_DAY = env_int("ORDERS_MAX_PER_CUSTOMER_PER_DAY", 20)
 ORDERS_MAX_UNPAID_TOTAL = Decimal(os.environ.get("ORDERS_MAX_UNPAID_TOTAL") or "500.00")  # euros
 ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT = Decimal(os.environ.get("ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT") or "100")
 
-# Click and collect at the vending machine: what the machine tells the orders app (vending.services.click_collect).
-VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
-VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"
 # A sale the machine dates more than this ahead of the backend's clock is flagged (vending.services.stock.sale_record).
 VENDING_SALE_CLOCK_TOLERANCE_SECONDS = env_int("VENDING_SALE_CLOCK_TOLERANCE_SECONDS", 300)
 # A sale received more than this many days after it was made is flagged: held out of revenue until staff accept it.

@@ -3,7 +3,7 @@ from django.core import mail
 from django.db import transaction
 
 from ecopole.core.models import OutboxMessage
-from ecopole.core.outbox import outbox_deliver, outbox_due_ids, outbox_enqueue
+from ecopole.core.outbox import outbox_deliver, outbox_due_ids, outbox_enqueue, outbox_handler_register
 from ecopole.core.tasks import outbox_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +17,7 @@ def record_delivery(**payload) -> None:
 
 
 HANDLER = "tests.core.test_outbox.record_delivery"
+outbox_handler_register(HANDLER, record_delivery)
 
 
 @pytest.fixture(autouse=True)
