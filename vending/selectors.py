@@ -242,9 +242,7 @@ def machine_for_pickup_point(*, pickup_point_id: int) -> Machine | None:
 
 def machine_takes_orders(*, pickup_point_id: int) -> bool:
     """Whether an active machine with lockers stands at the pickup point."""
-    return Machine.objects.filter(
-        pickup_point_id=pickup_point_id, is_active=True, compartments__kind="locker"
-    ).exists()
+    return Machine.objects.filter(pickup_point_id=pickup_point_id, is_active=True, compartments__kind="locker").exists()
 
 
 def locker_get(*, machine: Machine, code: str) -> Compartment | None:

@@ -21,15 +21,14 @@ sweep hands it out again after `OUTBOX_CLAIM_TIMEOUT_SECONDS` (at-least-once; ha
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from collections.abc import Callable
-
-from django.core.exceptions import ImproperlyConfigured
 
 from .models import OutboxMessage
 

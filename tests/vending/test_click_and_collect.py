@@ -13,13 +13,13 @@ from django.utils import timezone
 from tests.conftest import requires_postgres
 from vending.errors import CompartmentNotEmpty, NotALocker
 from vending.models import CompartmentKind, LockerReservation
-from vending.signals import locker_collected, locker_expired
 from vending.services import (
     locker_reservation_cancel,
     locker_reservation_create,
     locker_reservations_expire,
     machine_key_rotate,
 )
+from vending.signals import locker_collected, locker_expired
 
 from .conftest import machine_client_for
 from .factories import CompartmentFactory, MachineFactory, MachineOrderFactory
