@@ -224,7 +224,7 @@ FAILED_HOME_FEE_RULES = ("refund", "keep")
 def failed_home_fee_rule() -> str:
     """What happens to the delivery fee of a failed home delivery moved to a pickup point (`DELIVERIES_FAILED_HOME_FEE`):
     "refund" or "keep"."""
-    rule = str(getattr(settings, "DELIVERIES_FAILED_HOME_FEE", "refund")).strip().lower()
+    rule = str(settings.DELIVERIES_FAILED_HOME_FEE).strip().lower()
     if rule not in FAILED_HOME_FEE_RULES:
         raise ImproperlyConfigured(f"DELIVERIES_FAILED_HOME_FEE must be one of {FAILED_HOME_FEE_RULES}, not {rule!r}")
     return rule

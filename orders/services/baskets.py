@@ -86,7 +86,7 @@ QUANTITY_PLACES = Decimal("0.001")
 
 
 def default_pickup_point_slug() -> str:
-    return getattr(settings, "BASKETS_DEFAULT_PICKUP_POINT", DEFAULT_PICKUP_POINT_SLUG)
+    return settings.BASKETS_DEFAULT_PICKUP_POINT
 
 
 # --- Solidarity price -----------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from ..signals import locker_collected, locker_expired
 
 
 def unlock_max_tries() -> int:
-    return int(getattr(settings, "VENDING_UNLOCK_MAX_TRIES", 5))
+    return int(settings.VENDING_UNLOCK_MAX_TRIES)
 
 
 def _valid_until(pickup_date: dt.date) -> dt.datetime:
