@@ -75,7 +75,7 @@ def test_periodic_tasks_are_created_after_migrate():
 
 
 def test_an_unregistered_handler_is_refused_where_it_is_enqueued():
-    with pytest.raises(LookupError, match="tests.core.test_outbox.typo"), transaction.atomic():
+    with pytest.raises(LookupError, match=r"tests\.core\.test_outbox\.typo"), transaction.atomic():
         outbox_enqueue(key="k-typo", handler="tests.core.test_outbox.typo")
     assert not OutboxMessage.objects.filter(key="k-typo").exists()
 
