@@ -14,5 +14,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from ecopole.core.outbox import outbox_handler_register
+
+        from . import emails
+
+        outbox_handler_register("accounts.emails.send_welcome", emails.send_welcome)
+        outbox_handler_register("accounts.emails.send_email_confirmation", emails.send_email_confirmation)
+        outbox_handler_register("accounts.emails.send_registration_attempt", emails.send_registration_attempt)
         # Permissions only exist once every app has migrated: hence post_migrate, not a data migration.
         post_migrate.connect(_ensure_roles, dispatch_uid="accounts.ensure_roles")

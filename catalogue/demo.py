@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import Category, Producer, ProducerKind, Product, Unit
@@ -25,6 +26,22 @@ CATEGORIES = [
     ("Œufs et produits fermiers", "oeufs-produits-fermiers"),
     ("Épicerie sèche", "epicerie-seche"),
 ]
+
+# The producer organisations' names (DOMAIN.md), and the demo accounts of their members (created by accounts' demo,
+# which runs first; linked here, so that accounts imports nothing of the catalogue).
+PRODUCER_NAMES = {
+    "terre-d-opale": "Terre d'Opale",
+    "les-anges-gardins": "Les Anges Gardins",
+    "pain-et-partage-calais": "Pain et partage Calais",
+    "la-fabrique": "La Fabrique",
+    "ferme-du-marais": "Ferme du Marais Audomarois",
+    "ferme-des-trois-communes": "Ferme des Trois Communes",
+}
+PRODUCER_MEMBERS = {
+    "ferme@terre-opale.example": "terre-d-opale",
+    "jardins@anges-gardins.example": "les-anges-gardins",
+    "fournil@pain-partage.example": "pain-et-partage-calais",
+}
 
 # slug: (kind, commune, latitude, longitude, certifier, certificate number, description)
 PRODUCERS = {
@@ -202,11 +219,13 @@ def _seed_producers() -> dict[str, Producer]:
         }
         producer = Producer.objects.filter(slug=slug).first()
         if producer is None:
-            name = slug.replace("-", " ").title()
+            name = PRODUCER_NAMES.get(slug) or slug.replace("-", " ").title()
             producer = producer_create(name=name, slug=slug, **details)
         else:
             producer = producer_update(producer=producer, **details)
         producers[slug] = producer
+    for email, slug in PRODUCER_MEMBERS.items():
+        get_user_model().objects.filter(email=email).update(producer=producers[slug])
     return producers
 
 

@@ -2,8 +2,9 @@
 three home-delivery zones over the communes of the area, and their delivery days. Idempotent (by slug).
 
 Demo fleet: the refrigerated van of the Ecopôle and the cargo bike of Opale Vélo Services (Calais only), with the
-demo drivers. A plannable demo day: the grocery demo orders (seeded here first, idempotently, since they need the
-places above) give home deliveries and pickup-point drop-offs; the first date that has some is planned once.
+demo drivers. A plannable demo day (`demo_day_seed`, run by `seed_demo` once every
+app has seeded): the first date of the coming weeks that the registered stop sources give something to deliver is
+planned once.
 """
 
 from datetime import time
@@ -149,7 +150,6 @@ def seed(stdout=None) -> None:
     if stdout:
         stdout.write(f"deliveries: {len(PICKUP_POINTS)} pickup points, {len(ZONES)} zones")
     fleet_seed(stdout=stdout)
-    demo_day_seed(stdout=stdout)
 
 
 VEHICLES = [
@@ -195,22 +195,17 @@ def fleet_seed(stdout=None) -> None:
 
 
 def demo_day_seed(stdout=None) -> None:
-    """Plan the first date that has something to deliver, unless it already has rounds (idempotent)."""
-    from orders import demo as orders_demo
+    """Plan the first date of the next four weeks that has something to deliver, unless it already has rounds
+    (idempotent). Runs after the other apps' demos (`seed_demo`), whose stop sources give the demands."""
+    from datetime import timedelta
+
+    from django.utils import timezone
 
     from .services.planning import round_plan
     from .services.sources import stop_demands_for
 
-    orders_demo.seed(stdout=stdout)  # idempotent: needs the places above, gives the demo day its orders
-    from orders.models import Order
-
-    dates = (
-        Order.objects.filter(status__in=("placed", "preparing", "out_for_delivery"))
-        .order_by("delivery_date")
-        .values_list("delivery_date", flat=True)
-        .distinct()
-    )
-    for day in dates:
+    today = timezone.localdate()
+    for day in (today + timedelta(days=offset) for offset in range(29)):
         if Round.objects.filter(date=day).exists():
             return
         if stop_demands_for(day):
@@ -221,4 +216,4 @@ def demo_day_seed(stdout=None) -> None:
                 )
             return
     if stdout:
-        stdout.write("deliveries: no demo orders to plan (no catalogue products yet)")
+        stdout.write("deliveries: nothing to plan in the next four weeks (no demo orders)")

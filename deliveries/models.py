@@ -398,7 +398,9 @@ class Stop(models.Model):
     the hand-over begins; the driver waits if early), load and what to hand over.
 
     `source_key` names the demand the stop serves ("order:12", "point:3"); `orders` are the grocery orders it
-    carries. `handover` is a list of `{"order": id|null, "customer": str, "items": [{"name", "quantity", "unit"}]}`.
+    carries (a database reference to `orders.Order`, declared by name: deliveries imports no client app).
+    `handover` is a list of `deliveries.ports.Handover.as_json()`: `{"source", "id", "customer", "phone",
+    "items": [{"name", "quantity", "unit"}]}`, one shape for every source.
     """
 
     TRANSITIONS: dict[str, set[str]] = {

@@ -16,20 +16,24 @@ from rest_framework.renderers import BaseRenderer
 from ecopole.core.units import quantity_with_unit
 
 from .models import Round, StopStatus
+from .ports import stop_sources
 
 
 def _with_phones(stops) -> dict[int, list[dict]]:
-    """Each stop's hand-over list with the customer's phone: stored at planning time; looked up (one query) for the
-    stops planned before phones were stored."""
-    from orders.models import Order
-
+    """Each stop's hand-over list with the customer's phone: stored at planning time; asked of the item's source
+    (`StopSource.phones`, one query per source) for the stops planned before phones were stored."""
     handovers = {stop.pk: [dict(h) for h in stop.handover or []] for stop in stops}
-    missing = {h["order"] for hs in handovers.values() for h in hs if h.get("order") and "phone" not in h}
-    phones = dict(Order.objects.filter(pk__in=missing).values_list("pk", "customer__phone")) if missing else {}
+    phones: dict[str, dict[int, str]] = {}
+    for source in stop_sources():
+        missing = tuple(
+            {h["id"] for hs in handovers.values() for h in hs if h.get("source") == source.name and "phone" not in h}
+        )
+        lookup = getattr(source, "phones", None)  # optional hook (`BaseStopSource`)
+        phones[source.name] = lookup(missing) if missing and lookup is not None else {}
     for hs in handovers.values():
         for handover in hs:
             if "phone" not in handover:
-                handover["phone"] = phones.get(handover.get("order"), "")
+                handover["phone"] = phones.get(handover.get("source"), {}).get(handover.get("id"), "")
     return handovers
 
 
@@ -77,7 +81,7 @@ class RoundSheetHtmlRenderer(BaseRenderer):
 def _handover_text(handovers: list[dict]) -> str:
     parts = []
     for handover in handovers:
-        head = f"#{handover['order']} " if handover.get("order") else ""
+        head = f"#{handover['id']} " if handover.get("source") == "grocery" and handover.get("id") else ""
         phone = f" · {_('Phone')} : {handover['phone']}" if handover.get("phone") else ""
         items = ", ".join(
             f"{quantity_with_unit(i['quantity'], i['unit'])} {i['name']}" for i in handover.get("items", [])

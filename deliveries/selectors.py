@@ -12,15 +12,16 @@ from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import MANAGER, PREPARER, has_group, is_staff_member
 
 from .models import PlanningJob, PlanningRun, Round, Stop
+from .ports import handover_refs
 
 
 def _stops() -> Prefetch:
-    from orders.models import Order
-
+    # `Stop.orders` is a database reference to the grocery orders (no import of the orders app): its ids only.
+    orders = Stop._meta.get_field("orders").related_model
     return Prefetch(
         "stops",
         queryset=Stop.objects.order_by("sequence").prefetch_related(
-            Prefetch("orders", queryset=Order.objects.only("id").order_by("id"))
+            Prefetch("orders", queryset=orders.objects.only("id").order_by("id"))
         ),
     )
 
@@ -67,11 +68,12 @@ def driver_order_ids(*, user) -> QuerySet:
     return Stop.objects.filter(round__driver=user, orders__isnull=False).values("orders")
 
 
-def driver_basket_delivery_ids(*, user) -> set[int]:
-    """The ids of the basket deliveries handed over on `user`'s rounds (from the stops' hand-over lists)."""
-    ids = set()
+def driver_handover_refs(*, user, source: str) -> set[int]:
+    """The ids of `source`'s things (e.g. "baskets": basket deliveries) handed over on `user`'s rounds, from the
+    stops' hand-over lists."""
+    ids: set[int] = set()
     for handover in Stop.objects.filter(round__driver=user).values_list("handover", flat=True):
-        ids.update(item["basket"] for item in handover or [] if isinstance(item, dict) and item.get("basket"))
+        ids.update(handover_refs(handover, source))
     return ids
 
 

@@ -67,7 +67,12 @@ class HandoverItemSerializer(serializers.Serializer):
 
 
 class HandoverSerializer(serializers.Serializer):
-    order = serializers.IntegerField(allow_null=True)
+    """One shape for every source (`deliveries.ports.Handover`)."""
+
+    source = serializers.CharField(
+        help_text="Who delivers it: `grocery` (an order), `baskets` (a cabas delivery), `vending` (a refill request)."
+    )
+    id = serializers.IntegerField(help_text="Its id in that source: the order, basket delivery or refill request.")
     customer = serializers.CharField()
     phone = serializers.CharField(default="", help_text="The customer's phone, for the driver (may be empty).")
     items = HandoverItemSerializer(many=True)

@@ -28,6 +28,7 @@ __all__ = [
     "BasketFrequency",
     "BasketOffer",
     "BasketPause",
+    "BasketRoundStatus",
     "BasketRun",
     "BasketRunStatus",
     "BasketSize",
@@ -362,6 +363,14 @@ class BasketDeliveryStatus(models.TextChoices):
     NOT_COLLECTED = "not_collected", _("Not collected")
 
 
+class BasketRoundStatus(models.TextChoices):
+    """What the delivery round that carried the basket recorded (`deliveries` stop outcome)."""
+
+    NONE = "", _("Not carried by a round")
+    DELIVERED = "delivered", _("Delivered by the round")
+    FAILED = "failed", _("Delivery failed")
+
+
 class BasketDelivery(models.Model):
     """One basket for one subscriber on one distribution date, with the price and place of that day (snapshots:
     a later change of the subscription or of the offer's price never alters it). Unique per (subscription, date)."""
@@ -396,6 +405,10 @@ class BasketDelivery(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reminder_queued_at = models.DateTimeField(_("reminder queued at"), null=True, blank=True)
+    round_status = models.CharField(
+        _("round status"), max_length=10, choices=BasketRoundStatus.choices, default="", blank=True
+    )
+    round_status_at = models.DateTimeField(_("round status recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalogue.models import StockLevel
 from deliveries.models import DeliveryDay
-from deliveries.selectors import driver_basket_delivery_ids
+from deliveries.selectors import driver_handover_refs
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_driver_only, is_manager, is_staff_member, sees_all_orders
 
@@ -150,7 +150,7 @@ def basket_delivery_scope(*, user) -> QuerySet[BasketDelivery]:
     if sees_all_orders(user):
         return BasketDelivery.objects.all()
     if is_driver_only(user):
-        return BasketDelivery.objects.filter(pk__in=driver_basket_delivery_ids(user=user))
+        return BasketDelivery.objects.filter(pk__in=driver_handover_refs(user=user, source="baskets"))
     return BasketDelivery.objects.none()
 
 

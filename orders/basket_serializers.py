@@ -385,6 +385,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "delivery_fee",
             "total",
             "status",
+            "round_status",
         ]
         read_only_fields = fields
 

@@ -1,9 +1,10 @@
-"""Basket deliveries as stops of the delivery rounds (`deliveries.services.sources`), registered at start-up by
-`OrdersConfig.ready()`.
+"""Basket deliveries as stops of the delivery rounds: the cabas app's `StopSource` (`deliveries.ports`), registered
+at start-up by `OrdersConfig.ready()`.
 
 A basket weighs its offer's indicative weight and travels in its own crates. Baskets for a pickup point other than
 the depot merge with the grocery orders of that point into one stop; a home basket with coordinates is a stop of its
-own (`basket:<id>`). Only baskets still to collect are delivered.
+own (`basket:<id>`). Only baskets still to collect are delivered. What happened reaches each basket: its
+`round_status` becomes `delivered` or `failed` (the subscriber of a failed one is emailed what happens next).
 """
 
 from __future__ import annotations
@@ -11,29 +12,30 @@ from __future__ import annotations
 from datetime import date
 
 from deliveries.models import StopKind
+from deliveries.ports import BaseStopSource, Handover, HandoverItem, StopDemand, StopOutcome
 from deliveries.services.sources import (
     DEFAULT_HOME_WINDOW,
     SERVICE_MINUTES,
-    StopDemand,
     crates_for,
     point_demand,
-    stop_provider,
 )
 
 from .basket_models import BasketDelivery, BasketDeliveryStatus
 from .models import Fulfilment
 
-
-def _handover(delivery: BasketDelivery) -> dict:
-    return {
-        "basket": delivery.pk,
-        "customer": delivery.customer.get_full_name() or delivery.customer.email,
-        "phone": delivery.customer.phone,
-        "items": [{"name": delivery.offer.name, "quantity": "1", "unit": "basket"}],
-    }
+SOURCE = "baskets"
 
 
-@stop_provider("baskets")
+def _handover(delivery: BasketDelivery) -> Handover:
+    return Handover(
+        source=SOURCE,
+        ref=delivery.pk,
+        customer=delivery.customer.get_full_name() or delivery.customer.email,
+        phone=delivery.customer.phone,
+        items=(HandoverItem(name=delivery.offer.name, quantity="1", unit="basket"),),
+    )
+
+
 def basket_stops(day: date) -> list[StopDemand]:
     """The baskets of `day` to bring to pickup points (not the depot) or to homes. One query."""
     deliveries = (
@@ -74,3 +76,33 @@ def basket_stops(day: date) -> list[StopDemand]:
             )
         )
     return demands
+
+
+class BasketSource(BaseStopSource):
+    name = SOURCE
+
+    def demands(self, day: date) -> list[StopDemand]:
+        return basket_stops(day)
+
+    def delivered(self, outcome: StopOutcome) -> None:
+        from .services.baskets import basket_delivery_round_outcome
+
+        for delivery_id in outcome.refs:
+            basket_delivery_round_outcome(
+                delivery_id=delivery_id, stop_id=outcome.stop_id, status="delivered", actor=outcome.actor
+            )
+
+    def failed(self, outcome: StopOutcome) -> None:
+        from .services.baskets import basket_delivery_failed
+
+        for delivery_id in outcome.refs:
+            basket_delivery_failed(
+                delivery_id=delivery_id,
+                stop_id=outcome.stop_id,
+                reason=outcome.reason,
+                note=outcome.note,
+                actor=outcome.actor,
+            )
+
+    def phones(self, refs: tuple[int, ...]) -> dict[int, str]:
+        return dict(BasketDelivery.objects.filter(pk__in=refs).values_list("pk", "customer__phone"))

@@ -10,11 +10,12 @@ from decimal import ROUND_CEILING, Decimal
 
 from accounts.models import User
 from catalogue.models import Product
-from deliveries.models import PickupPoint
+from deliveries.models import PickupPoint, PickupPointKind
 from deliveries.services.places import delivery_dates_open, zone_for_commune
 from ecopole.core.exceptions import ApplicationError
+from vending.ports import machine_for_pickup_point
 
-from .models import Fulfilment, IdempotencyRecord, OrderStatus, PaymentMethod, PaymentStatus
+from .models import Fulfilment, IdempotencyRecord, Order, OrderStatus, PaymentMethod, PaymentStatus
 from .services.grocery import (
     HomeAddress,
     LineRequest,
@@ -122,6 +123,52 @@ def seed(stdout=None) -> None:
                 stdout.write(f"orders: demo order {number} skipped ({exc.code})")
     if stdout:
         stdout.write(f"orders: {created} demo orders created, {skipped} skipped")
+
+
+# The locker of the vending demo's click-and-collect row (`vending.demo.CLICK_AND_COLLECT_ROW`) that the demo order
+# waits in.
+DEMO_LOCKER = "D1"
+DEMO_MACHINE_POINT = "distributeur-ilot-jacquard"  # the pickup point of the vending demo's machine
+
+
+def click_and_collect_seed(stdout=None) -> None:
+    """One grocery order of the demo customer waiting in locker D1 of the demo machine, its code emailed (printed by
+    the console email backend of `make run`). Runs after the vending demo (`seed_demo` orders the steps). Placed
+    once: a demo order already at the machine, no machine, or no open delivery date, is a no-op."""
+    from .services.locker import order_locker_load
+
+    customer = User.objects.filter(email="client@ecopole.example").first()
+    staff = User.objects.filter(email="gestion@ecopole.example").first()
+    point = PickupPoint.objects.filter(slug=DEMO_MACHINE_POINT, kind=PickupPointKind.VENDING_MACHINE).first()
+    if customer is None or staff is None or point is None or machine_for_pickup_point(pickup_point_id=point.pk) is None:
+        return
+    if Order.objects.filter(customer=customer, pickup_point=point).exists():
+        return
+    dates = delivery_dates_open(rules=list(point.delivery_days.filter(is_active=True)))
+    products = list(Product.objects.filter(is_active=True, sold_by_weight=False).order_by("pk")[:2])
+    if not dates or not products:
+        return
+    try:
+        order = order_place(
+            customer=customer,
+            lines=[LineRequest(product.pk, product.minimum_quantity) for product in products],
+            fulfilment="pickup",
+            pickup_point_id=point.pk,
+            delivery_date=dates[0].date,
+            note="Commande de démonstration à retirer au distributeur",
+            idempotency_key="demo-order-locker",
+        ).order
+        order_transition(order_id=order.pk, target="preparing", actor=staff)
+        reservation = order_locker_load(order_id=order.pk, compartment_code=DEMO_LOCKER, actor=staff)
+    except ApplicationError as exc:  # e.g. the demo stock ran out: the rest of the demo stands
+        if stdout is not None:
+            stdout.write(f"orders: no click-and-collect demo order ({exc.code})")
+        return
+    if stdout is not None:
+        stdout.write(
+            f"orders: demo order {order.pk} waits in locker {reservation.compartment.code}; "
+            "its code is in the email to client@ecopole.example"
+        )
 
 
 from .basket_demo import with_baskets  # noqa: E402

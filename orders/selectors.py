@@ -18,7 +18,7 @@ from deliveries.services.places import (
 from ecopole.core.calendar import closures_between
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_driver_only, sees_all_orders
-from vending.models import LockerReservation
+from vending.ports import locker_reservations_newest_first
 
 from .models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
 
@@ -53,7 +53,7 @@ def order_get(*, user, order_id: int) -> Order:
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
             Prefetch(
                 "locker_reservations",
-                queryset=LockerReservation.objects.select_related("compartment__machine").order_by("-id"),
+                queryset=locker_reservations_newest_first(),
             ),
         )
         .filter(pk=order_id)

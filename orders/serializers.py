@@ -11,7 +11,7 @@ from rest_framework import serializers
 from deliveries.models import DeliveryZone, PickupPoint
 from ecopole.core.permissions import is_staff_member
 from ecopole.core.schema import model_label
-from vending.models import LockerState
+from vending.ports import LockerState
 
 from .filters import MAX_ID
 from .models import (

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ProcessingConfig(AppConfig):
     name = "processing"
     verbose_name = _("Processing workshop")
+
+    def ready(self) -> None:
+        from ecopole.core.outbox import outbox_handler_register
+
+        from .services import billing, notifications
+
+        outbox_handler_register("processing.services.billing.statement_send", billing.statement_send)
+        outbox_handler_register(
+            "processing.services.notifications.booking_send_status_email", notifications.booking_send_status_email
+        )
+        outbox_handler_register(
+            "processing.services.notifications.booking_send_offer_email", notifications.booking_send_offer_email
+        )

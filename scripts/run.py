@@ -78,6 +78,7 @@ def _banner() -> None:
     from django.conf import settings
 
     from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+    from catalogue.demo import PRODUCER_MEMBERS
     from vending.demo import demo_machine_key_line
 
     print(
@@ -91,8 +92,8 @@ def _banner() -> None:
                 f"  Health      {base}/health/",
                 f"Demo logins (password {DEMO_PASSWORD}):",
                 *[
-                    f"  {email:36} {', '.join(groups) or ('producer' if slug else 'customer')}"
-                    for email, _name, groups, slug, _staff in DEMO_USERS
+                    f"  {email:36} {', '.join(groups) or ('producer' if email in PRODUCER_MEMBERS else 'customer')}"
+                    for email, _name, groups, _staff in DEMO_USERS
                 ],
                 *demo_machine_key_line(),
                 "Ctrl-C stops the API, the worker and beat.",

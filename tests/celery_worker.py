@@ -76,7 +76,7 @@ def celery_worker(tmp_path: Path, queue: str | None = None, extra_env: dict | No
     cmd = [
         sys.executable, "-m", "celery", "-A", "ecopole", "worker", "--pool=solo", "--concurrency=1",
         "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle",
-        "--without-heartbeat",
+        "--without-heartbeat", "--include=tests.core.worker_handlers",
     ]  # fmt: skip
     with log_path.open("w") as log:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -26,7 +26,6 @@ from django.utils import timezone
 from catalogue.models import Category, Producer, Product, Unit
 from catalogue.services.stock import stock_receive
 from deliveries.models import PickupPoint
-from ecopole.core.exceptions import ApplicationError
 
 from .models import Compartment, CompartmentKind, Machine, OpeningPeriod, Refill
 from .services import machine_key_rotate, refill_record, sale_record
@@ -145,48 +144,3 @@ def seed(stdout=None) -> None:
                 amount=price,
                 sold_at=moment,
             )
-
-    _click_and_collect_order(machine, stdout)
-
-
-def _click_and_collect_order(machine: Machine, stdout) -> None:
-    """One grocery order of the demo customer waiting in locker D1, its code emailed (printed by the console email
-    backend of `make run`). Placed once: a demo order already at the machine, or no open delivery date, is a no-op."""
-    from accounts.models import User
-    from deliveries.services.places import delivery_dates_open
-    from orders.models import Order
-    from orders.services.grocery import LineRequest, order_place, order_transition
-    from orders.services.locker import order_locker_load
-
-    customer = User.objects.filter(email="client@ecopole.example").first()
-    staff = User.objects.filter(email="gestion@ecopole.example").first()
-    point = machine.pickup_point
-    if customer is None or staff is None or point is None:
-        return
-    if Order.objects.filter(customer=customer, pickup_point=point).exists():
-        return
-    dates = delivery_dates_open(rules=list(point.delivery_days.filter(is_active=True)))
-    products = list(Product.objects.filter(is_active=True, sold_by_weight=False).order_by("pk")[:2])
-    if not dates or not products:
-        return
-    try:
-        order = order_place(
-            customer=customer,
-            lines=[LineRequest(product.pk, product.minimum_quantity) for product in products],
-            fulfilment="pickup",
-            pickup_point_id=point.pk,
-            delivery_date=dates[0].date,
-            note="Commande de démonstration à retirer au distributeur",
-            idempotency_key="demo-order-locker",
-        ).order
-        order_transition(order_id=order.pk, target="preparing", actor=staff)
-        reservation = order_locker_load(order_id=order.pk, compartment_code=f"{CLICK_AND_COLLECT_ROW}1", actor=staff)
-    except ApplicationError as exc:  # e.g. the demo stock ran out: the rest of the demo stands
-        if stdout is not None:
-            stdout.write(f"vending: no click-and-collect demo order ({exc.code})")
-        return
-    if stdout is not None:
-        stdout.write(
-            f"vending: demo order {order.pk} waits in locker {reservation.compartment.code}; "
-            "its code is in the email to client@ecopole.example"
-        )

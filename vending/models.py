@@ -501,8 +501,9 @@ class LockerReservation(models.Model):
     row lock; at `VENDING_UNLOCK_MAX_TRIES` the reservation is locked out and only staff can release it.
 
     At most one active reservation per compartment, and per order (partial unique constraints). The orders app loads
-    orders into lockers (`orders.services.locker`) and is told of collections and expiries through two hooks (see
-    `vending.services.click_collect`).
+    orders into lockers (`orders.services.locker`, through `vending.ports`) and is told of collections and expiries
+    through two signals it connects (`vending.signals`). `order` stays a foreign key to `orders.Order`: a database
+    reference (integrity, PROTECT, the orders' `locker_reservations` prefetch) declared by name, no Python import.
     """
 
     compartment = models.ForeignKey(Compartment, on_delete=models.PROTECT, related_name="reservations")

@@ -230,3 +230,40 @@ def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) ->
         "refilled_quantity": refilled,
         "sold_quantity": sold,
     }
+
+
+# --- Click and collect, read by the orders app (through `vending.ports`) ------------------------------------------
+
+
+def machine_for_pickup_point(*, pickup_point_id: int) -> Machine | None:
+    """The active machine standing at a pickup point, or None."""
+    return Machine.objects.filter(pickup_point_id=pickup_point_id, is_active=True).first()
+
+
+def machine_takes_orders(*, pickup_point_id: int) -> bool:
+    """Whether an active machine with lockers stands at the pickup point."""
+    return Machine.objects.filter(pickup_point_id=pickup_point_id, is_active=True, compartments__kind="locker").exists()
+
+
+def locker_get(*, machine: Machine, code: str) -> Compartment | None:
+    """The machine's compartment of that code (a locker or not), or None."""
+    return Compartment.objects.filter(machine=machine, code=code).first()
+
+
+def locker_reservation_active_for_order(*, order_id: int) -> LockerReservation | None:
+    """The locker an order waits in now (with its compartment), or None."""
+    return LockerReservation.objects.filter(order_id=order_id, is_active=True).select_related("compartment").first()
+
+
+def locker_reservation_active_get(*, reservation_id: int) -> LockerReservation | None:
+    """An active reservation with its order's customer, pickup point and machine (for the code's email), or None."""
+    return (
+        LockerReservation.objects.select_related("order__customer", "order__pickup_point", "compartment__machine")
+        .filter(pk=reservation_id, is_active=True)
+        .first()
+    )
+
+
+def locker_reservations_newest_first() -> QuerySet[LockerReservation]:
+    """Reservations with compartment and machine, newest first: for an order's `locker_reservations` prefetch."""
+    return LockerReservation.objects.select_related("compartment__machine").order_by("-id")

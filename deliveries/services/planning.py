@@ -22,7 +22,6 @@ from django.utils import formats, timezone
 
 from ecopole.core.audit import audit_record
 from ecopole.core.locking import lock_rows
-from ecopole.core.outbox import outbox_enqueue
 
 from .. import routing
 from ..errors import NoDepot, PlanningInputsChanged
@@ -38,6 +37,7 @@ from ..models import (
     StopKind,
     Vehicle,
 )
+from ..ports import handover_refs, stop_sources
 from .places import commune_normalise
 from .sources import StopDemand, stop_demands_for
 from .timing import PlaceTimes, at_minutes, distance_matrix, km, minutes_of, paris, route_schedule
@@ -318,11 +318,15 @@ def _round_create(
                 departure_at=at_minutes(date, schedule.departures[index - 1]),
                 load_kg=demand.load_kg,
                 load_crates=demand.load_crates,
-                handover=list(demand.handover),
+                handover=[h.as_json() for h in demand.handover],
             )
             for index, demand in enumerate(demands, start=1)
         ]
     )
+    for source in stop_sources():  # each source learns which of its things a round now carries
+        refs = tuple(h.ref for d in demands for h in d.handover if h.source == source.name)
+        if refs:
+            source.planned(refs=refs, day=date, actor=_actor(user))
     through = Stop.orders.through
     through.objects.bulk_create(
         [
@@ -400,17 +404,16 @@ def round_plan_due(*, now: datetime | None = None, time_limit: float | None = No
 
 
 def round_arrival_windows_notify(*, date: date) -> int:
-    """Enqueue one arrival-window email per home-delivery order planned on `date` (key `round_arrival:<order>:<date>`:
-    enqueuing twice sends once). Returns how many orders were considered."""
+    """Tell each home-delivery customer planned on `date` when the round comes, through the stop's sources
+    (`StopSource.arrival_window`: the grocery enqueues one email per order, key `round_arrival:<order>:<date>`, so
+    that enqueuing twice sends once). Returns how many customers were considered."""
     count = 0
-    stops = Stop.objects.filter(round__date=date, kind=StopKind.HOME).prefetch_related("orders")
+    stops = Stop.objects.filter(round__date=date, kind=StopKind.HOME)
     for stop in stops.order_by("pk"):
         opens, closes = arrival_window(stop.arrival_at)
-        for order in stop.orders.all():
-            outbox_enqueue(
-                key=f"round_arrival:{order.pk}:{date.isoformat()}",
-                handler="deliveries.emails.send_arrival_window",
-                payload={"order_id": order.pk, "opens": opens.isoformat(), "closes": closes.isoformat()},
-            )
-            count += 1
+        for source in stop_sources():
+            announce = getattr(source, "arrival_window", None)  # optional hook (`BaseStopSource`)
+            if announce is not None:
+                refs = handover_refs(stop.handover, source.name)
+                count += announce(stop_id=stop.pk, refs=refs, day=date, opens=opens, closes=closes)
     return count

@@ -3,14 +3,14 @@ assign its driver and decide what happens to a failed home delivery.
 
 Every service is one transaction that locks the round (and the stop) with `lock_rows`, re-reads and re-checks
 under the lock, writes a `RoundEvent` and an audit record for each change, and is a no-op when asked for the state
-the object already has (a retried request changes nothing). Orders move only through the orders app's lifecycle
-service (`order_transition`), never by writing their status.
+the object already has (a retried request changes nothing). What a stop carried (grocery orders, baskets, refill
+requests) changes only through its source (`deliveries.ports`): each registered source gets the stop's outcome in
+the stop's transaction; this module imports none of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 
 from ecopole.core.audit import audit_record
 from ecopole.core.exceptions import NotFound
-from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.locking import lock_one
 from ecopole.core.permissions import DRIVER
 
 from ..errors import (
@@ -28,7 +28,6 @@ from ..errors import (
     FailedStopNotHome,
     InvalidTransition,
     NotAFailedStop,
-    ResolutionNotAllowed,
     RoundLocked,
     RoundNotDue,
     RoundNotStarted,
@@ -46,7 +45,7 @@ from ..models import (
     StopKind,
     StopStatus,
 )
-from .places import delivery_rule_for
+from ..ports import StopOutcome, handover_refs, stop_sources
 from .planning import depot_get, place_times
 from .timing import at_minutes, km, minutes_since_midnight, route_schedule
 
@@ -125,30 +124,23 @@ def round_finish(*, round_id: int, actor) -> Round:
 # --- Stops --------------------------------------------------------------------------------------------------------
 
 
-def _orders_walk(*, stop: Stop, actor) -> list[int]:
-    """Move the stop's orders along their legal path through `order_transition`: a home delivery ends `fulfilled`;
-    orders dropped at a pickup point become `ready` (the customer is told and collects them there). Cancelled and
-    fulfilled orders are left alone. An order moved after a failed home delivery is back to `preparing`
-    (`orders.services.reschedule`), so its next round walks it like any other."""
-    from orders.models import OrderStatus as S
-    from orders.services.grocery import order_transition
-
-    if stop.kind == StopKind.HOME:
-        paths = {
-            S.PLACED: [S.PREPARING, S.OUT_FOR_DELIVERY, S.FULFILLED],
-            S.PREPARING: [S.OUT_FOR_DELIVERY, S.FULFILLED],
-        }
-        paths[S.OUT_FOR_DELIVERY] = [S.FULFILLED]
-    else:
-        paths = {S.PLACED: [S.PREPARING, S.READY], S.PREPARING: [S.READY]}
-    moved = []
-    for order in stop.orders.order_by("pk"):
-        path = paths.get(order.status, [])
-        for target in path:
-            order_transition(order_id=order.pk, target=target, actor=actor, note=f"round {stop.round_id}")
-        if path:
-            moved.append(order.pk)
-    return moved
+def _outcomes(*, round_: Round, stop: Stop, actor, reason: str = "", note: str = ""):
+    """Each registered source with the outcome of its things on the stop (what its hand-over list names)."""
+    for source in stop_sources():
+        yield (
+            source,
+            StopOutcome(
+                stop_id=stop.pk,
+                round_id=round_.pk,
+                day=round_.date,
+                kind=stop.kind,
+                status=stop.status,
+                refs=handover_refs(stop.handover, source.name),
+                reason=reason,
+                note=note,
+                actor=actor,
+            ),
+        )
 
 
 def _stop_change(*, round_id: int, stop_id: int, actor) -> tuple[Round, Stop]:
@@ -158,8 +150,9 @@ def _stop_change(*, round_id: int, stop_id: int, actor) -> tuple[Round, Stop]:
 
 
 def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
-    """pending → delivered on a started round; fulfils the stop's orders (see `_orders_walk`). Delivering a delivered
-    stop is a no-op; a failed one is `invalid_transition` (409)."""
+    """pending → delivered on a started round; each source of the stop is told (`StopSource.delivered`): grocery
+    orders are fulfilled (or ready at a pickup point), baskets marked delivered, refill requests done. Delivering a
+    delivered stop is a no-op; a failed one is `invalid_transition` (409)."""
     with transaction.atomic():
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.DELIVERED:
@@ -168,9 +161,13 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
             raise RoundNotStarted()
         if not stop.can_become(StopStatus.DELIVERED):
             raise _invalid(StopStatus(stop.status).label, StopStatus.DELIVERED.label, stop.status, "delivered")
-        orders = _orders_walk(stop=stop, actor=actor)
         stop.status, stop.completed_at = StopStatus.DELIVERED, timezone.now()
         stop.save(update_fields=["status", "completed_at"])
+        carried = {}
+        for source, outcome in _outcomes(round_=round_, stop=stop, actor=actor):
+            source.delivered(outcome)
+            if outcome.refs:
+                carried[source.name] = list(outcome.refs)
         _event(
             round_, RoundEventKind.STOP_STATUS, StopStatus.DELIVERED, actor, from_value=StopStatus.PENDING, stop=stop
         )
@@ -178,19 +175,17 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
             actor=actor,
             action="round.stop_delivered",
             obj=round_,
-            changes={"stop": stop.pk, "status": ["pending", "delivered"], "orders": orders},
+            changes={"stop": stop.pk, "status": ["pending", "delivered"], "carried": carried},
         )
         return stop
 
 
 def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor) -> Stop:
-    """pending → failed with a reason on a started round. The orders stay where they are until a manager decides
-    (`failed_stop_resolve`), but each gets a `delivery_failed` event and its customer an email saying what happens
-    next (`orders.services.reschedule.order_delivery_failed`, in this transaction); so do the subscribers of the
-    baskets on the stop (`orders.services.baskets.basket_delivery_failed`). Failing a failed stop again is
-    a no-op; a delivered one is `invalid_transition`."""
-    from orders.services.baskets import basket_delivery_failed
-    from orders.services.reschedule import order_delivery_failed
+    """pending → failed with a reason on a started round. Each source of the stop is told (`StopSource.failed`, in
+    this transaction): grocery orders stay where they are until a manager decides (`failed_stop_resolve`), but each
+    gets a `delivery_failed` event and its customer an email saying what happens next; baskets are marked failed
+    and their subscribers emailed; refill requests go back to open. Failing a failed stop again is a no-op; a
+    delivered one is `invalid_transition`."""
 
     with transaction.atomic():
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
@@ -203,10 +198,8 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
         stop.status, stop.completed_at = StopStatus.FAILED, timezone.now()
         stop.failure_reason, stop.failure_note = reason, note[:255]
         stop.save(update_fields=["status", "completed_at", "failure_reason", "failure_note"])
-        for order_id in stop.orders.order_by("pk").values_list("pk", flat=True):
-            order_delivery_failed(order_id=order_id, stop_id=stop.pk, reason=reason, note=note, actor=actor)
-        for basket_id in sorted({h["basket"] for h in stop.handover or [] if isinstance(h, dict) and h.get("basket")}):
-            basket_delivery_failed(delivery_id=basket_id, stop_id=stop.pk, reason=reason, note=note, actor=actor)
+        for source, outcome in _outcomes(round_=round_, stop=stop, actor=actor, reason=reason, note=note):
+            source.failed(outcome)
         _event(
             round_,
             RoundEventKind.STOP_STATUS,
@@ -231,34 +224,22 @@ FAILED_HOME_FEE_RULES = ("refund", "keep")
 def failed_home_fee_rule() -> str:
     """What happens to the delivery fee of a failed home delivery moved to a pickup point (`DELIVERIES_FAILED_HOME_FEE`):
     "refund" or "keep"."""
-    rule = str(getattr(settings, "DELIVERIES_FAILED_HOME_FEE", "refund")).strip().lower()
+    rule = str(settings.DELIVERIES_FAILED_HOME_FEE).strip().lower()
     if rule not in FAILED_HOME_FEE_RULES:
         raise ImproperlyConfigured(f"DELIVERIES_FAILED_HOME_FEE must be one of {FAILED_HOME_FEE_RULES}, not {rule!r}")
     return rule
-
-
-def _next_delivery_date(rules, after: date) -> date | None:
-    from datetime import timedelta
-
-    for offset in range(1, 29):
-        day = after + timedelta(days=offset)
-        if delivery_rule_for(rules=rules, delivery_date=day) is not None:
-            return day
-    return None
 
 
 def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_point_id: int | None = None, actor):
     """A manager decides what happens to a failed home delivery: deliver it again on the zone's next delivery day
     after the round's date, or move it to a pickup point (delivered there on the point's next delivery day), where
     the next planning picks it up. Decided once (`already_resolved`, 409, for a second, different decision; the
-    same decision again is a no-op). Each order is locked and moved by `orders.services.reschedule.order_reschedule`
-    (back to `preparing` if it was out for delivery, event and audit on the order, the customer emailed); the round's
-    decision is audited. Moved to a pickup point, the home-delivery fee follows `DELIVERIES_FAILED_HOME_FEE`:
+    same decision again is a no-op). Each source of the stop carries the decision out (`StopSource.failed_resolve`:
+    the grocery orders are locked and rescheduled, back to `preparing` if they were out for delivery, event and
+    audit on the order, the customer emailed; `resolution_not_allowed`, 409, when no delivery day comes within four
+    weeks); the round's decision is audited. Moved to a pickup point, the home-delivery fee follows `DELIVERIES_FAILED_HOME_FEE`:
     "refund" (the default: the order's fee becomes 0) or "keep" (the trip was made); the email says which.
     """
-    from orders.models import Order
-    from orders.services.reschedule import order_reschedule
-
     with transaction.atomic():
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status != StopStatus.FAILED:
@@ -275,20 +256,11 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
             if point is None:
                 raise NotFound(pickup_point=pickup_point_id)
         refund_fee = action == FailedResolution.PICKUP_POINT and failed_home_fee_rule() == "refund"
-        orders = lock_rows(Order.objects.filter(pk__in=stop.orders.values("pk")))
-        for order in orders:
-            rules = list((point or order.delivery_zone).delivery_days.filter(is_active=True))
-            day = _next_delivery_date(rules, round_.date)
-            if day is None:
-                raise ResolutionNotAllowed(date=round_.date.isoformat())
-            order_reschedule(
-                order_id=order.pk,
-                delivery_date=day,
-                pickup_point=point,
-                actor=actor,
-                note=f"round {round_.pk}, failed stop {stop.pk}",
-                refund_delivery_fee=refund_fee,
-            )
+        note = f"round {round_.pk}, failed stop {stop.pk}"
+        for source, outcome in _outcomes(round_=round_, stop=stop, actor=actor, note=note):
+            resolve = getattr(source, "failed_resolve", None)  # optional hook (`BaseStopSource`)
+            if resolve is not None:
+                resolve(outcome, action=action, pickup_point=point, refund_fee=refund_fee)
         stop.resolution = action
         stop.save(update_fields=["resolution"])
         _event(round_, RoundEventKind.RESOLVED, action, actor, stop=stop, note=point.name if point else "")

@@ -5,6 +5,12 @@ Usage, inside the service's transaction:
     outbox_enqueue(key=f"order_confirmation:{order.pk}", handler="orders.emails.send_confirmation",
                    payload={"order_id": order.pk})
 
+A handler is a function registered under a stable name by its app's `AppConfig.ready()`
+(`outbox_handler_register("orders.emails.send_confirmation", send_confirmation)`); the stored message keeps only
+the name. Names are looked up in the registry, never imported from a dotted path at send time, so a handler can move
+between modules without breaking queued messages (register it under its old name). A pending message whose handler
+is not registered fails `manage.py check` (`core.E001`).
+
 Guarantees: the message exists if and only if the transaction committed; `key` is unique, so enqueuing twice is a
 no-op; delivery is attempted right after commit through Celery and, if the broker or the worker was down, again by
 the periodic `core.outbox_sweep`. A message is claimed before its handler runs (no lock is held during the network
@@ -15,13 +21,14 @@ sweep hands it out again after `OUTBOX_CLAIM_TIMEOUT_SECONDS` (at-least-once; ha
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from .models import OutboxMessage
 
@@ -29,6 +36,33 @@ logger = logging.getLogger(__name__)
 
 OUTBOX_MAX_ATTEMPTS = 8
 SWEEP_BATCH = 200
+
+OUTBOX_HANDLERS: dict[str, Callable[..., object]] = {}
+
+
+def outbox_handler_register(name: str, handler: Callable[..., object]) -> None:
+    """Register `handler` under `name` (from an `AppConfig.ready()`). Registering the same function again is a
+    no-op; another function under a taken name is refused."""
+    current = OUTBOX_HANDLERS.get(name)
+    if current is not None and current is not handler:
+        raise ImproperlyConfigured(f"outbox handler {name!r} is already registered to {current!r}")
+    OUTBOX_HANDLERS[name] = handler
+
+
+def outbox_handler_get(name: str) -> Callable[..., object]:
+    """The handler registered under `name`; `LookupError` if none is."""
+    try:
+        return OUTBOX_HANDLERS[name]
+    except KeyError:
+        raise LookupError(f"no outbox handler registered under {name!r}") from None
+
+
+def outbox_unknown_handlers() -> list[str]:
+    """Handler names of messages still to deliver that no app registered (what `core.E001` reports)."""
+    names = OutboxMessage.objects.filter(
+        status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING)
+    ).values_list("handler", flat=True)
+    return sorted(set(names) - set(OUTBOX_HANDLERS))
 
 
 def _claim_timeout() -> timedelta:
@@ -48,8 +82,10 @@ def outbox_enqueue(
     `secret=True` for a payload holding something that must not stay in the database (a locker code): the payload
     is emptied as soon as the handler succeeded. `new_key=True` when the key cannot exist yet (it names a row
     created in this transaction): a plain INSERT instead of SELECT + INSERT in savepoints. Must run inside the
-    caller's transaction then.
+    caller's transaction then. `handler` must be a registered name (`LookupError` otherwise: a typo fails where it
+    is written, not later in a worker).
     """
+    outbox_handler_get(handler)
     if new_key:
         message = OutboxMessage.objects.create(
             key=key[:200], handler=handler, payload=payload or {}, erase_payload_when_sent=secret
@@ -102,7 +138,7 @@ def outbox_deliver(*, message_id: int) -> bool:
         return False
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        import_string(message.handler)(**message.payload)
+        outbox_handler_get(message.handler)(**message.payload)
     except Exception as exc:
         status = (
             OutboxMessage.Status.FAILED if message.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxMessage.Status.PENDING

@@ -331,13 +331,18 @@ ORDERS_MAX_PER_CUSTOMER_PER_DAY = env_int("ORDERS_MAX_PER_CUSTOMER_PER_DAY", 20)
 ORDERS_MAX_UNPAID_TOTAL = Decimal(os.environ.get("ORDERS_MAX_UNPAID_TOTAL") or "500.00")  # euros
 ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT = Decimal(os.environ.get("ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT") or "100")
 
-# Click and collect at the vending machine: what the machine tells the orders app (vending.services.click_collect).
-VENDING_ORDER_COLLECTED_HANDLER = "orders.services.locker.order_collected_from_locker"
-VENDING_ORDER_NOT_COLLECTED_HANDLER = "orders.services.locker.order_not_collected"
 # A sale the machine dates more than this ahead of the backend's clock is flagged (vending.services.stock.sale_record).
 VENDING_SALE_CLOCK_TOLERANCE_SECONDS = env_int("VENDING_SALE_CLOCK_TOLERANCE_SECONDS", 300)
 # A sale received more than this many days after it was made is flagged: held out of revenue until staff accept it.
 VENDING_SALE_MAX_DELAY_DAYS = env_int("VENDING_SALE_MAX_DELAY_DAYS", 14)
+# Wrong locker codes before the locker is locked out (vending.services.click_collect.locker_unlock).
+VENDING_UNLOCK_MAX_TRIES = env_int("VENDING_UNLOCK_MAX_TRIES", 5)
+# Estimated weight (kg) of one unit of a product not sold by weight, for refill loads (vending.services.refill_requests).
+VENDING_UNIT_WEIGHT_KG = Decimal(os.environ.get("VENDING_UNIT_WEIGHT_KG") or "0.5")
+# Where a cabas subscription is collected when the customer names no pickup point (orders.services.baskets).
+BASKETS_DEFAULT_PICKUP_POINT = os.environ.get("BASKETS_DEFAULT_PICKUP_POINT", "ilot-jacquard-calais")
+# The domain of the UIDs of the workshop's iCalendar events (processing.services.ical).
+PROCESSING_ICAL_UID_DOMAIN = os.environ.get("PROCESSING_ICAL_UID_DOMAIN", "ecopole.example")
 
 # Delivery rounds (deliveries/). A planning job queued or running for longer than this is taken as lost and a new
 # planning request replaces it (deliveries.services.planning_jobs).

@@ -86,7 +86,7 @@ QUANTITY_PLACES = Decimal("0.001")
 
 
 def default_pickup_point_slug() -> str:
-    return getattr(settings, "BASKETS_DEFAULT_PICKUP_POINT", DEFAULT_PICKUP_POINT_SLUG)
+    return settings.BASKETS_DEFAULT_PICKUP_POINT
 
 
 # --- Solidarity price -----------------------------------------------------------------------------------------
@@ -713,15 +713,46 @@ def delivery_status_set(*, delivery_id: int, status: str, actor) -> BasketDelive
     return delivery
 
 
+def _round_status_set(delivery: BasketDelivery, status: str) -> bool:
+    """Record the round's outcome on a locked basket; False when it already had it (a repeated call)."""
+    if delivery.round_status == status:
+        return False
+    delivery.round_status, delivery.round_status_at = status, timezone.now()
+    delivery.save(update_fields=["round_status", "round_status_at"])
+    return True
+
+
+def basket_delivery_round_outcome(*, delivery_id: int, stop_id: int, status: str, actor) -> BasketDelivery | None:
+    """The round that carried the basket delivered it (stop `stop_id`): `round_status` becomes `delivered`, audited.
+    The basket stays `to_collect` (at a pickup point the subscriber still collects it; staff record the hand-over
+    as before). Idempotent; an unknown basket is a no-op (None)."""
+    with transaction.atomic():
+        found = lock_rows(BasketDelivery.objects.filter(pk=delivery_id))
+        if not found:
+            return None
+        delivery = found[0]
+        previous = delivery.round_status
+        if _round_status_set(delivery, status):
+            audit_record(
+                actor=actor,
+                action=f"basket_delivery.{status}",
+                obj=delivery,
+                changes={"stop": stop_id, "round_status": [previous, status]},
+            )
+        return delivery
+
+
 def basket_delivery_failed(*, delivery_id: int, stop_id: int, reason: str, note: str = "", actor) -> None:
     """A round could not hand the basket over (stop `stop_id`, `reason` a `deliveries.FailureReason`): audited, and
-    the subscriber emailed what happens next (outbox, key per basket and stop: twice writes and sends once). The
-    basket stays `to_collect` until staff decide."""
+    the subscriber emailed what happens next (outbox, key per basket and stop: twice writes and sends once). Its
+    `round_status` becomes `failed`; it stays `to_collect` until staff decide."""
     with transaction.atomic():
-        delivery = BasketDelivery.objects.filter(pk=delivery_id).first()
+        found = lock_rows(BasketDelivery.objects.filter(pk=delivery_id))
         key = f"basket_delivery_failed:{delivery_id}:{stop_id}"
-        if delivery is None or OutboxMessage.objects.filter(key=key).exists():
+        if not found or OutboxMessage.objects.filter(key=key).exists():
             return
+        delivery = found[0]
+        _round_status_set(delivery, "failed")
         outbox_enqueue(
             key=key,
             handler="orders.basket_emails.basket_delivery_failed_send",
@@ -741,6 +772,7 @@ __all__ = [
     "CompositionLineRequest",
     "PlaceRequest",
     "basket_delivery_failed",
+    "basket_delivery_round_outcome",
     "composition_publish",
     "composition_set",
     "delivery_status_set",

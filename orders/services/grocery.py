@@ -374,7 +374,7 @@ def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
     elif target == OrderStatus.CANCELLED:
         order_notify(order=order, kind=NotificationKind.CANCELLED)
     if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.fulfilment == Fulfilment.PICKUP:
-        order_lockers_release(order=order)  # handed over or cancelled: its locker, if any, is free again
+        order_lockers_release(order=order, actor=actor)  # handed over or cancelled: its locker, if any, is free again
     if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.flag:
         order.flag, order.flagged_at = OrderFlag.NONE, None
         order.save(update_fields=["flag", "flagged_at", "updated_at"])

@@ -5,15 +5,18 @@ An order whose pickup point is a machine's (`vending.Machine.pickup_point`) is p
 into an empty locker with `order_locker_load`, which makes it `ready` if it was still being prepared, reserves the
 locker (`vending.services.locker_reservation_create`: a 6-digit code, stored hashed) and emails the code to the
 customer through the outbox. The code is in clear only in that outbox message, whose payload is erased once the email
-is sent. The machine's unlock (`vending.services.locker_unlock`) calls `order_collected_from_locker` in its own
-transaction (the order becomes `fulfilled`); the expiry task calls `order_not_collected` (the order is flagged for
-staff, its locker freed). Both hooks are set in settings (`VENDING_ORDER_*_HANDLER`), so vending never imports orders.
+is sent. The machine's unlock (`vending.services.locker_unlock`) sends `vending.signals.locker_collected` in its own
+transaction: `order_collected_from_locker` receives it (the order becomes `fulfilled`); the expiry task sends
+`locker_expired`: `order_not_collected` receives it (the order is flagged for staff, its locker freed). Both are
+connected in `OrdersConfig.ready()`, so vending never imports orders. This module uses vending only through
+`vending.ports` (its services and selectors), never its tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,8 +26,16 @@ from ecopole.core.audit import audit_record
 from ecopole.core.emails import templated_email
 from ecopole.core.locking import lock_one
 from ecopole.core.outbox import outbox_enqueue
-from vending.models import Compartment, LockerReservation, Machine
-from vending.services import locker_code_renew, locker_reservation_create
+from vending.ports import (
+    locker_code_renew,
+    locker_get,
+    locker_reservation_active_for_order,
+    locker_reservation_active_get,
+    locker_reservation_create,
+    locker_reservations_release,
+    machine_for_pickup_point,
+)
+from vending.ports import machine_takes_orders as _machine_takes_orders
 
 from ..errors import (
     NotAMachineOrder,
@@ -35,6 +46,9 @@ from ..errors import (
 )
 from ..models import Fulfilment, Order, OrderEvent, OrderEventKind, OrderFlag, OrderStatus
 
+if TYPE_CHECKING:
+    from vending.models import LockerReservation, Machine
+
 logger = logging.getLogger(__name__)
 
 CODE_EMAIL = "orders/email/locker_code"
@@ -44,12 +58,12 @@ def order_machine(order: Order) -> Machine | None:
     """The active machine an order is to be collected from, or None (not a pickup at a machine)."""
     if order.fulfilment != Fulfilment.PICKUP or order.pickup_point_id is None:
         return None
-    return Machine.objects.filter(pickup_point_id=order.pickup_point_id, is_active=True).first()
+    return machine_for_pickup_point(pickup_point_id=order.pickup_point_id)
 
 
 def machine_takes_orders(point) -> bool:
     """A pickup point of the kind vending machine takes orders only through an active machine with lockers."""
-    return Machine.objects.filter(pickup_point=point, is_active=True, compartments__kind="locker").exists()
+    return _machine_takes_orders(pickup_point_id=point.pk)
 
 
 def order_is_for_machine(order: Order) -> bool:
@@ -75,10 +89,10 @@ def order_locker_load(*, order_id: int, compartment_code: str, actor) -> LockerR
             raise NotAMachineOrder()
         if order.status not in {OrderStatus.PREPARING, OrderStatus.READY}:
             raise OrderNotReadyForLocker(current=OrderStatus(order.status).label)
-        active = LockerReservation.objects.filter(order=order, is_active=True).select_related("compartment").first()
+        active = locker_reservation_active_for_order(order_id=order.pk)
         if active is not None:
             raise OrderAlreadyInLocker(compartment=active.compartment.code)
-        compartment = Compartment.objects.filter(machine=machine, code=compartment_code).first()
+        compartment = locker_get(machine=machine, code=compartment_code)
         if compartment is None:
             raise UnknownLocker(machine=machine.name, compartment=compartment_code)
         if order.status == OrderStatus.PREPARING:
@@ -114,10 +128,10 @@ def order_locker_code_renew(*, order_id: int, actor) -> LockerReservation:
     no locker. Audited, with a `locker` event."""
     with transaction.atomic():
         order = lock_one(Order.objects.all(), pk=order_id)
-        active = LockerReservation.objects.filter(order=order, is_active=True).values_list("pk", flat=True).first()
+        active = locker_reservation_active_for_order(order_id=order.pk)
         if active is None:
             raise OrderNotInLocker()
-        renewed = locker_code_renew(reservation_id=active)
+        renewed = locker_code_renew(reservation_id=active.pk)
         reservation = renewed.reservation
         event = OrderEvent.objects.create(
             order=order,
@@ -140,8 +154,8 @@ def order_locker_code_renew(*, order_id: int, actor) -> LockerReservation:
     return reservation
 
 
-def order_collected_from_locker(*, order_id: int, reservation: LockerReservation) -> None:
-    """VENDING_ORDER_COLLECTED_HANDLER: the customer opened the locker. Runs in the unlock's transaction.
+def order_collected_from_locker(*, order_id: int, reservation: LockerReservation, **signal) -> None:
+    """Receiver of `vending.signals.locker_collected`: the customer opened the locker. Runs in the unlock's transaction.
 
     The order becomes `fulfilled` (with an event naming the locker) and loses any flag. Idempotent: an order already
     fulfilled is left alone; an order in another status (changed by staff meanwhile) is logged, not changed.
@@ -159,8 +173,8 @@ def order_collected_from_locker(*, order_id: int, reservation: LockerReservation
     )
 
 
-def order_not_collected(*, order_id: int, reservation: LockerReservation) -> None:
-    """VENDING_ORDER_NOT_COLLECTED_HANDLER: the code expired with the order still in the locker (now freed).
+def order_not_collected(*, order_id: int, reservation: LockerReservation, **signal) -> None:
+    """Receiver of `vending.signals.locker_expired`: the code expired with the order still in the locker (now freed).
 
     The order is flagged `not_collected` for staff (list filter `flag`), with an event; staff then take it back and
     load it again (which clears the flag), hand it over, or cancel it. Idempotent: a flagged order is left alone.
@@ -178,9 +192,10 @@ def order_not_collected(*, order_id: int, reservation: LockerReservation) -> Non
     )
 
 
-def order_lockers_release(*, order: Order) -> int:
-    """Free the locker of an order that staff fulfilled by hand or cancelled (in the caller's transaction)."""
-    return LockerReservation.objects.filter(order=order, is_active=True).update(is_active=False)
+def order_lockers_release(*, order: Order, actor=None) -> int:
+    """Free the locker of an order that staff fulfilled by hand or cancelled (in the caller's transaction), through
+    vending's locked and audited service."""
+    return locker_reservations_release(order_id=order.pk, user=actor)
 
 
 def _code(reservation: LockerReservation) -> str:
@@ -190,11 +205,7 @@ def _code(reservation: LockerReservation) -> str:
 def locker_code_send(*, reservation_id: int, locker_code: str) -> bool:
     """Outbox handler: email the customer the locker and its code. Sends nothing once the locker was opened,
     freed or expired (returns False): the code no longer opens anything."""
-    reservation = (
-        LockerReservation.objects.select_related("order__customer", "order__pickup_point", "compartment__machine")
-        .filter(pk=reservation_id, is_active=True)
-        .first()
-    )
+    reservation = locker_reservation_active_get(reservation_id=reservation_id)
     if reservation is None:
         return False
     order = reservation.order

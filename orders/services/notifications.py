@@ -127,3 +127,24 @@ def send_rescheduled(
     }
     templated_email("orders/email/rescheduled", context, to=[order.customer.email]).send()
     return True
+
+
+def send_arrival_window(*, order_id: int, opens: str, closes: str) -> bool:
+    """Outbox handler (stored name `deliveries.emails.send_arrival_window`): tell a home-delivery customer the
+    two-hour window in which the round reaches them. Returns False when the order no longer exists or is no longer
+    a home delivery (nothing to say)."""
+    from datetime import datetime
+
+    order = Order.objects.select_related("customer").filter(pk=order_id, fulfilment="home").first()
+    if order is None:
+        return False
+    with timezone.override(settings.TIME_ZONE):
+        context = {
+            "order": order,
+            "customer_name": order.customer.get_full_name(),
+            "opens": timezone.localtime(datetime.fromisoformat(opens)),
+            "closes": timezone.localtime(datetime.fromisoformat(closes)),
+        }
+    message = templated_email("deliveries/email/arrival_window", context, to=[order.customer.email])
+    message.send()
+    return True

@@ -56,7 +56,7 @@ def utc(moment: datetime) -> str:
 
 def render_calendar(*, name: str, bookings: Iterable[Booking], now: datetime, with_producer: bool) -> str:
     """A VCALENDAR of the bookings (their lines' equipment prefetched). Times in UTC, so no VTIMEZONE is needed."""
-    host = getattr(settings, "PROCESSING_ICAL_UID_DOMAIN", "ecopole.example")
+    host = settings.PROCESSING_ICAL_UID_DOMAIN
     with translation.override(settings.LANGUAGE_CODE):
         lines = [
             "BEGIN:VCALENDAR",

@@ -3,7 +3,7 @@ from django.core import mail
 from django.db import transaction
 
 from ecopole.core.models import OutboxMessage
-from ecopole.core.outbox import outbox_deliver, outbox_due_ids, outbox_enqueue
+from ecopole.core.outbox import outbox_deliver, outbox_due_ids, outbox_enqueue, outbox_handler_register
 from ecopole.core.tasks import outbox_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +17,7 @@ def record_delivery(**payload) -> None:
 
 
 HANDLER = "tests.core.test_outbox.record_delivery"
+outbox_handler_register(HANDLER, record_delivery)
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +72,47 @@ def test_periodic_tasks_are_created_after_migrate():
     from django_celery_beat.models import PeriodicTask
 
     assert PeriodicTask.objects.filter(task="core.outbox_sweep").exists()
+
+
+def test_an_unregistered_handler_is_refused_where_it_is_enqueued():
+    with pytest.raises(LookupError, match=r"tests\.core\.test_outbox\.typo"), transaction.atomic():
+        outbox_enqueue(key="k-typo", handler="tests.core.test_outbox.typo")
+    assert not OutboxMessage.objects.filter(key="k-typo").exists()
+
+
+def test_a_queued_message_whose_handler_no_app_registers_fails_the_system_check():
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    # given every app's handlers registered: `manage.py check` passes
+    call_command("check")
+    # when a message still to deliver names a handler nobody registers (renamed or removed)
+    OutboxMessage.objects.create(key="k-gone", handler="orders.emails.gone")
+
+    # then the check fails and names it
+    with pytest.raises(SystemCheckError, match=r"core\.E001.*orders\.emails\.gone"):
+        call_command("check")
+
+
+def test_the_stored_names_of_queued_messages_are_registered():
+    from ecopole.core.outbox import OUTBOX_HANDLERS
+
+    stored_names = {
+        "accounts.emails.send_welcome",
+        "accounts.emails.send_email_confirmation",
+        "accounts.emails.send_registration_attempt",
+        "deliveries.emails.send_arrival_window",
+        "orders.basket_emails.basket_reminder_send",
+        "orders.basket_emails.basket_delivery_failed_send",
+        "orders.basket_emails.subscription_email_send",
+        "orders.services.locker.locker_code_send",
+        "orders.services.notifications.notification_send",
+        "orders.services.notifications.send_delivery_failed",
+        "orders.services.notifications.send_rescheduled",
+        "processing.services.billing.statement_send",
+        "processing.services.notifications.booking_send_offer_email",
+        "processing.services.notifications.booking_send_status_email",
+        "vending.services.click_collect.locker_reservation_expired_notify",
+        "vending.services.refill_requests.refill_request_notify",
+    }
+    assert stored_names <= set(OUTBOX_HANDLERS)

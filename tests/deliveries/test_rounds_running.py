@@ -335,4 +335,4 @@ def test_planning_stores_the_customers_phone_in_the_handover(db, depot, ardres):
     from deliveries.services.sources import stop_demands_for
 
     (demand,) = stop_demands_for(FRIDAY)
-    assert demand.handover[0]["phone"] == "06 12 34 56 78"
+    assert demand.handover[0].phone == "06 12 34 56 78"

@@ -56,7 +56,7 @@ def test_a_failed_home_basket_emails_the_subscriber_once(
         longitude=Decimal("1.85"),
         arrival_at=start + timedelta(hours=1),
         departure_at=start + timedelta(hours=1, minutes=5),
-        handover=[{"basket": delivery.pk, "customer": "Abonnée Domicile", "items": []}],
+        handover=[{"source": "baskets", "id": delivery.pk, "customer": "Abonnée Domicile", "items": []}],
     )
     mailoutbox.clear()
 

@@ -225,7 +225,7 @@ def test_baskets_become_stops_of_the_delivery_rounds(generated, relay_point, hom
     demands = {d.key: d for d in stop_demands_for(FRIDAY)}
     jacquard = demands[f"point:{ilot.pk}"]
     assert jacquard.load_kg == D("9.000") and jacquard.load_crates == 3
-    assert [h["customer"] for h in jacquard.handover] == ["Abonné 01", "Abonné 02", "Abonné 03"]
+    assert [h.customer for h in jacquard.handover] == ["Abonné 01", "Abonné 02", "Abonné 03"]
     assert demands[f"point:{relay_point.pk}"].load_crates == 1
     home = next(d for key, d in demands.items() if key.startswith("basket:"))
     assert home.kind == "home" and home.address == "Rue de la Mer"

@@ -16,7 +16,7 @@ from django.db import connection
 
 from catalogue.services.stock import stock_check_ledger
 from deliveries.models import PickupPointKind
-from ecopole.core.models import OutboxMessage
+from ecopole.core.models import AuditEvent, OutboxMessage
 from orders.models import Order, OrderEvent, OrderFlag, OrderStatus
 from tests.conftest import client_for
 from tests.deliveries.factories import DeliveryDayFactory, PickupPointFactory
@@ -183,6 +183,9 @@ def test_cancelling_or_handing_over_by_hand_frees_the_locker(manager_client, cus
     assert fulfil.status_code == 200 and fulfil.json()["locker"]["state"] == "freed"
     assert not LockerReservation.objects.filter(is_active=True).exists()
     assert not stock_check_ledger()
+    # freed through vending's own service: locked and audited, by the staff member who acted
+    freed = AuditEvent.objects.filter(action="vending.locker_reservation_cancel").order_by("pk")
+    assert freed.count() == 2 and all(e.actor_id is not None for e in freed)
 
 
 @pytest.mark.parametrize(

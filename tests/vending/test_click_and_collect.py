@@ -18,6 +18,7 @@ from vending.services import (
     locker_reservations_expire,
     machine_key_rotate,
 )
+from vending.signals import locker_collected, locker_expired
 
 from .conftest import machine_client_for
 from .factories import CompartmentFactory, MachineFactory, MachineOrderFactory
@@ -28,8 +29,19 @@ COLLECTED: list[dict] = []
 
 
 def record_collected(**kwargs):
-    """Stands for the orders app's fulfilment service (VENDING_ORDER_COLLECTED_HANDLER)."""
+    """A receiver of vending's signals, beside the orders app's own (connected in `OrdersConfig.ready()`)."""
     COLLECTED.append(kwargs)
+
+
+@pytest.fixture
+def listening():
+    """`record_collected` connected to both locker signals for the test."""
+    COLLECTED.clear()
+    locker_collected.connect(record_collected, dispatch_uid="test.collected")
+    locker_expired.connect(record_collected, dispatch_uid="test.expired")
+    yield COLLECTED
+    locker_collected.disconnect(dispatch_uid="test.collected")
+    locker_expired.disconnect(dispatch_uid="test.expired")
 
 
 @pytest.fixture
@@ -63,9 +75,7 @@ def test_the_code_is_six_digits_returned_once_and_stored_hashed(reserved):
 
 
 @pytest.mark.django_db
-def test_a_code_opens_its_locker_once_and_calls_the_orders_hook(machine, machine_client, order, reserved, settings):
-    settings.VENDING_ORDER_COLLECTED_HANDLER = "tests.vending.test_click_and_collect.record_collected"
-    COLLECTED.clear()
+def test_a_code_opens_its_locker_once_and_calls_the_orders_hook(machine, machine_client, order, reserved, listening):
 
     with time_machine.travel(dt.datetime(2026, 3, 6, 17, 0, tzinfo=PARIS)):
         first = unlock(machine_client, machine, reserved.code)
@@ -141,10 +151,8 @@ def test_only_an_empty_free_locker_can_be_reserved(machine, locker, filled_a1, r
 
 @pytest.mark.django_db
 def test_orders_not_collected_in_time_free_their_locker_and_are_flagged(
-    machine, locker, order, reserved, mailoutbox, settings, django_capture_on_commit_callbacks
+    machine, locker, order, reserved, mailoutbox, listening, django_capture_on_commit_callbacks
 ):
-    settings.VENDING_ORDER_NOT_COLLECTED_HANDLER = "tests.vending.test_click_and_collect.record_collected"
-    COLLECTED.clear()
     with time_machine.travel(dt.datetime(2026, 3, 8, 0, 30, tzinfo=PARIS)):
         with django_capture_on_commit_callbacks(execute=True):
             first = locker_reservations_expire()

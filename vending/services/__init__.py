@@ -7,6 +7,7 @@ from .click_collect import (
     locker_reservation_cancel,
     locker_reservation_create,
     locker_reservations_expire,
+    locker_reservations_release,
     locker_unlock,
 )
 from .machines import machine_authenticate_key, machine_key_rotate
@@ -28,6 +29,7 @@ __all__ = [
     "locker_reservation_cancel",
     "locker_reservation_create",
     "locker_reservations_expire",
+    "locker_reservations_release",
     "locker_unlock",
     "machine_authenticate_key",
     "machine_key_rotate",

@@ -1,16 +1,12 @@
 """Click and collect at the machine: a grocery order waits in a locker; a one-time code opens it once.
 
 The orders app (`orders.services.locker`) calls `locker_reservation_create(...)` when staff load an order into a
-locker, and emails the code. It is told of what happens at the machine through two hooks, dotted paths read from
-settings, so that this app never imports the orders app:
+locker, and emails the code. It is told of what happens at the machine through two signals declared in
+`vending.signals`, which it connects in `OrdersConfig.ready()`, so that this app never imports the orders app:
 
-- `VENDING_ORDER_COLLECTED_HANDLER(order_id=..., reservation=...)`: called when the locker opened, INSIDE the
-  unlock transaction (the opening and the order's fulfilment commit together): `orders.services.locker.
-  order_collected_from_locker` by default.
-- `VENDING_ORDER_NOT_COLLECTED_HANDLER(order_id=..., reservation=...)`: called when a reservation expired, inside
-  the expiry transaction: `orders.services.locker.order_not_collected` (flags the order for staff).
-
-Set to an empty string, nothing is called.
+- `locker_collected`: sent when the locker opened, INSIDE the unlock transaction (the opening and the order's
+  fulfilment commit together).
+- `locker_expired`: sent when a reservation expired, inside the expiry transaction (the orders app flags the order).
 """
 
 from __future__ import annotations
@@ -25,7 +21,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ecopole.core.audit import audit_record
@@ -42,16 +37,11 @@ from ..errors import (
     WrongCode,
 )
 from ..models import Compartment, CompartmentKind, LockerReservation, Machine
+from ..signals import locker_collected, locker_expired
 
 
 def unlock_max_tries() -> int:
-    return int(getattr(settings, "VENDING_UNLOCK_MAX_TRIES", 5))
-
-
-def _call_hook(setting: str, **kwargs) -> None:
-    path = getattr(settings, setting, None)
-    if path:
-        import_string(path)(**kwargs)
+    return int(settings.VENDING_UNLOCK_MAX_TRIES)
 
 
 def _valid_until(pickup_date: dt.date) -> dt.datetime:
@@ -152,7 +142,7 @@ def locker_unlock(*, machine: Machine, compartment_code: str, code: str) -> Lock
         else:
             LockerReservation.objects.filter(pk=locked.pk).update(opened_at=now, is_active=False)
             locked.opened_at, locked.is_active = now, False
-            _call_hook("VENDING_ORDER_COLLECTED_HANDLER", order_id=locked.order_id, reservation=locked)
+            locker_collected.send(sender=LockerReservation, order_id=locked.order_id, reservation=locked)
     if outcome is not None:
         raise outcome
     return locked
@@ -167,6 +157,18 @@ def locker_reservation_cancel(*, reservation: LockerReservation, user=None) -> L
             locked.save(update_fields=["is_active"])
             audit_record(actor=user, action="vending.locker_reservation_cancel", obj=locked)
     return locked
+
+
+def locker_reservations_release(*, order_id: int, user=None) -> int:
+    """Free the locker(s) an order waits in, because staff handed it over or cancelled it (in the caller's
+    transaction). Each active reservation is locked, freed and audited like `locker_reservation_cancel`; none is a
+    no-op. Returns how many were freed."""
+    with transaction.atomic():
+        freed = lock_rows(LockerReservation.objects.filter(order_id=order_id, is_active=True), of=("self",))
+        for reservation in freed:
+            LockerReservation.objects.filter(pk=reservation.pk).update(is_active=False)
+            audit_record(actor=user, action="vending.locker_reservation_cancel", obj=reservation)
+    return len(freed)
 
 
 def locker_reservations_expire(*, now: dt.datetime | None = None, batch_size: int = 200) -> list[int]:
@@ -190,7 +192,7 @@ def locker_reservations_expire(*, now: dt.datetime | None = None, batch_size: in
             of=("self",),
         ):
             LockerReservation.objects.filter(pk=reservation.pk).update(is_active=False, expired_at=now)
-            _call_hook("VENDING_ORDER_NOT_COLLECTED_HANDLER", order_id=reservation.order_id, reservation=reservation)
+            locker_expired.send(sender=LockerReservation, order_id=reservation.order_id, reservation=reservation)
             expired.append(reservation)
             outbox_enqueue(
                 key=f"vending_locker_expired_email:{reservation.pk}",

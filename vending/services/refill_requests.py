@@ -31,7 +31,7 @@ from ..models import (
 
 def _unit_weight_kg() -> Decimal:
     """Weight assumed for one unit of a product not sold by the kilogram (for the round's load)."""
-    return Decimal(str(getattr(settings, "VENDING_UNIT_WEIGHT_KG", "0.5")))
+    return Decimal(str(settings.VENDING_UNIT_WEIGHT_KG))
 
 
 def _load_kg(product, quantity: Decimal) -> Decimal:

@@ -1,7 +1,10 @@
 """Load the demo data: the organisations and places of DOMAIN.md, users of every role, and each app's demo set.
 
 Idempotent: every row is found by a natural key (email, slug, name) before it is created, so running it twice
-creates nothing twice. Each app contributes through `<app>/demo.py: seed(stdout)`, called in dependency order.
+creates nothing twice. Each app contributes through `<app>/demo.py: seed(stdout)`, called in dependency order;
+a step that joins two apps belongs to the upper one and runs once both have seeded (the locker order after the
+machine; the demo day's rounds, planned from every registered stop source, last), so that no lower app's demo
+imports an upper one.
 """
 
 import importlib
@@ -10,13 +13,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 APPS_IN_ORDER = ["accounts", "catalogue", "deliveries", "orders", "processing", "vending"]
+# (app, function of `<app>.demo`), in order.
+STEPS = [(app, "seed") for app in APPS_IN_ORDER] + [
+    ("orders", "click_and_collect_seed"),
+    ("deliveries", "demo_day_seed"),
+]
 
 
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent)."
 
     def handle(self, *args, **options):
-        for app in APPS_IN_ORDER:
+        for app, step in STEPS:
             try:
                 module = importlib.import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
@@ -24,5 +32,5 @@ class Command(BaseCommand):
                     raise
                 continue
             with transaction.atomic():
-                module.seed(stdout=self.stdout)
-            self.stdout.write(self.style.SUCCESS(f"demo: {app} ok"))
+                getattr(module, step)(stdout=self.stdout)
+            self.stdout.write(self.style.SUCCESS(f"demo: {app} {step} ok"))

@@ -1,0 +1,189 @@
+"""Grocery orders as stops of the delivery rounds: the orders app's `StopSource` (`deliveries.ports`), registered
+by `OrdersConfig.ready()`.
+
+What to deliver: one stop per home-delivery order of the day that has coordinates (`order:<id>`), and the orders
+for a pickup point other than the depot, merged per point (`point:<id>`) with the other sources' goods. What
+happened: a delivered home stop fulfils its orders; orders dropped at a pickup point become `ready` (the customer
+is told and collects them there); a failed stop gives each order a `delivery_failed` event and its customer an
+email; a manager's decision on a failed home delivery reschedules each order. Orders move only through their own
+services (`order_transition`, `order_delivery_failed`, `order_reschedule`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from deliveries.errors import ResolutionNotAllowed
+from deliveries.models import StopKind
+from deliveries.ports import BaseStopSource, Handover, HandoverItem, StopDemand, StopOutcome
+from deliveries.services.places import delivery_rule_for
+from deliveries.services.sources import (
+    DEFAULT_HOME_WINDOW,
+    SERVICE_MINUTES,
+    crates_for,
+    kg,
+    line_weight_kg,
+    plain_quantity,
+    point_demand,
+)
+from ecopole.core.locking import lock_rows
+from ecopole.core.outbox import outbox_enqueue
+
+from .models import Order, OrderLine, OrderStatus
+
+# Orders that still have to be delivered.
+DELIVERABLE_ORDER_STATUSES = ("placed", "preparing", "ready", "out_for_delivery")
+SOURCE = "grocery"
+
+
+def _order_load(order: Order) -> tuple[Decimal, int, Handover]:
+    weight = Decimal(0)
+    items = []
+    for line in order.lines.all():
+        quantity = line.billed_quantity
+        weight += line_weight_kg(unit=line.unit, quantity=quantity)
+        items.append(HandoverItem(name=line.product_name, quantity=plain_quantity(quantity), unit=line.unit))
+    handover = Handover(
+        source=SOURCE,
+        ref=order.pk,
+        customer=order.customer.get_full_name(),
+        phone=order.customer.phone,
+        items=tuple(items),
+    )
+    return kg(weight), crates_for(weight), handover
+
+
+def _deliverable_orders(day: date):
+    return (
+        Order.objects.filter(delivery_date=day, status__in=DELIVERABLE_ORDER_STATUSES)
+        .select_related("customer", "pickup_point")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("pk")
+    )
+
+
+def _stop_orders(stop_id: int, refs: tuple[int, ...]) -> list[int]:
+    """The orders on the stop: those of its hand-over list and of its `orders` link (the same, for a planned stop)."""
+    linked = Order.objects.filter(round_stops__pk=stop_id).values_list("pk", flat=True)
+    return sorted(set(refs) | set(linked))
+
+
+def _next_delivery_date(rules, after: date) -> date | None:
+    for offset in range(1, 29):
+        day = after + timedelta(days=offset)
+        if delivery_rule_for(rules=rules, delivery_date=day) is not None:
+            return day
+    return None
+
+
+class GrocerySource(BaseStopSource):
+    name = SOURCE
+
+    def demands(self, day: date) -> list[StopDemand]:
+        demands = []
+        for order in _deliverable_orders(day).filter(fulfilment="home"):
+            if order.delivery_latitude is None or order.delivery_longitude is None:
+                continue
+            weight, crates, handover = _order_load(order)
+            demands.append(
+                StopDemand(
+                    key=f"order:{order.pk}",
+                    kind=StopKind.HOME,
+                    label=order.customer.get_full_name() or order.customer.email,
+                    latitude=order.delivery_latitude,
+                    longitude=order.delivery_longitude,
+                    address=order.delivery_address,
+                    postcode=order.delivery_postcode,
+                    commune=order.delivery_commune,
+                    window_start=DEFAULT_HOME_WINDOW[0],
+                    window_end=DEFAULT_HOME_WINDOW[1],
+                    load_kg=weight,
+                    load_crates=crates,
+                    service_minutes=SERVICE_MINUTES[StopKind.HOME],
+                    order_ids=(order.pk,),
+                    handover=(handover,),
+                )
+            )
+        for order in _deliverable_orders(day).filter(fulfilment="pickup", pickup_point__is_depot=False):
+            weight, crates, handover = _order_load(order)
+            demands.append(
+                point_demand(
+                    order.pickup_point,
+                    load_kg=weight,
+                    load_crates=crates,
+                    order_ids=(order.pk,),
+                    handover=(handover,),
+                )
+            )
+        return demands
+
+    def delivered(self, outcome: StopOutcome) -> None:
+        """A home delivery ends `fulfilled`; orders dropped at a pickup point become `ready`. Cancelled and fulfilled
+        orders are left alone. An order moved after a failed home delivery is back to `preparing`, so its next round
+        walks it like any other."""
+        from .services.grocery import order_transition
+
+        S = OrderStatus
+        if outcome.kind == StopKind.HOME:
+            paths = {
+                S.PLACED: [S.PREPARING, S.OUT_FOR_DELIVERY, S.FULFILLED],
+                S.PREPARING: [S.OUT_FOR_DELIVERY, S.FULFILLED],
+                S.OUT_FOR_DELIVERY: [S.FULFILLED],
+            }
+        else:
+            paths = {S.PLACED: [S.PREPARING, S.READY], S.PREPARING: [S.READY]}
+        for order in Order.objects.filter(pk__in=_stop_orders(outcome.stop_id, outcome.refs)).order_by("pk"):
+            for target in paths.get(order.status, []):
+                order_transition(
+                    order_id=order.pk, target=target, actor=outcome.actor, note=f"round {outcome.round_id}"
+                )
+
+    def failed(self, outcome: StopOutcome) -> None:
+        from .services.reschedule import order_delivery_failed
+
+        for order_id in _stop_orders(outcome.stop_id, outcome.refs):
+            order_delivery_failed(
+                order_id=order_id,
+                stop_id=outcome.stop_id,
+                reason=outcome.reason,
+                note=outcome.note,
+                actor=outcome.actor,
+            )
+
+    def arrival_window(self, *, stop_id: int, refs: tuple[int, ...], day: date, opens, closes) -> int:
+        """One arrival-window email per home-delivery order (outbox key `round_arrival:<order>:<date>`: enqueuing
+        twice sends once)."""
+        order_ids = _stop_orders(stop_id, refs)
+        for order_id in order_ids:
+            outbox_enqueue(
+                key=f"round_arrival:{order_id}:{day.isoformat()}",
+                handler="deliveries.emails.send_arrival_window",  # the stored name of queued messages
+                payload={"order_id": order_id, "opens": opens.isoformat(), "closes": closes.isoformat()},
+            )
+        return len(order_ids)
+
+    def failed_resolve(self, outcome: StopOutcome, *, action: str, pickup_point, refund_fee: bool) -> None:
+        """Each order (locked) is delivered again on the next delivery day after the round's of its zone, or of
+        `pickup_point` when moved there (`resolution_not_allowed`, 409, when there is none within four weeks)."""
+        from .services.reschedule import order_reschedule
+
+        for order in lock_rows(Order.objects.filter(pk__in=_stop_orders(outcome.stop_id, outcome.refs))):
+            rules = list((pickup_point or order.delivery_zone).delivery_days.filter(is_active=True))
+            next_day = _next_delivery_date(rules, outcome.day)
+            if next_day is None:
+                raise ResolutionNotAllowed(date=outcome.day.isoformat())
+            order_reschedule(
+                order_id=order.pk,
+                delivery_date=next_day,
+                pickup_point=pickup_point,
+                actor=outcome.actor,
+                note=outcome.note,
+                refund_delivery_fee=refund_fee,
+            )
+
+    def phones(self, refs: tuple[int, ...]) -> dict[int, str]:
+        """The customers' phones of `refs` (for stops planned before phones were stored). One query."""
+        return dict(Order.objects.filter(pk__in=refs).values_list("pk", "customer__phone"))
