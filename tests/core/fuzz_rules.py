@@ -130,6 +130,8 @@ SCHEMALESS_FIELD_RULES: dict[str, str] = {
     "quantity_step": "a decimal's minimum",
     "minimum_quantity": "a decimal's minimum",
     "raw_quantity_kg": "a decimal's minimum",
+    "latitude": "a decimal's range (-90 to 90; a string in JSON, so OpenAPI's minimum/maximum do not apply)",
+    "longitude": "a decimal's range (-180 to 180; likewise)",
     "vat_rate": "5.5, 10 or 20 %",
     "lines": "each product at most once in an order",
     "pickup_point": "a failed delivery sent to a pickup point names the point (the `action` decides)",
