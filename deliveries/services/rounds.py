@@ -78,15 +78,11 @@ def _event(round_: Round, kind: str, to_value: str, actor, *, from_value: str = 
 
 
 def _invalid(current_label: str, target_label: str, current: str, target: str) -> InvalidTransition:
-    return InvalidTransition(
-        str(InvalidTransition.default_message).format(current=current_label, target=target_label),
-        current=current,
-        target=target,
-    )
+    return InvalidTransition(current=current, target=target, current_label=current_label, target_label=target_label)
 
 
 def _round_transition(*, round_id: int, target: str, actor) -> Round:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.status == target:
             return round_
@@ -131,7 +127,7 @@ def _orders_walk(*, stop: Stop, actor) -> list[int]:
     fulfilled orders are left alone. An order moved after a failed home delivery is back to `preparing`
     (`orders.services.reschedule`), so its next round walks it like any other."""
     from orders.models import OrderStatus as S
-    from orders.services.grocery import order_transition
+    from orders.services.grocery import order_transition_in_transaction
 
     if stop.kind == StopKind.HOME:
         paths = {
@@ -145,7 +141,9 @@ def _orders_walk(*, stop: Stop, actor) -> list[int]:
     for order in stop.orders.order_by("pk"):
         path = paths.get(order.status, [])
         for target in path:
-            order_transition(order_id=order.pk, target=target, actor=actor, note=f"round {stop.round_id}")
+            order_transition_in_transaction(
+                order_id=order.pk, target=target, actor=actor, note=f"round {stop.round_id}"
+            )
         if path:
             moved.append(order.pk)
     return moved
@@ -160,7 +158,7 @@ def _stop_change(*, round_id: int, stop_id: int, actor) -> tuple[Round, Stop]:
 def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
     """pending → delivered on a started round; fulfils the stop's orders (see `_orders_walk`). Delivering a delivered
     stop is a no-op; a failed one is `invalid_transition` (409)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.DELIVERED:
             return stop
@@ -192,7 +190,7 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
     from orders.services.baskets import basket_delivery_failed
     from orders.services.reschedule import order_delivery_failed
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.FAILED:
             return stop
@@ -259,7 +257,7 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
     from orders.models import Order
     from orders.services.reschedule import order_reschedule
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status != StopStatus.FAILED:
             raise NotAFailedStop()
@@ -306,7 +304,7 @@ def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
     times, departures, distance and return with the planner's distance matrix, from the same departure time.
     A reordered round is locked, so that re-planning does not undo the hand edit. The same order again is a no-op.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.status != RoundStatus.PLANNED:
             raise RoundLocked()
@@ -352,7 +350,7 @@ def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
 
 def round_lock_set(*, round_id: int, locked: bool, actor) -> Round:
     """Lock (re-planning leaves the round alone) or unlock a round. Setting the current value is a no-op."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.is_locked == locked:
             return round_
@@ -367,7 +365,7 @@ def round_driver_assign(*, round_id: int, driver_id: int | None, actor) -> Round
     """Give the round to an active member of the `driver` group (or to nobody). Same driver again: no-op."""
     from accounts.models import User
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.status == RoundStatus.FINISHED:
             raise RoundLocked()
