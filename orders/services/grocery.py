@@ -131,7 +131,8 @@ def order_place(
     Idempotency: with `idempotency_key`, the same key and the same request return the first order
     (`created=False`, no second reservation), the same key with another request raises `IdempotencyKeyReused`.
     Two parallel requests with one key collide on the unique (user, key) row: the second waits for the first to
-    commit, then replays its order. The confirmation email is enqueued on commit.
+    commit, then replays its order. The confirmation email is enqueued on commit. Runs in its own durable
+    transaction: committed when it returns.
     """
     lines = list(lines)
     fingerprint = _request_fingerprint(

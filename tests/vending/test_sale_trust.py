@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -186,7 +187,9 @@ def test_staff_accept_flagged_sales_from_the_admin(client, machine, machine_clie
     client.force_login(admin)
 
     response = client.post(
-        "/admin/vending/sale/", {"action": "accept_flagged", "_selected_action": [flagged, trusted]}, follow=True
+        reverse("admin:vending_sale_changelist"),  # under ADMIN_URL ("gestion/" by default), not /admin/
+        {"action": "accept_flagged", "_selected_action": [flagged, trusted]},
+        follow=True,
     )
 
     assert response.status_code == 200
