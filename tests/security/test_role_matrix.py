@@ -18,7 +18,6 @@ Adding an endpoint without its row here fails `test_every_operation_has_a_row`.
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from .conftest import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
@@ -274,11 +273,12 @@ def test_what_drivers_and_preparers_see_in_the_lists(world):
 
 
 def test_a_driver_who_has_no_round_sees_no_customer(world):
+    from accounts.services import token_create
     from tests.factories import StaffFactory
 
     # given a driver with no round at all
     driver = StaffFactory(groups=["driver"])
-    world.tokens["lonely"] = Token.objects.create(user=driver).key
+    world.tokens["lonely"] = token_create(user=driver).key
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens['lonely']}")
 
