@@ -164,11 +164,14 @@ def token_create(*, user: User) -> ApiToken:
 def token_obtain(*, email: str, password: str, request=None) -> ApiToken:
     """Log in: a new token for the right email and password (its key on `.key`, shown once).
 
-    The authentication backend counts failures per account (429 `login_delayed`, accounts/login_guard.py)."""
+    The authentication backend counts failures per account (429 `login_delayed`, accounts/login_guard.py), outside
+    this service's transaction so that a refused attempt still counts; the token is written in one durable
+    transaction (expired tokens pruned and the new one created together)."""
     user = authenticate(request=request, email=email.lower(), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
-    return token_create(user=user)
+    with transaction.atomic(durable=True):
+        return token_create(user=user)
 
 
 def token_revoke(*, user: User, token: ApiToken | None, everywhere: bool = False) -> int:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ecopole.core.fields import TEXT_MAX_LENGTH, excerpt
+from ecopole.core.money import amount_excl_vat
 from ecopole.core.schema import model_label
 
 from .models import Category, Producer, ProducerKind, Product, ProductImport, StockMovement, Unit, VatRate
@@ -148,8 +149,7 @@ CENT, MILLI, TENTH = Decimal("0.01"), Decimal("0.001"), Decimal("0.1")
 
 
 def _price_excl_vat(unit_price, vat_rate) -> str:
-    net = unit_price / (1 + Decimal(vat_rate) / 100)
-    return str(net.quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(amount_excl_vat(unit_price, vat_rate))
 
 
 def _decimal(value, places: Decimal) -> str | None:

@@ -1,10 +1,9 @@
 """HTTP edge of delivery rounds: parse, check the role, call one service or selector, serialize.
 
-Every write runs in one durable transaction opened here. Drivers reach only their own rounds (selectors): another
+Every write runs in the durable transaction its service opens. Drivers reach only their own rounds (selectors): another
 driver's round, or a stop of it, is 404.
 """
 
-from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -175,8 +174,7 @@ class RoundStartApi(APIView):
     )
     def post(self, request, round_id: int):
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            round_start(round_id=round_id, actor=request.user)
+        round_start(round_id=round_id, actor=request.user)
         return Response(_round(request, round_id))
 
 
@@ -192,8 +190,7 @@ class RoundFinishApi(APIView):
     )
     def post(self, request, round_id: int):
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            round_finish(round_id=round_id, actor=request.user)
+        round_finish(round_id=round_id, actor=request.user)
         return Response(_round(request, round_id))
 
 
@@ -209,8 +206,7 @@ class StopDeliveredApi(APIView):
     )
     def post(self, request, round_id: int, stop_id: int):
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user)
+        stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user)
         return Response(_stop(request, round_id, stop_id))
 
 
@@ -228,8 +224,7 @@ class StopFailedApi(APIView):
         serializer = StopFailInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            stop_fail(round_id=round_id, stop_id=stop_id, actor=request.user, **serializer.validated_data)
+        stop_fail(round_id=round_id, stop_id=stop_id, actor=request.user, **serializer.validated_data)
         return Response(_stop(request, round_id, stop_id))
 
 
@@ -247,14 +242,13 @@ class StopResolveApi(APIView):
         serializer = StopResolveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            failed_stop_resolve(
-                round_id=round_id,
-                stop_id=stop_id,
-                action=serializer.validated_data["action"],
-                pickup_point_id=serializer.validated_data.get("pickup_point"),
-                actor=request.user,
-            )
+        failed_stop_resolve(
+            round_id=round_id,
+            stop_id=stop_id,
+            action=serializer.validated_data["action"],
+            pickup_point_id=serializer.validated_data.get("pickup_point"),
+            actor=request.user,
+        )
         return Response(_stop(request, round_id, stop_id))
 
 
@@ -272,8 +266,7 @@ class RoundReorderApi(APIView):
         serializer = RoundReorderInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            round_reorder(round_id=round_id, stop_ids=serializer.validated_data["stops"], actor=request.user)
+        round_reorder(round_id=round_id, stop_ids=serializer.validated_data["stops"], actor=request.user)
         return Response(_round(request, round_id))
 
 
@@ -291,8 +284,7 @@ class RoundLockApi(APIView):
         serializer = RoundLockInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            round_lock_set(round_id=round_id, locked=serializer.validated_data["locked"], actor=request.user)
+        round_lock_set(round_id=round_id, locked=serializer.validated_data["locked"], actor=request.user)
         return Response(_round(request, round_id))
 
 
@@ -310,8 +302,7 @@ class RoundDriverApi(APIView):
         serializer = RoundDriverInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        with transaction.atomic(durable=True):
-            round_driver_assign(round_id=round_id, driver_id=serializer.validated_data["driver"], actor=request.user)
+        round_driver_assign(round_id=round_id, driver_id=serializer.validated_data["driver"], actor=request.user)
         return Response(_round(request, round_id))
 
 

@@ -1,10 +1,9 @@
 """HTTP edge of the online grocery: parse, check the role, call one service or selector, serialize.
 
-Every write runs in one durable transaction opened here (nothing wraps an API request), so a service's own
-`atomic()` blocks are savepoints and everything commits together, emails being enqueued after the commit.
+Every write runs in the one durable transaction its entry service opens (nothing wraps an API request): it has
+committed, and its emails are enqueued, when the service returns.
 """
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -117,17 +116,16 @@ class OrderListCreateApi(GenericAPIView):
         data = serializer.validated_data
         fulfilment = data["fulfilment"]
         address = fulfilment.get("address")
-        with transaction.atomic(durable=True):
-            placement = order_place(
-                customer=request.user,
-                lines=[LineRequest(line["product"], line["quantity"]) for line in data["lines"]],
-                fulfilment=fulfilment["type"],
-                pickup_point_id=fulfilment.get("point"),
-                address=HomeAddress(**address) if address else None,
-                delivery_date=data["delivery_date"],
-                note=data["note"],
-                idempotency_key=key,
-            )
+        placement = order_place(
+            customer=request.user,
+            lines=[LineRequest(line["product"], line["quantity"]) for line in data["lines"]],
+            fulfilment=fulfilment["type"],
+            pickup_point_id=fulfilment.get("point"),
+            address=HomeAddress(**address) if address else None,
+            delivery_date=data["delivery_date"],
+            note=data["note"],
+            idempotency_key=key,
+        )
         if not placement.created:
             return Response(_detail(placement.order.pk, request), headers={"Idempotent-Replayed": "true"})
         # The new order comes back with its lines and event in memory: serialized without reading it back.
@@ -162,8 +160,7 @@ class OrderCancelApi(APIView):
         serializer = OrderCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
-        with transaction.atomic(durable=True):
-            order_cancel(order_id=order_id, actor=request.user, note=serializer.validated_data["note"])
+        order_cancel(order_id=order_id, actor=request.user, note=serializer.validated_data["note"])
         return Response(_detail(order_id, request))
 
 
@@ -181,13 +178,12 @@ class OrderTransitionApi(APIView):
         serializer = OrderTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
-        with transaction.atomic(durable=True):
-            order_transition(
-                order_id=order_id,
-                target=serializer.validated_data["status"],
-                actor=request.user,
-                note=serializer.validated_data["note"],
-            )
+        order_transition(
+            order_id=order_id,
+            target=serializer.validated_data["status"],
+            actor=request.user,
+            note=serializer.validated_data["note"],
+        )
         return Response(_detail(order_id, request))
 
 
@@ -206,8 +202,7 @@ class OrderPreparedQuantitiesApi(APIView):
         serializer.is_valid(raise_exception=True)
         quantities = serializer.validated_data["lines"]
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
-        with transaction.atomic(durable=True):
-            order_prepared_quantities_set(order_id=order_id, quantities=quantities, actor=request.user)
+        order_prepared_quantities_set(order_id=order_id, quantities=quantities, actor=request.user)
         return Response(_detail(order_id, request))
 
 
@@ -225,8 +220,7 @@ class OrderPaymentApi(APIView):
         serializer = OrderPaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
-        with transaction.atomic(durable=True):
-            order_payment_record(order_id=order_id, actor=request.user, **serializer.validated_data)
+        order_payment_record(order_id=order_id, actor=request.user, **serializer.validated_data)
         return Response(_detail(order_id, request))
 
 
@@ -249,10 +243,9 @@ class OrderLockerApi(APIView):
         serializer = OrderLockerLoadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
-        with transaction.atomic(durable=True):
-            order_locker_load(
-                order_id=order_id, compartment_code=serializer.validated_data["compartment"], actor=request.user
-            )
+        order_locker_load(
+            order_id=order_id, compartment_code=serializer.validated_data["compartment"], actor=request.user
+        )
         return Response(_detail(order_id, request), status=status.HTTP_201_CREATED)
 
 
@@ -272,8 +265,7 @@ class OrderLockerCodeApi(APIView):
     )
     def post(self, request, order_id: int):
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
-        with transaction.atomic(durable=True):
-            order_locker_code_renew(order_id=order_id, actor=request.user)
+        order_locker_code_renew(order_id=order_id, actor=request.user)
         return Response(_detail(order_id, request))
 
 

@@ -1,9 +1,13 @@
 """Error codes of the online grocery. Clients depend on the `code` values: never rename one."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from ecopole.core.exceptions import ApplicationError, IdempotencyKeyReused, InvalidTransition
+
+from .models import OrderStatus, PaymentStatus
 
 __all__ = [
     "BelowMinimumOrder",
@@ -91,9 +95,17 @@ class CancellationClosed(ApplicationError):
 
 
 class WrongFulfilment(ApplicationError):
+    """`fields` has the status's code; the sentence its label."""
+
     code = "wrong_fulfilment"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("The status “{target}” does not apply to this kind of order.")
+
+    def __init__(self, *, target: str) -> None:
+        super().__init__(target=target)
+
+    def message_values(self) -> dict[str, Any]:
+        return {"target": str(OrderStatus(self.extra["target"]).label)}
 
 
 class OrderNotBeingPrepared(ApplicationError):
@@ -115,9 +127,17 @@ class PreparedQuantityMissing(ApplicationError):
 
 
 class PaymentNotAllowed(ApplicationError):
+    """`fields` has the payment statuses' codes; the sentence their labels."""
+
     code = "payment_not_allowed"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("The payment cannot go from “{current}” to “{target}”.")
+
+    def __init__(self, *, current: str, target: str) -> None:
+        super().__init__(current=current, target=target)
+
+    def message_values(self) -> dict[str, Any]:
+        return {key: str(PaymentStatus(self.extra[key]).label) for key in ("current", "target")}
 
 
 class NotAMachineOrder(ApplicationError):

@@ -124,7 +124,7 @@ class GrocerySource(BaseStopSource):
         """A home delivery ends `fulfilled`; orders dropped at a pickup point become `ready`. Cancelled and fulfilled
         orders are left alone. An order moved after a failed home delivery is back to `preparing`, so its next round
         walks it like any other."""
-        from .services.grocery import order_transition
+        from .services.grocery import order_transition_in_transaction
 
         S = OrderStatus
         if outcome.kind == StopKind.HOME:
@@ -137,7 +137,7 @@ class GrocerySource(BaseStopSource):
             paths = {S.PLACED: [S.PREPARING, S.READY], S.PREPARING: [S.READY]}
         for order in Order.objects.filter(pk__in=_stop_orders(outcome.stop_id, outcome.refs)).order_by("pk"):
             for target in paths.get(order.status, []):
-                order_transition(
+                order_transition_in_transaction(
                     order_id=order.pk, target=target, actor=outcome.actor, note=f"round {outcome.round_id}"
                 )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -173,26 +172,25 @@ class BookingListCreateApi(GenericAPIView):
             producer_id = data.get("producer")
             if not producer_id or not Producer.objects.filter(pk=producer_id).exists():
                 raise ProducerRequired()
-        with transaction.atomic(durable=True):
-            booking = booking_create(
-                producer_id=producer_id,
-                user=request.user,
-                waitlist=data["waitlist"],
-                request=BookingRequest(
-                    equipment_ids=data["equipment"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    process=data["process"],
-                    raw_product_id=data.get("raw_product"),
-                    raw_product_name=data.get("raw_product_name") or "",
-                    raw_quantity_kg=data["raw_quantity_kg"],
-                    expected_output=data["expected_output"],
-                    jars=data.get("jars"),
-                    organic=data["organic"],
-                    needs_technician=data["needs_technician"],
-                    notes=data["notes"],
-                ),
-            )
+        booking = booking_create(
+            producer_id=producer_id,
+            user=request.user,
+            waitlist=data["waitlist"],
+            request=BookingRequest(
+                equipment_ids=data["equipment"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                process=data["process"],
+                raw_product_id=data.get("raw_product"),
+                raw_product_name=data.get("raw_product_name") or "",
+                raw_quantity_kg=data["raw_quantity_kg"],
+                expected_output=data["expected_output"],
+                jars=data.get("jars"),
+                organic=data["organic"],
+                needs_technician=data["needs_technician"],
+                notes=data["notes"],
+            ),
+        )
         booking = selectors.booking_get(user=request.user, pk=booking.pk)
         return Response(BookingDetailSerializer(booking).data, status=status.HTTP_201_CREATED)
 
@@ -219,8 +217,7 @@ class _BookingActionApi(APIView):
 
     def post(self, request, pk: int):
         booking = selectors.booking_get(user=request.user, pk=pk)
-        with transaction.atomic(durable=True):
-            self.act(request, booking)
+        self.act(request, booking)
         return Response(BookingDetailSerializer(selectors.booking_get(user=request.user, pk=pk)).data)
 
 
@@ -468,8 +465,7 @@ class CalendarFeedApi(APIView):
     )
     def post(self, request):
         producer_id = self._owner(request)
-        with transaction.atomic(durable=True):
-            feed = calendar_feed_rotate(producer_id=producer_id, user=request.user)
+        feed = calendar_feed_rotate(producer_id=producer_id, user=request.user)
         return Response(CalendarFeedSerializer(self._body(request, feed, producer_id)).data, status=201)
 
     @extend_schema(
@@ -481,8 +477,7 @@ class CalendarFeedApi(APIView):
     )
     def delete(self, request):
         producer_id = self._owner(request)
-        with transaction.atomic(durable=True):
-            calendar_feed_revoke(producer_id=producer_id)
+        calendar_feed_revoke(producer_id=producer_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

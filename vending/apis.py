@@ -1,6 +1,5 @@
 """The HTTP edge of the vending app: public machine view, the machine's own endpoints, staff endpoints."""
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -220,15 +219,14 @@ class MachineRefillsApi(APIView):
         refill_request = None
         if data.get("refill_request"):
             refill_request = get_object_or_404(RefillRequest.objects.filter(machine=machine), pk=data["refill_request"])
-        with transaction.atomic(durable=True):
-            refill = services.refill_record(
-                compartment=compartment,
-                product=product,
-                quantity=data["quantity"],
-                price=data.get("price"),
-                user=request.user,
-                refill_request=refill_request,
-            )
+        refill = services.refill_record(
+            compartment=compartment,
+            product=product,
+            quantity=data["quantity"],
+            price=data.get("price"),
+            user=request.user,
+            refill_request=refill_request,
+        )
         return Response(RefillSerializer(refill).data, status=status.HTTP_201_CREATED)
 
 
@@ -247,10 +245,9 @@ class MachineRemovalsApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         compartment = _compartment(machine.pk, data["compartment"])
-        with transaction.atomic(durable=True):
-            removal = services.removal_record(
-                compartment=compartment, quantity=data.get("quantity"), user=request.user, note=data["note"]
-            )
+        removal = services.removal_record(
+            compartment=compartment, quantity=data.get("quantity"), user=request.user, note=data["note"]
+        )
         body = {
             "id": removal.pk if removal else None,
             "quantity": removal.quantity if removal else 0,
@@ -341,7 +338,6 @@ class SaleAcceptApi(APIView):
         sale = get_object_or_404(Sale.objects.all(), pk=pk)
         serializer = SaleAcceptInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic(durable=True):
-            services.sale_accept(sale_id=sale.pk, user=request.user, note=serializer.validated_data["note"])
+        services.sale_accept(sale_id=sale.pk, user=request.user, note=serializer.validated_data["note"])
         sale = Sale.objects.prefetch_related("anomalies").get(pk=sale.pk)
         return Response(FlaggedSaleSerializer(sale).data)

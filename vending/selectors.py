@@ -11,6 +11,8 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from ecopole.core.money import money, vat_included
+
 from .errors import InvalidReportPeriod
 from .models import (
     Anomaly,
@@ -27,7 +29,6 @@ from .models import (
     SaleReview,
 )
 
-CENT = Decimal("0.01")
 REPORT_MAX_DAYS = 366
 
 
@@ -79,12 +80,7 @@ def refill_request_list(*, status: str | None = None) -> QuerySet[RefillRequest]
 
 
 def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _vat_of(amount_incl: Decimal, rate: Decimal) -> Decimal:
-    """VAT included in an amount, rounded half-up to the cent once per VAT rate (not per sale)."""
-    return (amount_incl * rate / (Decimal("100") + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return money(value or 0)
 
 
 def flagged_sales(*, machine: Machine | None = None) -> QuerySet[Sale]:
@@ -156,7 +152,7 @@ def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) ->
     vat_lines = []
     for rate in sorted(by_rate):
         incl = by_rate[rate]
-        vat = _vat_of(incl, rate)
+        vat = vat_included(incl, rate)  # rounded once per VAT rate, not per sale
         vat_lines.append({"vat_rate": rate, "amount_incl_vat": incl, "vat": vat, "amount_excl_vat": incl - vat})
     total_incl = sum((line["amount_incl_vat"] for line in vat_lines), Decimal("0.00"))
     total_vat = sum((line["vat"] for line in vat_lines), Decimal("0.00"))
@@ -188,7 +184,7 @@ def machine_report(*, machine: Machine, date_from: dt.date, date_to: dt.date) ->
                 },
             )
             entry["quantity"] += -move.quantity if move.kind == MovementKind.LOSS else move.quantity
-            value = (abs(move.quantity) * (move.unit_price or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+            value = money(abs(move.quantity) * (move.unit_price or 0))
             entry["value"] += value if move.kind == MovementKind.LOSS else (value if move.quantity > 0 else -value)
 
     anomalies = list(

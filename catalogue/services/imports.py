@@ -34,6 +34,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from ecopole.core.locking import lock_rows
+from ecopole.core.money import money
 
 from ..errors import ImportAlreadyApplied, ImportFileUnreadable, ImportInvalid
 from ..models import Category, MovementReason, Producer, Product, ProductImport, Unit, VatRate
@@ -97,7 +98,7 @@ def _parse_price(raw: str) -> Decimal:
     text = _number_text(raw)
     if not _PRICE_RE.match(text) or Decimal(text) <= 0:
         raise ValueError(_("Enter a positive price in euros with at most 2 decimals, e.g. 2,80 or 2.80."))
-    return Decimal(text).quantize(Decimal("0.01"))
+    return money(text)  # at most 2 decimals already: exact
 
 
 def _parse_vat(raw: str) -> Decimal:

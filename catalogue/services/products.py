@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from ecopole.core.audit import audit_record
+from ecopole.core.money import money
 
 from ..errors import OrganicCertificateRequired, ProductNameTaken
 from ..models import Category, Producer, Product, Unit
@@ -67,7 +68,7 @@ def _check_organic(*, producer: Producer, organic: bool) -> None:
 def _normalise_changes(changes: dict[str, Any]) -> dict[str, Any]:
     changes = dict(changes)
     if "unit_price" in changes:
-        changes["unit_price"] = Decimal(changes["unit_price"]).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
+        changes["unit_price"] = money(changes["unit_price"])
     if "vat_rate" in changes:
         changes["vat_rate"] = Decimal(changes["vat_rate"]).quantize(PRICE_PLACES)
     if "season_months" in changes and not isinstance(changes["season_months"], int):

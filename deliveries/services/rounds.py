@@ -77,15 +77,11 @@ def _event(round_: Round, kind: str, to_value: str, actor, *, from_value: str = 
 
 
 def _invalid(current_label: str, target_label: str, current: str, target: str) -> InvalidTransition:
-    return InvalidTransition(
-        str(InvalidTransition.default_message).format(current=current_label, target=target_label),
-        current=current,
-        target=target,
-    )
+    return InvalidTransition(current=current, target=target, current_label=current_label, target_label=target_label)
 
 
 def _round_transition(*, round_id: int, target: str, actor) -> Round:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.status == target:
             return round_
@@ -153,7 +149,7 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
     """pending → delivered on a started round; each source of the stop is told (`StopSource.delivered`): grocery
     orders are fulfilled (or ready at a pickup point), baskets marked delivered, refill requests done. Delivering a
     delivered stop is a no-op; a failed one is `invalid_transition` (409)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.DELIVERED:
             return stop
@@ -187,7 +183,7 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
     and their subscribers emailed; refill requests go back to open. Failing a failed stop again is a no-op; a
     delivered one is `invalid_transition`."""
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.FAILED:
             return stop
@@ -240,7 +236,7 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
     weeks); the round's decision is audited. Moved to a pickup point, the home-delivery fee follows `DELIVERIES_FAILED_HOME_FEE`:
     "refund" (the default: the order's fee becomes 0) or "keep" (the trip was made); the email says which.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status != StopStatus.FAILED:
             raise NotAFailedStop()
@@ -278,7 +274,7 @@ def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
     times, departures, distance and return with the planner's distance matrix, from the same departure time.
     A reordered round is locked, so that re-planning does not undo the hand edit. The same order again is a no-op.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.status != RoundStatus.PLANNED:
             raise RoundLocked()
@@ -324,7 +320,7 @@ def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
 
 def round_lock_set(*, round_id: int, locked: bool, actor) -> Round:
     """Lock (re-planning leaves the round alone) or unlock a round. Setting the current value is a no-op."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.is_locked == locked:
             return round_
@@ -339,7 +335,7 @@ def round_driver_assign(*, round_id: int, driver_id: int | None, actor) -> Round
     """Give the round to an active member of the `driver` group (or to nobody). Same driver again: no-op."""
     from accounts.models import User
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         round_ = _lock_round(round_id)
         if round_.status == RoundStatus.FINISHED:
             raise RoundLocked()

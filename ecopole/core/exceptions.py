@@ -29,6 +29,11 @@ class ApplicationError(Exception):
 
     Subclasses set `code` (stable, snake_case), `status_code` and `default_message` (translatable). `extra` holds
     structured facts (e.g. `{"product": 12, "available": "3.000"}`) returned under `fields`.
+
+    An error formats its own message (Zulip's `JsonableError`): the placeholders of `default_message` are filled
+    from the constructor's keyword arguments when `detail` is read (so in the language of the response). A subclass
+    whose sentence shows something other than its `fields` (a status's label where `fields` has its code) takes
+    typed keyword arguments and overrides `message_values()`; call sites never build the sentence.
     """
 
     code = "application_error"
@@ -40,12 +45,16 @@ class ApplicationError(Exception):
         self.extra = extra
         super().__init__(self.message or str(self.default_message))
 
+    def message_values(self) -> dict[str, Any]:
+        """The values the sentence shows, by placeholder name."""
+        # Dates, times and decimals read the French way in the sentence; `fields` keeps their ISO / plain forms.
+        return {k: display_value(v) for k, v in self.extra.items() if v is not None}
+
     @property
     def detail(self) -> str:
         if self.message is not None:
             return self.message
-        # Dates, times and decimals read the French way in the sentence; `fields` keeps their ISO / plain forms.
-        return str(self.default_message).format(**{k: display_value(v) for k, v in self.extra.items() if v is not None})
+        return str(self.default_message).format(**self.message_values())
 
 
 class NotFound(ApplicationError):
@@ -61,9 +70,24 @@ class Conflict(ApplicationError):
 
 
 class InvalidTransition(ApplicationError):
+    """`fields` carries the statuses' codes; the sentence shows their labels when the caller knows them
+    (`current_label`, `target_label`: the model's choices), their codes otherwise."""
+
     code = "invalid_transition"
     status_code = status.HTTP_409_CONFLICT
     default_message = gettext_lazy("This change of status is not allowed: from “{current}” to “{target}”.")
+
+    def __init__(
+        self, *, current: str, target: str, current_label: str | None = None, target_label: str | None = None
+    ) -> None:
+        self.current_label, self.target_label = current_label, target_label
+        super().__init__(current=current, target=target)
+
+    def message_values(self) -> dict[str, Any]:
+        return {
+            "current": str(self.current_label if self.current_label is not None else self.extra["current"]),
+            "target": str(self.target_label if self.target_label is not None else self.extra["target"]),
+        }
 
 
 class LockTimeout(ApplicationError):

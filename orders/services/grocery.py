@@ -1,7 +1,9 @@
 """Writes of the online grocery: place an order, move it through its lifecycle, weigh it, record its payment.
 
-Every service is one transaction (a savepoint when the caller already holds one; the API wraps each call in a
-durable transaction). Orders are locked with `lock_rows` before any change and re-read under the lock. Stock goes
+Every entry service opens its own durable transaction (`transaction.atomic(durable=True)`): the API, the demo and
+a task get the same guarantees, and the work has committed, its emails enqueued, when the service returns. A step
+that another service composes into its own transaction says so in its name (`order_transition_in_transaction`).
+Orders are locked with `lock_rows` before any change and re-read under the lock. Stock goes
 through the ledger only (`catalogue.services.stock`), with the order as the movements' source, so
 `stock_release(source=order)` always gives back exactly what the order still holds.
 """
@@ -107,6 +109,7 @@ def _replay(*, customer, key: str, fingerprint: str) -> OrderPlacement | None:
     return OrderPlacement(order=record.order, created=False)
 
 
+@transaction.atomic(durable=True)
 def order_place(
     *,
     customer,
@@ -128,7 +131,8 @@ def order_place(
     Idempotency: with `idempotency_key`, the same key and the same request return the first order
     (`created=False`, no second reservation), the same key with another request raises `IdempotencyKeyReused`.
     Two parallel requests with one key collide on the unique (user, key) row: the second waits for the first to
-    commit, then replays its order. The confirmation email is enqueued on commit.
+    commit, then replays its order. The confirmation email is enqueued on commit. Runs in its own durable
+    transaction: committed when it returns.
     """
     lines = list(lines)
     fingerprint = _request_fingerprint(
@@ -334,11 +338,10 @@ def _totals_fields(totals) -> dict:
 
 def _invalid_transition(order: Order, target: str) -> InvalidTransition:
     return InvalidTransition(
-        str(InvalidTransition.default_message).format(
-            current=OrderStatus(order.status).label, target=OrderStatus(target).label
-        ),
         current=order.status,
         target=target,
+        current_label=OrderStatus(order.status).label,
+        target_label=OrderStatus(target).label,
     )
 
 
@@ -349,9 +352,7 @@ def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
     if (target == OrderStatus.READY and order.fulfilment != Fulfilment.PICKUP) or (
         target == OrderStatus.OUT_FOR_DELIVERY and order.fulfilment != Fulfilment.HOME
     ):
-        raise WrongFulfilment(
-            str(WrongFulfilment.default_message).format(target=OrderStatus(target).label), target=target
-        )
+        raise WrongFulfilment(target=target)
     if target in {OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY}:
         missing = list(
             order.lines.filter(sold_by_weight=True, prepared_quantity__isnull=True).values_list(
@@ -388,8 +389,16 @@ def order_transition(*, order_id: int, target: str, actor, note: str = "") -> Or
     Guarantees: the order row is locked and re-read; an illegal change raises `InvalidTransition` (409); asking
     for the status the order already has is a no-op (a retried request changes nothing, writes no event, sends no
     second email). Each change writes an `OrderEvent`; cancelling releases the reservation through the ledger;
-    `ready` and `cancelled` enqueue their email on commit.
+    `ready` and `cancelled` enqueue their email on commit. Runs in its own durable transaction: the change is
+    committed when it returns.
     """
+    with transaction.atomic(durable=True):
+        return order_transition_in_transaction(order_id=order_id, target=target, actor=actor, note=note)
+
+
+def order_transition_in_transaction(*, order_id: int, target: str, actor, note: str = "") -> Order:
+    """`order_transition` as one step of another service's transaction (a round delivering its stop moves each
+    order with it): the same guarantees, committed or rolled back with the caller's transaction."""
     with transaction.atomic():
         order = lock_one(Order.objects.all(), pk=order_id)
         if order.status == target:
@@ -401,7 +410,7 @@ def order_cancel(*, order_id: int, actor, note: str = "") -> Order:
     """Cancel an order. Staff: any time before fulfilment. The customer who placed it: while it is `placed`
     and before its cutoff (`CancellationClosed`, 409, otherwise). Idempotent: cancelling a cancelled order is a
     no-op. Releases the stock reservation through the ledger (exactly once)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         order = lock_one(Order.objects.all(), pk=order_id)
         staff = is_staff_member(actor)
         if not staff and order.customer_id != actor.pk:
@@ -422,7 +431,7 @@ def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Dec
     one releases the difference (a `release` movement with the order as source), so the ledger stays balanced
     and a later cancellation gives back exactly what is still held. Setting the same weight again changes nothing.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         order = lock_one(Order.objects.all(), pk=order_id)
         if order.status != OrderStatus.PREPARING:
             raise OrderNotBeingPrepared(current=order.status)
@@ -485,19 +494,13 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
 def order_payment_record(*, order_id: int, payment_status: str, payment_method: str = "", actor) -> Order:
     """Staff record a payment (unpaid → paid, with its method), a refund (paid → refunded) or correct a mistake
     (paid → unpaid). Locked and re-read; the same status and method again is a no-op; every change is an event."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         order = lock_one(Order.objects.all(), pk=order_id)
         method = payment_method or order.payment_method
         if payment_status == order.payment_status and method == order.payment_method:
             return order
         if payment_status != order.payment_status and payment_status not in PAYMENT_TRANSITIONS[order.payment_status]:
-            raise PaymentNotAllowed(
-                str(PaymentNotAllowed.default_message).format(
-                    current=PaymentStatus(order.payment_status).label, target=PaymentStatus(payment_status).label
-                ),
-                current=order.payment_status,
-                target=payment_status,
-            )
+            raise PaymentNotAllowed(current=order.payment_status, target=payment_status)
         if payment_status == PaymentStatus.UNPAID:
             method = PaymentMethod.NONE
         previous = f"{order.payment_status}:{order.payment_method}".rstrip(":")

@@ -27,12 +27,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ecopole.core.locking import lock_rows
+from ecopole.core.money import CENT
 from ecopole.core.permissions import is_staff_member
 
 from ..errors import EmailNotConfirmed, OrderRateExceeded, UnpaidQuantityExceeded, UnpaidTotalExceeded
 from ..models import Order, OrderLine, OrderStatus, PaymentStatus
 
-CENT = Decimal("0.01")
 OPEN_STATUSES = [OrderStatus.PLACED, OrderStatus.PREPARING, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY]
 
 

@@ -82,7 +82,7 @@ def order_locker_load(*, order_id: int, compartment_code: str, actor) -> LockerR
     """
     from .grocery import _transition  # grocery imports this module
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         order = lock_one(Order.objects.all(), pk=order_id)
         machine = order_machine(order)
         if machine is None:
@@ -126,7 +126,7 @@ def order_locker_code_renew(*, order_id: int, actor) -> LockerReservation:
     who is asking): the old code stops working, the wrong-code count restarts, the new code is emailed through the
     outbox like the first (in clear only there, erased once sent). 409 `order_not_in_locker` when the order waits in
     no locker. Audited, with a `locker` event."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         order = lock_one(Order.objects.all(), pk=order_id)
         active = locker_reservation_active_for_order(order_id=order.pk)
         if active is None:

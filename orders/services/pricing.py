@@ -1,6 +1,6 @@
 """Order money arithmetic, pure and in `Decimal`: VAT is included in prices.
 
-Rounding points (to the cent, ROUND_HALF_UP): each line total (unit price × quantity), each line's VAT
+Rounding points (to the cent, ROUND_HALF_UP, `ecopole.core.money`): each line total (unit price × quantity), each line's VAT
 (total − total / (1 + rate)); then the order sums those rounded figures: subtotal, VAT per rate, VAT total.
 The delivery fee carries VAT at the highest rate among the order's lines (French rule for an accessory delivery:
 it follows the goods; with several rates, applying the highest is the accepted simplification).
@@ -11,20 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from ecopole.core.money import CENT, ZERO, line_total, money, vat_included
 
-
-def money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def vat_included(amount_incl: Decimal, rate_percent: Decimal) -> Decimal:
-    """VAT contained in a VAT-inclusive amount, rounded to the cent."""
-    amount_incl = Decimal(amount_incl)
-    return money(amount_incl - amount_incl / (1 + Decimal(rate_percent) / 100))
+__all__ = ["LineAmounts", "OrderTotals", "PricedLine", "line_amounts", "money", "order_totals", "vat_included"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +25,7 @@ class LineAmounts:
 
 
 def line_amounts(*, unit_price: Decimal, quantity: Decimal, vat_rate: Decimal) -> LineAmounts:
-    total = money(Decimal(unit_price) * Decimal(quantity))
+    total = line_total(unit_price=unit_price, quantity=quantity)
     return LineAmounts(line_total=total, vat_amount=vat_included(total, vat_rate))
 
 

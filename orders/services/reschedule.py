@@ -76,11 +76,10 @@ def order_reschedule(
         order = lock_one(Order.objects.all(), pk=order_id)
         if order.status in {OrderStatus.FULFILLED, OrderStatus.CANCELLED}:
             raise InvalidTransition(
-                str(InvalidTransition.default_message).format(
-                    current=OrderStatus(order.status).label, target=OrderStatus.PREPARING.label
-                ),
                 current=order.status,
                 target="rescheduled",
+                current_label=OrderStatus(order.status).label,
+                target_label=OrderStatus.PREPARING.label,
             )
         closed_day_check(delivery_date)  # no delivery on a public holiday or a closure of the association
         moves_to_point = pickup_point is not None and order.pickup_point_id != pickup_point.pk

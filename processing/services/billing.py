@@ -20,10 +20,10 @@ from accounts.models import User
 from catalogue.models import Producer
 from ecopole.core.csv_export import csv_writer
 from ecopole.core.locking import lock_rows
+from ecopole.core.money import money
 from ecopole.core.outbox import outbox_enqueue
 
 from ..models import BillingKind, BillingLine, Statement
-from .bookings import money
 from .calendar import local_date
 
 

@@ -1,7 +1,7 @@
 """Bookings of the workshop: book, queue on the waiting list, confirm, cancel, mark a no-show, offer freed slots.
 
-Concurrency: every write runs in one transaction (`atomic()`: the API and the tasks open it, durable; the demo
-seed's transaction wraps several) and takes row locks through `lock_rows`, always in the order
+Concurrency: every write runs in one durable transaction opened by its entry service (so the API, the tasks and
+the demo get the same guarantees) and takes row locks through `lock_rows`, always in the order
 equipment → bookings → producers (each set in primary-key order), so two writers never deadlock. The overlap and
 quota checks are re-done under those locks; the exclusion constraint `processing_line_no_overlap` is the last line
 of defence and its IntegrityError becomes the same 409 `slot_taken`.
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Producer, Product
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.money import money
 from ecopole.core.outbox import outbox_enqueue
 
 from ..conf import rule
@@ -81,10 +82,6 @@ def hours_between(starts_at: datetime, ends_at: datetime) -> Decimal:
 
 def format_hours(value: Decimal) -> str:
     return format(value.normalize(), "f")
-
-
-def money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(MONEY, ROUND_HALF_UP)
 
 
 # --- Rules -------------------------------------------------------------------------------------------------------
@@ -199,6 +196,7 @@ def _bill_fee(*, booking: Booking, kind: str, rate: Decimal, now: datetime) -> l
 # --- Services ------------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic(durable=True)
 def booking_create(*, producer_id: int, request: BookingRequest, user, waitlist: bool = False) -> Booking:
     """Book equipment for one slot for `producer_id` (status `requested`), or queue on its waiting list.
 
@@ -295,7 +293,7 @@ def _insert(*, producer_id: int, request: BookingRequest, equipment: list[Equipm
 def booking_confirm(*, booking_id: int, user) -> Booking:
     """Staff confirm a requested booking. Locks the booking; a second call is refused (`invalid_transition`).
     The producer's members are emailed (outbox, after commit)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         _transition(booking, BookingStatus.CONFIRMED, actor=user, now=timezone.now())
         _notify_status(booking)
@@ -314,7 +312,7 @@ def _notify_status(booking: Booking) -> None:
 def booking_accept_offer(*, booking_id: int, user) -> Booking:
     """The producer takes the slot it was offered from the waiting list: held → requested, before the hold ends."""
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         if booking.status == BookingStatus.HELD and booking.hold_expires_at and booking.hold_expires_at <= now:
             raise OfferExpired(expired_at=booking.hold_expires_at.isoformat())
@@ -326,7 +324,7 @@ def booking_accept_offer(*, booking_id: int, user) -> Booking:
 def booking_mark_no_show(*, booking_id: int, user) -> Booking:
     """Staff record that a confirmed booking's producer did not come: billed NO_SHOW_FEE_RATE of its hours."""
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         if not booking.can_become(BookingStatus.NO_SHOW):
             raise InvalidTransition(current=booking.status, target=BookingStatus.NO_SHOW)
@@ -360,7 +358,7 @@ def booking_expire_offer(*, booking_id: int) -> bool:
 
 def _release(*, booking_id: int, target: str, user, only_if_hold_over: bool = False) -> Booking | None:
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         lines = list(
             BookingLine.objects.filter(booking_id=booking_id).values("equipment_id", "starts_at", "blocked_until")
         )
@@ -481,7 +479,7 @@ def offers_expire_due(*, limit: int = 100) -> int:
         status=BookingStatus.WAITING, starts_at__lt=now + timedelta(hours=int(rule("MIN_NOTICE_HOURS")))
     ).values_list("pk", flat=True)[:limit]
     for pk in list(stale):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             booking = lock_one(Booking.objects.all(), pk=pk)
             if booking.status == BookingStatus.WAITING:
                 _transition(booking, BookingStatus.EXPIRED, actor=None, now=now, note="too close to start")

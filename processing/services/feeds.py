@@ -12,6 +12,7 @@ from ecopole.core.exceptions import Conflict
 from ..models import CalendarFeed
 
 
+@transaction.atomic(durable=True)
 def calendar_feed_rotate(*, producer_id: int | None, user) -> CalendarFeed:
     """Revoke the current feed of the producer (or of the workshop when `producer_id` is None) and issue a new
     token (256 random bits). The old URL answers 404 from now on. One active feed per owner (unique constraint)."""
@@ -29,7 +30,7 @@ def calendar_feed_rotate(*, producer_id: int | None, user) -> CalendarFeed:
 
 def calendar_feed_revoke(*, producer_id: int | None) -> int:
     """Revoke the active feed; idempotent (returns 0 when there was none)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         return CalendarFeed.objects.filter(producer_id=producer_id, is_active=True).update(
             is_active=False, revoked_at=timezone.now()
         )

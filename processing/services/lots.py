@@ -15,6 +15,7 @@ from catalogue.models import MovementReason, Product
 from catalogue.services.stock import StockLine, stock_apply
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.money import money
 
 from ..errors import ProductNotOfProducer
 from ..models import (
@@ -30,7 +31,7 @@ from ..models import (
     LotUnit,
     ProcessShelfLife,
 )
-from .bookings import _transition, money
+from .bookings import _transition
 from .calendar import local_date
 
 
@@ -83,7 +84,7 @@ def booking_complete(*, booking_id: int, user, outputs: list[Output], hours_used
     `completed` and its event. A second call is refused with `invalid_transition`: nothing is stocked or billed twice.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         booking = lock_one(Booking.objects.all(), pk=booking_id)
         if not booking.can_become(BookingStatus.COMPLETED):
             raise InvalidTransition(current=booking.status, target=BookingStatus.COMPLETED)

@@ -2,7 +2,7 @@ import pytest
 from celery.exceptions import Retry
 from django.db import transaction
 
-from orders.models import OrderNotification
+from orders.models import Order, OrderNotification
 from orders.tasks import order_email_send
 from tests.orders.conftest import pickup_body
 from tests.orders.helpers import place_home, place_pickup
@@ -50,17 +50,20 @@ def test_no_email_when_the_order_fails(customer_client, depot, leeks, mailoutbox
     assert not OrderNotification.objects.exists()
 
 
-def test_no_email_when_the_surrounding_transaction_rolls_back(
+def test_no_surrounding_transaction_can_roll_back_a_confirmed_order(
     customer, depot, leeks, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                place_pickup(customer, depot, [(leeks, 1)])
-                raise RuntimeError("something later in the same transaction fails")
-        except RuntimeError:
-            pass
+    # given a caller holding a transaction of its own, which could still roll back after the placement
+    # when it places an order inside it
+    # then the placement refuses to run there (it owns its durable transaction): no order, no email
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="durable"),
+        transaction.atomic(),
+    ):
+        place_pickup(customer, depot, [(leeks, 1)])
     assert callbacks == [] and mailoutbox == []
+    assert not Order.objects.exists()
 
 
 def test_ready_for_pickup_and_cancelled_emails(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -187,7 +187,7 @@ def test_staff_accept_flagged_sales_from_the_admin(client, machine, machine_clie
     client.force_login(admin)
 
     response = client.post(
-        f"/{settings.ADMIN_URL}vending/sale/",
+        reverse("admin:vending_sale_changelist"),  # under ADMIN_URL ("gestion/" by default), not /admin/
         {"action": "accept_flagged", "_selected_action": [flagged, trusted]},
         follow=True,
     )

@@ -122,7 +122,7 @@ def locker_unlock(*, machine: Machine, compartment_code: str, code: str) -> Lock
     matches = check_password(code, reservation.code_hash)
     now = timezone.now()
     outcome: Exception | None = None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         (locked,) = lock_rows(
             LockerReservation.objects.select_related("compartment").filter(pk=reservation.pk), of=("self",)
         )

@@ -21,6 +21,7 @@ from catalogue.models import MovementReason, Product, StockLevel, StockMovement
 from catalogue.services.stock import StockLine, stock_apply
 from ecopole.core.audit import audit_record
 from ecopole.core.locking import lock_one, lock_rows
+from ecopole.core.money import money
 
 from ..errors import (
     CompartmentCapacityExceeded,
@@ -46,15 +47,10 @@ from ..models import (
 )
 
 QUANTITY_PLACES = Decimal("0.001")
-CENT = Decimal("0.01")
 
 
 def _qty(value) -> Decimal:
     return Decimal(value).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP)
-
-
-def _money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _move(
@@ -88,8 +84,8 @@ def refill_record(
     compartment was empty; topping up keeps the older date, so the freshness check sees the oldest produce inside.
     """
     quantity = _qty(quantity)
-    price = _money(price if price is not None else product.unit_price)
-    with transaction.atomic():
+    price = money(price if price is not None else product.unit_price)
+    with transaction.atomic(durable=True):
         locked = lock_one(Compartment.objects.all(), pk=compartment.pk)
         if _has_active_reservation(locked):
             raise CompartmentReserved(compartment=locked.code)
@@ -145,7 +141,7 @@ def removal_record(
     The units left the main stock at the refill, so the loss is written in the vending ledger only. Returns None when
     the compartment was already empty and no quantity was given (so running it twice removes nothing twice).
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = lock_one(Compartment.objects.all(), pk=compartment.pk)
         requested = locked.quantity if quantity is None else _qty(quantity)
         if requested <= 0 and quantity is None:
@@ -201,12 +197,12 @@ def sale_record(
     revenue until staff accept it (`sale_accept`).
     """
     quantity = _qty(quantity)
-    amount = _money(amount)
+    amount = money(amount)
     existing = Sale.objects.filter(machine=machine, transaction_id=transaction_id).first()
     if existing is not None:
         return SaleResult(existing, False)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             compartment = Compartment.objects.filter(machine=machine, code=compartment_code).first()
             if compartment is not None:
                 (compartment,) = lock_rows(
@@ -286,7 +282,7 @@ def _sale_doubts(
     elif compartment.price is None:
         doubts.append((AnomalyKind.AMOUNT_MISMATCH, {**base, "expected": None, "reason": "no_price"}))
     else:
-        expected = _money(quantity * compartment.price)
+        expected = money(quantity * compartment.price)
         if amount != expected:
             doubts.append(
                 (
@@ -317,7 +313,7 @@ def sale_accept(*, sale_id: int, user, note: str = "") -> Sale:
     event says who and why. Under the sale's row lock; accepting an accepted sale again changes nothing and
     returns it (idempotent). A sale that was never flagged is refused with `SaleNotFlagged` (409).
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         sale = lock_one(Sale.objects.all(), pk=sale_id)
         if sale.review == SaleReview.ACCEPTED:
             return sale
@@ -357,7 +353,7 @@ def inventory_record(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             codes = {line.compartment_code for line in lines}
             compartments = {c.code: c for c in lock_rows(Compartment.objects.filter(machine=machine, code__in=codes))}
             existing = InventoryCount.objects.filter(machine=machine, count_id=count_id).first()

@@ -1,16 +1,15 @@
 """Load the demo data: the organisations and places of DOMAIN.md, users of every role, and each app's demo set.
 
 Idempotent: every row is found by a natural key (email, slug, name) before it is created, so running it twice
-creates nothing twice. Each app contributes through `<app>/demo.py: seed(stdout)`, called in dependency order;
-a step that joins two apps belongs to the upper one and runs once both have seeded (the locker order after the
-machine; the demo day's rounds, planned from every registered stop source, last), so that no lower app's demo
-imports an upper one.
+creates nothing twice, and a run stopped half-way is finished by the next. Each app contributes through
+`<app>/demo.py: seed(stdout)`, called in dependency order; a step that joins two apps belongs to the upper one and
+runs once both have seeded (the locker order after the machine; the demo day's rounds, planned from every registered
+stop source, last), so that no lower app's demo imports an upper one.
 """
 
 import importlib
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 APPS_IN_ORDER = ["accounts", "catalogue", "deliveries", "orders", "processing", "vending"]
 # (app, function of `<app>.demo`), in order.
@@ -31,6 +30,6 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.demo":
                     raise
                 continue
-            with transaction.atomic():
-                getattr(module, step)(stdout=self.stdout)
+            # No transaction around a step: the services it calls open their own, durable ones.
+            getattr(module, step)(stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS(f"demo: {app} {step} ok"))
