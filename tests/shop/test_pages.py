@@ -115,3 +115,8 @@ def test_english_through_the_language_switch(client, shop_catalogue):
     assert response.status_code == 302
     body = client.get("/produits/").content.decode()
     assert '<html lang="en">' in body and "Search" in body
+
+
+def test_product_page_writes_quantities_without_trailing_zeros(client, shop_catalogue):
+    body = client.get(reverse("shop:product-detail", args=[shop_catalogue["leek"].pk])).content.decode()
+    assert "pas de 0,5 kilogramme, au moins 0,5 kilogramme" in body
