@@ -27,7 +27,8 @@ def main() -> int:
         "\n".join(
             [
                 "",
-                "Ecopôle alimentaire: the API is starting.",
+                "Ecopôle alimentaire: the shop and the API are starting.",
+                f"  Web shop    {base}/",
                 f"  API root    {base}/api/v1/",
                 f"  Swagger UI  {base}/api/docs/",
                 f"  Admin       {base}/admin/   (admin@ecopole.example / {DEMO_PASSWORD})",
