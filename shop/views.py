@@ -7,8 +7,10 @@ request the whole page, so each page works the same with JavaScript off.
 
 from __future__ import annotations
 
+import functools
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -41,6 +43,19 @@ def _filters_from_query(request: HttpRequest) -> tuple[ProductFilters, dict, lis
     serializer = ProductFilterSerializer(data=kept)
     serializer.is_valid()
     return ProductFilters(**serializer.validated_data), kept, invalid
+
+
+def html_not_found(view):
+    """A page that does not exist is a 404 page of the shop: the project's 404 handler answers in JSON for the API."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "shop/not_found.html", status=404)
+
+    return wrapper
 
 
 @require_GET
@@ -78,6 +93,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@html_not_found
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = catalogue_selectors.product_get(user=request.user, pk=pk)
     return render(request, "shop/product_detail.html", {"product": product})
@@ -89,6 +105,7 @@ def producer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@html_not_found
 def producer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     producer = catalogue_selectors.producer_get(slug=slug)
     products = catalogue_selectors.product_list(user=request.user, filters=ProductFilters(producer=slug))

@@ -90,3 +90,10 @@ def test_skip_link_moves_the_keyboard_to_the_content(page, live_server, shop_cat
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("main")).to_be_focused()
+
+
+def test_not_found_page_of_the_shop(page, live_server, shop_catalogue):
+    response = page.goto(live_server.url + "/produits/999999/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page introuvable", level=1)).to_be_visible()
+    check_page(page, "09 introuvable")

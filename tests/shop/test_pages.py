@@ -99,7 +99,9 @@ def test_inactive_product_is_not_found(client, shop_catalogue):
     soup = shop_catalogue["soup"]
     soup.is_active = False
     soup.save()
-    assert client.get(reverse("shop:product-detail", args=[soup.pk])).status_code == 404
+    response = client.get(reverse("shop:product-detail", args=[soup.pk]))
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
 
 
 def test_producer_pages_list_the_producers_and_their_products(client, shop_catalogue):
@@ -107,7 +109,8 @@ def test_producer_pages_list_the_producers_and_their_products(client, shop_catal
     assert "Jardin des Anges" in body
     body = client.get("/producteurs/jardin-des-anges/").content.decode()
     assert "Pommes Reinette" in body and "Poireaux" in body and "14,2 km" in body
-    assert client.get("/producteurs/inconnu/").status_code == 404
+    response = client.get("/producteurs/inconnu/")
+    assert response.status_code == 404 and "Page introuvable" in response.content.decode()
 
 
 def test_english_through_the_language_switch(client, shop_catalogue):
