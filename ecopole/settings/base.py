@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "processing",
     "vending",
     "django_htmx",
+    "imagekit",
     "shop",
 ]
 
@@ -131,6 +132,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Uploaded photos of products and producers, and their renditions (django-imagekit, made once when a photo is saved).
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Django serves MEDIA_ROOT itself only when this is on (local runs, tests); in production a web server does.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# A photo larger than this is refused with 400 `photo_too_large` (catalogue.services.photos).
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Renditions are generated when the photo is saved and then assumed present: a page shows N photos with no file
+# check and no query.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -19,3 +19,7 @@ REST_FRAMEWORK = {
 # A file, not memory, so that a real Celery worker process started by a test sees the same test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
+# The browser tests load the product photos from the live server.
+SERVE_MEDIA = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
