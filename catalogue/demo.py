@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from .demo_photos import draw_photo
 from .models import Category, Producer, ProducerKind, Product, Unit
 from .season import month_range
+from .services.photos import producer_photo_set, product_photo_set
 from .services.producers import producer_create, producer_update
 from .services.products import product_create, product_update
 from .services.stock import stock_receive
@@ -206,6 +209,9 @@ def _seed_producers() -> dict[str, Producer]:
             producer = producer_create(name=name, slug=slug, **details)
         else:
             producer = producer_update(producer=producer, **details)
+        if not producer.photo:
+            upload = ContentFile(draw_photo(title=producer.name, colour_key=kind), name="demo.png")
+            producer = producer_photo_set(producer=producer, upload=upload)
         producers[slug] = producer
     return producers
 
@@ -235,6 +241,9 @@ def seed(stdout=None) -> None:
             product = product_create(producer=producer, name=name, **fields)
         else:
             product = product_update(product=product, **fields)
+        if not product.photo:
+            upload = ContentFile(draw_photo(title=name, colour_key=category_slug), name="demo.png")
+            product = product_photo_set(product=product, upload=upload)
         if not product.movements.exists():
             stock_receive(product_id=product.pk, quantity=Decimal(stock), note="Stock de démonstration")
             received += 1

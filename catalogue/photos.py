@@ -2,7 +2,7 @@
 
 One check (`photo_check`) serves the API (an `ApplicationError`, 400 with a code) and the admin (the model field's
 validator turns it into a form error). The renditions are django-imagekit specs with fixed sizes (crop to fill),
-generated once when the photo is saved (`IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = Optimistic`) and then assumed
+generated once when the photo is saved (`GenerateOnSave`, the `IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY`) and then assumed
 present, so a page knows their width and height without opening a file and shows N photos with no query.
 """
 
@@ -26,6 +26,18 @@ PHOTO_MAX_PIXELS = 40_000_000
 MEGABYTE = Decimal(1024 * 1024)
 CARD_SIZE = (400, 300)
 LARGE_SIZE = (800, 600)
+
+
+class GenerateOnSave:
+    """django-imagekit cache-file strategy: a saved photo (re)makes its renditions at once; a page never checks that
+    they exist. imagekit's own `Optimistic` skips the generation when its state cache remembers a rendition of the
+    same name, and names here come from the photo's content: a rendition deleted from disk would never come back."""
+
+    def on_source_saved(self, file):
+        file.generate(force=True)
+
+    def should_verify_existence(self, file):
+        return False
 
 
 class CardRendition(ImageSpec):

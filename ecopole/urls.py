@@ -30,8 +30,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shop.urls")),
 ]
+
+
+def media(request, path):
+    """Uploaded photos, served by Django only where SERVE_MEDIA is on (runserver, tests); MEDIA_ROOT read per request."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
-    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", media))
 
 handler400 = "ecopole.core.exceptions.json_400"
 handler403 = "ecopole.core.exceptions.json_403"

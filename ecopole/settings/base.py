@@ -141,7 +141,7 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # Renditions are generated when the photo is saved and then assumed present: a page shows N photos with no file
 # check and no query.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "catalogue.photos.GenerateOnSave"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

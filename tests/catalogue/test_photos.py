@@ -116,3 +116,21 @@ def test_the_admin_form_refuses_a_pdf_with_the_same_message():
     with pytest.raises(ValidationError) as error:
         validate_photo(pdf)
     assert error.value.code == "photo_invalid"
+
+
+def test_every_demo_product_and_producer_has_a_drawn_photo_with_its_renditions(db, media_root):
+    from accounts import demo as accounts_demo
+    from catalogue import demo
+    from catalogue.models import Producer
+
+    accounts_demo.seed()
+    demo.seed()
+    products = list(Product.objects.all())
+    assert products and all(p.photo for p in products)
+    assert all(p.photo for p in Producer.objects.all())
+    with Image.open(Path(media_root) / products[0].photo_card.name) as image:
+        assert image.size == (400, 300)
+    # a second seed keeps the photos: nothing is drawn or stored again
+    names = {p.pk: p.photo.name for p in products}
+    demo.seed()
+    assert {p.pk: p.photo.name for p in Product.objects.all()} == names

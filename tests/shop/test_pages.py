@@ -3,8 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from catalogue.demo_photos import draw_photo
+from catalogue.models import Producer
+from catalogue.services.photos import producer_photo_set, product_photo_set
 from tests.catalogue.factories import CategoryFactory, ProductFactory
 
 
@@ -123,3 +127,44 @@ def test_english_through_the_language_switch(client, shop_catalogue):
 def test_product_page_writes_quantities_without_trailing_zeros(client, shop_catalogue):
     body = client.get(reverse("shop:product-detail", args=[shop_catalogue["leek"].pk])).content.decode()
     assert "pas de 0,5 kilogramme, au moins 0,5 kilogramme" in body
+
+
+@pytest.fixture
+def with_photos(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    def give(obj):
+        upload = ContentFile(draw_photo(title=obj.name, colour_key="fruits"), name="x.png")
+        if isinstance(obj, Producer):
+            return producer_photo_set(producer=obj, upload=upload)
+        return product_photo_set(product=obj, upload=upload)
+
+    return give
+
+
+def test_photos_are_served_with_their_size_and_alt(client, shop_catalogue, with_photos):
+    # given apples and their producer with a photo
+    apple = with_photos(shop_catalogue["apple"])
+    with_photos(shop_catalogue["garden"])
+    # then the list shows the card rendition, the product page the large one, each with width, height and alt
+    body = client.get("/produits/").content.decode()
+    assert f'src="/media/{apple.photo_card.name}" width="400" height="300" alt="Photo : Pommes Reinette"' in body
+    body = client.get(reverse("shop:product-detail", args=[apple.pk])).content.decode()
+    assert f'src="/media/{apple.photo_large.name}" width="800" height="600" alt="Photo : Pommes Reinette"' in body
+    body = client.get("/producteurs/jardin-des-anges/").content.decode()
+    assert 'width="800" height="600" alt="Photo : Jardin des Anges"' in body
+    # and the rendition is served
+    assert client.get(f"/media/{apple.photo.name}").status_code == 200
+    assert client.get(f"/media/{apple.photo_card.name}").status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_catalogue_with_photos_costs_the_same_queries_whatever_the_page_size(
+    client, django_assert_num_queries, db, with_photos, count
+):
+    for _ in range(count):
+        with_photos(ProductFactory(category=CategoryFactory(), stock=1))
+    client.get("/produits/")
+    with django_assert_num_queries(4):
+        body = client.get("/produits/").content.decode()
+    assert body.count('width="400" height="300"') == min(count, 24)
