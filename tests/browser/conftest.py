@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 
+from catalogue.demo_photos import draw_photo
+from catalogue.services.photos import producer_photo_set, product_photo_set
 from tests.shop.conftest import shop_catalogue, shop_places  # noqa: F401  (the same small shop as the page tests)
 
 # Playwright's sync API runs an event loop in the test thread; the test itself only uses the ORM to set data up.
@@ -61,3 +64,15 @@ def check_page(page, name: str) -> None:
         violations = axe_violations(page)
         assert violations == [], f"{name} ({label}): " + json.dumps(violations, indent=1, ensure_ascii=False)
     page.set_viewport_size(PHONE)
+
+
+@pytest.fixture
+def shop_photos(shop_catalogue):  # noqa: F811  (the fixture imported above)
+    """The small shop's products and producer with drawn photos, as in the demo."""
+    for key, product in shop_catalogue.items():
+        upload = ContentFile(draw_photo(title=product.name, colour_key=key), name="photo.png")
+        if key == "garden":
+            shop_catalogue[key] = producer_photo_set(producer=product, upload=upload)
+        else:
+            shop_catalogue[key] = product_photo_set(product=product, upload=upload)
+    return shop_catalogue

@@ -10,7 +10,7 @@ from tests.browser.conftest import check_page, needs_chromium
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 
-def test_browse_search_product_and_producer(page, live_server, shop_catalogue, shop_places):
+def test_browse_search_product_and_producer(page, live_server, shop_photos, shop_places):
     # given the shop's home page
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Le bio du Calaisis")
@@ -33,6 +33,9 @@ def test_browse_search_product_and_producer(page, live_server, shop_catalogue, s
     page.get_by_role("link", name="Pommes Reinette").click()
     expect(page.get_by_role("heading", name="Pommes Reinette", level=1)).to_be_visible()
     expect(page.get_by_text("3,20 €")).to_be_visible()
+    photo = page.get_by_role("img", name="Photo : Pommes Reinette")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 800
     check_page(page, "04 produit")
 
     # and its producer
