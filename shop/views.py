@@ -8,18 +8,24 @@ request the whole page, so each page works the same with JavaScript off.
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from catalogue import selectors as catalogue_selectors
 from catalogue.filters import ProductFilterSerializer
 from catalogue.selectors import ProductFilters
 from orders import basket_selectors
+from orders.errors import InvalidQuantity
 from orders.selectors import delivery_places_open
+
+from . import cart as shop_cart
 
 # Products per catalogue page: a multiple of 2, 3 and 4 so the grid fills its rows on every screen width.
 PAGE_SIZE = 24
@@ -95,8 +101,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @html_not_found
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product = catalogue_selectors.product_get(user=request.user, pk=pk)
-    return render(request, "shop/product_detail.html", {"product": product})
+    return _product_page(request, catalogue_selectors.product_get(user=request.user, pk=pk))
 
 
 @require_GET
@@ -118,3 +123,74 @@ ORDERING_LABELS = [
     ("-price", _("Price, highest first")),
     ("distance", _("Nearest producers first")),
 ]
+
+
+def _product_page(request: HttpRequest, product, *, quantity_error: str = "", quantity: str = "", status: int = 200):
+    return render(
+        request,
+        "shop/product_detail.html",
+        {"product": product, "quantity_error": quantity_error, "quantity": quantity},
+        status=status,
+    )
+
+
+@require_POST
+@html_not_found
+def cart_add(request: HttpRequest) -> HttpResponse:
+    """Add to the cart from a product page: POST/redirect/GET; a quantity off the product's step or minimum comes
+    back on the product page, next to the field, with the orders' own message."""
+    product_id = request.POST.get("product", "")
+    if not product_id.isdigit():
+        raise Http404
+    product = catalogue_selectors.product_get(user=request.user, pk=int(product_id))
+    text = request.POST.get("quantity", "")
+    quantity = shop_cart.parse_quantity(text)
+    try:
+        if quantity is None:
+            raise InvalidQuantity(
+                product=product.pk,
+                product_name=product.name,
+                quantity=text,
+                minimum=product.minimum_quantity,
+                step=product.quantity_step,
+            )
+        shop_cart.cart_add(request.session, product=product, quantity=quantity)
+    except InvalidQuantity as error:
+        return _product_page(request, product, quantity_error=str(error.detail), quantity=text, status=400)
+    messages.success(request, _("“{name}” is in your cart.").format(name=product.name))
+    return redirect(reverse("shop:product-detail", args=[product.pk]))
+
+
+@require_GET
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    lines = shop_cart.cart_lines(request.session, user=request.user)
+    total = sum((line.estimated_total for line in lines), start=Decimal("0.00"))
+    return render(request, "shop/cart.html", {"lines": lines, "total": total})
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    product_id = request.POST.get("product", "")
+    if product_id.isdigit():
+        if "remove" in request.POST:
+            shop_cart.cart_remove(request.session, product_id=int(product_id))
+            messages.success(request, _("The product was removed from your cart."))
+        else:
+            lines = {line.product.pk: line for line in shop_cart.cart_lines(request.session, user=request.user)}
+            line = lines.get(int(product_id))
+            quantity = shop_cart.parse_quantity(request.POST.get("quantity", ""))
+            if line is not None:
+                try:
+                    if quantity is None:
+                        raise InvalidQuantity(
+                            product=line.product.pk,
+                            product_name=line.product.name,
+                            quantity=request.POST.get("quantity", ""),
+                            minimum=line.product.minimum_quantity,
+                            step=line.product.quantity_step,
+                        )
+                    shop_cart.cart_set(request.session, product=line.product, quantity=quantity)
+                    messages.success(request, _("Your cart was updated."))
+                except InvalidQuantity as error:
+                    messages.error(request, str(error.detail))
+    return redirect("shop:cart")

@@ -52,3 +52,9 @@ def photo(obj, rendition: str = "card", lazy: bool = True) -> str:
         _("Photo: {name}").format(name=obj.name),
         mark_safe(' loading="lazy"') if lazy else "",
     )
+
+
+@register.filter
+def quantity_input(value) -> str:
+    """A quantity for an <input type="number">: a dot, no trailing zeros (0.500 → "0.5")."""
+    return f"{Decimal(value).normalize():f}" if value is not None else ""
