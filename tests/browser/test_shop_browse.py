@@ -100,3 +100,28 @@ def test_not_found_page_of_the_shop(page, live_server, shop_catalogue):
     assert response.status == 404
     expect(page.get_by_role("heading", name="Page introuvable", level=1)).to_be_visible()
     check_page(page, "09 introuvable")
+
+
+def test_add_to_cart_and_see_the_cart(page, live_server, shop_photos):
+    # given the leeks' page (sold by 0.5 kg)
+    page.goto(live_server.url + f"/produits/{shop_photos['leek'].pk}/")
+    quantity = page.get_by_role("spinbutton", name="Quantité (kilogramme)")
+    # when the customer asks for a quantity off the step
+    quantity.fill("0.3")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    # then the error is tied to the field and the cart stays empty
+    expect(page.get_by_role("spinbutton", name="Quantité (kilogramme)")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("link", name=re.compile(r"^Panier \(0 article\)"))).to_be_visible()
+    check_page(page, "10 quantite refusee")
+    # when they ask for 1.5 kg
+    page.get_by_role("spinbutton", name="Quantité (kilogramme)").fill("1.5")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    expect(page.get_by_role("status")).to_contain_text("« Poireaux » est dans votre panier.")
+    # then the "Panier" link counts one item and the cart lists the leeks
+    page.get_by_role("link", name=re.compile(r"^Panier \(1 article\)")).click()
+    expect(page.get_by_role("heading", name="Votre panier", level=1)).to_be_visible()
+    expect(page.get_by_role("spinbutton", name="Quantité de Poireaux (kilogramme)")).to_have_value("1.5")
+    expect(page.get_by_text("Total estimé : 4,20 €")).to_be_visible()
+    check_page(page, "11 panier")
+    page.get_by_role("button", name="Retirer Poireaux").click()
+    expect(page.get_by_text("Votre panier est vide.")).to_be_visible()
