@@ -135,7 +135,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # Uploaded photos of products and producers, and their renditions (django-imagekit, made once when a photo is saved).
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 # Django serves MEDIA_ROOT itself only when this is on (local runs, tests); in production a web server does.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # A photo larger than this is refused with 400 `photo_too_large` (catalogue.services.photos).
