@@ -24,6 +24,8 @@ from .filters import ProductFilterSerializer, StockMovementFilterSerializer
 from .models import Category, Producer, Product, StockMovement
 from .serializers import (
     CategorySerializer,
+    PhotoInputSerializer,
+    PhotoSerializer,
     ProducerSerializer,
     ProductCreateInputSerializer,
     ProductImportInputSerializer,
@@ -33,9 +35,11 @@ from .serializers import (
     StockMovementSerializer,
     StockRecordInputSerializer,
     StockRecordResultSerializer,
+    photo_data,
     product_rows_data,
 )
 from .services.imports import product_import_csv
+from .services.photos import producer_photo_remove, producer_photo_set, product_photo_remove, product_photo_set
 from .services.products import product_create, product_update
 from .services.stock import stock_record
 
@@ -247,3 +251,76 @@ class ProductImportApi(APIView):
             user=request.user,
         )
         return Response(ProductImportSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+_PHOTO_DESCRIPTION = (
+    "Multipart field `photo`: a JPEG, PNG or WebP image of at most PHOTO_MAX_BYTES (5 MB by default). The content "
+    "is checked, not the name: a renamed PDF is `photo_invalid`, a file too large `photo_too_large` (400). "
+    "Renditions of 400×300 and 800×600 (cropped to fill) are made once, when the photo is saved."
+)
+
+
+class ProductPhotoApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="Set a product's photo (staff, or a member of its producer)",
+        description=_PHOTO_DESCRIPTION,
+        request={"multipart/form-data": PhotoInputSerializer},
+        responses={200: PhotoSerializer, **error_responses(400, 401, 403, 404)},
+        parameters=[OpenApiParameter("Content-Type", str, OpenApiParameter.HEADER, required=False, exclude=True)],
+    )
+    def put(self, request, pk: int):
+        _require_product_writer(request.user)
+        product = selectors.product_get_for_update(user=request.user, pk=pk)
+        serializer = PhotoInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product = product_photo_set(product=product, upload=serializer.validated_data["photo"], actor=request.user)
+        return Response(photo_data(product))
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="Remove a product's photo (staff, or a member of its producer)",
+        request=None,
+        responses={204: None, **error_responses(401, 403, 404)},
+    )
+    def delete(self, request, pk: int):
+        _require_product_writer(request.user)
+        product_photo_remove(product=selectors.product_get_for_update(user=request.user, pk=pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProducerPhotoApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="Set a producer's photo (staff, or a member of that producer)",
+        description=_PHOTO_DESCRIPTION,
+        request={"multipart/form-data": PhotoInputSerializer},
+        responses={200: PhotoSerializer, **error_responses(400, 401, 403, 404)},
+        parameters=[OpenApiParameter("Content-Type", str, OpenApiParameter.HEADER, required=False, exclude=True)],
+    )
+    def put(self, request, slug: str):
+        _require_product_writer(request.user)
+        producer = selectors.producer_get_for_update(user=request.user, slug=slug)
+        serializer = PhotoInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        producer = producer_photo_set(producer=producer, upload=serializer.validated_data["photo"], actor=request.user)
+        return Response(photo_data(producer))
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="Remove a producer's photo (staff, or a member of that producer)",
+        request=None,
+        responses={204: None, **error_responses(401, 403, 404)},
+    )
+    def delete(self, request, slug: str):
+        _require_product_writer(request.user)
+        producer_photo_remove(
+            producer=selectors.producer_get_for_update(user=request.user, slug=slug), actor=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,10 +10,13 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from .demo_photos import draw_photo
 from .models import Category, Producer, ProducerKind, Product, Unit
 from .season import month_range
+from .services.photos import producer_photo_set, product_photo_set
 from .services.producers import producer_create, producer_update
 from .services.products import product_create, product_update
 from .services.stock import stock_receive
@@ -223,6 +226,9 @@ def _seed_producers() -> dict[str, Producer]:
             producer = producer_create(name=name, slug=slug, **details)
         else:
             producer = producer_update(producer=producer, **details)
+        if not producer.photo:
+            upload = ContentFile(draw_photo(title=producer.name, colour_key=kind), name="demo.png")
+            producer = producer_photo_set(producer=producer, upload=upload)
         producers[slug] = producer
     for email, slug in PRODUCER_MEMBERS.items():
         get_user_model().objects.filter(email=email).update(producer=producers[slug])
@@ -254,6 +260,9 @@ def seed(stdout=None) -> None:
             product = product_create(producer=producer, name=name, **fields)
         else:
             product = product_update(product=product, **fields)
+        if not product.photo:
+            upload = ContentFile(draw_photo(title=name, colour_key=category_slug), name="demo.png")
+            product = product_photo_set(product=product, upload=upload)
         if not product.movements.exists():
             stock_receive(product_id=product.pk, quantity=Decimal(stock), note="Stock de démonstration")
             received += 1

@@ -48,3 +48,15 @@ class ImportAlreadyApplied(ApplicationError):
     code = "import_already_applied"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This exact price list was already imported for this producer on {imported_at}.")
+
+
+class PhotoTooLarge(ApplicationError):
+    code = "photo_too_large"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The photo weighs {size_mb} MB; the limit is {max_mb} MB.")
+
+
+class PhotoInvalid(ApplicationError):
+    code = "photo_invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The file is not a JPEG, PNG or WebP image.")

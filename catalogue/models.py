@@ -11,9 +11,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
 
 from ecopole.core.fields import TEXT_MAX_LENGTH
 
+from .photos import (
+    CardRendition,
+    LargeRendition,
+    producer_photo_path,
+    product_photo_path,
+    validate_photo,
+)
 from .season import ALL_ALLERGENS, ALL_MONTHS, mask_to_allergens, mask_to_months, month_bit
 
 # Organic certifiers are identified by the code the EU gives them: FR-BIO-01 (Ecocert), FR-BIO-10, ...
@@ -67,6 +75,11 @@ class Producer(models.Model):
     organic_certificate_valid_until = models.DateField(_("organic certificate valid until"), null=True, blank=True)
     # Lower-cased, unaccented name and commune, maintained by the producer services (see selectors.product_list).
     search_text = models.TextField(editable=False, blank=True, default="")
+    photo = models.ImageField(
+        _("photo"), upload_to=producer_photo_path, blank=True, validators=[validate_photo], max_length=200
+    )
+    photo_card = ImageSpecField(source="photo", spec=CardRendition)
+    photo_large = ImageSpecField(source="photo", spec=LargeRendition)
 
     class Meta:
         verbose_name = _("producer")
@@ -185,6 +198,11 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Lower-cased, unaccented name and description, maintained by the product services (see selectors.product_list).
     search_text = models.TextField(editable=False, blank=True, default="")
+    photo = models.ImageField(
+        _("photo"), upload_to=product_photo_path, blank=True, validators=[validate_photo], max_length=200
+    )
+    photo_card = ImageSpecField(source="photo", spec=CardRendition)
+    photo_large = ImageSpecField(source="photo", spec=LargeRendition)
 
     class Meta:
         verbose_name = _("product")

@@ -198,3 +198,13 @@ def stock_movement_list(*, user, product_id: int | None = None, reason: str | No
     if reason:
         movements = movements.filter(reason=reason)
     return movements.select_related("product", "created_by", "source_type").order_by("-created_at", "-id")
+
+
+def producer_get_for_update(*, user, slug: str) -> Producer:
+    """The producer if `user` may change it (staff, or a member of that producer), else 404."""
+    producer = Producer.objects.filter(slug=slug).first()
+    if producer is None:
+        raise Http404
+    if is_staff_member(user) or getattr(user, "producer_id", None) == producer.pk:
+        return producer
+    raise Http404

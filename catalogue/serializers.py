@@ -319,3 +319,35 @@ class ProductImportSerializer(serializers.ModelSerializer):
         model = ProductImport
         fields = ["id", "producer", "filename", "row_count", "created_count", "updated_count", "created_at"]
         read_only_fields = fields
+
+
+class PhotoInputSerializer(serializers.Serializer):
+    photo = serializers.FileField(
+        help_text=_("A JPEG, PNG or WebP image; its content is checked, not its name (see PHOTO_MAX_BYTES).")
+    )
+
+
+class PhotoRenditionSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class PhotoSerializer(serializers.Serializer):
+    """The stored photo and its renditions (made once, when the photo was saved)."""
+
+    photo = serializers.CharField(allow_null=True, help_text=_("URL of the original, null without a photo."))
+    card = PhotoRenditionSerializer(allow_null=True)
+    large = PhotoRenditionSerializer(allow_null=True)
+
+
+def photo_data(obj) -> dict:
+    from .photos import CARD_SIZE, LARGE_SIZE
+
+    if not obj.photo:
+        return {"photo": None, "card": None, "large": None}
+    return {
+        "photo": obj.photo.url,
+        "card": {"url": obj.photo_card.url, "width": CARD_SIZE[0], "height": CARD_SIZE[1]},
+        "large": {"url": obj.photo_large.url, "width": LARGE_SIZE[0], "height": LARGE_SIZE[1]},
+    }

@@ -3,7 +3,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import admin_login, email_confirm_page
@@ -47,7 +48,18 @@ urlpatterns = [
     # Before the admin's own URLs: its login page behind the login rate and the per-account delay.
     path(f"{settings.ADMIN_URL}login/", admin_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shop.urls")),
 ]
+
+
+def media(request, path):
+    """Uploaded photos, served by Django only where SERVE_MEDIA is on (runserver, tests); MEDIA_ROOT read per request."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", media))
 
 handler400 = "ecopole.core.exceptions.json_400"
 handler403 = "ecopole.core.exceptions.json_403"

@@ -86,6 +86,7 @@ def _banner() -> None:
             [
                 "",
                 "Ecopôle alimentaire: the API is up, the Celery worker and beat are starting.",
+                f"  Web shop    {base}/",
                 f"  API root    {base}/api/v1/",
                 f"  Swagger UI  {base}/api/docs/",
                 f"  Admin       {base}/{settings.ADMIN_URL}   (admin@ecopole.example / {DEMO_PASSWORD})",

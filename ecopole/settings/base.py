@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "deliveries",
     "processing",
     "vending",
+    "django_htmx",
+    "imagekit",
+    "shop",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecopole.core.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "ecopole.urls"
@@ -96,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shop.context_processors.cart",
             ],
         },
     },
@@ -136,6 +141,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Uploaded photos of products and producers, and their renditions (django-imagekit, made once when a photo is saved).
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
+# Django serves MEDIA_ROOT itself only when this is on (local runs, tests); in production a web server does.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# A photo larger than this is refused with 400 `photo_too_large` (catalogue.services.photos).
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Renditions are generated when the photo is saved and then assumed present: a page shows N photos with no file
+# check and no query.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "catalogue.photos.GenerateOnSave"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

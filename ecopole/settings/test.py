@@ -15,3 +15,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "register": "1000/min", "confirm_email": "1000/min"},
 }
+
+# The browser tests load the product photos from the live server.
+SERVE_MEDIA = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -220,16 +220,21 @@ def _check_products(lines: list[LineRequest]) -> dict[int, Product]:
         product = products.get(line.product_id)
         if product is None or not product.is_active:
             raise ProductUnavailable(product=line.product_id)
-        quantity = Decimal(line.quantity)
-        if quantity < product.minimum_quantity or quantity % product.quantity_step != 0:
-            raise InvalidQuantity(
-                product=product.pk,
-                product_name=product.name,
-                quantity=_plain(quantity),
-                minimum=_plain(product.minimum_quantity),
-                step=_plain(product.quantity_step),
-            )
+        line_quantity_check(product=product, quantity=Decimal(line.quantity))
     return products
+
+
+def line_quantity_check(*, product: Product, quantity: Decimal) -> None:
+    """`InvalidQuantity` unless `quantity` is at least the product's minimum and a multiple of its step (the rule
+    of an order line; the shop's cart checks it too)."""
+    if quantity < product.minimum_quantity or quantity % product.quantity_step != 0:
+        raise InvalidQuantity(
+            product=product.pk,
+            product_name=product.name,
+            quantity=_plain(quantity),
+            minimum=_plain(product.minimum_quantity),
+            step=_plain(product.quantity_step),
+        )
 
 
 def _order_create(

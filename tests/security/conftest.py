@@ -13,6 +13,7 @@ walker aims at.
 from __future__ import annotations
 
 import functools
+import io
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.services import email_confirmation_token, token_create
@@ -488,6 +490,12 @@ def _csv(world: World):
     return {"producer": world.o.producer_a.slug, "file": SimpleUploadedFile("prix.csv", content, "text/csv")}
 
 
+def _photo(world: World):
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 90), (60, 140, 60)).save(buffer, "PNG")
+    return {"photo": SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png")}
+
+
 def _sale(tid: str, compartment: str = "A1") -> dict:
     return {
         "transaction_id": tid,
@@ -561,6 +569,8 @@ CALLS: dict[str, Call] = {
     ),
     "PATCH /api/v1/catalogue/products/{id}/": Call("producer", {"name": "Poireaux d'hiver", "unit_price": "2.90"}),
     "POST /api/v1/catalogue/products/import/": Call("manager", _csv, multipart=True),
+    "PUT /api/v1/catalogue/products/{id}/photo/": Call("producer", _photo, multipart=True),
+    "PUT /api/v1/catalogue/producers/{slug}/photo/": Call("producer", _photo, multipart=True),
     "POST /api/v1/catalogue/stock-movements/": Call(
         "manager", lambda w: {"product": w.o.product_a.pk, "operation": "receipt", "quantity": "5", "note": "Arrivage"}
     ),

@@ -86,6 +86,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/catalogue/products/{id}/": PUBLIC,
     "PATCH /api/v1/catalogue/products/{id}/": PRODUCT_WRITER,
     "POST /api/v1/catalogue/products/import/": MANAGER,
+    "PUT /api/v1/catalogue/products/{id}/photo/": PRODUCT_WRITER,
+    "DELETE /api/v1/catalogue/products/{id}/photo/": PRODUCT_WRITER,
+    "PUT /api/v1/catalogue/producers/{slug}/photo/": PRODUCT_WRITER,
+    "DELETE /api/v1/catalogue/producers/{slug}/photo/": PRODUCT_WRITER,
     "GET /api/v1/catalogue/stock-movements/": PRODUCT_WRITER,
     "POST /api/v1/catalogue/stock-movements/": STAFF,
     # deliveries: staff; drivers only their own rounds; planning and corrections by the manager

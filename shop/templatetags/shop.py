@@ -1,0 +1,60 @@
+"""Small display helpers of the shop: the season and allergens of a product in words."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from catalogue.photos import CARD_SIZE, LARGE_SIZE
+from catalogue.season import ALL_MONTHS, Allergen
+from ecopole.core.formats import display_decimal
+
+register = template.Library()
+
+
+@register.simple_tag
+def season_label(product) -> str:
+    if product.season_months == ALL_MONTHS:
+        return _("All year round")
+    return ", ".join(str(MONTHS[month]) for month in product.months_in_season)
+
+
+@register.simple_tag
+def allergen_list(product) -> list[str]:
+    return [str(Allergen(code).label) for code in product.allergen_codes]
+
+
+@register.filter
+def quantity(value) -> str:
+    """A quantity the way the project's messages write it: 0.500 → "0,5", 12.000 → "12" (`display_decimal`)."""
+    return display_decimal(Decimal(f"{Decimal(value).normalize():f}")) if value is not None else ""
+
+
+@register.simple_tag
+def photo(obj, rendition: str = "card", lazy: bool = True) -> str:
+    """The `<img>` of a product's or producer's photo rendition, with its width, height and alt; "" without one.
+
+    The sizes are the renditions' own (fixed by `catalogue.photos`), so no file is opened to know them."""
+    if not obj.photo:
+        return ""
+    width, height = LARGE_SIZE if rendition == "large" else CARD_SIZE
+    image = obj.photo_large if rendition == "large" else obj.photo_card
+    return format_html(
+        '<img class="photo" src="{}" width="{}" height="{}" alt="{}"{}>',
+        image.url,
+        width,
+        height,
+        _("Photo: {name}").format(name=obj.name),
+        mark_safe(' loading="lazy"') if lazy else "",
+    )
+
+
+@register.filter
+def quantity_input(value) -> str:
+    """A quantity for an <input type="number">: a dot, no trailing zeros (0.500 → "0.5")."""
+    return f"{Decimal(value).normalize():f}" if value is not None else ""

@@ -1,0 +1,78 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server on the test database.
+
+Playwright's own browser download cannot reach its server from here, so the tests launch `/usr/bin/chromium`
+(Debian's `chromium` package, which .ci/run installs when it is missing; `CHROMIUM` overrides the path).
+Screenshots of every step go to var/screenshots/ (`SCREENSHOT_DIR` overrides it), kept as CI artefacts.
+axe-core is vendored in tests/browser/vendor/ (see VERSION.txt there) so the check needs no network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from catalogue.demo_photos import draw_photo
+from catalogue.services.photos import producer_photo_set, product_photo_set
+from tests.shop.conftest import shop_catalogue, shop_places  # noqa: F401  (the same small shop as the page tests)
+
+# Playwright's sync API runs an event loop in the test thread; the test itself only uses the ORM to set data up.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", settings.VAR_DIR / "screenshots"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "viewport": PHONE, "timezone_id": "Europe/Paris"}
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations of impact serious or critical on the page as it is now."""
+    page.evaluate(AXE_JS.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def check_page(page, name: str) -> None:
+    """Screenshots of the page on a phone and on a desktop, and no serious or critical axe violation on either."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^a-z0-9-]+", "-", name.lower())
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{safe}-{label}.png"), full_page=True)
+        violations = axe_violations(page)
+        assert violations == [], f"{name} ({label}): " + json.dumps(violations, indent=1, ensure_ascii=False)
+    page.set_viewport_size(PHONE)
+
+
+@pytest.fixture
+def shop_photos(shop_catalogue):  # noqa: F811  (the fixture imported above)
+    """The small shop's products and producer with drawn photos, as in the demo."""
+    for key, product in shop_catalogue.items():
+        upload = ContentFile(draw_photo(title=product.name, colour_key=key), name="photo.png")
+        if key == "garden":
+            shop_catalogue[key] = producer_photo_set(producer=product, upload=upload)
+        else:
+            shop_catalogue[key] = product_photo_set(product=product, upload=upload)
+    return shop_catalogue
