@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from ecopole.core.permissions import is_manager
 
-from .basket_models import (
+from .models import (
     BasketComposition,
     BasketCompositionLine,
     BasketDelivery,

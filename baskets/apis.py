@@ -27,10 +27,10 @@ from ecopole.core.pagination import PageNumberPagination
 from ecopole.core.permissions import IsManager, IsPreparerOrManager, IsStaffMember, is_manager, is_staff_member
 from ecopole.core.schema import error_responses
 
-from . import basket_selectors as selectors
-from .basket_errors import InvalidWeek
-from .basket_models import BasketComposition, BasketOffer, BasketSubscription, SolidarityEligibility
-from .basket_serializers import (
+from . import selectors
+from .errors import InvalidWeek
+from .models import BasketComposition, BasketOffer, BasketSubscription, SolidarityEligibility
+from .serializers import (
     WEEK_PATTERN,
     BasketStatementSerializer,
     CompositionPublishSerializer,
@@ -56,8 +56,6 @@ from .basket_serializers import (
     SubscriptionSerializer,
     WeekQuerySerializer,
 )
-from .services.basket_calendar import iso_week_parse
-from .services.basket_generation import basket_run_generate
 from .services.baskets import (
     CompositionLineRequest,
     PlaceRequest,
@@ -72,6 +70,8 @@ from .services.baskets import (
     subscription_resume,
     subscription_skip,
 )
+from .services.calendar import iso_week_parse
+from .services.generation import basket_run_generate
 
 TAGS = ["baskets"]
 

@@ -18,8 +18,9 @@ from accounts.models import User
 from catalogue.models import Product
 from deliveries.models import PickupPoint
 from ecopole.core.exceptions import ApplicationError
+from orders.models import Fulfilment
 
-from .basket_models import (
+from .models import (
     BasketComposition,
     BasketFrequency,
     BasketOffer,
@@ -28,8 +29,6 @@ from .basket_models import (
     CompositionStatus,
     SolidarityEligibility,
 )
-from .models import Fulfilment
-from .services.basket_calendar import week_monday
 from .services.baskets import (
     CompositionLineRequest,
     PlaceRequest,
@@ -40,6 +39,7 @@ from .services.baskets import (
     subscription_skip,
     upcoming_distributions,
 )
+from .services.calendar import week_monday
 
 OFFERS = [
     (

@@ -10,9 +10,9 @@ from django.core.mail import EmailMultiAlternatives
 from ecopole.core.emails import templated_email
 from ecopole.core.outbox import outbox_enqueue
 
-from .basket_models import BasketDelivery
+from .models import BasketDelivery
 
-BASE = "orders/email/basket_reminder"
+BASE = "baskets/email/basket_reminder"
 
 
 def _opening(delivery: BasketDelivery) -> str:
@@ -56,7 +56,7 @@ def basket_reminder_send(*, delivery_id: int) -> None:
 
 # --- What a subscriber expects: subscription confirmed, basket skipped, subscription paused, resumed -------------
 
-SUBSCRIPTION_BASE = "orders/email/basket_subscription"
+SUBSCRIPTION_BASE = "baskets/email/basket_subscription"
 SUBSCRIPTION_EMAILS = ("confirmed", "skipped", "paused", "resumed")
 
 
@@ -68,7 +68,7 @@ def subscription_email_enqueue(*, subscription, kind: str, key: str, **dates: da
         raise ValueError(kind)
     outbox_enqueue(
         key=f"basket_subscription:{subscription.pk}:{kind}:{key}",
-        handler="orders.basket_emails.subscription_email_send",
+        handler="baskets.emails.subscription_email_send",
         payload={"subscription_id": subscription.pk, "kind": kind, **{k: v.isoformat() for k, v in dates.items()}},
     )
 
@@ -88,7 +88,7 @@ def subscription_email_render(*, subscription, kind: str, **dates: date) -> Emai
 
 def subscription_email_send(*, subscription_id: int, kind: str, **dates: str) -> None:
     """Outbox handler. A subscription that no longer exists sends nothing."""
-    from .basket_models import BasketSubscription
+    from .models import BasketSubscription
 
     subscription = (
         BasketSubscription.objects.select_related("customer", "offer", "pickup_point", "delivery_zone")
@@ -119,4 +119,4 @@ def basket_delivery_failed_send(*, delivery_id: int, reason: str) -> None:
         "reason": reason_label,
         "contact": settings.STAFF_NOTIFICATION_EMAIL,
     }
-    templated_email("orders/email/basket_delivery_failed", context, to=[delivery.customer.email]).send()
+    templated_email("baskets/email/basket_delivery_failed", context, to=[delivery.customer.email]).send()

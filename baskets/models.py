@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deliveries.models import Weekday
-
-from .models import Fulfilment
+from orders.models import Fulfilment
 
 __all__ = [
     "BasketComposition",
@@ -75,6 +74,7 @@ class BasketOffer(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        db_table = "orders_basketoffer"  # the table of the time these models lived in orders
         verbose_name = _("basket offer")
         verbose_name_plural = _("basket offers")
         ordering = ["position", "price", "id"]
@@ -116,6 +116,7 @@ class SolidarityEligibility(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "orders_solidarityeligibility"  # the table of the time these models lived in orders
         verbose_name = _("solidarity price eligibility")
         verbose_name_plural = _("solidarity price eligibilities")
         ordering = ["-valid_until", "id"]
@@ -156,6 +157,7 @@ class BasketComposition(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "orders_basketcomposition"  # the table of the time these models lived in orders
         verbose_name = _("basket composition")
         verbose_name_plural = _("basket compositions")
         ordering = ["-week_start", "offer_id"]
@@ -180,6 +182,7 @@ class BasketCompositionLine(models.Model):
     quantity = models.DecimalField(_("quantity per basket"), max_digits=10, decimal_places=3)
 
     class Meta:
+        db_table = "orders_basketcompositionline"  # the table of the time these models lived in orders
         verbose_name = _("composition line")
         verbose_name_plural = _("composition lines")
         ordering = ["composition_id", "id"]
@@ -249,6 +252,7 @@ class BasketSubscription(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "orders_basketsubscription"  # the table of the time these models lived in orders
         verbose_name = _("basket subscription")
         verbose_name_plural = _("basket subscriptions")
         ordering = ["-created_at", "-id"]
@@ -279,6 +283,7 @@ class BasketSkip(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "orders_basketskip"  # the table of the time these models lived in orders
         verbose_name = _("skipped distribution")
         verbose_name_plural = _("skipped distributions")
         ordering = ["date"]
@@ -298,6 +303,7 @@ class BasketPause(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "orders_basketpause"  # the table of the time these models lived in orders
         verbose_name = _("pause")
         verbose_name_plural = _("pauses")
         ordering = ["start_date"]
@@ -346,6 +352,7 @@ class BasketRun(models.Model):
     )
 
     class Meta:
+        db_table = "orders_basketrun"  # the table of the time these models lived in orders
         verbose_name = _("basket run")
         verbose_name_plural = _("basket runs")
         ordering = ["-date", "offer_id"]
@@ -398,6 +405,7 @@ class BasketDelivery(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "orders_basketdelivery"  # the table of the time these models lived in orders
         verbose_name = _("basket delivery")
         verbose_name_plural = _("basket deliveries")
         ordering = ["date", "id"]

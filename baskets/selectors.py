@@ -13,8 +13,9 @@ from deliveries.models import DeliveryDay
 from deliveries.selectors import driver_basket_delivery_ids
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_driver_only, is_manager, is_staff_member, sees_all_orders
+from orders.models import Fulfilment
 
-from .basket_models import (
+from .models import (
     BasketComposition,
     BasketCompositionLine,
     BasketDelivery,
@@ -29,8 +30,7 @@ from .basket_models import (
     SolidarityEligibility,
     SubscriptionStatus,
 )
-from .models import Fulfilment
-from .services.basket_calendar import week_parity
+from .services.calendar import week_parity
 
 UPCOMING_SHOWN = 6
 

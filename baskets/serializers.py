@@ -9,7 +9,11 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .basket_models import (
+from orders.filters import MAX_ID
+from orders.models import Fulfilment
+from orders.serializers import AddressInputSerializer, CustomerRefSerializer, PlaceRefSerializer
+
+from .models import (
     BasketComposition,
     BasketDelivery,
     BasketDeliveryStatus,
@@ -19,10 +23,7 @@ from .basket_models import (
     BasketSubscription,
     SolidarityEligibility,
 )
-from .filters import MAX_ID
-from .models import Fulfilment
-from .serializers import AddressInputSerializer, CustomerRefSerializer, PlaceRefSerializer
-from .services.basket_calendar import distribution_date, iso_week_parse
+from .services.calendar import distribution_date, iso_week_parse
 
 WEEK_PATTERN = r"^\d{4}-W\d{2}$"
 

@@ -19,9 +19,9 @@ from deliveries.services.sources import (
     point_demand,
     stop_provider,
 )
+from orders.models import Fulfilment
 
-from .basket_models import BasketDelivery, BasketDeliveryStatus
-from .models import Fulfilment
+from .models import BasketDelivery, BasketDeliveryStatus
 
 
 def _handover(delivery: BasketDelivery) -> dict:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services.basket_generation import basket_reminders_enqueue, basket_runs_generate_due
+from .services.generation import basket_reminders_enqueue, basket_runs_generate_due
 
 __all__ = ["basket_reminders_queue", "basket_runs_generate"]
 

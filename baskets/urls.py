@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .basket_apis import (
+from .apis import (
     CompositionListApi,
     CompositionPublishApi,
     CompositionSetApi,

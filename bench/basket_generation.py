@@ -39,14 +39,14 @@ def main(count: int) -> None:
 
 def run(count: int) -> None:
     from accounts.models import User
+    from baskets.models import BasketFrequency, BasketOffer, BasketSubscription, SolidarityEligibility
+    from baskets.services.baskets import CompositionLineRequest, composition_publish, composition_set
+    from baskets.services.calendar import week_monday, week_parity
+    from baskets.services.generation import basket_run_generate
     from catalogue.models import Category, Producer, Product
     from catalogue.services.stock import stock_receive
     from deliveries.models import DeliveryDay, PickupPoint, Weekday
-    from orders.basket_models import BasketFrequency, BasketOffer, BasketSubscription, SolidarityEligibility
     from orders.models import Fulfilment
-    from orders.services.basket_calendar import week_monday, week_parity
-    from orders.services.basket_generation import basket_run_generate
-    from orders.services.baskets import CompositionLineRequest, composition_publish, composition_set
 
     friday = date(2026, 12, 11)
     point = PickupPoint.objects.create(

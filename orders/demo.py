@@ -122,8 +122,3 @@ def seed(stdout=None) -> None:
                 stdout.write(f"orders: demo order {number} skipped ({exc.code})")
     if stdout:
         stdout.write(f"orders: {created} demo orders created, {skipped} skipped")
-
-
-from .basket_demo import with_baskets  # noqa: E402
-
-seed = with_baskets(seed)

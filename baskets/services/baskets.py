@@ -31,9 +31,12 @@ from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.models import OutboxMessage
 from ecopole.core.outbox import outbox_enqueue
+from orders.errors import DuplicateProduct, OutsideDeliveryZone, PickupPointUnavailable, ProductUnavailable
+from orders.models import Fulfilment
+from orders.services.home_delivery import basket_subtotal, home_delivery_fee
 
-from ..basket_emails import subscription_email_enqueue
-from ..basket_errors import (
+from ..emails import subscription_email_enqueue
+from ..errors import (
     AlreadySubscribed,
     BasketCutoffPassed,
     BasketStockShort,
@@ -50,7 +53,7 @@ from ..basket_errors import (
     StartDateInvalid,
     SubscriptionCancelled,
 )
-from ..basket_models import (
+from ..models import (
     BasketComposition,
     BasketCompositionLine,
     BasketDelivery,
@@ -66,9 +69,7 @@ from ..basket_models import (
     SolidarityEligibility,
     SubscriptionStatus,
 )
-from ..errors import DuplicateProduct, OutsideDeliveryZone, PickupPointUnavailable, ProductUnavailable
-from ..models import Fulfilment
-from .basket_calendar import (
+from .calendar import (
     distribution_date,
     first_distribution_on_or_after,
     is_due,
@@ -77,7 +78,6 @@ from .basket_calendar import (
     week_monday,
     week_parity,
 )
-from .home_delivery import basket_subtotal, home_delivery_fee
 
 DEFAULT_PICKUP_POINT_SLUG = "ilot-jacquard-calais"
 START_HORIZON_WEEKS = 12
@@ -224,7 +224,7 @@ def composition_set(
 
 def baskets_expected(*, offer: BasketOffer, on: date, closed: dict[date, str] | None = None) -> int:
     """Baskets the offer will generate on `on`: none on a closed day (`closed`: the range already read)."""
-    from ..basket_selectors import subscriptions_due
+    from ..selectors import subscriptions_due
 
     if (closed.get(on) if closed is not None else is_closed(on)) is not None:
         return 0
@@ -259,7 +259,7 @@ def week_requirements(*, week_start: date, include: BasketComposition | None = N
 
 
 def shortages_for(required: dict[int, Decimal]) -> list[Shortage]:
-    from ..basket_selectors import stock_levels
+    from ..selectors import stock_levels
 
     levels = stock_levels(product_ids=required)
     names = dict(Product.objects.filter(pk__in=list(required)).values_list("pk", "name"))
@@ -724,7 +724,7 @@ def basket_delivery_failed(*, delivery_id: int, stop_id: int, reason: str, note:
             return
         outbox_enqueue(
             key=key,
-            handler="orders.basket_emails.basket_delivery_failed_send",
+            handler="baskets.emails.basket_delivery_failed_send",
             payload={"delivery_id": delivery.pk, "reason": reason},
             new_key=True,
         )

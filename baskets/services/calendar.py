@@ -53,7 +53,7 @@ def first_distribution_on_or_after(*, day: date, weekday: int) -> date:
 
 def is_due(*, frequency: str, start_date: date, anchor_week_parity: int, on: date) -> bool:
     """Whether a subscription's rhythm brings a basket on `on` (skips and pauses aside)."""
-    from ..basket_models import BasketFrequency
+    from ..models import BasketFrequency
 
     if on < start_date:
         return False

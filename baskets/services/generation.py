@@ -36,9 +36,11 @@ from ecopole.core.calendar import closed_day_check, closures_between
 from ecopole.core.exceptions import ApplicationError, NotFound
 from ecopole.core.locking import lock_rows
 from ecopole.core.outbox import outbox_enqueue
+from orders.models import Fulfilment
+from orders.services.home_delivery import basket_subtotal
 
-from ..basket_errors import CompositionNotPublished, GenerationTooEarly, NotADistributionDate
-from ..basket_models import (
+from ..errors import CompositionNotPublished, GenerationTooEarly, NotADistributionDate
+from ..models import (
     BasketComposition,
     BasketDelivery,
     BasketOffer,
@@ -46,10 +48,8 @@ from ..basket_models import (
     BasketRunStatus,
     CompositionStatus,
 )
-from ..models import Fulfilment
-from .basket_calendar import generation_cutoff, iso_week_label, week_monday
 from .baskets import Shortage, shortage_error
-from .home_delivery import basket_subtotal
+from .calendar import generation_cutoff, iso_week_label, week_monday
 
 REMINDER_BATCH = 500
 DELIVERY_INSERT_BATCH = 5000
@@ -83,7 +83,7 @@ def basket_run_generate(
     Refused before the generation cutoff (`cutoff_not_passed`, subscribers may still change) unless `force`, when
     `on` is not the offer's distribution weekday, when the week's composition is not published, and when the stock
     cannot cover every basket (`insufficient_stock`)."""
-    from ..basket_selectors import subscriptions_due
+    from ..selectors import subscriptions_due
 
     now = now or timezone.now()
     offer = BasketOffer.objects.filter(pk=offer_id).first()
@@ -261,7 +261,7 @@ def basket_reminders_enqueue(*, now: datetime | None = None, limit: int = REMIND
         for delivery_id in ids:
             outbox_enqueue(
                 key=f"basket_reminder:{delivery_id}",
-                handler="orders.basket_emails.basket_reminder_send",
+                handler="baskets.emails.basket_reminder_send",
                 payload={"delivery_id": delivery_id},
             )
         BasketDelivery.objects.filter(pk__in=ids).update(reminder_queued_at=now)

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import factory
 
+from baskets.models import BasketOffer, BasketSize
 from catalogue.models import Category, Product
 from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Weekday
-from orders.basket_models import BasketOffer, BasketSize
 from tests.factories import ProducerFactory
 
 

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from baskets.models import BasketFrequency, BasketSize, BasketSubscription, SubscriptionStatus
+from baskets.services.baskets import CompositionLineRequest, composition_publish, composition_set
+from baskets.services.calendar import week_parity
 from catalogue.services.stock import stock_receive
-from orders.basket_models import BasketFrequency, BasketSize, BasketSubscription, SubscriptionStatus
 from orders.models import Fulfilment
-from orders.services.basket_calendar import week_parity
-from orders.services.baskets import CompositionLineRequest, composition_publish, composition_set
 from tests.factories import UserFactory
 
 from .basket_factories import (

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from orders.basket_models import BasketFrequency
-from orders.services.basket_calendar import is_due, iso_week_label, iso_week_parse, week_parity
+from baskets.models import BasketFrequency
+from baskets.services.calendar import is_due, iso_week_label, iso_week_parse, week_parity
 
 
 def test_iso_2026_has_53_weeks_and_friday_of_w53_is_new_year_day():

@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from baskets.models import BasketDelivery, BasketPause
+from baskets.services.generation import basket_run_generate, basket_runs_due, basket_runs_generate_due
 from ecopole.core.calendar import ClosedDay
 from ecopole.core.models import Closure
-from orders.basket_models import BasketDelivery, BasketPause
-from orders.services.basket_generation import basket_run_generate, basket_runs_due, basket_runs_generate_due
 
 from .basket_fixtures import *  # noqa: F403
 from .basket_fixtures import BASE, FRIDAY, NEXT_FRIDAY, PARIS
@@ -87,7 +87,7 @@ def test_basket_errors_write_their_dates_in_french(customer, customer_client, sm
 
 
 def test_a_week_with_a_closed_distribution_needs_no_stock(composed, make_subscription, inventory, manager_client):
-    from orders.services.baskets import week_requirements
+    from baskets.services.baskets import week_requirements
 
     make_subscription(composed)
     required, baskets = week_requirements(week_start=FRIDAY - timedelta(days=4))

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from baskets.models import BasketComposition, CompositionStatus
+from baskets.services.generation import basket_run_generate
 from catalogue.services.stock import stock_available
-from orders.basket_models import BasketComposition, CompositionStatus
-from orders.services.basket_generation import basket_run_generate
 
 from .basket_fixtures import *  # noqa: F403
 from .basket_fixtures import BASE, FRIDAY, WEEK

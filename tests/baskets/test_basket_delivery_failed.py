@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from baskets.models import BasketDelivery
+from baskets.services.generation import basket_run_generate
 from deliveries.models import Round, RoundStatus, Stop, StopKind
 from deliveries.services.rounds import stop_fail
 from ecopole.core.models import AuditEvent, OutboxMessage
-from orders.basket_models import BasketDelivery
 from orders.models import Fulfilment
-from orders.services.basket_generation import basket_run_generate
 from tests.deliveries.fleet_factories import VehicleFactory
 from tests.factories import StaffFactory, UserFactory
 

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from baskets.models import BasketSubscription
 from ecopole.core.models import OutboxMessage
 from ecopole.core.outbox import outbox_deliver
-from orders.basket_models import BasketSubscription
 
 from .basket_fixtures import *  # noqa: F403
 from .basket_fixtures import BASE, FRIDAY, NEXT_FRIDAY

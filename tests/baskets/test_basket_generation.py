@@ -8,9 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.models import MovementReason, StockMovement
-from catalogue.services.stock import stock_available, stock_check_ledger, stock_count
-from orders.basket_models import (
+from baskets.models import (
     BasketDelivery,
     BasketFrequency,
     BasketPause,
@@ -19,9 +17,11 @@ from orders.basket_models import (
     BasketSkip,
     SolidarityEligibility,
 )
-from orders.basket_tasks import basket_runs_generate
+from baskets.services.generation import basket_run_generate, basket_runs_due
+from baskets.tasks import basket_runs_generate
+from catalogue.models import MovementReason, StockMovement
+from catalogue.services.stock import stock_available, stock_check_ledger, stock_count
 from orders.models import Fulfilment
-from orders.services.basket_generation import basket_run_generate, basket_runs_due
 from tests.conftest import requires_postgres
 
 from .basket_fixtures import *  # noqa: F403
@@ -86,7 +86,7 @@ def test_generation_creates_one_priced_basket_per_due_subscription_and_allocates
 
 def test_generation_refuses_before_the_cutoff_unless_forced(composed, make_subscription, basket_now):
     make_subscription(composed)
-    from orders.basket_errors import GenerationTooEarly
+    from baskets.errors import GenerationTooEarly
 
     basket_now.move_to(CUTOFF - timedelta(minutes=1))
     with pytest.raises(GenerationTooEarly):
@@ -151,7 +151,7 @@ def test_the_hourly_task_generates_due_runs_records_refusals_and_retries(
 
 
 def test_without_a_published_composition_generation_is_refused(small, make_subscription, basket_now):
-    from orders.basket_errors import CompositionNotPublished
+    from baskets.errors import CompositionNotPublished
 
     make_subscription(small)
     basket_now.move_to(AFTER_CUTOFF)

@@ -8,13 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from baskets.models import BasketDelivery, BasketDeliveryStatus, SolidarityEligibility
+from baskets.services.baskets import CompositionLineRequest, composition_publish, composition_set
+from baskets.services.generation import basket_run_generate
+from baskets.tasks import basket_reminders_queue
 from ecopole.core.models import AuditEvent, OutboxMessage
 from ecopole.core.outbox import outbox_deliver
-from orders.basket_models import BasketDelivery, BasketDeliveryStatus, SolidarityEligibility
-from orders.basket_tasks import basket_reminders_queue
 from orders.models import Fulfilment
-from orders.services.basket_generation import basket_run_generate
-from orders.services.baskets import CompositionLineRequest, composition_publish, composition_set
 from tests.factories import UserFactory
 
 from .basket_fixtures import *  # noqa: F403
@@ -77,7 +77,7 @@ def test_pickup_sheet_is_for_staff_and_needs_a_date(customer_client, manager_cli
 def test_pickup_sheet_queries_do_not_grow_with_baskets(manager_client, composed, make_subscription, basket_now):
     def count(n):
         BasketDelivery.objects.all().delete()
-        from orders.basket_models import BasketRun
+        from baskets.models import BasketRun
 
         BasketRun.objects.all().delete()
         composed.subscriptions.all().delete()
@@ -201,13 +201,13 @@ def test_the_subscription_shows_the_solidarity_price_while_eligible(customer_cli
 
 def test_admin_pages_load(admin_client, generated):
     for model in ["basketoffer", "basketcomposition", "basketsubscription", "basketrun", "basketdelivery"]:
-        assert admin_client.get(reverse(f"admin:orders_{model}_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:orders_solidarityeligibility_changelist")).status_code == 200
+        assert admin_client.get(reverse(f"admin:baskets_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:baskets_solidarityeligibility_changelist")).status_code == 200
 
 
 def test_admin_grants_solidarity_through_the_audited_service(admin_client, customer):
     response = admin_client.post(
-        reverse("admin:orders_solidarityeligibility_add"),
+        reverse("admin:baskets_solidarityeligibility_add"),
         {"customer": customer.pk, "valid_until": "2027-01-31", "note": "Accueil"},
     )
     assert response.status_code == 302

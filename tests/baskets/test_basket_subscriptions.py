@@ -6,10 +6,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from baskets.models import BasketPause, BasketSkip, BasketSubscription, SubscriptionStatus
+from baskets.services.baskets import next_distribution
+from baskets.services.generation import basket_run_generate
 from ecopole.core.models import AuditEvent
-from orders.basket_models import BasketPause, BasketSkip, BasketSubscription, SubscriptionStatus
-from orders.services.basket_generation import basket_run_generate
-from orders.services.baskets import next_distribution
 from tests.conftest import client_for
 from tests.factories import UserFactory
 

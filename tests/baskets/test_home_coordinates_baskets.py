@@ -2,7 +2,7 @@
 
 import pytest
 
-from orders.basket_models import BasketSubscription
+from baskets.models import BasketSubscription
 
 from .basket_fixtures import *  # noqa: F403
 from .basket_fixtures import BASE

@@ -9,7 +9,7 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-APPS_IN_ORDER = ["accounts", "catalogue", "deliveries", "orders", "processing", "vending"]
+APPS_IN_ORDER = ["accounts", "catalogue", "deliveries", "orders", "baskets", "processing", "vending"]
 
 
 class Command(BaseCommand):
