@@ -2,8 +2,11 @@
 
 - The content types of the moved models become `baskets.*`, so their permissions (and the groups holding them,
   the manager group of `roles_ensure`) and the admin history follow without a new row.
-- Outbox messages not yet delivered name their handler by dotted path: `baskets.emails.*` becomes
-  `baskets.emails.*`, so an email queued before the deploy is still sent after it.
+- Outbox messages name their handler by dotted path: `orders.basket_emails.*` becomes `baskets.emails.*`, so an
+  email queued before the deploy is still sent after it.
+- Audit events name their object by model label: `orders.basketsubscription` becomes `baskets.basketsubscription`,
+  so an object's history stays in one piece. (Generic foreign keys, e.g. the stock ledger's `source_type`, point at
+  the content type's id, which does not change.)
 
 The Celery task names (`orders.basket_runs_generate`, `orders.basket_reminders_queue`) are kept by the tasks
 themselves, so the django-celery-beat rows need no change.
@@ -22,21 +25,24 @@ MODELS = (
     "basketrun",
     "basketdelivery",
 )
-OLD_HANDLER, NEW_HANDLER = "baskets.emails.", "baskets.emails."
+OLD_HANDLER, NEW_HANDLER = "orders.basket_emails.", "baskets.emails."
 
 
 def _relabel(apps, *, source: str, target: str, old_prefix: str, new_prefix: str) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     for model in MODELS:
-        # A content type already under the target label (created by a post_migrate run in between) would make the
-        # update break the (app_label, model) unique constraint: the one with the permissions and history wins.
-        if ContentType.objects.filter(app_label=source, model=model).exists():
-            ContentType.objects.filter(app_label=target, model=model).delete()
+        # Relabel in place: the row keeps its id, so its permissions, the groups holding them and the admin history
+        # follow. A content type already under the target label (a post_migrate run in between) is left as it is:
+        # deleting it would cascade to whatever points at it.
+        if not ContentType.objects.filter(app_label=target, model=model).exists():
             ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
     OutboxMessage = apps.get_model("core", "OutboxMessage")
     for message in OutboxMessage.objects.filter(handler__startswith=old_prefix).only("pk", "handler"):
         message.handler = new_prefix + message.handler.removeprefix(old_prefix)
         message.save(update_fields=["handler"])
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    for model in MODELS:
+        AuditEvent.objects.filter(object_type=f"{source}.{model}").update(object_type=f"{target}.{model}")
 
 
 def forwards(apps, schema_editor) -> None:
