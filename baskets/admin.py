@@ -17,7 +17,7 @@ from .models import (
     BasketSubscription,
     SolidarityEligibility,
 )
-from .services.baskets import solidarity_grant, solidarity_revoke
+from .services.solidarity import solidarity_grant_in_transaction, solidarity_revoke_in_transaction
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -94,17 +94,17 @@ class SolidarityEligibilityAdmin(admin.ModelAdmin):
         return ["customer"] if obj is not None else []
 
     def save_model(self, request, obj, form, change) -> None:
-        saved = solidarity_grant(
+        saved = solidarity_grant_in_transaction(
             customer_id=obj.customer_id, valid_until=obj.valid_until, note=obj.note, actor=request.user
         )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj) -> None:
-        solidarity_revoke(eligibility_id=obj.pk, actor=request.user)
+        solidarity_revoke_in_transaction(eligibility_id=obj.pk, actor=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for pk in queryset.values_list("pk", flat=True):
-            solidarity_revoke(eligibility_id=pk, actor=request.user)
+            solidarity_revoke_in_transaction(eligibility_id=pk, actor=request.user)
 
 
 class SkipInline(_ReadOnlyInline):

@@ -1,6 +1,6 @@
 """HTTP edge of the cabas bio: parse, check the role, call one service or selector, serialize.
 
-Every write runs in one durable transaction opened here. Roles: anyone reads the offers and the published
+Every write runs in the durable transaction of the service it calls. Roles: anyone reads the offers and the published
 compositions; customers manage their own subscriptions (another's is 404); preparers and managers compose and
 publish; staff read the pickup sheet and mark baskets collected; managers generate and grant the solidarity price.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -29,7 +28,7 @@ from ecopole.core.schema import error_responses
 
 from . import selectors
 from .errors import InvalidWeek
-from .models import BasketComposition, BasketOffer, BasketSubscription, SolidarityEligibility
+from .models import BasketComposition, BasketSubscription, SolidarityEligibility
 from .serializers import (
     WEEK_PATTERN,
     BasketStatementSerializer,
@@ -56,13 +55,13 @@ from .serializers import (
     SubscriptionSerializer,
     WeekQuerySerializer,
 )
-from .services.baskets import (
-    CompositionLineRequest,
+from .services.calendar import iso_week_parse
+from .services.compositions import CompositionLineRequest, composition_publish, composition_set
+from .services.deliveries import delivery_status_set
+from .services.generation import basket_runs_generate_on
+from .services.solidarity import solidarity_grant
+from .services.subscriptions import (
     PlaceRequest,
-    composition_publish,
-    composition_set,
-    delivery_status_set,
-    solidarity_grant,
     subscription_cancel,
     subscription_change,
     subscription_create,
@@ -70,8 +69,6 @@ from .services.baskets import (
     subscription_resume,
     subscription_skip,
 )
-from .services.calendar import iso_week_parse
-from .services.generation import basket_run_generate
 
 TAGS = ["baskets"]
 
@@ -180,14 +177,13 @@ class CompositionSetApi(APIView):
         serializer = CompositionSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic(durable=True):
-            composition_set(
-                offer_id=offer_id,
-                week_start=week_start,
-                lines=[CompositionLineRequest(line["product"], line["quantity"]) for line in data["lines"]],
-                note=data["note"],
-                actor=request.user,
-            )
+        composition_set(
+            offer_id=offer_id,
+            week_start=week_start,
+            lines=[CompositionLineRequest(line["product"], line["quantity"]) for line in data["lines"]],
+            note=data["note"],
+            actor=request.user,
+        )
         return Response(CompositionSerializer(selectors.composition_get(offer_id=offer_id, week_start=week_start)).data)
 
 
@@ -212,10 +208,9 @@ class CompositionPublishApi(APIView):
         week_start = _week(week)
         serializer = CompositionPublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic(durable=True):
-            publication = composition_publish(
-                offer_id=offer_id, week_start=week_start, actor=request.user, force=serializer.validated_data["force"]
-            )
+        publication = composition_publish(
+            offer_id=offer_id, week_start=week_start, actor=request.user, force=serializer.validated_data["force"]
+        )
         composition = selectors.composition_get(offer_id=offer_id, week_start=week_start)
         return Response(
             PublicationSerializer(
@@ -268,14 +263,13 @@ class SubscriptionListCreateApi(GenericAPIView):
         serializer = SubscriptionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic(durable=True):
-            subscription = subscription_create(
-                customer=request.user,
-                offer_id=data["offer"],
-                frequency=data["frequency"],
-                place=_place(data.get("fulfilment")),
-                start_date=data.get("start_date"),
-            )
+        subscription = subscription_create(
+            customer=request.user,
+            offer_id=data["offer"],
+            frequency=data["frequency"],
+            place=_place(data.get("fulfilment")),
+            start_date=data.get("start_date"),
+        )
         return Response(_subscription(request, subscription.pk), status=status.HTTP_201_CREATED)
 
 
@@ -303,8 +297,7 @@ class _SubscriptionActionApi(APIView):
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.subscription_get(user=request.user, subscription_id=subscription_id)  # 404 unless visible
-        with transaction.atomic(durable=True):
-            self.perform(request, subscription_id, serializer.validated_data)
+        self.perform(request, subscription_id, serializer.validated_data)
         return Response(_subscription(request, subscription_id))
 
 
@@ -506,10 +499,9 @@ class DeliveryStatusApi(APIView):
         serializer = DeliveryStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         selectors.basket_delivery_ensure_visible(user=request.user, delivery_id=delivery_id)
-        with transaction.atomic(durable=True):
-            delivery = delivery_status_set(
-                delivery_id=delivery_id, status=serializer.validated_data["status"], actor=request.user
-            )
+        delivery = delivery_status_set(
+            delivery_id=delivery_id, status=serializer.validated_data["status"], actor=request.user
+        )
         return Response(DeliverySerializer(delivery).data)
 
 
@@ -533,15 +525,7 @@ class GenerateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         day = data["date"]
-        offers = BasketOffer.objects.filter(is_active=True, distribution_weekday=day.weekday())
-        if data.get("offer") is not None:
-            offers = BasketOffer.objects.filter(pk=data["offer"])
-            if not offers.exists():
-                raise NotFound()
-        results = []
-        with transaction.atomic(durable=True):
-            for offer in offers.order_by("pk"):
-                results.append(basket_run_generate(offer_id=offer.pk, on=day, actor=request.user, force=data["force"]))
+        results = basket_runs_generate_on(on=day, offer_id=data.get("offer"), actor=request.user, force=data["force"])
         return Response(
             GenerationSerializer({"date": day, "created": sum(r.created for r in results), "runs": results}).data
         )
@@ -578,8 +562,7 @@ class SolidarityListApi(GenericAPIView):
         serializer = SolidarityGrantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic(durable=True):
-            eligibility = solidarity_grant(
-                customer_id=data["customer"], valid_until=data["valid_until"], note=data["note"], actor=request.user
-            )
+        eligibility = solidarity_grant(
+            customer_id=data["customer"], valid_until=data["valid_until"], note=data["note"], actor=request.user
+        )
         return Response(EligibilitySerializer(selectors.eligibility_list().get(pk=eligibility.pk)).data)

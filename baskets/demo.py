@@ -29,17 +29,10 @@ from .models import (
     CompositionStatus,
     SolidarityEligibility,
 )
-from .services.baskets import (
-    CompositionLineRequest,
-    PlaceRequest,
-    composition_publish,
-    composition_set,
-    solidarity_grant,
-    subscription_create,
-    subscription_skip,
-    upcoming_distributions,
-)
 from .services.calendar import week_monday
+from .services.compositions import CompositionLineRequest, composition_publish, composition_set
+from .services.solidarity import solidarity_grant
+from .services.subscriptions import PlaceRequest, subscription_create, subscription_skip, upcoming_distributions
 
 OFFERS = [
     (

@@ -1,4 +1,9 @@
-"""Error codes of the cabas bio. Clients depend on the `code` values: never rename one."""
+"""Error codes of the cabas bio. Clients depend on the `code` values: never rename one.
+
+Each error formats its own sentence from its typed keyword arguments (also returned under `fields`); call sites
+never build the message."""
+
+from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -13,6 +18,9 @@ class BasketCutoffPassed(ApplicationError):
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("Changes to the basket of {date} closed on {cutoff_at}.")
 
+    def __init__(self, *, date: date, cutoff_at: datetime) -> None:
+        super().__init__(date=date, cutoff_at=cutoff_at)
+
 
 class OfferUnavailable(ApplicationError):
     code = "offer_unavailable"
@@ -24,6 +32,9 @@ class PlaceNotServed(ApplicationError):
     code = "place_not_served"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("Baskets are not distributed at this place on {weekday}.")
+
+    def __init__(self, *, weekday: str) -> None:
+        super().__init__(weekday=weekday)
 
 
 class AlreadySubscribed(ApplicationError):
@@ -37,11 +48,17 @@ class StartDateInvalid(ApplicationError):
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("The first basket must be within the next {weeks} weeks.")
 
+    def __init__(self, *, weeks: int) -> None:
+        super().__init__(weeks=weeks)
+
 
 class NotADistributionDate(ApplicationError):
     code = "not_a_distribution_date"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("{date} is not a distribution date of this subscription.")
+
+    def __init__(self, *, date: date) -> None:
+        super().__init__(date=date)
 
 
 class NoDistributionInPeriod(ApplicationError):
@@ -49,17 +66,26 @@ class NoDistributionInPeriod(ApplicationError):
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("There is no distribution of this subscription between {start_date} and {end_date}.")
 
+    def __init__(self, *, start_date: date, end_date: date) -> None:
+        super().__init__(start_date=start_date, end_date=end_date)
+
 
 class PauseTooLong(ApplicationError):
     code = "pause_too_long"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("A pause lasts at most {weeks} weeks.")
 
+    def __init__(self, *, weeks: int) -> None:
+        super().__init__(weeks=weeks)
+
 
 class PauseOverlaps(ApplicationError):
     code = "pause_overlaps"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This period overlaps a pause already planned ({start_date} to {end_date}).")
+
+    def __init__(self, *, start_date: date, end_date: date) -> None:
+        super().__init__(start_date=start_date, end_date=end_date)
 
 
 class NotPaused(ApplicationError):
@@ -103,6 +129,9 @@ class CompositionNotPublished(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     default_message = _("The composition of “{offer}” for the week {week} is not published.")
 
+    def __init__(self, *, offer: str, week: str) -> None:
+        super().__init__(offer=offer, week=week)
+
 
 class BasketStockShort(ApplicationError):
     """`fields.shortages` lists every short product: product, product_name, required, available, missing."""
@@ -111,8 +140,18 @@ class BasketStockShort(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     default_message = _("Not enough stock for {baskets} baskets: {summary}.")
 
+    def __init__(self, *, baskets: int, shortages: list[dict]) -> None:
+        """`shortages`: one dict per short product (`Shortage.as_dict()`), the first one named in `fields.product`."""
+        summary = ", ".join(
+            _("%(name)s: %(missing)s missing") % {"name": s["product_name"], "missing": s["missing"]} for s in shortages
+        )
+        super().__init__(baskets=baskets, summary=summary, shortages=shortages, product=shortages[0]["product"])
+
 
 class GenerationTooEarly(ApplicationError):
     code = "cutoff_not_passed"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("Subscribers may still change their baskets of {date} until {cutoff_at}.")
+
+    def __init__(self, *, date: date, cutoff_at: datetime) -> None:
+        super().__init__(date=date, cutoff_at=cutoff_at)

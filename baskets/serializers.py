@@ -309,7 +309,7 @@ class SubscriptionDetailSerializer(SubscriptionSerializer):
         read_only_fields = fields
 
     def get_upcoming(self, subscription) -> list[dict]:
-        from .services.baskets import upcoming_distributions
+        from .services.subscriptions import upcoming_distributions
 
         return UpcomingSerializer(upcoming_distributions(subscription=subscription), many=True).data
 

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 
 PRODUCTS = 500
@@ -437,8 +436,7 @@ def basket_generate(data: BenchData, *, offer_id: int):
     from baskets.services.generation import basket_run_generate
 
     now = generation_cutoff(on=data.basket_date) + timedelta(minutes=1)
-    with transaction.atomic(durable=True):
-        return basket_run_generate(offer_id=offer_id, on=data.basket_date, now=now)
+    return basket_run_generate(offer_id=offer_id, on=data.basket_date, now=now)  # its own durable transaction
 
 
 WORKSHOP_EQUIPMENT = [

@@ -48,8 +48,8 @@ from ..models import (
     BasketRunStatus,
     CompositionStatus,
 )
-from .baskets import Shortage, shortage_error
 from .calendar import generation_cutoff, iso_week_label, week_monday
+from .compositions import Shortage, shortage_error
 
 REMINDER_BATCH = 500
 DELIVERY_INSERT_BATCH = 5000
@@ -78,11 +78,38 @@ def _price(*, offer: BasketOffer, row: dict, zones: dict[int, DeliveryZone]) -> 
 def basket_run_generate(
     *, offer_id: int, on: date, actor=None, force: bool = False, now: datetime | None = None
 ) -> GenerationResult:
-    """Generate the baskets of `offer_id` for the distribution date `on` (see the module's guarantees).
+    """Generate the baskets of `offer_id` for the distribution date `on` (see the module's guarantees), in its own
+    durable transaction: committed when it returns, nothing written when it raises.
 
     Refused before the generation cutoff (`cutoff_not_passed`, subscribers may still change) unless `force`, when
     `on` is not the offer's distribution weekday, when the week's composition is not published, and when the stock
     cannot cover every basket (`insufficient_stock`)."""
+    with transaction.atomic(durable=True):
+        return basket_run_generate_in_transaction(offer_id=offer_id, on=on, actor=actor, force=force, now=now)
+
+
+def basket_runs_generate_on(
+    *, on: date, offer_id: int | None = None, actor=None, force: bool = False, now: datetime | None = None
+) -> list[GenerationResult]:
+    """Generate the baskets of date `on` for one offer (`offer_id`) or for every active offer distributed that
+    weekday, all in one durable transaction: one refusal and nothing of that date is generated. `NotFound` for an
+    unknown offer."""
+    offers = BasketOffer.objects.filter(is_active=True, distribution_weekday=on.weekday())
+    if offer_id is not None:
+        offers = BasketOffer.objects.filter(pk=offer_id)
+        if not offers.exists():
+            raise NotFound()
+    with transaction.atomic(durable=True):
+        return [
+            basket_run_generate_in_transaction(offer_id=pk, on=on, actor=actor, force=force, now=now)
+            for pk in offers.order_by("pk").values_list("pk", flat=True)
+        ]
+
+
+def basket_run_generate_in_transaction(
+    *, offer_id: int, on: date, actor=None, force: bool = False, now: datetime | None = None
+) -> GenerationResult:
+    """`basket_run_generate` as one step of the caller's transaction (same guarantees, committed with it)."""
     from ..selectors import subscriptions_due
 
     now = now or timezone.now()

@@ -187,9 +187,9 @@ def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor
     """pending → failed with a reason on a started round. The orders stay where they are until a manager decides
     (`failed_stop_resolve`), but each gets a `delivery_failed` event and its customer an email saying what happens
     next (`orders.services.reschedule.order_delivery_failed`, in this transaction); so do the subscribers of the
-    baskets on the stop (`baskets.services.baskets.basket_delivery_failed`). Failing a failed stop again is
+    baskets on the stop (`baskets.services.deliveries.basket_delivery_failed`). Failing a failed stop again is
     a no-op; a delivered one is `invalid_transition`."""
-    from baskets.services.baskets import basket_delivery_failed
+    from baskets.services.deliveries import basket_delivery_failed
     from orders.services.reschedule import order_delivery_failed
 
     with transaction.atomic():

@@ -15,8 +15,8 @@ import pytest
 import time_machine
 
 from baskets.models import BasketFrequency, BasketSize, BasketSubscription, SubscriptionStatus
-from baskets.services.baskets import CompositionLineRequest, composition_publish, composition_set
 from baskets.services.calendar import week_parity
+from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
 from catalogue.services.stock import stock_receive
 from orders.models import Fulfilment
 from tests.factories import UserFactory

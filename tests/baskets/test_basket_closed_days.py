@@ -87,7 +87,7 @@ def test_basket_errors_write_their_dates_in_french(customer, customer_client, sm
 
 
 def test_a_week_with_a_closed_distribution_needs_no_stock(composed, make_subscription, inventory, manager_client):
-    from baskets.services.baskets import week_requirements
+    from baskets.services.compositions import week_requirements
 
     make_subscription(composed)
     required, baskets = week_requirements(week_start=FRIDAY - timedelta(days=4))

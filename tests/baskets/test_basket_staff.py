@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from baskets.models import BasketDelivery, BasketDeliveryStatus, SolidarityEligibility
-from baskets.services.baskets import CompositionLineRequest, composition_publish, composition_set
+from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
 from baskets.services.generation import basket_run_generate
 from baskets.tasks import basket_reminders_queue
 from ecopole.core.models import AuditEvent, OutboxMessage

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from baskets.models import BasketPause, BasketSkip, BasketSubscription, SubscriptionStatus
-from baskets.services.baskets import next_distribution
 from baskets.services.generation import basket_run_generate
+from baskets.services.subscriptions import next_distribution
 from ecopole.core.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import UserFactory

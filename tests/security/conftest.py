@@ -31,16 +31,10 @@ from rest_framework.test import APIClient
 
 from accounts.services import email_confirmation_token, token_create
 from baskets.models import BasketDelivery, BasketSize
-from baskets.services.baskets import (
-    CompositionLineRequest,
-    PlaceRequest,
-    composition_publish,
-    composition_set,
-    solidarity_grant,
-    subscription_create,
-    subscription_pause,
-)
+from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
 from baskets.services.generation import basket_run_generate
+from baskets.services.solidarity import solidarity_grant
+from baskets.services.subscriptions import PlaceRequest, subscription_create, subscription_pause
 from catalogue.models import Category
 from catalogue.services.stock import stock_receive
 from deliveries.models import (
