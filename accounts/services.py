@@ -31,6 +31,7 @@ MANAGED_APPS = (
     "accounts",
     "catalogue",
     "orders",
+    "baskets",
     "deliveries",
     "processing",
     "vending",

@@ -24,7 +24,7 @@ import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 
@@ -39,14 +39,14 @@ def main(count: int) -> None:
 
 def run(count: int) -> None:
     from accounts.models import User
+    from baskets.models import BasketFrequency, BasketOffer, BasketSubscription, SolidarityEligibility
+    from baskets.services.calendar import week_monday, week_parity
+    from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
+    from baskets.services.generation import basket_run_generate
     from catalogue.models import Category, Producer, Product
     from catalogue.services.stock import stock_receive
     from deliveries.models import DeliveryDay, PickupPoint, Weekday
-    from orders.basket_models import BasketFrequency, BasketOffer, BasketSubscription, SolidarityEligibility
     from orders.models import Fulfilment
-    from orders.services.basket_calendar import week_monday, week_parity
-    from orders.services.basket_generation import basket_run_generate
-    from orders.services.baskets import CompositionLineRequest, composition_publish, composition_set
 
     friday = date(2026, 12, 11)
     point = PickupPoint.objects.create(
@@ -108,7 +108,7 @@ def run(count: int) -> None:
     )
     after_cutoff = datetime(2026, 12, 9, 13, 0, tzinfo=ZoneInfo("Europe/Paris"))
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries, transaction.atomic(durable=True):
+    with CaptureQueriesContext(connection) as queries:  # the service opens its durable transaction
         result = basket_run_generate(offer_id=offer.pk, on=friday, now=after_cutoff)
     elapsed = time.perf_counter() - started
     print(

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 
 PRODUCTS = 500
@@ -334,7 +333,7 @@ def seed() -> BenchData:
 def baskets_available() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("orders.basket_models") is not None
+    return importlib.util.find_spec("baskets.models") is not None
 
 
 def workshop_available() -> bool:
@@ -352,7 +351,7 @@ def seed_baskets(data: BenchData, *, users, points, products) -> None:
     customer in five is eligible for the solidarity price."""
     if not baskets_available():
         return
-    from orders.basket_models import (
+    from baskets.models import (
         BasketComposition,
         BasketCompositionLine,
         BasketFrequency,
@@ -361,7 +360,7 @@ def seed_baskets(data: BenchData, *, users, points, products) -> None:
         CompositionStatus,
         SolidarityEligibility,
     )
-    from orders.services.basket_calendar import week_monday, week_parity
+    from baskets.services.calendar import week_monday, week_parity
 
     basket_date = timezone.localdate() + timedelta(days=7)
     offers = BasketOffer.objects.bulk_create(
@@ -432,12 +431,11 @@ def seed_baskets(data: BenchData, *, users, points, products) -> None:
 def basket_generate(data: BenchData, *, offer_id: int):
     """`basket_run_generate` for one offer, just after the generation cutoff (subscribers can no longer change it),
     in its own durable transaction as the periodic task runs it."""
-    from orders.services.basket_calendar import generation_cutoff
-    from orders.services.basket_generation import basket_run_generate
+    from baskets.services.calendar import generation_cutoff
+    from baskets.services.generation import basket_run_generate
 
     now = generation_cutoff(on=data.basket_date) + timedelta(minutes=1)
-    with transaction.atomic(durable=True):
-        return basket_run_generate(offer_id=offer_id, on=data.basket_date, now=now)
+    return basket_run_generate(offer_id=offer_id, on=data.basket_date, now=now)  # its own durable transaction
 
 
 WORKSHOP_EQUIPMENT = [

@@ -32,7 +32,7 @@ api_v1 = [
     path("auth/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("orders/", include("orders.urls")),
-    path("baskets/", include("orders.basket_urls")),
+    path("baskets/", include("baskets.urls")),
     path("deliveries/", include("deliveries.urls")),
     path("processing/", include("processing.urls")),
     path("vending/", include("vending.urls")),

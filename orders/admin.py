@@ -92,6 +92,3 @@ class OrderNotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-from . import basket_admin  # noqa: E402,F401  (registers the cabas bio admin pages)

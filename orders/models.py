@@ -281,6 +281,3 @@ class OrderNotification(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.order_id} {self.kind}"
-
-
-from .basket_models import *  # noqa: F403,E402

@@ -16,6 +16,3 @@ def order_email_send(self, notification_id: int) -> bool:
         return notification_send(notification_id=notification_id)
     except (SMTPException, ConnectionError, TimeoutError) as exc:
         raise self.retry(exc=exc, countdown=bounded_countdown(60 * (self.request.retries + 1))) from exc
-
-
-from .basket_tasks import *  # noqa: E402,F403  (the cabas bio tasks, for autodiscovery)

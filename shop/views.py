@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from baskets import selectors as basket_selectors
 from catalogue import selectors as catalogue_selectors
 from catalogue.filters import ProductFilterSerializer
 from catalogue.selectors import ProductFilters
-from orders import basket_selectors
 from orders.errors import InvalidQuantity
 from orders.selectors import delivery_places_open
 

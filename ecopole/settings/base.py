@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalogue",
     "orders",
+    "baskets",
     "deliveries",
     "processing",
     "vending",
@@ -259,10 +260,10 @@ SPECTACULAR_SETTINGS = {
         "ProducerKindEnum": "catalogue.models.ProducerKind",
         "FulfilmentEnum": "orders.models.Fulfilment",
         "OrderStatusEnum": "orders.models.OrderStatus",
-        "BasketSubscriptionStatusEnum": "orders.basket_models.SubscriptionStatus",
-        "BasketDeliveryStatusEnum": "orders.basket_models.BasketDeliveryStatus",
-        "BasketRunStatusEnum": "orders.basket_models.BasketRunStatus",
-        "BasketCompositionStatusEnum": "orders.basket_models.CompositionStatus",
+        "BasketSubscriptionStatusEnum": "baskets.models.SubscriptionStatus",
+        "BasketDeliveryStatusEnum": "baskets.models.BasketDeliveryStatus",
+        "BasketRunStatusEnum": "baskets.models.BasketRunStatus",
+        "BasketCompositionStatusEnum": "baskets.models.CompositionStatus",
         "OrderEventKindEnum": "orders.models.OrderEventKind",
         "PickupPointKindEnum": "deliveries.models.PickupPointKind",
         "WeekdayEnum": "deliveries.models.Weekday",
@@ -354,7 +355,7 @@ VENDING_SALE_MAX_DELAY_DAYS = env_int("VENDING_SALE_MAX_DELAY_DAYS", 14)
 VENDING_UNLOCK_MAX_TRIES = env_int("VENDING_UNLOCK_MAX_TRIES", 5)
 # Estimated weight (kg) of one unit of a product not sold by weight, for refill loads (vending.services.refill_requests).
 VENDING_UNIT_WEIGHT_KG = Decimal(os.environ.get("VENDING_UNIT_WEIGHT_KG") or "0.5")
-# Where a cabas subscription is collected when the customer names no pickup point (orders.services.baskets).
+# Where a cabas subscription is collected when the customer names no pickup point (baskets.services.subscriptions).
 BASKETS_DEFAULT_PICKUP_POINT = os.environ.get("BASKETS_DEFAULT_PICKUP_POINT", "ilot-jacquard-calais")
 # The domain of the UIDs of the workshop's iCalendar events (processing.services.ical).
 PROCESSING_ICAL_UID_DOMAIN = os.environ.get("PROCESSING_ICAL_UID_DOMAIN", "ecopole.example")

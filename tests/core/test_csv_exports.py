@@ -11,8 +11,8 @@ import pytest
 from django.urls import get_resolver
 from rest_framework.renderers import BaseRenderer
 
+from baskets.apis import PickupSheetCsvRenderer
 from ecopole.core.csv_export import csv_cell, csv_writer
-from orders.basket_apis import PickupSheetCsvRenderer
 from orders.renderers import PreparationListCsvRenderer
 from processing.models import Statement
 from processing.services.billing import statement_csv

@@ -5,12 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from orders.basket_models import BasketDelivery, BasketSubscription, SolidarityEligibility
+from baskets.models import BasketDelivery, BasketSubscription, SolidarityEligibility
+from baskets.services.generation import basket_run_generate
 from orders.models import Fulfilment
-from orders.services.basket_generation import basket_run_generate
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, CUTOFF, FRIDAY
+from tests.baskets.basket_fixtures import *  # noqa: F403
+from tests.baskets.basket_fixtures import BASE, CUTOFF, FRIDAY
 
 pytestmark = pytest.mark.django_db
 HOME = {

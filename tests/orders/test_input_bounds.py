@@ -3,10 +3,9 @@ their column, digits ASCII only. One test per example of the issue, each checkin
 
 import pytest
 
-from orders.basket_models import BasketPause, BasketSkip
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, FRIDAY
+from baskets.models import BasketPause, BasketSkip
+from tests.baskets.basket_fixtures import *  # noqa: F403
+from tests.baskets.basket_fixtures import BASE, FRIDAY
 
 pytestmark = pytest.mark.django_db
 

@@ -32,6 +32,11 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.services import email_confirmation_token, token_create
+from baskets.models import BasketDelivery, BasketSize
+from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
+from baskets.services.generation import basket_run_generate
+from baskets.services.solidarity import solidarity_grant
+from baskets.services.subscriptions import PlaceRequest, subscription_create, subscription_pause
 from catalogue.models import Category
 from catalogue.services.stock import stock_receive
 from deliveries.models import (
@@ -48,25 +53,14 @@ from deliveries.models import (
     Weekday,
 )
 from deliveries.services import planning
-from orders.basket_models import BasketDelivery, BasketSize
-from orders.services.basket_generation import basket_run_generate
-from orders.services.baskets import (
-    CompositionLineRequest,
-    PlaceRequest,
-    composition_publish,
-    composition_set,
-    solidarity_grant,
-    subscription_create,
-    subscription_pause,
-)
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
 from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
 from processing.services.feeds import calendar_feed_rotate
 from processing.services.lots import Output, booking_complete
+from tests.baskets.basket_factories import BasketOfferFactory
 from tests.deliveries.fleet_factories import VehicleFactory
 from tests.factories import DEFAULT_PASSWORD, ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
-from tests.orders.basket_factories import BasketOfferFactory
 from tests.orders.factories import ProductFactory
 from tests.processing.factories import workshop_setup
 from tests.vending.factories import CompartmentFactory, MachineFactory
@@ -85,7 +79,7 @@ ROLES = ("anonymous", "customer", "producer", "preparer", "driver", "manager", "
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 # The apps whose tables the walkers snapshot ("nothing changed in the database").
-PROJECT_APPS = ("accounts", "catalogue", "orders", "deliveries", "processing", "vending", "core")
+PROJECT_APPS = ("accounts", "catalogue", "orders", "baskets", "deliveries", "processing", "vending", "core")
 
 
 # --- the OpenAPI operations ---------------------------------------------------------------------------------------

@@ -347,7 +347,7 @@ def test_a_booking_cannot_name_another_producers_product_as_raw_material(world):
 def test_a_customer_cannot_declare_themselves_eligible_for_the_solidarity_price(world):
     """Customer A (not eligible) subscribes sending every solidarity flag, then tries the manager's grant: the
     subscription is at the full price, no eligibility row appears, the grant is 403 and changes nothing."""
-    from orders.basket_models import BasketSubscription, SolidarityEligibility
+    from baskets.models import BasketSubscription, SolidarityEligibility
 
     flags = {"solidarity": True, "solidarity_eligible": True, "is_solidarity": True, "eligible": True}
     body = {**CALLS["POST /api/v1/baskets/subscriptions/"].data(world), **flags, "price": "0.01"}

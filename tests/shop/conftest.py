@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 
 from catalogue.season import allergens_to_mask, months_to_mask
+from tests.baskets.basket_factories import BasketOfferFactory
 from tests.catalogue.factories import CategoryFactory, CertifiedProducerFactory, ProductFactory
 from tests.deliveries.factories import DeliveryDayFactory, PickupPointFactory
-from tests.orders.basket_factories import BasketOfferFactory
 
 
 @pytest.fixture

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BasketsConfig(AppConfig):
+    name = "baskets"
+    verbose_name = _("Organic baskets")
+
+    def ready(self) -> None:
+        from deliveries.ports import stop_source_register
+        from ecopole.core.outbox import outbox_handler_register
+
+        from . import emails
+        from .stops import BasketSource
+
+        # The rounds carry the basket deliveries (`deliveries.ports`).
+        stop_source_register(BasketSource())
+        # Queued messages of the cabas emails name these handlers (baskets/0002 renamed the older `orders.basket_*`).
+        outbox_handler_register("baskets.emails.basket_reminder_send", emails.basket_reminder_send)
+        outbox_handler_register("baskets.emails.subscription_email_send", emails.subscription_email_send)
+        outbox_handler_register("baskets.emails.basket_delivery_failed_send", emails.basket_delivery_failed_send)
