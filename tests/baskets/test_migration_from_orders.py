@@ -14,8 +14,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.conftest import requires_postgres
-
 PRE_MOVE = [("orders", "0007_basket_delivery_round_status"), ("baskets", None)]
 MOVED = (
     "basketoffer",
@@ -105,7 +103,6 @@ def _expected_after(before: dict) -> dict:
     return expected
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_database_seeded_at_the_previous_head_keeps_every_row_through_the_move():
     # given a database at the previous head (the cabas models still in orders) filled by seed_demo
