@@ -169,8 +169,3 @@ def click_and_collect_seed(stdout=None) -> None:
             f"orders: demo order {order.pk} waits in locker {reservation.compartment.code}; "
             "its code is in the email to client@ecopole.example"
         )
-
-
-from .basket_demo import with_baskets  # noqa: E402
-
-seed = with_baskets(seed)
