@@ -73,5 +73,7 @@ def test_a_page_size_that_is_not_a_positive_integer_is_a_400(api_client, produce
         assert response.status_code == 400, value
         assert response.json()["code"] == "validation_error"
         assert "page_size" in response.json()["fields"]
-    assert api_client.get("/api/v1/catalogue/producers/", {"page_size": "500"}).status_code == 200  # capped at 100
+    # more than 100 is refused, as the schema says (it was silently capped before)
+    assert api_client.get("/api/v1/catalogue/producers/", {"page_size": "500"}).status_code == 400
+    assert api_client.get("/api/v1/catalogue/producers/", {"page_size": "100"}).status_code == 200
     assert api_client.get("/api/v1/catalogue/producers/", {"page": "7"}).status_code == 404
