@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "PickupPointKindEnum": "deliveries.models.PickupPointKind",
         "WeekdayEnum": "deliveries.models.Weekday",
         "RoundStatusEnum": "deliveries.models.RoundStatus",
+        "BasketRoundStatusEnum": "baskets.models.BasketRoundStatus",
         "StopStatusEnum": "deliveries.models.StopStatus",
         "StopKindEnum": "deliveries.models.StopKind",
         "FailureReasonEnum": "deliveries.models.FailureReason",

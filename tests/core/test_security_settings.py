@@ -47,7 +47,9 @@ def _production_check(env: dict) -> subprocess.CompletedProcess:
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it for the test process (Playwright's sync
+            # API runs an event loop in the test thread), and production must never have it.
+            **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
             "DJANGO_ENV": "production",
             **env,
         },
