@@ -231,9 +231,10 @@ def line_quantity_check(*, product: Product, quantity: Decimal) -> None:
         raise InvalidQuantity(
             product=product.pk,
             product_name=product.name,
-            quantity=_plain(quantity),
-            minimum=_plain(product.minimum_quantity),
-            step=_plain(product.quantity_step),
+            # Decimals, not text: the error writes them the reader's way (« 0,5 »); `fields` keeps "0.5".
+            quantity=Decimal(_plain(quantity)),
+            minimum=Decimal(_plain(product.minimum_quantity)),
+            step=Decimal(_plain(product.quantity_step)),
         )
 
 

@@ -168,8 +168,14 @@ def test_refusals_are_explained_in_french(customer_client, calais_zone, potatoes
     assert response.json()["detail"] == "Nous ne livrons pas encore à Dunkerque."
     response = customer_client.post(URL, home_body([(potatoes, "1.2"), (leeks, 8)]), format="json")
     assert response.json()["detail"] == (
-        "Quantité invalide pour « Pommes de terre » : au moins 1, par pas de 0.5 (vous avez demandé 1.2)."
+        "Quantité invalide pour « Pommes de terre » : au moins 1, par pas de 0,5 (vous avez demandé 1,2)."
     )
+    # the sentence is French, the structured fields stay plain JSON text
+    assert {k: response.json()["fields"][k] for k in ("minimum", "step", "quantity")} == {
+        "minimum": "1",
+        "step": "0.5",
+        "quantity": "1.2",
+    }
 
 
 def test_past_the_cutoff_an_order_is_refused_with_the_cutoff_in_paris_time(customer_client, depot, leeks, frozen_now):

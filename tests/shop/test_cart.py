@@ -18,7 +18,7 @@ def test_a_quantity_off_the_step_is_refused_next_to_the_field(client, shop_catal
     body = response.content.decode()
     assert response.status_code == 400
     assert 'aria-invalid="true" aria-describedby="quantite-erreur"' in body
-    assert "Quantité invalide pour « Poireaux » : au moins 0.5, par pas de 0.5 (vous avez demandé 0.3)." in body
+    assert "Quantité invalide pour « Poireaux » : au moins 0,5, par pas de 0,5 (vous avez demandé 0,3)." in body
     assert "Panier <span" in body and "(0 article)" in body
 
 
