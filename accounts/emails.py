@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from ecopole.core.emails import templated_email
+from ecopole.core.emails import email_send, templated_email
 
 from .models import User
 
@@ -37,7 +37,7 @@ def send_welcome(*, user_id: int) -> bool:
     if user is None:
         return False
     context = {**_context(user), "confirmation_url": confirmation_url(user)}
-    templated_email("accounts/email/welcome", context, to=[user.email]).send()
+    email_send(templated_email("accounts/email/welcome", context, to=[user.email]))
     return True
 
 
@@ -47,7 +47,7 @@ def send_email_confirmation(*, user_id: int) -> bool:
     if user is None:
         return False
     context = {**_context(user), "confirmation_url": confirmation_url(user)}
-    templated_email("accounts/email/email_confirmation", context, to=[user.email]).send()
+    email_send(templated_email("accounts/email/email_confirmation", context, to=[user.email]))
     return True
 
 
@@ -56,5 +56,5 @@ def send_registration_attempt(*, user_id: int) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
-    templated_email("accounts/email/registration_attempt", _context(user), to=[user.email]).send()
+    email_send(templated_email("accounts/email/registration_attempt", _context(user), to=[user.email]))
     return True

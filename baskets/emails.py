@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.mail import EmailMultiAlternatives
 
-from ecopole.core.emails import templated_email
+from ecopole.core.emails import email_send, templated_email
 from ecopole.core.outbox import outbox_enqueue
 
 from .models import BasketDelivery
@@ -51,7 +51,7 @@ def basket_reminder_send(*, delivery_id: int) -> None:
     )
     if delivery is None:
         return
-    basket_reminder_render(delivery=delivery).send()
+    email_send(basket_reminder_render(delivery=delivery))
 
 
 # --- What a subscriber expects: subscription confirmed, basket skipped, subscription paused, resumed -------------
@@ -98,7 +98,7 @@ def subscription_email_send(*, subscription_id: int, kind: str, **dates: str) ->
     if subscription is None:
         return
     parsed = {name: date.fromisoformat(value) for name, value in dates.items()}
-    subscription_email_render(subscription=subscription, kind=kind, **parsed).send()
+    email_send(subscription_email_render(subscription=subscription, kind=kind, **parsed))
 
 
 def basket_delivery_failed_send(*, delivery_id: int, reason: str) -> None:
@@ -119,4 +119,4 @@ def basket_delivery_failed_send(*, delivery_id: int, reason: str) -> None:
         "reason": reason_label,
         "contact": settings.STAFF_NOTIFICATION_EMAIL,
     }
-    templated_email("baskets/email/basket_delivery_failed", context, to=[delivery.customer.email]).send()
+    email_send(templated_email("baskets/email/basket_delivery_failed", context, to=[delivery.customer.email]))

@@ -6,14 +6,17 @@ structured `extra`. DRF's own exceptions, Django's 404 and 500, and oversized bo
 
 from __future__ import annotations
 
+import logging
+import sys
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions as drf_exceptions
@@ -22,6 +25,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .formats import display_value
+
+logger = logging.getLogger(__name__)
 
 
 class ApplicationError(Exception):
@@ -96,6 +101,15 @@ class LockTimeout(ApplicationError):
     default_message = gettext_lazy("The service is busy, please try again in a moment.")
 
 
+class DatabaseUnavailable(ApplicationError):
+    """The database cannot be reached (restarting, failed over, network cut): nothing was written, try again."""
+
+    code = "database_unavailable"
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_message = gettext_lazy("The service is briefly unavailable, please try again in a few seconds.")
+    retry_after = 5
+
+
 class IdempotencyKeyReused(ApplicationError):
     code = "idempotency_key_reused"
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
@@ -145,6 +159,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, OperationalError) and _is_lock_timeout(exc):
         err = LockTimeout()
         return Response(error_body(err.code, err.detail), status=err.status_code, headers={"Retry-After": "2"})
+    if is_database_unavailable(exc):
+        return _database_unavailable_response(exc)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -176,6 +192,29 @@ def _is_lock_timeout(exc: OperationalError) -> bool:
     return sqlstate in {"55P03", "40P01"} or "database is locked" in str(exc)
 
 
+# SQLSTATE classes of a server that is away, not of a bad query: 08 connection exception, 53 insufficient resources,
+# 57 operator intervention (shutdown, "cannot connect now"). A failed connection has no SQLSTATE at all.
+_UNAVAILABLE_CLASSES = {"08", "53", "57"}
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """True for an error that says the database cannot be reached, as opposed to a query it refused."""
+    if isinstance(exc, InterfaceError):
+        return True  # the connection was closed under us
+    if not isinstance(exc, OperationalError) or _is_lock_timeout(exc):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate[:2] in _UNAVAILABLE_CLASSES
+
+
+def _database_unavailable_response(exc: BaseException) -> Response:
+    logger.warning("database unavailable: %s", exc)
+    err = DatabaseUnavailable()
+    return Response(
+        error_body(err.code, err.detail), status=err.status_code, headers={"Retry-After": str(err.retry_after)}
+    )
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -196,6 +235,21 @@ def json_404(request, exception=None):
 
 
 def json_500(request):
+    """handler500: JSON under the API, a plain page elsewhere; a database that cannot be reached is a 503 with
+    Retry-After (the error raised outside a DRF view, e.g. in a shop page or a middleware)."""
+    exc = sys.exc_info()[1]
+    api = request.path.startswith("/api/")
+    if is_database_unavailable(exc):
+        logger.warning("database unavailable: %s", exc)
+        err = DatabaseUnavailable()
+        if api:
+            response = JsonResponse(error_body(err.code, err.detail), status=err.status_code)
+        else:
+            response = HttpResponse(render_to_string("errors/503.html", {"detail": err.detail}), status=err.status_code)
+        response["Retry-After"] = str(err.retry_after)
+        return response
+    if not api:
+        return HttpResponse(render_to_string("errors/500.html"), status=500)
     return JsonResponse(
         error_body("server_error", _("An unexpected error occurred. The team has been notified.")), status=500
     )

@@ -16,6 +16,9 @@ no-op; delivery is attempted right after commit through Celery and, if the broke
 the periodic `core.outbox_sweep`. A message is claimed before its handler runs (no lock is held during the network
 call), so two workers never deliver it at the same time; a worker killed mid-delivery leaves it `sending`, and the
 sweep hands it out again after `OUTBOX_CLAIM_TIMEOUT_SECONDS` (at-least-once; handlers should be idempotent).
+Handlers mark their own rows done only after the side effect happened (an email: after `email_send` returned), so a
+crash in between repeats the effect, never skips it; every email a handler sends carries a Message-ID derived from
+the message's key (`ecopole.core.emails.email_scope`), the same at every attempt.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .emails import email_scope
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -138,7 +142,8 @@ def outbox_deliver(*, message_id: int) -> bool:
         return False
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        outbox_handler_get(message.handler)(**message.payload)
+        with email_scope(message.key):
+            outbox_handler_get(message.handler)(**message.payload)
     except Exception as exc:
         status = (
             OutboxMessage.Status.FAILED if message.attempts >= OUTBOX_MAX_ATTEMPTS else OutboxMessage.Status.PENDING

@@ -7,8 +7,9 @@ from .base import REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Kept in memory: tests read them from django.core.mail.outbox.
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Kept in memory: tests read them from django.core.mail.outbox. A real worker started by a test (tests/celery_worker.py)
+# is not in memory with the test: the test gives it another backend (files) through TEST_EMAIL_BACKEND.
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Most tests run tasks eagerly; the integration tests that need a real worker start one themselves.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 REST_FRAMEWORK = {

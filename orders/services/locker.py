@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from deliveries.models import PickupPointKind
 from ecopole.core.audit import audit_record
-from ecopole.core.emails import templated_email
+from ecopole.core.emails import email_send, templated_email
 from ecopole.core.locking import lock_one
 from ecopole.core.outbox import outbox_enqueue
 from vending.ports import (
@@ -218,6 +218,5 @@ def locker_code_send(*, reservation_id: int, locker_code: str) -> bool:
         "code": locker_code,
         "last_day": timezone.localtime(reservation.valid_until - dt.timedelta(seconds=1)).date(),
     }
-    message = templated_email(CODE_EMAIL, context, to=[order.customer.email])
-    message.send()
+    email_send(templated_email(CODE_EMAIL, context, to=[order.customer.email]))
     return True

@@ -1,10 +1,11 @@
-"""Order emails: written to the outbox with the order, sent at most once per order and kind.
+"""Order emails: written to the outbox with the order, sent at least once per order and kind, marked sent after.
 
 `order_notify` records an unsent `OrderNotification` and an outbox message in the caller's transaction: nothing
 is sent when the transaction rolls back, the unique (order, kind) constraint means a second call enqueues nothing,
-and an email whose dispatch was lost (Redis down at commit time) is sent by the outbox sweep once it is back. `notification_send` claims the row (`sent_at`) with one
-conditional UPDATE before sending, so a duplicated or redelivered task sends nothing (at most once: a worker that
-dies between the claim and the send loses that email; the admin shows it as sent without a delivery log).
+and an email whose dispatch was lost (Redis down at commit time) is sent by the outbox sweep once it is back.
+`notification_send` marks the row (`sent_at`) only after the mail backend accepted the email: a worker that dies
+between the two leaves it unsent, and the outbox delivers it again (the same Message-ID: a recognisable duplicate,
+never a lost email). The outbox's claim keeps two workers from sending it at the same time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
 
-from ecopole.core.emails import templated_email
+from ecopole.core.emails import email_send, templated_email
 from ecopole.core.outbox import outbox_enqueue
 
 from ..models import NotificationKind, Order, OrderNotification
@@ -47,19 +48,16 @@ def order_notify(*, order: Order, kind: str, new_order: bool = False) -> OrderNo
 
 
 def notification_send(*, notification_id: int) -> bool:
-    """Send the email once. Returns False when it was already sent (or no longer exists)."""
-    claimed = OrderNotification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
-    if not claimed:
+    """Send the email, then mark it sent. Returns False when it was already sent (or no longer exists)."""
+    notification = (
+        OrderNotification.objects.select_related("order__customer", "order__pickup_point", "order__delivery_zone")
+        .filter(pk=notification_id, sent_at__isnull=True)
+        .first()
+    )
+    if notification is None:
         return False
-    notification = OrderNotification.objects.select_related(
-        "order__customer", "order__pickup_point", "order__delivery_zone"
-    ).get(pk=notification_id)
-    try:
-        message = notification_render(notification=notification)
-        message.send()
-    except Exception:
-        OrderNotification.objects.filter(pk=notification_id).update(sent_at=None)
-        raise
+    email_send(notification_render(notification=notification))
+    OrderNotification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
     return True
 
 
@@ -102,7 +100,7 @@ def send_delivery_failed(*, order_id: int, reason: str, date: str) -> bool:
         "reason": reason_label,
         "contact": settings.STAFF_NOTIFICATION_EMAIL,
     }
-    templated_email("orders/email/delivery_failed", context, to=[order.customer.email]).send()
+    email_send(templated_email("orders/email/delivery_failed", context, to=[order.customer.email]))
     return True
 
 
@@ -125,7 +123,7 @@ def send_rescheduled(
         "fee_refunded": fee_refunded,
         "contact": settings.STAFF_NOTIFICATION_EMAIL,
     }
-    templated_email("orders/email/rescheduled", context, to=[order.customer.email]).send()
+    email_send(templated_email("orders/email/rescheduled", context, to=[order.customer.email]))
     return True
 
 
@@ -145,6 +143,5 @@ def send_arrival_window(*, order_id: int, opens: str, closes: str) -> bool:
             "opens": timezone.localtime(datetime.fromisoformat(opens)),
             "closes": timezone.localtime(datetime.fromisoformat(closes)),
         }
-    message = templated_email("deliveries/email/arrival_window", context, to=[order.customer.email])
-    message.send()
+    email_send(templated_email("deliveries/email/arrival_window", context, to=[order.customer.email]))
     return True

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalogue.models import Producer
 from ecopole.core.csv_export import csv_writer
+from ecopole.core.emails import email_send
 from ecopole.core.locking import lock_rows
 from ecopole.core.money import money
 from ecopole.core.outbox import outbox_enqueue
@@ -186,12 +187,15 @@ def statement_pdf(statement: Statement) -> bytes:
 
 
 def statement_send(*, statement_id: int) -> bool:
-    """Email the statement (PDF and CSV attached) to the producer's members.
+    """Email the statement (PDF and CSV attached) to the producer's members, then mark it emailed.
 
-    Idempotent: `emailed_at` is claimed with a guarded UPDATE before sending (no lock held during the SMTP call);
-    if sending fails the claim is released so a retry sends it. Returns False when already sent or no recipient.
+    At least once: `emailed_at` is set only after the mail backend accepted the email (a worker dying in between
+    leaves it unmarked and the outbox sends it again, with the same Message-ID). Returns False when already sent or
+    without recipient.
     """
     statement = Statement.objects.select_related("producer").get(pk=statement_id)
+    if statement.emailed_at is not None:
+        return False
     recipients = list(
         User.objects.filter(producer_id=statement.producer_id, is_active=True)
         .order_by("pk")
@@ -199,28 +203,21 @@ def statement_send(*, statement_id: int) -> bool:
     )
     if not recipients:
         return False
-    now = timezone.now()
-    claimed = Statement.objects.filter(pk=statement_id, emailed_at__isnull=True).update(emailed_at=now)
-    if not claimed:
-        return False
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            month = statement.data.get("month", f"{statement.month:%Y-%m}")
-            message = EmailMessage(
-                subject=_("Your workshop statement for %(month)s") % {"month": month},
-                body=_(
-                    "Hello,\n\nPlease find attached the statement of your use of the légumerie-conserverie for "
-                    "%(month)s: %(total)s €.\n\nThe Ecopôle alimentaire team"
-                )
-                % {"month": month, "total": statement.total},
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=recipients,
+    with translation.override(settings.LANGUAGE_CODE):
+        month = statement.data.get("month", f"{statement.month:%Y-%m}")
+        message = EmailMessage(
+            subject=_("Your workshop statement for %(month)s") % {"month": month},
+            body=_(
+                "Hello,\n\nPlease find attached the statement of your use of the légumerie-conserverie for "
+                "%(month)s: %(total)s €.\n\nThe Ecopôle alimentaire team"
             )
-            slug = statement.producer.slug
-            message.attach(f"releve-{slug}-{month}.pdf", statement_pdf(statement), "application/pdf")
-            message.attach(f"releve-{slug}-{month}.csv", statement_csv(statement), "text/csv")
-            message.send()
-    except Exception:
-        Statement.objects.filter(pk=statement_id, emailed_at=now).update(emailed_at=None)
-        raise
+            % {"month": month, "total": statement.total},
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+        )
+        slug = statement.producer.slug
+        message.attach(f"releve-{slug}-{month}.pdf", statement_pdf(statement), "application/pdf")
+        message.attach(f"releve-{slug}-{month}.csv", statement_csv(statement), "text/csv")
+    email_send(message)
+    Statement.objects.filter(pk=statement_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True

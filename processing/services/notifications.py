@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from ecopole.core.emails import templated_email
+from ecopole.core.emails import email_send, templated_email
 
 from ..models import BillingKind, Booking, BookingStatus
 
@@ -32,17 +32,18 @@ def booking_send_offer_email(*, booking_id: int) -> bool:
     with translation.override(settings.LANGUAGE_CODE), timezone.override("Europe/Paris"):
         slot = formats.date_format(timezone.localtime(booking.starts_at), "DATETIME_FORMAT")
         until = formats.date_format(timezone.localtime(booking.hold_expires_at), "DATETIME_FORMAT")
-        send_mail(
+        message = EmailMessage(
             subject=_("A workshop slot is available for you"),
-            message=_(
+            body=_(
                 "Hello,\n\nThe slot of %(slot)s you were waiting for at the légumerie-conserverie is free. "
                 "It is held for you until %(until)s: accept it in your space (booking #%(id)s), after that it is "
                 "offered to the next producer.\n\nThe Ecopôle alimentaire team"
             )
             % {"slot": slot, "until": until, "id": booking.pk},
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
+            to=recipients,
         )
+    email_send(message)
     return True
 
 
@@ -82,5 +83,5 @@ def booking_send_status_email(*, booking_id: int, status: str) -> bool:
         "equipment": ", ".join(line.equipment.name for line in booking.lines.all()),
         "fee": sum((line.amount for line in fees), Decimal("0.00")) if fees else None,
     }
-    templated_email(STATUS_EMAILS[status], context, to=recipients).send()
+    email_send(templated_email(STATUS_EMAILS[status], context, to=recipients))
     return True

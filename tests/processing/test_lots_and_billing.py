@@ -13,6 +13,7 @@ from processing.services.billing import statement_build, statements_build_monthl
 from processing.services.bookings import booking_confirm
 from processing.services.lots import lot_code_next
 from processing.tasks import build_monthly_statements
+from tests.mail_backends import ProbingBackend
 
 from .conftest import make_booking, paris
 from .factories import ProductFactory
@@ -163,9 +164,20 @@ def test_lot_numbers_follow_a_daily_sequence(db):
 
 
 def test_monthly_statement_built_once_emailed_with_pdf_and_csv(
-    confirmed, soup, squash, manager_client, producer, producer_member, mailoutbox, django_capture_on_commit_callbacks
+    confirmed,
+    soup,
+    squash,
+    manager_client,
+    producer,
+    producer_member,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    settings,
 ):
     complete(manager_client, confirmed, soup, squash)
+    settings.EMAIL_BACKEND = "tests.mail_backends.ProbingBackend"  # notes whether it was marked emailed before sent
+    ProbingBackend.seen = []
+    ProbingBackend.probe = lambda: list(Statement.objects.values_list("emailed_at", flat=True))
     with time_machine.travel(paris(2026, 12, 1, 6), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             created = build_monthly_statements.delay().get()
@@ -176,6 +188,8 @@ def test_monthly_statement_built_once_emailed_with_pdf_and_csv(
     statement = Statement.objects.get()
     assert statement.month == date(2026, 11, 1) and statement.total == Decimal("183.40")
     assert statement.emailed_at is not None
+    assert ProbingBackend.seen == [[None]]  # marked only after the backend accepted it
+    ProbingBackend.probe = None
     assert BillingLine.objects.filter(statement=statement).count() == 5
     (message,) = mailoutbox
     assert message.to == [producer_member.email]

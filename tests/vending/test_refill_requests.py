@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from ecopole.core.exceptions import InvalidTransition
+from tests.mail_backends import ProbingBackend
 from vending.models import RefillRequest, RefillRequestEvent
 from vending.selectors import refill_requests_due
 from vending.services import refill_record, refill_request_transition
@@ -41,6 +42,11 @@ def test_low_and_stale_compartments_make_one_request_a_day_emailed_once(
     stocked_machine, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     machine = stocked_machine[0]
+    # the backend notes whether the request was already marked emailed when it accepted the email (at least once:
+    # never marked before)
+    settings.EMAIL_BACKEND = "tests.mail_backends.ProbingBackend"
+    ProbingBackend.seen = []
+    ProbingBackend.probe = lambda: list(RefillRequest.objects.values_list("emailed_at", flat=True))
 
     with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=PARIS)):
         with django_capture_on_commit_callbacks(execute=True):
@@ -67,6 +73,8 @@ def test_low_and_stale_compartments_make_one_request_a_day_emailed_once(
     assert "Réassort nécessaire" in mailoutbox[0].subject
     assert "A2" in mailoutbox[0].body
     assert RefillRequest.objects.get().emailed_at is not None
+    assert ProbingBackend.seen == [[None]]
+    ProbingBackend.probe = None
     # the email goes through the outbox, and its handler is idempotent: a redelivery sends nothing
     from ecopole.core.models import OutboxMessage
     from vending.services import refill_request_notify

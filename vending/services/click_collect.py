@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecopole.core.audit import audit_record
+from ecopole.core.emails import email_send
 from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.outbox import outbox_enqueue
 
@@ -216,4 +217,4 @@ def locker_reservation_expired_notify(*, reservation_id: int) -> None:
             machine=reservation.compartment.machine.name,
             pickup_date=reservation.pickup_date,
         )
-    send_mail(subject, body, None, [settings.STAFF_NOTIFICATION_EMAIL])
+    email_send(EmailMessage(subject, body, None, [settings.STAFF_NOTIFICATION_EMAIL]))

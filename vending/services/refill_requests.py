@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalogue.models import StockLevel, Unit
+from ecopole.core.emails import email_send
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one
 from ecopole.core.outbox import outbox_enqueue
@@ -120,13 +121,12 @@ def refill_requests_generate(*, now: dt.datetime | None = None, batch_size: int 
 
 
 def refill_request_notify(*, refill_request_id: int) -> bool:
-    """Email the refill request to staff once (the outbox handler). Claims it with a guarded UPDATE (emailed_at IS
-    NULL) before sending, outside any transaction; on a send failure the claim is undone and the error re-raised, so
-    the outbox retries it. Returns True if it sent."""
-    claimed = RefillRequest.objects.filter(pk=refill_request_id, emailed_at=None).update(emailed_at=timezone.now())
-    if not claimed:
+    """Email the refill request to staff (the outbox handler), then mark it emailed. At least once: `emailed_at` is
+    set only after the mail backend accepted the email, outside any transaction; a failure or a dying worker leaves
+    it unmarked and the outbox sends it again (same Message-ID). Returns True if it sent."""
+    request = RefillRequest.objects.select_related("machine").filter(pk=refill_request_id, emailed_at=None).first()
+    if request is None:
         return False
-    request = RefillRequest.objects.select_related("machine").get(pk=refill_request_id)
     lines = request.lines.select_related("compartment", "product").order_by(
         "compartment__position", "compartment__code"
     )
@@ -152,11 +152,8 @@ def refill_request_notify(*, refill_request_id: int) -> bool:
                 )
             body_lines.append("- " + text)
         body_lines += ["", _("Estimated load: {load} kg.").format(load=request.load_kg)]
-    try:
-        send_mail(subject, "\n".join(body_lines), None, [settings.STAFF_NOTIFICATION_EMAIL])
-    except Exception:
-        RefillRequest.objects.filter(pk=refill_request_id).update(emailed_at=None)
-        raise
+    email_send(EmailMessage(subject, "\n".join(body_lines), None, [settings.STAFF_NOTIFICATION_EMAIL]))
+    RefillRequest.objects.filter(pk=refill_request_id, emailed_at=None).update(emailed_at=timezone.now())
     return True
 
 
