@@ -89,3 +89,16 @@ def preparer_client(preparer) -> APIClient:
 @pytest.fixture
 def driver_client(driver) -> APIClient:
     return client_for(driver)
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """The circuit breakers (ecopole/core/breaker.py) are per process: a test that cut Redis must not leave the next
+    test skipping it."""
+    from ecopole.core.breaker import broker_breaker, cache_breaker
+
+    broker_breaker.reset()
+    cache_breaker.reset()
+    yield
+    broker_breaker.reset()
+    cache_breaker.reset()

@@ -1,4 +1,6 @@
-"""GET /health/: is the database reachable, is the broker reachable. 200 when both are, 503 otherwise."""
+"""GET /health/: is the database reachable, is the broker reachable. 200 when both are, 503 otherwise; each check is
+bounded by its timeouts (REDIS_SOCKET_TIMEOUT, the database's connect_timeout), so the answer comes within a few
+seconds even when a server hangs."""
 
 from django.conf import settings
 from django.db import connection
@@ -18,14 +20,18 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    # A fresh connection, not Celery's pool: a pooled connection can look alive after the broker went away.
+    # A fresh connection, not Celery's pool: a pooled connection can look alive after the broker went away. A hung
+    # Redis (SIGSTOP, a partition) still accepts the TCP connection: only a command with a read timeout (PING) tells.
+    timeout = settings.REDIS_SOCKET_TIMEOUT
     try:
         with Connection(
             settings.CELERY_BROKER_URL,
             transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            connect_timeout=2,
+            connect_timeout=timeout,
         ) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+            if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+                conn.default_channel.client.ping()
         return True
     except Exception:
         return False

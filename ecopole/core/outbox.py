@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .breaker import broker_breaker
 from .emails import email_scope
 from .models import OutboxMessage
 
@@ -114,19 +115,25 @@ def _dispatch(message_id: int) -> None:
     if current_app.conf.task_always_eager:
         outbox_deliver.apply(args=(message_id,))
         return
+    if not broker_breaker.allow():
+        logger.warning("outbox: broker skipped after a recent failure, message %s left for the sweep", message_id)
+        return
     try:
         # Bounded: Celery's own publishing retries a dead broker for minutes, which would hold the HTTP request
         # that committed the message. One quick attempt; if the broker is down, the sweep delivers it later.
         # A connection from the process's broker pool: opening one per message cost more than the whole INSERT
         # of the order (a TCP connection and a channel to Redis per request).
-        with current_app.pool.acquire(block=True, timeout=2) as connection:
+        with current_app.pool.acquire(block=True, timeout=settings.REDIS_SOCKET_TIMEOUT) as connection:
             try:
-                connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+                connection.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=0, timeout=settings.REDIS_SOCKET_TIMEOUT
+                )
                 outbox_deliver.apply_async(args=(message_id,), connection=connection, retry=False)
             except Exception:
                 connection.collect()  # back to the pool closed, so the next message reconnects
                 raise
     except Exception:
+        broker_breaker.fail()
         logger.warning("outbox: broker unavailable, message %s left for the sweep", message_id, exc_info=True)
 
 

@@ -36,6 +36,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 DEBUG = env_bool("DEBUG", False)
 # The development key only ever serves local runs: production.py refuses to start without SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnop")
@@ -112,6 +117,9 @@ TEMPLATES = [
 # (ecopole/devdb.py); `python scripts/with_postgres.py COMMAND` starts it around any other command.
 DATABASE_URL = os.environ.get("DATABASE_URL") or database_url(VAR_DIR)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# A database server that does not answer fails the connection after this many seconds (libpq's minimum is 2), and the
+# request gets a 503 `database_unavailable` (ecopole/core/exceptions.py) instead of hanging.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 2)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL doit désigner une base PostgreSQL (postgres://…).")
 # How long a request waits for a row lock before it gives up with a 503 `lock_timeout` (PostgreSQL only).
@@ -157,6 +165,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Network calls on the request path (ecopole/core/breaker.py) ----------------------------------------------
+# Connect and read timeout, in seconds, of every Redis call (broker publishing, cache, result backend): a hung or
+# partitioned Redis costs a request at most this, never a gunicorn worker.
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 1.0)
+# After a failed call to the broker or the cache, calls are skipped for this long (the outbox's sweep and the
+# cache's misses take over), so only one request in a process pays the timeout.
+BREAKER_COOLDOWN_SECONDS = env_float("BREAKER_COOLDOWN_SECONDS", 10.0)
+
 # --- Cache (throttle counters, locks) --------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -165,7 +181,12 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A cache outage must not take the API down: throttling then lets requests through.
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "CLIENT_CLASS": "ecopole.core.cache.BreakerClient",
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -300,7 +321,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Longer than any task's hard time limit, so a late-acked task of a dead worker is redelivered only after it
     # could no longer be running anywhere.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    # A publish on a hung Redis (SIGSTOP, a network partition) waits for its reply forever without a socket timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    }
 # Redis redelivers a task it holds unacknowledged, ETA tasks included, every visibility timeout: so no task is ever
 # delayed beyond it (ecopole/core/countdown.py; later work is found by periodic sweeps selected by status).
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
@@ -308,6 +334,8 @@ CELERY_RESULT_BACKEND = os.environ.get(
     "CELERY_RESULT_BACKEND",
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{VAR_DIR / 'celery' / 'results'}",
 )
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -15,13 +16,16 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 
 from catalogue.models import StockLevel
 from catalogue.services.stock import stock_check_ledger, stock_receive
 from ecopole.celery import app
+from ecopole.core.breaker import broker_breaker
+from ecopole.core.emails import email_message_id
 from ecopole.core.models import OutboxMessage
 from ecopole.core.tasks import outbox_sweep
-from orders.models import Order
+from orders.models import Order, OrderNotification
 from tests.celery_worker import not_eager
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -175,12 +179,77 @@ def test_a_pooled_broker_connection_that_dies_with_redis_is_given_up_quickly_and
             assert response.status_code == 201 and time.monotonic() - started < 5
             assert "broker unavailable" in caplog.text
 
-            # when Redis is back, the next order's message is published again
+            # when Redis is back (and the breaker's cooldown, 10 s, is over), the next order's message is published again
             redis = _start_redis(port)
+            broker_breaker.reset()
             caplog.clear()
             assert client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json").status_code == 201
-            assert "broker unavailable" not in caplog.text
+            assert "broker unavailable" not in caplog.text and "broker skipped" not in caplog.text
     finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def _cache_on(url: str) -> dict:
+    from django.conf import settings as django_settings
+
+    return {"default": {**django_settings.CACHES["default"], "BACKEND": "django_redis.cache.RedisCache",
+                        "LOCATION": url, "OPTIONS": {"IGNORE_EXCEPTIONS": True,
+                                                     "CLIENT_CLASS": "ecopole.core.cache.BreakerClient",
+                                                     "SOCKET_CONNECT_TIMEOUT": 1.0, "SOCKET_TIMEOUT": 1.0}}}  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_frozen_orders_are_answered_at_once_and_their_emails_go_out_once_it_thaws(
+    depot, jam, customer, settings, frozen_now
+):
+    # given Redis as the broker and the cache (throttling), on a private server this test can freeze
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis = _start_redis(port)
+    settings.CACHES = _cache_on(url)
+    settings.CELERY_BROKER_URL = url
+    client = client_for(customer)
+    try:
+        with not_eager(), _broker(url):
+            started = time.monotonic()
+            assert client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json").status_code == 201
+            normal = time.monotonic() - started
+
+            # when Redis hangs (SIGSTOP: the TCP connection stays open, nothing answers, as in a network partition)
+            redis.send_signal(signal.SIGSTOP)
+            started = time.monotonic()
+            response = client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json")
+            frozen = time.monotonic() - started
+            started = time.monotonic()
+            again = client.post("/api/v1/orders/", pickup_body(depot, [(jam, 1)]), format="json")
+            after = time.monotonic() - started
+            started = time.monotonic()
+            health = Client().get("/health/")
+            health_time = time.monotonic() - started
+
+            # then the order is placed, answered within the 1 s socket timeout of a normal order (not 60 s), the
+            # next one pays nothing (the breaker skips Redis), and /health/ says 503 within its own bound
+            assert (response.status_code, again.status_code) == (201, 201)
+            assert frozen - normal < 1.5, (normal, frozen)
+            assert after - normal < 0.5, (normal, after)
+            assert health.status_code == 503 and health.json()["broker"] == "down"
+            assert health_time < 2 * settings.REDIS_SOCKET_TIMEOUT + 1, health_time
+
+            # when Redis thaws and the periodic sweep runs
+            redis.send_signal(signal.SIGCONT)
+            frozen_now.shift(120)
+            outbox_sweep.apply().get()
+            outbox_sweep.apply().get()
+
+        # then each of the three confirmations went out exactly once
+        notifications = OrderNotification.objects.all()
+        assert len(notifications) == 3 and all(n.sent_at for n in notifications)
+        ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+        assert sorted(ids) == sorted(email_message_id(f"order_email:{n.pk}") for n in notifications)
+    finally:
+        redis.send_signal(signal.SIGCONT)
         redis.terminate()
         redis.wait(timeout=10)
 
