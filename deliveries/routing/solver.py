@@ -32,6 +32,7 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MultipleCriteria
 
 from deliveries.routing.checker import route_violations
+from deliveries.routing.distances import PrecomputedMatrix
 from deliveries.routing.feasibility import precheck
 from deliveries.routing.model import ModelMapping, build_data
 from deliveries.routing.problem import (
@@ -83,6 +84,7 @@ def solve(
     ``feasible=False``.
     """
     deadline = time.monotonic() + time_limit
+    problem = with_precomputed_matrices(problem)
     rejected = precheck(problem)
     rejected_ids = {item.stop_id for item in rejected}
     servable = [stop for stop in problem.stops if stop.id not in rejected_ids]
@@ -100,6 +102,15 @@ def solve(
         result, mapping = _search(problem, servable, relax, deadline, time_limit, seed, max_iterations, workers)
 
     return _to_solution(problem, mapping, result, rejected, relax)
+
+
+def with_precomputed_matrices(problem: Problem) -> Problem:
+    """The problem with its matrices computed once, for the depot and every stop at every vehicle speed."""
+    if isinstance(problem.distance_matrix, PrecomputedMatrix):
+        return problem
+    points = [(problem.depot.x, problem.depot.y), *((s.x, s.y) for s in problem.stops)]
+    matrix = PrecomputedMatrix(problem.distance_matrix, points, {v.speed_kmh for v in problem.vehicles})
+    return replace(problem, distance_matrix=matrix)
 
 
 def _fleet_too_small(problem: Problem, servable: list) -> bool:

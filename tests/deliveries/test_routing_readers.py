@@ -82,5 +82,5 @@ def test_format_is_detected_from_content():
 def test_euclidean_rounding_follows_tsplib_nint():
     points = [(0.0, 0.0), (1.0, 1.0), (3.0, 4.0)]
 
-    assert EuclideanMatrix(rounding="nint").distances(points)[0] == [0.0, 1.0, 5.0]
+    assert EuclideanMatrix(rounding="nint").distances(points)[0].tolist() == [0.0, 1.0, 5.0]
     assert EuclideanMatrix(rounding="none").distances(points)[0][1] == 2**0.5

@@ -206,3 +206,44 @@ def test_solomon_c101_with_best_known_fleet():
     assert check_solution(problem, solution) == []
     assert len(solution.routes) <= 10
     assert solution.total_distance <= 828.94 * 1.01
+
+
+class CountingMatrix:
+    """A distance provider that counts the full matrices asked of it (2-point legs are the checker's)."""
+
+    def __init__(self, base):
+        self.base, self.calls = base, []
+
+    def distances(self, points):
+        self.calls.append(("distances", len(points)))
+        return self.base.distances(points)
+
+    def durations(self, points, speed_kmh=None):
+        self.calls.append(("durations", len(points), speed_kmh))
+        return self.base.durations(points, speed_kmh)
+
+
+def test_a_planning_computes_each_matrix_once_however_many_searches_it_runs():
+    # given a problem whose fleet cannot carry everything (a relaxed search) solved by two parallel searches
+    base = calais_problem(n_stops=30)
+    counting = CountingMatrix(base.distance_matrix)
+    problem = replace(base, distance_matrix=counting, vehicles=base.vehicles[:1])
+
+    solution = solve(problem, time_limit=0.5, seed=1, workers=2)
+
+    # then one distance matrix and one duration matrix per vehicle speed, over the depot and all 30 stops
+    assert counting.calls == [("distances", 31), ("durations", 31, 35)]
+    assert check_solution(replace(problem, distance_matrix=base.distance_matrix), solution) == []
+
+
+def test_the_vectorised_haversine_matches_the_great_circle_formula():
+    import math
+
+    matrix = HaversineMatrix(road_factor=1.0, speed_kmh=60)
+    calais, lille = (1.8587, 50.9513), (3.0573, 50.6292)
+    lon1, lat1, lon2, lat2 = map(math.radians, (*calais, *lille))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    expected = 2 * 6371.0088 * math.asin(math.sqrt(h))
+    km = matrix.distances([calais, lille])
+    assert abs(km[0][1] - expected) < 1e-9 and km[0][0] == 0 and abs(km[1][0] - expected) < 1e-9
+    assert abs(matrix.durations([calais, lille])[0][1] - expected) < 1e-9  # 60 km/h: minutes = km
