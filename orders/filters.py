@@ -37,7 +37,9 @@ class OrderFilter(filters.FilterSet):
     delivery_date = DateFilter(field_name="delivery_date")
     delivery_date_after = DateFilter(field_name="delivery_date", lookup_expr="gte")
     delivery_date_before = DateFilter(field_name="delivery_date", lookup_expr="lte")
-    status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    # distinct=False: a status is a column of the order, never a join, so DISTINCT only made PostgreSQL sort every
+    # matching row (20,000 at ten times the data) for each page.
+    status = filters.MultipleChoiceFilter(choices=OrderStatus.choices, distinct=False)
     fulfilment = filters.ChoiceFilter(choices=Fulfilment.choices)
     payment_status = filters.ChoiceFilter(choices=PaymentStatus.choices)
     pickup_point = IdFilter(field_name="pickup_point_id")

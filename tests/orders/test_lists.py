@@ -59,6 +59,19 @@ def test_staff_see_every_order_and_filter_them(
     assert ids(customer=other_customer.pk) == {at_relay.pk}
 
 
+def test_the_staff_list_filtered_by_status_asks_no_distinct(customer, depot, leeks, manager_client):
+    # DISTINCT made PostgreSQL sort every matching order for each page (142 ms at ten times the data)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    place_pickup(customer, depot, [(leeks, 1)])
+    with CaptureQueriesContext(connection) as queries:
+        response = manager_client.get(URL, {"status": ["placed", "preparing"]})
+    assert response.status_code == 200 and response.json()["count"] == 1
+    order_queries = [q["sql"] for q in queries.captured_queries if '"orders_order"' in q["sql"]]
+    assert order_queries and not any("DISTINCT" in sql for sql in order_queries)
+
+
 @pytest.mark.parametrize(
     "params",
     [
