@@ -59,7 +59,15 @@ def start_date_choices(*, weekdays: set[int]) -> list[tuple[str, str]]:
     ]
 
 
-class SubscribeForm(forms.Form):
+class CabasForm(forms.Form):
+    """Labels without the " :" Django appends: the accessible names stay the field's name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SubscribeForm(CabasForm):
     offer = forms.TypedChoiceField(label=_("Basket"), coerce=int, widget=forms.RadioSelect)
     frequency = forms.ChoiceField(
         label=_("How often"), choices=BasketFrequency.choices, initial=BasketFrequency.WEEKLY, widget=forms.RadioSelect
@@ -81,7 +89,7 @@ class SubscribeForm(forms.Form):
     def __init__(self, *args, offers, points, weekdays: set[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offer"].choices = [(offer.pk, offer.name) for offer in offers]
-        self.fields["pickup_point"].choices = [(point.pk, f"{point.name} ({point.commune})") for point in points]
+        self.fields["pickup_point"].choices = [(point.pk, f"{point.name}, {point.commune}") for point in points]
         self.fields["start_date"].choices = start_date_choices(weekdays=weekdays)
 
     def clean(self):
@@ -95,11 +103,11 @@ class SubscribeForm(forms.Form):
         return data
 
 
-class SkipForm(forms.Form):
+class SkipForm(CabasForm):
     date = forms.DateField()
 
 
-class PauseForm(forms.Form):
+class PauseForm(CabasForm):
     start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end_date = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
@@ -110,7 +118,7 @@ class PauseForm(forms.Form):
         return data
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(CabasForm):
     offer = forms.TypedChoiceField(label=_("Basket"), coerce=int)
     frequency = forms.ChoiceField(label=_("How often"), choices=BasketFrequency.choices)
     pickup_point = forms.TypedChoiceField(label=_("Pickup point"), coerce=int, required=False, empty_value=None)
@@ -118,13 +126,13 @@ class ChangeForm(forms.Form):
     def __init__(self, *args, offers, points, home: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offer"].choices = [(offer.pk, offer.name) for offer in offers]
-        choices = [(point.pk, f"{point.name} ({point.commune})") for point in points]
+        choices = [(point.pk, f"{point.name}, {point.commune}") for point in points]
         if home:
             choices = [("", _("Keep the home delivery")), *choices]
         self.fields["pickup_point"].choices = choices
 
 
-class SolidarityRequestForm(forms.Form):
+class SolidarityRequestForm(CabasForm):
     situation = forms.ChoiceField(
         label=_("Your situation (optional)"),
         choices=[("", _("I prefer not to say")), *SolidaritySituation.choices],
