@@ -116,23 +116,23 @@ def _own_subscription(request: HttpRequest, pk: int) -> BasketSubscription:
     return subscription
 
 
-def _with_upcoming(subscription: BasketSubscription, *, count: int) -> BasketSubscription:
-    """Attach the next distributions, each with its week's published composition and whether it can still be
-    skipped (its cutoff is ahead: the service decides in the end)."""
-    upcoming = upcoming_distributions(subscription=subscription, count=count)
-    weeks = {week_monday(u["date"]) for u in upcoming}
-    compositions = {
-        c.week_start: c
-        for c in basket_selectors.compositions_published(week_starts=weeks)
-        if c.offer_id == subscription.offer_id
-    }
+def _with_upcoming(subscriptions: list[BasketSubscription], *, count: int) -> None:
+    """Attach to each subscription its next distributions, each with its week's published composition (one lookup
+    for all of them) and whether it can still be skipped (its cutoff is ahead: the service decides in the end)."""
+    for subscription in subscriptions:
+        subscription.upcoming = upcoming_distributions(subscription=subscription, count=count)
+    weeks = {week_monday(item["date"]) for s in subscriptions for item in s.upcoming}
+    compositions = (
+        {(c.offer_id, c.week_start): c for c in basket_selectors.compositions_published(week_starts=weeks)}
+        if weeks
+        else {}
+    )
     now = timezone.now()
-    for item in upcoming:
-        item["composition"] = compositions.get(week_monday(item["date"]))
-        item["skippable"] = item["state"] == "basket" and item["cutoff_at"] > now
-        item["label"] = date_label(item["date"])
-    subscription.upcoming = upcoming
-    return subscription
+    for subscription in subscriptions:
+        for item in subscription.upcoming:
+            item["composition"] = compositions.get((subscription.offer_id, week_monday(item["date"])))
+            item["skippable"] = item["state"] == "basket" and item["cutoff_at"] > now
+            item["label"] = date_label(item["date"])
 
 
 # --- The public page, with the customer's part -------------------------------------------------------------------
@@ -167,8 +167,7 @@ def _cabas_page(request: HttpRequest, *, form: SubscribeForm | None = None, stat
                 customer=request.user, status=SubscriptionStatus.ACTIVE
             )
         )
-        for subscription in subscriptions:
-            _with_upcoming(subscription, count=UPCOMING_ON_INDEX)
+        _with_upcoming(subscriptions, count=UPCOMING_ON_INDEX)
         form = form or _subscribe_form(offers, points)
         _describe(form)
         context.update(
@@ -234,7 +233,7 @@ def _subscription_page(
     skip_error_date=None,
     status: int = 200,
 ) -> HttpResponse:
-    _with_upcoming(subscription, count=UPCOMING_ON_DETAIL)
+    _with_upcoming([subscription], count=UPCOMING_ON_DETAIL)
     active = subscription.status == SubscriptionStatus.ACTIVE
     context = {"subscription": subscription, "active": active, "action_error": action_error}
     context["skip_error_date"] = skip_error_date

@@ -420,3 +420,30 @@ def test_the_decision_shows_on_the_cabas_page(logged_in, customer, manager, smal
     body = _body(logged_in.get("/cabas/"))
     assert "Vous bénéficiez du tarif solidaire jusqu’au 30 juin 2027." in body
     assert SolidarityRequest.objects.filter(status=SolidarityRequestStatus.GRANTED).count() == 1
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session and the language machinery
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_cabas_page_costs_one_more_query_per_subscription_at_most(
+    client, customer, other_customer, offers, composed, make_subscription
+):
+    # given a customer with one subscription and another with three (a customer has one per offer at most)
+    make_subscription(offers["small"], customer=customer)
+    for offer in offers.values():
+        make_subscription(offer, customer=other_customer)
+    client.force_login(customer)
+    one = _queries(client, "/cabas/")
+    client.force_login(other_customer)
+    three = _queries(client, "/cabas/")
+    # then the two extra subscriptions cost only the calendar's closed days of their next dates (one query each)
+    assert three - one <= 2, (one, three)
+    client.logout()
+    assert _queries(client, "/cabas/") <= 6  # a visitor: offers, points and their days, this week's compositions
