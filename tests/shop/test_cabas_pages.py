@@ -447,3 +447,12 @@ def test_the_cabas_page_costs_one_more_query_per_subscription_at_most(
     assert three - one <= 2, (one, three)
     client.logout()
     assert _queries(client, "/cabas/") <= 6  # a visitor: offers, points and their days, this week's compositions
+
+
+def test_the_pages_read_in_english_too(logged_in, mine, settings):
+    logged_in.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = _body(logged_in.get("/cabas/"))
+    assert '<html lang="en">' in body
+    assert "Organic baskets (cabas bio)" in body and "Manage my Petit cabas subscription" in body
+    body = _body(logged_in.get(f"/cabas/abonnements/{mine.pk}/"))
+    assert "Skip the basket of Friday 11 December 2026" in body
