@@ -2,8 +2,13 @@
 through the services (API) and are shown read-only; solidarity eligibilities go through `solidarity_grant` /
 `solidarity_revoke` so that every change is audited, and only managers may touch them."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.exceptions import ApplicationError
 from ecopole.core.permissions import is_manager
 
 from .models import (
@@ -16,8 +21,14 @@ from .models import (
     BasketSkip,
     BasketSubscription,
     SolidarityEligibility,
+    SolidarityRequest,
+    SolidarityRequestStatus,
 )
-from .services.solidarity import solidarity_grant_in_transaction, solidarity_revoke_in_transaction
+from .services.solidarity import (
+    solidarity_grant_in_transaction,
+    solidarity_request_decide,
+    solidarity_revoke_in_transaction,
+)
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -146,3 +157,105 @@ class BasketDeliveryAdmin(_ReadOnlyAdmin):
     search_fields = ["id", "customer__email", "customer__full_name"]
     list_select_related = ["customer", "offer", "pickup_point", "delivery_zone"]
     date_hierarchy = "date"
+
+
+class SolidarityDecisionForm(forms.Form):
+    valid_until = forms.DateField(
+        label=_("Solidarity price until"),
+        required=False,
+        help_text=_("Empty: a year from today. An eligibility that runs longer is kept."),
+    )
+    reason = forms.CharField(label=_("Reason, sent to the customer"), max_length=500, required=False)
+
+    def __init__(self, *args, grant: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if grant:
+            self.fields["reason"].label = _("Note, sent to the customer (optional)")
+        else:
+            del self.fields["valid_until"]
+            self.fields["reason"].required = True
+
+
+@admin.register(SolidarityRequest)
+class SolidarityRequestAdmin(admin.ModelAdmin):
+    """Managers decide here: the actions grant or refuse the selected pending requests through
+    `solidarity_request_decide` (audited, the customer gets an email either way); nothing is edited by hand."""
+
+    list_display = ["id", "customer", "situation", "status", "created_at", "decided_by", "decided_at", "valid_until"]
+    list_filter = ["status", "situation"]
+    search_fields = ["customer__email", "customer__full_name"]
+    list_select_related = ["customer", "decided_by"]
+    readonly_fields = [
+        "customer",
+        "situation",
+        "message",
+        "status",
+        "valid_until",
+        "reason",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    actions = ["grant", "refuse"]
+
+    def has_module_permission(self, request) -> bool:
+        return is_manager(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)  # the actions need it; every field is read-only
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Grant the solidarity price to the selected requests"))
+    def grant(self, request, queryset):
+        return self._decide(request, queryset, grant=True)
+
+    @admin.action(description=_("Refuse the selected requests (with a reason)"))
+    def refuse(self, request, queryset):
+        return self._decide(request, queryset, grant=False)
+
+    def _decide(self, request, queryset, *, grant: bool):
+        """An intermediate page asks for the date or the reason; its "apply" submit decides every pending request
+        of the selection through the service, one transaction each."""
+        form = SolidarityDecisionForm(request.POST if "apply" in request.POST else None, grant=grant)
+        if form.is_valid():
+            decided, refused = 0, []
+            for pk in queryset.filter(status=SolidarityRequestStatus.PENDING).values_list("pk", flat=True):
+                try:
+                    solidarity_request_decide(
+                        request_id=pk,
+                        grant=grant,
+                        actor=request.user,
+                        valid_until=form.cleaned_data.get("valid_until"),
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ApplicationError as error:
+                    refused.append(f"#{pk}: {error.detail}")
+                else:
+                    decided += 1
+            skipped = queryset.exclude(status=SolidarityRequestStatus.PENDING).count()
+            self.message_user(
+                request,
+                _("%(decided)d request(s) decided, %(skipped)d already decided left as they were.")
+                % {"decided": decided, "skipped": skipped},
+            )
+            for text in refused:
+                self.message_user(request, text, messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Grant the solidarity price") if grant else _("Refuse the solidarity price"),
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "action": "grant" if grant else "refuse",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/baskets/solidarityrequest/decide.html", context)

@@ -29,7 +29,7 @@ from ecopole.core.schema import error_responses
 
 from . import selectors
 from .errors import InvalidWeek
-from .models import BasketComposition, BasketSubscription, SolidarityEligibility
+from .models import BasketComposition, BasketSubscription, SolidarityEligibility, SolidarityRequest
 from .serializers import (
     ID_QUERY_SCHEMA,
     WEEK_PATTERN,
@@ -50,6 +50,9 @@ from .serializers import (
     PublicationSerializer,
     SkipSerializer,
     SolidarityGrantSerializer,
+    SolidarityRequestCreateSerializer,
+    SolidarityRequestDecideSerializer,
+    SolidarityRequestSerializer,
     StatementQuerySerializer,
     SubscriptionChangeSerializer,
     SubscriptionCreateSerializer,
@@ -61,7 +64,7 @@ from .services.calendar import iso_week_parse
 from .services.compositions import CompositionLineRequest, composition_publish, composition_set
 from .services.deliveries import delivery_status_set
 from .services.generation import basket_runs_generate_on
-from .services.solidarity import solidarity_grant
+from .services.solidarity import solidarity_grant, solidarity_request_decide, solidarity_request_submit
 from .services.subscriptions import (
     PlaceRequest,
     subscription_cancel,
@@ -568,3 +571,82 @@ class SolidarityListApi(GenericAPIView):
             customer_id=data["customer"], valid_until=data["valid_until"], note=data["note"], actor=request.user
         )
         return Response(EligibilitySerializer(selectors.eligibility_list().get(pk=eligibility.pk)).data)
+
+
+class SolidarityRequestListCreateApi(GenericAPIView):
+    pagination_class = BasketPagination
+    permission_classes = [IsAuthenticated]
+    serializer_class = SolidarityRequestSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SolidarityRequest.objects.none()
+        return selectors.solidarity_request_list(user=self.request.user)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="baskets_solidarity_requests_list",
+        summary="Requests for the solidarity price: a customer's own (managers: all), latest first",
+        responses={200: SolidarityRequestSerializer(many=True), **error_responses(400, 401, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(SolidarityRequestSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="baskets_solidarity_requests_create",
+        summary="Ask for the solidarity price (a manager decides; the customer gets an email either way)",
+        description=(
+            "A short text and/or a declared situation. Idempotent: while the customer has a pending request it is "
+            "returned unchanged (200); a new one is 201. Empty: 400 `solidarity_request_empty`."
+        ),
+        request=SolidarityRequestCreateSerializer,
+        responses={
+            201: SolidarityRequestSerializer,
+            200: SolidarityRequestSerializer,
+            **error_responses(400, 401, 503),
+        },
+    )
+    def post(self, request):
+        serializer = SolidarityRequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        solidarity_request, created = solidarity_request_submit(
+            customer=request.user, message=data["message"], situation=data["situation"]
+        )
+        return Response(
+            SolidarityRequestSerializer(solidarity_request).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class SolidarityRequestDecideApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="baskets_solidarity_requests_decide",
+        summary="Manager: grant (until a date, default a year) or refuse (with a reason) a pending request",
+        description=(
+            "Granting creates or extends the customer's eligibility (never shortens it). Already decided: 409 "
+            "`solidarity_request_decided`; refused without a reason: 400 `refusal_reason_required`; granted until a "
+            "past date: 400 `valid_until_past`."
+        ),
+        request=SolidarityRequestDecideSerializer,
+        responses={200: SolidarityRequestSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, request_id: int):
+        serializer = SolidarityRequestDecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        decided = solidarity_request_decide(
+            request_id=request_id,
+            grant=data["decision"] == "grant",
+            valid_until=data.get("valid_until"),
+            reason=data["reason"],
+            actor=request.user,
+        )
+        return Response(
+            SolidarityRequestSerializer(selectors.solidarity_request_list(user=request.user).get(pk=decided.pk)).data
+        )

@@ -19,3 +19,4 @@ class BasketsConfig(AppConfig):
         outbox_handler_register("baskets.emails.basket_reminder_send", emails.basket_reminder_send)
         outbox_handler_register("baskets.emails.subscription_email_send", emails.subscription_email_send)
         outbox_handler_register("baskets.emails.basket_delivery_failed_send", emails.basket_delivery_failed_send)
+        outbox_handler_register("baskets.emails.solidarity_request_email_send", emails.solidarity_request_email_send)

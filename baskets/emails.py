@@ -120,3 +120,41 @@ def basket_delivery_failed_send(*, delivery_id: int, reason: str) -> None:
         "contact": settings.STAFF_NOTIFICATION_EMAIL,
     }
     email_send(templated_email("baskets/email/basket_delivery_failed", context, to=[delivery.customer.email]))
+
+
+# --- The decision on a request for the solidarity price -----------------------------------------------------------
+
+SOLIDARITY_REQUEST_BASE = "baskets/email/solidarity_request"
+
+
+def solidarity_request_email_enqueue(*, request) -> None:
+    """Queue the email telling the customer the manager's decision, in the caller's transaction; once per request
+    (its key names the request: it is decided once)."""
+    outbox_enqueue(
+        key=f"solidarity_request:{request.pk}:decided",
+        handler="baskets.emails.solidarity_request_email_send",
+        payload={"request_id": request.pk},
+    )
+
+
+def solidarity_request_email_render(*, request) -> EmailMultiAlternatives:
+    from django.conf import settings
+
+    context = {
+        "request": request,
+        "granted": request.status == "granted",
+        "customer_name": request.customer.get_full_name(),
+        "contact": settings.STAFF_NOTIFICATION_EMAIL,
+        "site_url": settings.SITE_URL,
+    }
+    return templated_email(SOLIDARITY_REQUEST_BASE, context, to=[request.customer.email])
+
+
+def solidarity_request_email_send(*, request_id: int) -> None:
+    """Outbox handler. A request that no longer exists, or is still pending, sends nothing."""
+    from .models import SolidarityRequest, SolidarityRequestStatus
+
+    request = SolidarityRequest.objects.select_related("customer").filter(pk=request_id).first()
+    if request is None or request.status == SolidarityRequestStatus.PENDING:
+        return
+    email_send(solidarity_request_email_render(request=request))

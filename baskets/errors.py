@@ -155,3 +155,27 @@ class GenerationTooEarly(ApplicationError):
 
     def __init__(self, *, date: date, cutoff_at: datetime) -> None:
         super().__init__(date=date, cutoff_at=cutoff_at)
+
+
+class SolidarityRequestEmpty(ApplicationError):
+    code = "solidarity_request_empty"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Tell us your situation in a few words, or choose one in the list.")
+
+
+class SolidarityRequestDecided(ApplicationError):
+    code = "solidarity_request_decided"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This request has already been decided.")
+
+
+class RefusalReasonRequired(ApplicationError):
+    code = "refusal_reason_required"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Give the customer the reason of the refusal.")
+
+
+class SolidarityValidUntilPast(ApplicationError):
+    code = "valid_until_past"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The solidarity price must be granted until today at least.")

@@ -35,6 +35,9 @@ __all__ = [
     "BasketSubscription",
     "CompositionStatus",
     "SolidarityEligibility",
+    "SolidarityRequest",
+    "SolidarityRequestStatus",
+    "SolidaritySituation",
     "SubscriptionStatus",
 ]
 
@@ -125,6 +128,79 @@ class SolidarityEligibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} → {self.valid_until}"
+
+
+class SolidarityRequestStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("solidarity request", "Pending")
+    GRANTED = "granted", pgettext_lazy("solidarity request", "Granted")
+    REFUSED = "refused", pgettext_lazy("solidarity request", "Refused")
+
+
+class SolidaritySituation(models.TextChoices):
+    """What a customer may declare, and nothing finer: the staff talk with them rather than collect documents."""
+
+    SOCIAL_MINIMUM = "social_minimum", _("I receive a social minimum (RSA, AAH, ASS…)")
+    LOW_INCOME = "low_income", _("My household has a low income")
+    STUDENT = "student", _("I am a student")
+    OTHER = "other", _("Another situation")
+
+
+SOLIDARITY_MESSAGE_MAX_LENGTH = 2000
+
+
+class SolidarityRequest(models.Model):
+    """Demande de tarif solidaire: a customer asks for the solidarity price; a manager grants it (which creates or
+    extends their `SolidarityEligibility`) or refuses it with a reason. One pending request per customer."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="basket_solidarity_requests",
+    )
+    situation = models.CharField(
+        _("declared situation"), max_length=20, choices=SolidaritySituation.choices, blank=True
+    )
+    message = models.CharField(_("message"), max_length=SOLIDARITY_MESSAGE_MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SolidarityRequestStatus.choices, default=SolidarityRequestStatus.PENDING
+    )
+    valid_until = models.DateField(_("granted until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("solidarity price request")
+        verbose_name_plural = _("solidarity price requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(status="pending"), name="solidarity_request_one_pending_per_customer"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | (Q(decided_at__isnull=False)),
+                name="solidarity_request_decided_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(reason=""), name="solidarity_request_refusal_has_a_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted") | Q(valid_until__isnull=False),
+                name="solidarity_request_grant_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.customer_id} {self.status}"
 
 
 class CompositionStatus(models.TextChoices):

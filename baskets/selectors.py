@@ -28,6 +28,7 @@ from .models import (
     BasketSubscription,
     CompositionStatus,
     SolidarityEligibility,
+    SolidarityRequest,
     SubscriptionStatus,
 )
 from .services.calendar import week_parity
@@ -258,3 +259,35 @@ def statement(*, customer, month_start: date) -> dict:
 
 def eligibility_list() -> QuerySet[SolidarityEligibility]:
     return SolidarityEligibility.objects.select_related("customer", "granted_by").order_by("-valid_until", "id")
+
+
+def compositions_published(*, week_starts) -> QuerySet[BasketComposition]:
+    """The published compositions of the active offers for the given weeks (Mondays), with their lines: two
+    queries whatever their number. What a visitor may read of the cabas."""
+    return (
+        BasketComposition.objects.filter(
+            week_start__in=list(week_starts), status=CompositionStatus.PUBLISHED, offer__is_active=True
+        )
+        .select_related("offer")
+        .prefetch_related(_lines())
+        .order_by("week_start", "offer__position", "offer_id")
+    )
+
+
+def solidarity_request_list(*, user) -> QuerySet[SolidarityRequest]:
+    """Requests for the solidarity price `user` may read: a manager all of them, anyone else their own."""
+    queryset = SolidarityRequest.objects.select_related("customer", "decided_by").order_by("-created_at", "-id")
+    return queryset if is_manager(user) else queryset.filter(customer=user)
+
+
+def solidarity_status(*, customer) -> dict:
+    """A customer's solidarity price as they may read it: eligible until when (None: not eligible today) and their
+    latest request (None: never asked). Two queries."""
+    today = timezone.localdate()
+    until = (
+        SolidarityEligibility.objects.filter(customer=customer, valid_until__gte=today)
+        .values_list("valid_until", flat=True)
+        .first()
+    )
+    latest = SolidarityRequest.objects.filter(customer=customer).order_by("-created_at", "-id").first()
+    return {"eligible_until": until, "request": latest}

@@ -16,6 +16,7 @@ from orders.models import Fulfilment
 from orders.serializers import AddressInputSerializer, CustomerRefSerializer, PlaceRefSerializer
 
 from .models import (
+    SOLIDARITY_MESSAGE_MAX_LENGTH,
     BasketComposition,
     BasketDelivery,
     BasketDeliveryStatus,
@@ -24,6 +25,9 @@ from .models import (
     BasketRun,
     BasketSubscription,
     SolidarityEligibility,
+    SolidarityRequest,
+    SolidarityRequestStatus,
+    SolidaritySituation,
 )
 from .services.calendar import distribution_date, iso_week_parse
 
@@ -170,6 +174,38 @@ class SolidarityGrantSerializer(serializers.Serializer):
         help_text="Last distribution date at the solidarity price (a past date revokes)."
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class SolidarityRequestCreateSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        max_length=SOLIDARITY_MESSAGE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=True,
+        help_text="A few words on the customer's situation (at most 2000 characters). This or `situation`.",
+    )
+    situation = serializers.ChoiceField(
+        choices=SolidaritySituation.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A declared situation, optional: nothing finer is asked.",
+    )
+
+
+class SolidarityRequestDecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["grant", "refuse"])
+    valid_until = serializers.DateField(
+        required=False, help_text="Grant: last date at the solidarity price (default: a year from today)."
+    )
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Refuse: required, sent to the customer. Grant: an optional note, sent too.",
+    )
 
 
 # --- Output -----------------------------------------------------------------------------------------------------
@@ -420,4 +456,26 @@ class EligibilitySerializer(serializers.ModelSerializer):
     class Meta:
         model = SolidarityEligibility
         fields = ["id", "customer", "valid_until", "granted_by", "note", "updated_at"]
+        read_only_fields = fields
+
+
+class SolidarityRequestSerializer(serializers.ModelSerializer):
+    customer = CustomerRefSerializer(read_only=True)
+    status = serializers.ChoiceField(choices=SolidarityRequestStatus.choices, read_only=True)
+    decided_by = serializers.IntegerField(source="decided_by_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SolidarityRequest
+        fields = [
+            "id",
+            "customer",
+            "situation",
+            "message",
+            "status",
+            "valid_until",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "created_at",
+        ]
         read_only_fields = fields

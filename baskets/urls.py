@@ -9,6 +9,8 @@ from .apis import (
     OfferListApi,
     PickupSheetApi,
     SolidarityListApi,
+    SolidarityRequestDecideApi,
+    SolidarityRequestListCreateApi,
     StatementApi,
     SubscriptionCancelApi,
     SubscriptionChangeApi,
@@ -43,4 +45,10 @@ urlpatterns = [
     path("deliveries/<int:delivery_id>/status/", DeliveryStatusApi.as_view(), name="delivery-status"),
     path("generate/", GenerateApi.as_view(), name="generate"),
     path("solidarity/", SolidarityListApi.as_view(), name="solidarity"),
+    path("solidarity-requests/", SolidarityRequestListCreateApi.as_view(), name="solidarity-requests"),
+    path(
+        "solidarity-requests/<int:request_id>/decide/",
+        SolidarityRequestDecideApi.as_view(),
+        name="solidarity-request-decide",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cabas
 
 app_name = "shop"
 
@@ -13,4 +13,13 @@ urlpatterns = [
     path("panier/modifier/", views.cart_update, name="cart-update"),
     path("producteurs/", views.producer_list, name="producer-list"),
     path("producteurs/<slug:slug>/", views.producer_detail, name="producer-detail"),
+    path("cabas/", views_cabas.cabas, name="cabas"),
+    path("cabas/abonnement/", views_cabas.cabas_subscribe, name="cabas-subscribe"),
+    path("cabas/abonnements/<int:pk>/", views_cabas.cabas_subscription, name="cabas-subscription"),
+    path("cabas/abonnements/<int:pk>/sauter/", views_cabas.cabas_skip, name="cabas-skip"),
+    path("cabas/abonnements/<int:pk>/pause/", views_cabas.cabas_pause, name="cabas-pause"),
+    path("cabas/abonnements/<int:pk>/reprendre/", views_cabas.cabas_resume, name="cabas-resume"),
+    path("cabas/abonnements/<int:pk>/modifier/", views_cabas.cabas_change, name="cabas-change"),
+    path("cabas/abonnements/<int:pk>/resilier/", views_cabas.cabas_cancel, name="cabas-cancel"),
+    path("cabas/tarif-solidaire/", views_cabas.cabas_solidarity, name="cabas-solidarity"),
 ]

@@ -50,6 +50,10 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "pause_too_long",
         "place_not_served",
         "start_date_invalid",
+        # baskets: a request for the solidarity price says something; a refusal says why; a grant runs from today
+        "refusal_reason_required",
+        "solidarity_request_empty",
+        "valid_until_past",
         # deliveries: who may drive, which stops belong to the round
         "driver_invalid",
         "stop_order_invalid",
@@ -108,6 +112,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "round_not_due",
         "round_not_started",
         "slot_taken",
+        "solidarity_request_decided",
         "stops_pending",
         "subscription_cancelled",
         "unpaid_quantity_exceeded",
