@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON bodies only (see ecopole/core/strict_types.py); an upload endpoint adds MultiPartParser itself.
+    # JSON bodies only, typed by the strict fields of ecopole/core/fields.py; an upload endpoint adds MultiPartParser.
     "DEFAULT_PARSER_CLASSES": ["ecopole.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ecopole.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
