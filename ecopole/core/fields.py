@@ -7,7 +7,7 @@ database column out of range (a 500), and so that the OpenAPI schema says the sa
   integer, a boolean field a boolean. Decimal fields (money, weights) take a string such as "2.80", as the schema
   states (`type: string, format: decimal`), so that no amount ever travels as a binary float. The API accepts JSON
   bodies only (settings), so strictness costs nothing to a well-behaved client. Every serializer of the project
-  declares them, and `ecopole.core.serializers.ModelSerializer` maps model fields to them; the system check
+  declares them, `ecopole.core.serializers.StrictModelSerializer` maps model fields to them, and the system check
   `core.E002` (`ecopole.core.checks`) refuses a writable plain DRF field where a strict one exists.
 - Dates and date-times: between `DATE_MIN` and `DATE_MAX` (years 2000 to 2099). `StrictDateField` and
   `StrictDateTimeField` check it, query parameters too; the schema says it with a pattern
