@@ -2,6 +2,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ecopole.core.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictEmailField,
+    StrictIntegerField,
+)
+from ecopole.core.serializers import StrictModelSerializer
+
 from .models import User
 
 
@@ -14,25 +23,25 @@ def password_min_length() -> int:
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(
         write_only=True,
         min_length=password_min_length(),
         max_length=128,
         style={"input_type": "password"},
         error_messages={"min_length": _("This password is too short: at least {min_length} characters.")},
     )
-    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    full_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
+    phone = StrictCharField(max_length=30, required=False, allow_blank=True, default="")
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(max_length=128, style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(
+    token = StrictCharField(
         help_text=_(
             "Send it as `Authorization: Token <token>`. Shown this once: only its digest is stored. It expires after "
             "API_TOKEN_IDLE_SECONDS without use."
@@ -41,34 +50,34 @@ class TokenSerializer(serializers.Serializer):
 
 
 class RegisteredSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class LogoutSerializer(serializers.Serializer):
-    everywhere = serializers.BooleanField(
+    everywhere = StrictBooleanField(
         required=False, default=False, help_text=_("Revoke every token of the account, not only the one used.")
     )
 
 
 class LoggedOutSerializer(serializers.Serializer):
-    revoked = serializers.IntegerField(help_text=_("How many tokens were revoked."))
+    revoked = StrictIntegerField(help_text=_("How many tokens were revoked."))
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    current_password = serializers.CharField(max_length=128, style={"input_type": "password"})
-    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    current_password = StrictCharField(max_length=128, style={"input_type": "password"})
+    new_password = StrictCharField(max_length=128, style={"input_type": "password"})
 
 
 class EmailConfirmSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=500)
+    token = StrictCharField(max_length=500)
 
 
 class EmailConfirmedSerializer(serializers.Serializer):
-    email_confirmed_at = serializers.DateTimeField()
+    email_confirmed_at = StrictDateTimeField()
 
 
-class MeSerializer(serializers.ModelSerializer):
-    roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+class MeSerializer(StrictModelSerializer):
+    roles = serializers.ListField(child=StrictCharField(), read_only=True)
     producer = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
@@ -78,5 +87,5 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class MeUpdateSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    full_name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=30, required=False, allow_blank=True)

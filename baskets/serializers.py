@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ecopole.core.fields import MONTH_PATTERN, WEEK_PATTERN  # noqa: F401 (WEEK_PATTERN: the apis import it here)
+from ecopole.core.fields import (  # noqa: F401 (WEEK_PATTERN: the apis import it here)
+    MONTH_PATTERN,
+    WEEK_PATTERN,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictDateTimeField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictRegexField,
+)
+from ecopole.core.serializers import StrictModelSerializer
 from orders.filters import MAX_ID
 from orders.models import Fulfilment
 from orders.serializers import AddressInputSerializer, CustomerRefSerializer, PlaceRefSerializer
@@ -36,7 +47,7 @@ MONTH_RE = re.compile(MONTH_PATTERN)
 # --- Input ------------------------------------------------------------------------------------------------------
 
 
-class WeekField(serializers.CharField):
+class WeekField(StrictCharField):
     """An ISO week written 2026-W49, parsed to its Monday."""
 
     default_error_messages = {"invalid_week": _("A week is written like 2026-W49.")}
@@ -58,19 +69,19 @@ class WeekQuerySerializer(serializers.Serializer):
 
 
 class CompositionLineInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    quantity = serializers.DecimalField(
+    product = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    quantity = StrictDecimalField(
         max_digits=10, decimal_places=3, min_value=Decimal("0.001"), help_text='Quantity per basket, e.g. "1.500".'
     )
 
 
 class CompositionSetSerializer(serializers.Serializer):
     lines = serializers.ListField(child=CompositionLineInputSerializer(), min_length=1, max_length=50)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class CompositionPublishSerializer(serializers.Serializer):
-    force = serializers.BooleanField(
+    force = StrictBooleanField(
         required=False,
         default=False,
         help_text="Publish even if the stock cannot cover the expected baskets (the shortages are returned).",
@@ -79,7 +90,7 @@ class CompositionPublishSerializer(serializers.Serializer):
 
 class BasketPlaceInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=Fulfilment.choices)
-    point = serializers.IntegerField(
+    point = StrictIntegerField(
         min_value=1,
         max_value=MAX_ID,
         required=False,
@@ -94,23 +105,23 @@ class BasketPlaceInputSerializer(serializers.Serializer):
 
 
 class SubscriptionCreateSerializer(serializers.Serializer):
-    offer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    offer = StrictIntegerField(min_value=1, max_value=MAX_ID)
     frequency = serializers.ChoiceField(choices=BasketFrequency.choices, required=False, default=BasketFrequency.WEEKLY)
     fulfilment = BasketPlaceInputSerializer(
         required=False, help_text="Where to get the baskets; default: pickup at the Ilôt Jacquard antenna."
     )
-    start_date = serializers.DateField(
+    start_date = StrictDateField(
         required=False, help_text="First basket on the first distribution from this date; default: the next open one."
     )
 
 
 class SkipSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="A distribution date of the subscription.")
+    date = StrictDateField(help_text="A distribution date of the subscription.")
 
 
 class PauseSerializer(serializers.Serializer):
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = StrictDateField()
+    end_date = StrictDateField()
 
     def validate(self, attrs):
         if attrs["end_date"] < attrs["start_date"]:
@@ -123,17 +134,17 @@ class EmptySerializer(serializers.Serializer):
 
 
 class SubscriptionChangeSerializer(serializers.Serializer):
-    offer = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Another size.")
+    offer = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Another size.")
     frequency = serializers.ChoiceField(choices=BasketFrequency.choices, required=False)
     fulfilment = BasketPlaceInputSerializer(required=False)
 
 
 class GenerateSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Distribution date.")
-    offer = serializers.IntegerField(
+    date = StrictDateField(help_text="Distribution date.")
+    offer = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text="One offer; default: every offer distributed that day."
     )
-    force = serializers.BooleanField(
+    force = StrictBooleanField(
         required=False, default=False, help_text="Generate even before the cutoff (subscribers can no longer change)."
     )
 
@@ -143,10 +154,10 @@ class DeliveryStatusSerializer(serializers.Serializer):
 
 
 class DateQuerySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = StrictDateField()
 
 
-class MonthField(serializers.CharField):
+class MonthField(StrictCharField):
     default_error_messages = {"invalid_month": _("A month is written like 2026-11.")}
 
     def run_validation(self, data=serializers.empty):
@@ -162,18 +173,16 @@ class MonthField(serializers.CharField):
 class StatementQuerySerializer(serializers.Serializer):
     month = MonthField(max_length=7)
     # Query parameters are strings (the strict JSON integer does not apply): digits, parsed by the view.
-    customer = serializers.RegexField(r"^[1-9][0-9]{0,17}$", required=False, help_text="Staff: whose statement.")
+    customer = StrictRegexField(r"^[1-9][0-9]{0,17}$", required=False, help_text="Staff: whose statement.")
 
 
 ID_QUERY_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 10**18 - 1}
 
 
 class SolidarityGrantSerializer(serializers.Serializer):
-    customer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    valid_until = serializers.DateField(
-        help_text="Last distribution date at the solidarity price (a past date revokes)."
-    )
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    customer = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    valid_until = StrictDateField(help_text="Last distribution date at the solidarity price (a past date revokes).")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class SolidarityRequestCreateSerializer(serializers.Serializer):
@@ -211,7 +220,7 @@ class SolidarityRequestDecideSerializer(serializers.Serializer):
 # --- Output -----------------------------------------------------------------------------------------------------
 
 
-class OfferSerializer(serializers.ModelSerializer):
+class OfferSerializer(StrictModelSerializer):
     class Meta:
         model = BasketOffer
         fields = [
@@ -229,20 +238,20 @@ class OfferSerializer(serializers.ModelSerializer):
 
 
 class OfferRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    size = serializers.CharField()
+    id = StrictIntegerField()
+    name = StrictCharField()
+    size = StrictCharField()
 
 
 class CompositionLineSerializer(serializers.Serializer):
-    product = serializers.IntegerField(source="product_id")
-    product_name = serializers.CharField(source="product.name")
-    unit = serializers.CharField(source="product.unit")
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=3)
+    product = StrictIntegerField(source="product_id")
+    product_name = StrictCharField(source="product.name")
+    unit = StrictCharField(source="product.unit")
+    quantity = StrictDecimalField(max_digits=10, decimal_places=3)
 
 
-class CompositionSerializer(serializers.ModelSerializer):
-    week = serializers.CharField(source="iso_week", read_only=True)
+class CompositionSerializer(StrictModelSerializer):
+    week = StrictCharField(source="iso_week", read_only=True)
     distribution_date = serializers.SerializerMethodField()
     lines = CompositionLineSerializer(many=True, read_only=True)
 
@@ -258,36 +267,36 @@ class CompositionSerializer(serializers.ModelSerializer):
 
 
 class ShortageSerializer(serializers.Serializer):
-    product = serializers.IntegerField()
-    product_name = serializers.CharField()
-    required = serializers.DecimalField(max_digits=14, decimal_places=3)
-    available = serializers.DecimalField(max_digits=14, decimal_places=3)
-    missing = serializers.DecimalField(max_digits=14, decimal_places=3)
+    product = StrictIntegerField()
+    product_name = StrictCharField()
+    required = StrictDecimalField(max_digits=14, decimal_places=3)
+    available = StrictDecimalField(max_digits=14, decimal_places=3)
+    missing = StrictDecimalField(max_digits=14, decimal_places=3)
 
 
 class PublicationSerializer(serializers.Serializer):
     composition = CompositionSerializer()
-    baskets_expected = serializers.IntegerField()
+    baskets_expected = StrictIntegerField()
     shortages = ShortageSerializer(many=True, help_text="Empty unless published with `force`.")
 
 
 class PauseOutSerializer(serializers.Serializer):
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = StrictDateField()
+    end_date = StrictDateField()
 
 
 class UpcomingSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    week = serializers.CharField()
+    date = StrictDateField()
+    week = StrictCharField()
     state = serializers.ChoiceField(
         choices=["basket", "skipped", "paused", "closed"],
         help_text="closed: a public holiday or a closure of the Ecopôle, no basket that day.",
     )
-    closed_reason = serializers.CharField(allow_null=True, help_text="Why the day is closed (null when open).")
-    cutoff_at = serializers.DateTimeField(help_text="Skip, pause or change this basket until this instant.")
+    closed_reason = StrictCharField(allow_null=True, help_text="Why the day is closed (null when open).")
+    cutoff_at = StrictDateTimeField(help_text="Skip, pause or change this basket until this instant.")
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class SubscriptionSerializer(StrictModelSerializer):
     customer = CustomerRefSerializer(read_only=True)
     offer = OfferRefSerializer(read_only=True)
     pickup_point = PlaceRefSerializer(read_only=True, allow_null=True)
@@ -328,7 +337,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     def _money(value) -> str:
         return f"{value:.2f}"
 
-    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
+    @extend_schema_field(StrictDecimalField(max_digits=8, decimal_places=2))
     def get_price(self, subscription) -> str:
         offer = subscription.offer
         return self._money(offer.solidarity_price if self.get_solidarity(subscription) else offer.price)
@@ -353,7 +362,7 @@ class SubscriptionDetailSerializer(SubscriptionSerializer):
         return UpcomingSerializer(upcoming_distributions(subscription=subscription), many=True).data
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(StrictModelSerializer):
     offer = OfferRefSerializer(read_only=True)
 
     class Meta:
@@ -363,48 +372,48 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class SheetCountSerializer(serializers.Serializer):
-    offer = serializers.IntegerField()
-    name = serializers.CharField()
-    size = serializers.CharField()
-    count = serializers.IntegerField()
+    offer = StrictIntegerField()
+    name = StrictCharField()
+    size = StrictCharField()
+    count = StrictIntegerField()
 
 
 class SheetBasketSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    customer = serializers.IntegerField()
-    customer_name = serializers.CharField()
-    offer = serializers.IntegerField()
-    offer_name = serializers.CharField()
-    size = serializers.CharField()
-    address = serializers.CharField(allow_blank=True)
-    commune = serializers.CharField(allow_blank=True)
-    price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True, help_text="Managers only.")
-    solidarity = serializers.BooleanField(allow_null=True, help_text="Managers only (null for other staff).")
-    delivery_fee = serializers.DecimalField(max_digits=8, decimal_places=2)
+    id = StrictIntegerField()
+    customer = StrictIntegerField()
+    customer_name = StrictCharField()
+    offer = StrictIntegerField()
+    offer_name = StrictCharField()
+    size = StrictCharField()
+    address = StrictCharField(allow_blank=True)
+    commune = StrictCharField(allow_blank=True)
+    price = StrictDecimalField(max_digits=8, decimal_places=2, allow_null=True, help_text="Managers only.")
+    solidarity = StrictBooleanField(allow_null=True, help_text="Managers only (null for other staff).")
+    delivery_fee = StrictDecimalField(max_digits=8, decimal_places=2)
     status = serializers.ChoiceField(choices=BasketDeliveryStatus.choices)
 
 
 class SheetPlaceSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=Fulfilment.choices)
-    id = serializers.IntegerField(help_text="Pickup point id (pickup) or delivery zone id (home).")
-    name = serializers.CharField()
-    baskets_count = serializers.IntegerField()
+    id = StrictIntegerField(help_text="Pickup point id (pickup) or delivery zone id (home).")
+    name = StrictCharField()
+    baskets_count = StrictIntegerField()
     counts = SheetCountSerializer(many=True, help_text="Number of baskets of each offer (size).")
     baskets = SheetBasketSerializer(many=True)
 
 
 class PickupSheetSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    baskets_count = serializers.IntegerField()
+    date = StrictDateField()
+    baskets_count = StrictIntegerField()
     runs = RunSerializer(many=True)
     places = SheetPlaceSerializer(many=True)
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(StrictModelSerializer):
     offer = OfferRefSerializer(read_only=True)
     pickup_point = PlaceRefSerializer(read_only=True, allow_null=True)
     delivery_zone = PlaceRefSerializer(read_only=True, allow_null=True)
-    total = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True)
+    total = StrictDecimalField(max_digits=9, decimal_places=2, read_only=True)
 
     class Meta:
         model = BasketDelivery
@@ -428,30 +437,30 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class BasketStatementSerializer(serializers.Serializer):
     customer = CustomerRefSerializer()
-    month = serializers.CharField()
-    baskets_count = serializers.IntegerField()
-    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    month = StrictCharField()
+    baskets_count = StrictIntegerField()
+    total = StrictDecimalField(max_digits=10, decimal_places=2)
     deliveries = DeliverySerializer(many=True)
 
 
 class GenerationRunSerializer(serializers.Serializer):
-    offer = serializers.IntegerField(source="offer_id")
-    date = serializers.DateField()
-    run = serializers.IntegerField(source="run_id")
-    created = serializers.IntegerField(help_text="Baskets created by this call.")
-    solidarity = serializers.IntegerField(help_text="Of which at the solidarity price.")
-    already_done = serializers.BooleanField(help_text="The baskets of this offer and date existed already.")
+    offer = StrictIntegerField(source="offer_id")
+    date = StrictDateField()
+    run = StrictIntegerField(source="run_id")
+    created = StrictIntegerField(help_text="Baskets created by this call.")
+    solidarity = StrictIntegerField(help_text="Of which at the solidarity price.")
+    already_done = StrictBooleanField(help_text="The baskets of this offer and date existed already.")
 
 
 class GenerationSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    created = serializers.IntegerField()
+    date = StrictDateField()
+    created = StrictIntegerField()
     runs = GenerationRunSerializer(many=True)
 
 
-class EligibilitySerializer(serializers.ModelSerializer):
+class EligibilitySerializer(StrictModelSerializer):
     customer = CustomerRefSerializer(read_only=True)
-    granted_by = serializers.IntegerField(source="granted_by_id", read_only=True, allow_null=True)
+    granted_by = StrictIntegerField(source="granted_by_id", read_only=True, allow_null=True)
 
     class Meta:
         model = SolidarityEligibility

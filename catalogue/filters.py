@@ -3,13 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ecopole.core.fields import QueryField, StrictCharField, StrictIntegerField, StrictSlugField
+
 from .models import MovementReason
 from .selectors import MAX_ID, ORDERINGS, ProductFilters
 
 
-class QueryBooleanField(serializers.BooleanField):
+class QueryBooleanField(QueryField, serializers.BooleanField):
     """A boolean query parameter, "true"/"false" (or 1/0). Query strings are text: the strict JSON typing of
-    `ecopole.core.strict_types` (a boolean must be a JSON boolean) is for bodies only."""
+    `ecopole.core.fields.StrictBooleanField` (a boolean must be a JSON boolean) is for bodies only."""
 
     def to_internal_value(self, data):
         text = str(data).strip().lower()
@@ -20,7 +22,7 @@ class QueryBooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
-class QueryIntegerField(serializers.IntegerField):
+class QueryIntegerField(QueryField, StrictIntegerField):
     """An integer query parameter (text in the URL, parsed here)."""
 
     def to_internal_value(self, data):
@@ -31,14 +33,14 @@ class QueryIntegerField(serializers.IntegerField):
 
 
 class ProductFilterSerializer(serializers.Serializer):
-    category = serializers.SlugField(required=False, help_text=_("Category slug."))
-    producer = serializers.SlugField(required=False, help_text=_("Producer slug."))
+    category = StrictSlugField(required=False, help_text=_("Category slug."))
+    producer = StrictSlugField(required=False, help_text=_("Producer slug."))
     organic = QueryBooleanField(required=False, allow_null=True, default=None, help_text=_("Shown as organic."))
     in_season = QueryBooleanField(
         required=False, allow_null=True, default=None, help_text=_("In season this month (Europe/Paris).")
     )
     available = QueryBooleanField(required=False, allow_null=True, default=None, help_text=_("Stock > 0."))
-    search = serializers.CharField(
+    search = StrictCharField(
         required=False, max_length=100, help_text=_("Words in the name, description or producer; accents ignored.")
     )
     ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False)

@@ -10,9 +10,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ecopole.core.fields import TEXT_MAX_LENGTH, excerpt
+from ecopole.core.fields import (
+    TEXT_MAX_LENGTH,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictSlugField,
+    excerpt,
+)
 from ecopole.core.money import amount_excl_vat
 from ecopole.core.schema import model_label
+from ecopole.core.serializers import StrictModelSerializer
 
 from .models import Category, Producer, ProducerKind, Product, ProductImport, StockMovement, Unit, VatRate
 from .season import Allergen, mask_to_allergens, mask_to_months, month_bit
@@ -22,7 +31,7 @@ from .services.stock import StockRecordKind
 VAT_RATES = {Decimal(value) for value in VatRate.values}
 
 
-class ProducerSerializer(serializers.ModelSerializer):
+class ProducerSerializer(StrictModelSerializer):
     organic_certified = serializers.SerializerMethodField(help_text=_("Holds a valid organic certificate today."))
 
     class Meta:
@@ -59,12 +68,12 @@ def _help(model, name: str):
 
 
 class ProducerSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True, label=model_label(Producer, "name"))
-    slug = serializers.SlugField(read_only=True, label=model_label(Producer, "slug"))
+    id = StrictIntegerField(read_only=True)
+    name = StrictCharField(read_only=True, label=model_label(Producer, "name"))
+    slug = StrictSlugField(read_only=True, label=model_label(Producer, "slug"))
     kind = serializers.ChoiceField(choices=ProducerKind.choices, read_only=True, label=model_label(Producer, "kind"))
-    commune = serializers.CharField(read_only=True, label=model_label(Producer, "commune"))
-    distance_km = serializers.DecimalField(
+    commune = StrictCharField(read_only=True, label=model_label(Producer, "commune"))
+    distance_km = StrictDecimalField(
         max_digits=6, decimal_places=1, allow_null=True, read_only=True, label=model_label(Producer, "distance_km")
     )
     organic_certified = serializers.SerializerMethodField(help_text=_("Holds a valid organic certificate today."))
@@ -76,9 +85,9 @@ class ProducerSummarySerializer(serializers.Serializer):
 
 
 class CategorySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True, label=model_label(Category, "name"))
-    slug = serializers.SlugField(read_only=True, label=model_label(Category, "slug"))
+    id = StrictIntegerField(read_only=True)
+    name = StrictCharField(read_only=True, label=model_label(Category, "name"))
+    slug = StrictSlugField(read_only=True, label=model_label(Category, "slug"))
 
 
 class ProductSerializer(serializers.Serializer):
@@ -86,43 +95,43 @@ class ProductSerializer(serializers.Serializer):
 
     # The list answers the same JSON from `.values()` rows with `product_rows_data` (a test compares both).
 
-    id = serializers.IntegerField(read_only=True)
-    slug = serializers.SlugField(read_only=True, label=model_label(Product, "slug"))
-    name = serializers.CharField(read_only=True, label=model_label(Product, "name"))
-    description = serializers.CharField(read_only=True, label=model_label(Product, "description"))
+    id = StrictIntegerField(read_only=True)
+    slug = StrictSlugField(read_only=True, label=model_label(Product, "slug"))
+    name = StrictCharField(read_only=True, label=model_label(Product, "name"))
+    description = StrictCharField(read_only=True, label=model_label(Product, "description"))
     producer = ProducerSummarySerializer(read_only=True)
     category = CategorySerializer(read_only=True)
     unit = serializers.ChoiceField(choices=Unit.choices, read_only=True, label=model_label(Product, "unit"))
-    unit_price = serializers.DecimalField(
+    unit_price = StrictDecimalField(
         max_digits=8, decimal_places=2, read_only=True, label=model_label(Product, "unit_price")
     )
     unit_price_excl_vat = serializers.SerializerMethodField()
-    vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2, read_only=True, help_text=_("In %."))
+    vat_rate = StrictDecimalField(max_digits=4, decimal_places=2, read_only=True, help_text=_("In %."))
     organic = serializers.SerializerMethodField(help_text=_("Shown as organic: the producer's certificate is valid."))
-    sold_by_weight = serializers.BooleanField(
+    sold_by_weight = StrictBooleanField(
         read_only=True, label=model_label(Product, "sold_by_weight"), help_text=_help(Product, "sold_by_weight")
     )
-    quantity_step = serializers.DecimalField(
+    quantity_step = StrictDecimalField(
         max_digits=8, decimal_places=3, read_only=True, label=model_label(Product, "quantity_step")
     )
-    minimum_quantity = serializers.DecimalField(
+    minimum_quantity = StrictDecimalField(
         max_digits=8, decimal_places=3, read_only=True, label=model_label(Product, "minimum_quantity")
     )
     season_months = serializers.SerializerMethodField(help_text=_("Months in season, 1 = January."))
     in_season = serializers.SerializerMethodField(help_text=_("In season this month (Europe/Paris)."))
     allergens = serializers.SerializerMethodField()
     stock_available = serializers.SerializerMethodField()
-    is_active = serializers.BooleanField(read_only=True, label=model_label(Product, "is_active"))
+    is_active = StrictBooleanField(read_only=True, label=model_label(Product, "is_active"))
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_organic(self, product: Product) -> bool:
         return product.organic_effective
 
-    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
+    @extend_schema_field(StrictDecimalField(max_digits=8, decimal_places=2))
     def get_unit_price_excl_vat(self, product: Product) -> str:
         return _price_excl_vat(product.unit_price, product.vat_rate)
 
-    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=3))
+    @extend_schema_field(StrictDecimalField(max_digits=12, decimal_places=3))
     def get_stock_available(self, product: Product) -> str:
         quantity = getattr(product, "stock_available", None)
         if quantity is None:
@@ -131,7 +140,7 @@ class ProductSerializer(serializers.Serializer):
             quantity = stock_available(product_id=product.pk)
         return str(Decimal(quantity).quantize(MILLI))
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=12)))
+    @extend_schema_field(serializers.ListField(child=StrictIntegerField(min_value=1, max_value=12)))
     def get_season_months(self, product: Product) -> list[int]:
         return product.months_in_season
 
@@ -203,26 +212,24 @@ def product_rows_data(rows: Iterable[dict], *, today: datetime.date) -> list[dic
 
 class _ProductWriteFields(serializers.Serializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    name = serializers.CharField(max_length=150)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    name = StrictCharField(max_length=150)
+    description = StrictCharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     unit = serializers.ChoiceField(choices=Unit.choices, required=False)
-    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
-    vat_rate = serializers.DecimalField(
+    unit_price = StrictDecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
+    vat_rate = StrictDecimalField(
         max_digits=4, decimal_places=2, required=False, help_text=_("5.5 (default), 10 or 20.")
     )
-    organic = serializers.BooleanField(required=False)
-    sold_by_weight = serializers.BooleanField(required=False)
-    quantity_step = serializers.DecimalField(max_digits=8, decimal_places=3, min_value=Decimal("0.001"), required=False)
-    minimum_quantity = serializers.DecimalField(
-        max_digits=8, decimal_places=3, min_value=Decimal("0.001"), required=False
-    )
+    organic = StrictBooleanField(required=False)
+    sold_by_weight = StrictBooleanField(required=False)
+    quantity_step = StrictDecimalField(max_digits=8, decimal_places=3, min_value=Decimal("0.001"), required=False)
+    minimum_quantity = StrictDecimalField(max_digits=8, decimal_places=3, min_value=Decimal("0.001"), required=False)
     season_months = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=12), min_length=1, max_length=12, required=False
+        child=StrictIntegerField(min_value=1, max_value=12), min_length=1, max_length=12, required=False
     )
     allergens = serializers.ListField(
         child=serializers.ChoiceField(choices=Allergen.choices), required=False, max_length=len(Allergen.choices)
     )
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
     def validate_vat_rate(self, value: Decimal) -> Decimal:
         if value not in VAT_RATES:
@@ -248,11 +255,11 @@ class ProductUpdateInputSerializer(_ProductWriteFields):
             field.required = False
 
 
-class StockMovementSerializer(serializers.ModelSerializer):
+class StockMovementSerializer(StrictModelSerializer):
     """A ledger movement. `created_by` (the user who caused it: a customer behind an order, a preparer) is shown
     to staff only: the view says so with `context={"show_actor": True}`; anyone else reads null."""
 
-    product_name = serializers.CharField(source="product.name", read_only=True)
+    product_name = StrictCharField(source="product.name", read_only=True)
     created_by = serializers.SerializerMethodField()
     source = serializers.SerializerMethodField(help_text=_("What caused it, e.g. {'type': 'orders.order', 'id': 12}."))
 
@@ -262,7 +269,7 @@ class StockMovementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(
-        serializers.IntegerField(
+        StrictIntegerField(
             allow_null=True, help_text=_("The user who recorded it: staff only, null for producer members.")
         )
     )
@@ -280,7 +287,7 @@ class StockMovementSerializer(serializers.ModelSerializer):
 
 
 class StockRecordInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    product = StrictIntegerField(min_value=1, max_value=MAX_ID)
     operation = serializers.ChoiceField(
         choices=[
             (StockRecordKind.RECEIPT, _("Receipt from a producer")),
@@ -288,13 +295,13 @@ class StockRecordInputSerializer(serializers.Serializer):
             (StockRecordKind.COUNT, _("Inventory count")),
         ]
     )
-    quantity = serializers.DecimalField(
+    quantity = StrictDecimalField(
         max_digits=12,
         decimal_places=3,
         min_value=Decimal("0"),
         help_text=_("Received or lost quantity; for a count, the quantity counted on the shelf."),
     )
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if attrs["operation"] != StockRecordKind.COUNT and attrs["quantity"] <= 0:
@@ -304,7 +311,7 @@ class StockRecordInputSerializer(serializers.Serializer):
 
 class StockRecordResultSerializer(serializers.Serializer):
     movement = StockMovementSerializer(allow_null=True, help_text=_("Null when a count matched the ledger."))
-    stock_available = serializers.DecimalField(max_digits=12, decimal_places=3)
+    stock_available = StrictDecimalField(max_digits=12, decimal_places=3)
 
 
 class ProductImportInputSerializer(serializers.Serializer):
@@ -312,7 +319,7 @@ class ProductImportInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("CSV: name, unit, price, VAT, category, stock (see the description)."))
 
 
-class ProductImportSerializer(serializers.ModelSerializer):
+class ProductImportSerializer(StrictModelSerializer):
     producer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -328,15 +335,15 @@ class PhotoInputSerializer(serializers.Serializer):
 
 
 class PhotoRenditionSerializer(serializers.Serializer):
-    url = serializers.CharField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
+    url = StrictCharField()
+    width = StrictIntegerField()
+    height = StrictIntegerField()
 
 
 class PhotoSerializer(serializers.Serializer):
     """The stored photo and its renditions (made once, when the photo was saved)."""
 
-    photo = serializers.CharField(allow_null=True, help_text=_("URL of the original, null without a photo."))
+    photo = StrictCharField(allow_null=True, help_text=_("URL of the original, null without a photo."))
     card = PhotoRenditionSerializer(allow_null=True)
     large = PhotoRenditionSerializer(allow_null=True)
 

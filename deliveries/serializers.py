@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ecopole.core.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictDateTimeField,
+    StrictIntegerField,
+)
+from ecopole.core.serializers import StrictModelSerializer
+
 from .models import FailedResolution, FailureReason, PlanningJobStatus, Round, Stop
 
 MAX_ID = 2**31 - 1
@@ -16,21 +25,21 @@ MAX_ID = 2**31 - 1
 
 
 class RoundPlanInputSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Delivery date to plan (YYYY-MM-DD).")
+    date = StrictDateField(help_text="Delivery date to plan (YYYY-MM-DD).")
 
 
 class RoundListQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = StrictDateField(required=False)
 
 
 class StopFailInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=FailureReason.choices)
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class StopResolveInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=FailedResolution.choices)
-    pickup_point = serializers.IntegerField(
+    pickup_point = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text="Pickup point id (action `pickup_point`)."
     )
 
@@ -42,7 +51,7 @@ class StopResolveInputSerializer(serializers.Serializer):
 
 class RoundReorderInputSerializer(serializers.Serializer):
     stops = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=StrictIntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
         max_length=500,
         help_text="Every stop id of the round, in the new order.",
@@ -50,46 +59,46 @@ class RoundReorderInputSerializer(serializers.Serializer):
 
 
 class RoundLockInputSerializer(serializers.Serializer):
-    locked = serializers.BooleanField()
+    locked = StrictBooleanField()
 
 
 class RoundDriverInputSerializer(serializers.Serializer):
-    driver = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, help_text="A driver's user id.")
+    driver = StrictIntegerField(min_value=1, max_value=MAX_ID, allow_null=True, help_text="A driver's user id.")
 
 
 # --- Output -----------------------------------------------------------------------------------------------------
 
 
 class HandoverItemSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    quantity = serializers.CharField(help_text="Decimal written as a string.")
-    unit = serializers.CharField()
+    name = StrictCharField()
+    quantity = StrictCharField(help_text="Decimal written as a string.")
+    unit = StrictCharField()
 
 
 class HandoverSerializer(serializers.Serializer):
     """One shape for every source (`deliveries.ports.Handover`)."""
 
-    source = serializers.CharField(
+    source = StrictCharField(
         help_text="Who delivers it: `grocery` (an order), `baskets` (a cabas delivery), `vending` (a refill request)."
     )
-    id = serializers.IntegerField(help_text="Its id in that source: the order, basket delivery or refill request.")
-    customer = serializers.CharField()
-    phone = serializers.CharField(default="", help_text="The customer's phone, for the driver (may be empty).")
+    id = StrictIntegerField(help_text="Its id in that source: the order, basket delivery or refill request.")
+    customer = StrictCharField()
+    phone = StrictCharField(default="", help_text="The customer's phone, for the driver (may be empty).")
     items = HandoverItemSerializer(many=True)
 
 
 class VehicleRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
+    id = StrictIntegerField()
+    name = StrictCharField()
+    kind = StrictCharField()
 
 
 class DriverRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
+    id = StrictIntegerField()
+    full_name = StrictCharField()
 
 
-class StopSerializer(serializers.ModelSerializer):
+class StopSerializer(StrictModelSerializer):
     orders = serializers.SerializerMethodField()
     handover = HandoverSerializer(many=True, read_only=True)
     is_late = serializers.SerializerMethodField(help_text="The planned arrival is after the window closes.")
@@ -134,7 +143,7 @@ class StopSerializer(serializers.ModelSerializer):
         return timezone.localtime(stop.arrival_at).time() > stop.window_end
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(StrictModelSerializer):
     vehicle = VehicleRefSerializer(read_only=True)
     driver = serializers.SerializerMethodField()
     stops = StopSerializer(many=True, read_only=True)
@@ -167,16 +176,16 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class UnassignedSerializer(serializers.Serializer):
-    source_key = serializers.CharField(help_text='What was not planned, e.g. "order:12" or "point:3".')
-    label = serializers.CharField()
-    reason = serializers.CharField(
+    source_key = StrictCharField(help_text='What was not planned, e.g. "order:12" or "point:3".')
+    label = StrictCharField()
+    reason = StrictCharField(
         help_text="no_vehicle_can_serve_commune, capacity_exceeded, time_window_unreachable or not_selected_by_solver."
     )
 
 
 class PlanningJobSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    date = serializers.DateField()
+    id = StrictIntegerField()
+    date = StrictDateField()
     status = serializers.ChoiceField(
         choices=PlanningJobStatus.choices,
         help_text="queued → running → done, or failed (see `error_code`). Poll until done or failed.",
@@ -184,21 +193,21 @@ class PlanningJobSerializer(serializers.Serializer):
     rounds = serializers.SerializerMethodField(help_text="The rounds planned by this job (once done).")
     kept = serializers.SerializerMethodField(help_text="Started, finished or locked rounds left as they were.")
     unassigned = UnassignedSerializer(many=True, help_text="Stops the solver could not place, with the reason.")
-    attempts = serializers.IntegerField(help_text="Solver runs: more than one when the inputs changed meanwhile.")
-    error_code = serializers.CharField(
+    attempts = StrictIntegerField(help_text="Solver runs: more than one when the inputs changed meanwhile.")
+    error_code = StrictCharField(
         help_text="Why the job failed: `planning_inputs_changed` (orders, rounds or vehicles kept changing while "
         "planning: plan again), `no_depot`, `planning_job_lost` (no worker ran it in time), `planning_error`."
     )
-    error_detail = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
+    error_detail = StrictCharField()
+    created_at = StrictDateTimeField()
+    started_at = StrictDateTimeField(allow_null=True)
+    finished_at = StrictDateTimeField(allow_null=True)
 
     @extend_schema_field(RoundSerializer(many=True))
     def get_rounds(self, job) -> list:
         rounds = self.context.get("rounds") or []
         return RoundSerializer(rounds, many=True).data
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    @extend_schema_field(serializers.ListField(child=StrictIntegerField()))
     def get_kept(self, job) -> list[int]:
         return list((job.result or {}).get("kept", []))

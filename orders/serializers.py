@@ -9,8 +9,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliveries.models import DeliveryZone, PickupPoint
+from ecopole.core.fields import (
+    StrictBigIntegerField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictDateTimeField,
+    StrictDecimalField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictRegexField,
+)
 from ecopole.core.permissions import is_staff_member
 from ecopole.core.schema import model_label
+from ecopole.core.serializers import StrictModelSerializer
 from vending.ports import LockerState
 
 from .filters import MAX_ID
@@ -30,25 +42,21 @@ from .models import (
 
 
 class LineInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    product = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    quantity = StrictDecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
 
 
 class AddressInputSerializer(serializers.Serializer):
-    address = serializers.CharField(max_length=255)
-    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
-    commune = serializers.CharField(max_length=100)
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=Decimal("-90"), max_value=Decimal("90")
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=Decimal("-180"), max_value=Decimal("180")
-    )
+    address = StrictCharField(max_length=255)
+    postcode = StrictCharField(max_length=10, required=False, allow_blank=True, default="")
+    commune = StrictCharField(max_length=100)
+    latitude = StrictDecimalField(max_digits=9, decimal_places=6, min_value=Decimal("-90"), max_value=Decimal("90"))
+    longitude = StrictDecimalField(max_digits=9, decimal_places=6, min_value=Decimal("-180"), max_value=Decimal("180"))
 
 
 class FulfilmentInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=Fulfilment.choices)
-    point = serializers.IntegerField(
+    point = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text="Pickup point id (type `pickup`)."
     )
     address = AddressInputSerializer(required=False, help_text="Delivery address (type `home`).")
@@ -64,22 +72,22 @@ class FulfilmentInputSerializer(serializers.Serializer):
 class OrderPlaceSerializer(serializers.Serializer):
     lines = serializers.ListField(child=LineInputSerializer(), min_length=1, max_length=100)
     fulfilment = FulfilmentInputSerializer()
-    delivery_date = serializers.DateField()
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    delivery_date = StrictDateField()
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class OrderCancelSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class OrderTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices, help_text="The next status (`placed` never is).")
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class PreparedLineSerializer(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    prepared_quantity = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0"))
+    line = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    prepared_quantity = StrictDecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0"))
 
 
 class OrderPreparedQuantitiesSerializer(serializers.Serializer):
@@ -108,27 +116,27 @@ class OrderPaymentSerializer(serializers.Serializer):
 
 
 class PreparationListQuerySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = StrictDateField()
 
 
 # --- Output -----------------------------------------------------------------------------------------------------
 
 
 class PlaceRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = StrictIntegerField()
+    name = StrictCharField()
 
 
 class CustomerRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-    full_name = serializers.CharField()
+    id = StrictIntegerField()
+    email = StrictEmailField()
+    full_name = StrictCharField()
 
 
 class VatRowSerializer(serializers.Serializer):
-    rate = serializers.DecimalField(max_digits=4, decimal_places=2)
-    amount = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Amount at this rate, VAT included.")
-    vat = serializers.DecimalField(max_digits=10, decimal_places=2)
+    rate = StrictDecimalField(max_digits=4, decimal_places=2)
+    amount = StrictDecimalField(max_digits=10, decimal_places=2, help_text="Amount at this rate, VAT included.")
+    vat = StrictDecimalField(max_digits=10, decimal_places=2)
 
 
 # Plain serializers with explicit read-only fields: a ModelSerializer introspects its model on every request, which
@@ -136,52 +144,52 @@ class VatRowSerializer(serializers.Serializer):
 # one the ModelSerializers gave. (Docstrings here would become schema descriptions, hence comments.)
 
 
-def _money(model, name: str, max_digits: int = 10, **kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _money(model, name: str, max_digits: int = 10, **kwargs) -> StrictDecimalField:
+    return StrictDecimalField(
         max_digits=max_digits, decimal_places=2, read_only=True, label=model_label(model, name), **kwargs
     )
 
 
-def _quantity(name: str, **kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _quantity(name: str, **kwargs) -> StrictDecimalField:
+    return StrictDecimalField(
         max_digits=10, decimal_places=3, read_only=True, label=model_label(OrderLine, name), **kwargs
     )
 
 
-def _text(model, name: str) -> serializers.CharField:
-    return serializers.CharField(read_only=True, label=model_label(model, name))
+def _text(model, name: str) -> StrictCharField:
+    return StrictCharField(read_only=True, label=model_label(model, name))
 
 
 class OrderLineSerializer(serializers.Serializer):
-    id = serializers.BigIntegerField(read_only=True, label="ID")
-    product = serializers.IntegerField(source="product_id", read_only=True, label=model_label(OrderLine, "product"))
+    id = StrictBigIntegerField(read_only=True, label="ID")
+    product = StrictIntegerField(source="product_id", read_only=True, label=model_label(OrderLine, "product"))
     product_name = _text(OrderLine, "product_name")
     unit = _text(OrderLine, "unit")
     unit_price = _money(OrderLine, "unit_price", max_digits=8)
-    vat_rate = serializers.DecimalField(
+    vat_rate = StrictDecimalField(
         max_digits=4, decimal_places=2, read_only=True, label=model_label(OrderLine, "vat_rate")
     )
-    sold_by_weight = serializers.BooleanField(read_only=True, label=model_label(OrderLine, "sold_by_weight"))
+    sold_by_weight = StrictBooleanField(read_only=True, label=model_label(OrderLine, "sold_by_weight"))
     quantity = _quantity("quantity")
     prepared_quantity = _quantity("prepared_quantity", allow_null=True)
-    billed_quantity = serializers.DecimalField(max_digits=10, decimal_places=3, read_only=True)
+    billed_quantity = StrictDecimalField(max_digits=10, decimal_places=3, read_only=True)
     line_total = _money(OrderLine, "line_total")
     vat_amount = _money(OrderLine, "vat_amount")
 
 
 class OrderEventSerializer(serializers.Serializer):
-    id = serializers.BigIntegerField(read_only=True, label="ID")
+    id = StrictBigIntegerField(read_only=True, label="ID")
     kind = serializers.ChoiceField(
         choices=OrderEventKind.choices, read_only=True, label=model_label(OrderEvent, "kind")
     )
     from_value = _text(OrderEvent, "from_value")
     to_value = _text(OrderEvent, "to_value")
-    actor = serializers.IntegerField(
+    actor = StrictIntegerField(
         source="actor_id", read_only=True, allow_null=True, label=model_label(OrderEvent, "actor")
     )
     actor_name = serializers.SerializerMethodField()
     note = _text(OrderEvent, "note")
-    created_at = serializers.DateTimeField(read_only=True, label=model_label(OrderEvent, "created_at"))
+    created_at = StrictDateTimeField(read_only=True, label=model_label(OrderEvent, "created_at"))
 
     def get_actor_name(self, event) -> str:
         # A customer sees their own name, not a staff member's (personal data): staff see everyone's.
@@ -196,7 +204,7 @@ class OrderEventSerializer(serializers.Serializer):
 
 
 class OrderSerializer(serializers.Serializer):
-    id = serializers.BigIntegerField(read_only=True, label="ID")
+    id = StrictBigIntegerField(read_only=True, label="ID")
     customer = CustomerRefSerializer(read_only=True)
     status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True, label=model_label(Order, "status"))
     fulfilment = serializers.ChoiceField(
@@ -207,14 +215,14 @@ class OrderSerializer(serializers.Serializer):
     delivery_address = _text(Order, "delivery_address")
     delivery_postcode = _text(Order, "delivery_postcode")
     delivery_commune = _text(Order, "delivery_commune")
-    delivery_latitude = serializers.DecimalField(
+    delivery_latitude = StrictDecimalField(
         max_digits=9, decimal_places=6, allow_null=True, read_only=True, label=model_label(Order, "delivery_latitude")
     )
-    delivery_longitude = serializers.DecimalField(
+    delivery_longitude = StrictDecimalField(
         max_digits=9, decimal_places=6, allow_null=True, read_only=True, label=model_label(Order, "delivery_longitude")
     )
-    delivery_date = serializers.DateField(read_only=True, label=model_label(Order, "delivery_date"))
-    cutoff_at = serializers.DateTimeField(read_only=True, label=model_label(Order, "cutoff_at"))
+    delivery_date = StrictDateField(read_only=True, label=model_label(Order, "delivery_date"))
+    cutoff_at = StrictDateTimeField(read_only=True, label=model_label(Order, "cutoff_at"))
     subtotal = _money(Order, "subtotal")
     delivery_fee = _money(Order, "delivery_fee", max_digits=8)
     vat_breakdown = VatRowSerializer(many=True, read_only=True)
@@ -228,23 +236,23 @@ class OrderSerializer(serializers.Serializer):
     )
     note = _text(Order, "note")
     flag = serializers.ChoiceField(choices=OrderFlag.choices, read_only=True, label=model_label(Order, "flag"))
-    flagged_at = serializers.DateTimeField(read_only=True, allow_null=True, label=model_label(Order, "flagged_at"))
+    flagged_at = StrictDateTimeField(read_only=True, allow_null=True, label=model_label(Order, "flagged_at"))
     lines = OrderLineSerializer(many=True, read_only=True)
-    created_at = serializers.DateTimeField(read_only=True, label=model_label(Order, "created_at"))
-    updated_at = serializers.DateTimeField(read_only=True, label=model_label(Order, "updated_at"))
+    created_at = StrictDateTimeField(read_only=True, label=model_label(Order, "created_at"))
+    updated_at = StrictDateTimeField(read_only=True, label=model_label(Order, "updated_at"))
 
 
 class OrderLockerSerializer(serializers.Serializer):
     """Where a click-and-collect order waits (or waited) at the vending machine. The code is never shown here."""
 
-    machine = serializers.IntegerField(source="compartment.machine_id")
-    machine_name = serializers.CharField(source="compartment.machine.name")
-    place = serializers.CharField(source="compartment.machine.place")
-    compartment = serializers.CharField(source="compartment.code")
-    pickup_date = serializers.DateField()
-    valid_until = serializers.DateTimeField(help_text="The code opens the locker until this instant.")
+    machine = StrictIntegerField(source="compartment.machine_id")
+    machine_name = StrictCharField(source="compartment.machine.name")
+    place = StrictCharField(source="compartment.machine.place")
+    compartment = StrictCharField(source="compartment.code")
+    pickup_date = StrictDateField()
+    valid_until = StrictDateTimeField(help_text="The code opens the locker until this instant.")
     state = serializers.ChoiceField(choices=LockerState.choices, read_only=True)
-    opened_at = serializers.DateTimeField(allow_null=True)
+    opened_at = StrictDateTimeField(allow_null=True)
 
 
 class OrderDetailSerializer(OrderSerializer):
@@ -260,18 +268,18 @@ class OrderDetailSerializer(OrderSerializer):
 
 
 class OrderLockerLoadSerializer(serializers.Serializer):
-    compartment = serializers.RegexField(
+    compartment = StrictRegexField(
         r"^[A-Za-z0-9-]{1,8}$", max_length=8, help_text="The locker's code on the machine, e.g. `B4`."
     )
 
 
 class OpeningSerializer(serializers.Serializer):
-    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 is Monday.")
-    opens = serializers.CharField(help_text="HH:MM")
-    closes = serializers.CharField(help_text="HH:MM")
+    weekday = StrictIntegerField(min_value=0, max_value=6, help_text="0 is Monday.")
+    opens = StrictCharField(help_text="HH:MM")
+    closes = StrictCharField(help_text="HH:MM")
 
 
-class PickupPointSerializer(serializers.ModelSerializer):
+class PickupPointSerializer(StrictModelSerializer):
     opening_hours = OpeningSerializer(many=True, read_only=True)
 
     class Meta:
@@ -281,8 +289,8 @@ class PickupPointSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeliveryZoneSerializer(serializers.ModelSerializer):
-    communes = serializers.ListField(child=serializers.CharField(), read_only=True)
+class DeliveryZoneSerializer(StrictModelSerializer):
+    communes = serializers.ListField(child=StrictCharField(), read_only=True)
 
     class Meta:
         model = DeliveryZone
@@ -291,8 +299,8 @@ class DeliveryZoneSerializer(serializers.ModelSerializer):
 
 
 class OpenDateSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    cutoff_at = serializers.DateTimeField(help_text="Orders for this date close at this instant.")
+    date = StrictDateField()
+    cutoff_at = StrictDateTimeField(help_text="Orders for this date close at this instant.")
 
 
 class DeliveryPlaceSerializer(serializers.Serializer):
@@ -303,23 +311,23 @@ class DeliveryPlaceSerializer(serializers.Serializer):
 
 
 class PreparationProductSerializer(serializers.Serializer):
-    product = serializers.IntegerField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, help_text="Ordered quantity (estimates).")
-    orders = serializers.IntegerField(help_text="Number of orders with this product.")
+    product = StrictIntegerField()
+    name = StrictCharField()
+    unit = StrictCharField()
+    quantity = StrictDecimalField(max_digits=12, decimal_places=3, help_text="Ordered quantity (estimates).")
+    orders = StrictIntegerField(help_text="Number of orders with this product.")
 
 
 class PreparationDestinationSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=Fulfilment.choices)
-    id = serializers.IntegerField(help_text="Pickup point id (pickup) or delivery zone id (home).")
-    name = serializers.CharField()
-    orders_count = serializers.IntegerField()
+    id = StrictIntegerField(help_text="Pickup point id (pickup) or delivery zone id (home).")
+    name = StrictCharField()
+    orders_count = StrictIntegerField()
     products = PreparationProductSerializer(many=True)
 
 
 class PreparationListSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    orders_count = serializers.IntegerField()
+    date = StrictDateField()
+    orders_count = StrictIntegerField()
     products = PreparationProductSerializer(many=True)
     destinations = PreparationDestinationSerializer(many=True)

@@ -26,9 +26,9 @@ from deliveries.services.sources import (
     crates_for,
     kg,
     line_weight_kg,
-    plain_quantity,
     point_demand,
 )
+from ecopole.core.formats import plain_decimal
 from ecopole.core.locking import lock_rows
 from ecopole.core.outbox import outbox_enqueue
 
@@ -45,7 +45,7 @@ def _order_load(order: Order) -> tuple[Decimal, int, Handover]:
     for line in order.lines.all():
         quantity = line.billed_quantity
         weight += line_weight_kg(unit=line.unit, quantity=quantity)
-        items.append(HandoverItem(name=line.product_name, quantity=plain_quantity(quantity), unit=line.unit))
+        items.append(HandoverItem(name=line.product_name, quantity=plain_decimal(quantity), unit=line.unit))
     handover = Handover(
         source=SOURCE,
         ref=order.pk,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,6 @@ from ecopole.core.permissions import IsManager, is_manager
 from ecopole.core.schema import error_responses
 
 from . import selectors
-from .conf import rule
 from .errors import InvalidRange, ProducerRequired
 from .models import Booking, Equipment, Lot, Statement
 from .permissions import IsProducerMemberOrManager, IsWorkshopUser, is_producer_member
@@ -115,7 +115,7 @@ class AvailabilityApi(APIView):
         query = _query(AvailabilityQuerySerializer, request)
         start = query.get("from_date") or local_date(timezone.now())
         end = query.get("to_date") or start + timedelta(weeks=8)
-        max_days = int(rule("AVAILABILITY_MAX_DAYS"))
+        max_days = int(settings.PROCESSING_AVAILABILITY_MAX_DAYS)
         if end < start or (end - start).days > max_days:
             raise InvalidRange(max_days=max_days)
         refs = [ref.strip() for ref in (query.get("equipment") or "").split(",") if ref.strip()] or None
@@ -428,7 +428,7 @@ class CalendarFeedApi(APIView):
         url = None
         if feed is not None:
             path = reverse("processing:ical-feed", kwargs={"token": feed.token})
-            base = rule("PUBLIC_BASE_URL")
+            base = settings.PROCESSING_PUBLIC_BASE_URL
             url = f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
         return {
             "url": url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -13,7 +14,6 @@ from django.utils import timezone
 from catalogue.models import StockMovement
 from ecopole.core.exceptions import NotFound
 
-from .conf import rule
 from .models import (
     ACTIVE_STATUSES,
     Booking,
@@ -75,8 +75,8 @@ def availability(
         blocked_until__gt=range_start,
     ).values_list("equipment_id", "starts_at", "ends_at", "blocked_until", "jars"):
         by_equipment[row[0]].append(row[1:])
-    earliest = now + timedelta(hours=int(rule("MIN_NOTICE_HOURS")))
-    latest = now + timedelta(weeks=int(rule("MAX_AHEAD_WEEKS")))
+    earliest = now + timedelta(hours=int(settings.PROCESSING_MIN_NOTICE_HOURS))
+    latest = now + timedelta(weeks=int(settings.PROCESSING_MAX_AHEAD_WEEKS))
     result = []
     for item in equipment:
         lines = sorted(by_equipment.get(item.pk, []))

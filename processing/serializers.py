@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ecopole.core.fields import MONTH_PATTERN, column_bounds
+from ecopole.core.fields import (
+    MONTH_PATTERN,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictDateTimeField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictRegexField,
+    column_bounds,
+)
+from ecopole.core.serializers import StrictModelSerializer
 
 from .models import (
     Booking,
@@ -24,12 +35,12 @@ from .models import (
 
 
 class ProducerBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
+    id = StrictIntegerField()
+    name = StrictCharField()
+    slug = StrictCharField()
 
 
-class EquipmentSerializer(serializers.ModelSerializer):
+class EquipmentSerializer(StrictModelSerializer):
     class Meta:
         model = Equipment
         fields = [
@@ -49,9 +60,9 @@ class EquipmentSerializer(serializers.ModelSerializer):
 
 
 class EquipmentBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
+    id = StrictIntegerField()
+    name = StrictCharField()
+    slug = StrictCharField()
 
 
 # --- Availability --------------------------------------------------------------------------------------------------
@@ -63,9 +74,9 @@ BOOKING_STATUSES_PATTERN = rf"^({'|'.join(BookingStatus.values)})(,({'|'.join(Bo
 
 
 class AvailabilityQuerySerializer(serializers.Serializer):
-    equipment = serializers.RegexField(EQUIPMENT_REFS_PATTERN, max_length=500, required=False)
-    from_date = serializers.DateField(required=False)
-    to_date = serializers.DateField(required=False)
+    equipment = StrictRegexField(EQUIPMENT_REFS_PATTERN, max_length=500, required=False)
+    from_date = StrictDateField(required=False)
+    to_date = StrictDateField(required=False)
     # Query strings are strings: parsed here, since the project's strict JSON types refuse "true" for a BooleanField.
     include_taken = serializers.ChoiceField(choices=["true", "false", "1", "0"], required=False, default="false")
 
@@ -74,24 +85,24 @@ class AvailabilityQuerySerializer(serializers.Serializer):
 
 
 class AvailabilitySlotSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    available = serializers.BooleanField()
-    capacity_left = serializers.IntegerField(allow_null=True, help_text="Jars left (shared equipment only).")
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
+    available = StrictBooleanField()
+    capacity_left = StrictIntegerField(allow_null=True, help_text="Jars left (shared equipment only).")
 
 
 class AvailabilityEquipmentSerializer(serializers.Serializer):
     equipment = EquipmentBriefSerializer()
-    slot_minutes = serializers.IntegerField(source="equipment.slot_minutes")
-    cleaning_buffer_minutes = serializers.IntegerField(source="equipment.cleaning_buffer_minutes")
-    capacity = serializers.IntegerField(source="equipment.capacity", allow_null=True)
+    slot_minutes = StrictIntegerField(source="equipment.slot_minutes")
+    cleaning_buffer_minutes = StrictIntegerField(source="equipment.cleaning_buffer_minutes")
+    capacity = StrictIntegerField(source="equipment.capacity", allow_null=True)
     slots = AvailabilitySlotSerializer(many=True)
 
 
 class AvailabilitySerializer(serializers.Serializer):
-    from_date = serializers.DateField()
-    to_date = serializers.DateField()
-    timezone = serializers.CharField()
+    from_date = StrictDateField()
+    to_date = StrictDateField()
+    timezone = StrictCharField()
     equipment = AvailabilityEquipmentSerializer(many=True)
 
 
@@ -100,23 +111,23 @@ class AvailabilitySerializer(serializers.Serializer):
 
 class BookingCreateSerializer(serializers.Serializer):
     equipment = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=10, help_text="Equipment ids."
+        child=StrictIntegerField(min_value=1), min_length=1, max_length=10, help_text="Equipment ids."
     )
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     process = serializers.ChoiceField(choices=Process.choices)
-    raw_product = serializers.IntegerField(required=False, allow_null=True, help_text="A catalogue product id.")
-    raw_product_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    raw_quantity_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
-    expected_output = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    jars = serializers.IntegerField(required=False, allow_null=True, **column_bounds(Booking, "jars", min_value=1))
-    organic = serializers.BooleanField(required=False, default=False)
-    needs_technician = serializers.BooleanField(required=False, default=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    waitlist = serializers.BooleanField(
+    raw_product = StrictIntegerField(required=False, allow_null=True, help_text="A catalogue product id.")
+    raw_product_name = StrictCharField(required=False, allow_blank=True, max_length=150)
+    raw_quantity_kg = StrictDecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    expected_output = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+    jars = StrictIntegerField(required=False, allow_null=True, **column_bounds(Booking, "jars", min_value=1))
+    organic = StrictBooleanField(required=False, default=False)
+    needs_technician = StrictBooleanField(required=False, default=False)
+    notes = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
+    waitlist = StrictBooleanField(
         required=False, default=False, help_text="Queue on the waiting list if the slot is taken."
     )
-    producer = serializers.IntegerField(
+    producer = StrictIntegerField(
         required=False, allow_null=True, help_text="Staff only: the producer booked for (ignored for producers)."
     )
 
@@ -128,33 +139,33 @@ class BookingCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class BookingEventSerializer(serializers.ModelSerializer):
-    from_status = serializers.CharField(help_text="Empty for the creation.")
-    to_status = serializers.CharField()
+class BookingEventSerializer(StrictModelSerializer):
+    from_status = StrictCharField(help_text="Empty for the creation.")
+    to_status = StrictCharField()
     actor = serializers.SerializerMethodField()
 
     class Meta:
         model = BookingEvent
         fields = ["from_status", "to_status", "actor", "at", "note"]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(StrictCharField(allow_null=True))
     def get_actor(self, event) -> str | None:
         return str(event.actor) if event.actor_id else None
 
 
 class BillingLineSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    description = serializers.CharField()
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=3)
-    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2)
-    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    billed_on = serializers.DateField()
+    kind = StrictCharField()
+    description = StrictCharField()
+    quantity = StrictDecimalField(max_digits=10, decimal_places=3)
+    unit_price = StrictDecimalField(max_digits=8, decimal_places=2)
+    amount = StrictDecimalField(max_digits=10, decimal_places=2)
+    billed_on = StrictDateField()
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(StrictModelSerializer):
     producer = ProducerBriefSerializer()
     equipment = serializers.SerializerMethodField()
-    hours = serializers.DecimalField(max_digits=6, decimal_places=2)
+    hours = StrictDecimalField(max_digits=6, decimal_places=2)
 
     class Meta:
         model = Booking
@@ -200,9 +211,9 @@ class BookingDetailSerializer(BookingSerializer):
 
 
 class BookingListQuerySerializer(serializers.Serializer):
-    status = serializers.CharField(required=False, max_length=200)
-    from_date = serializers.DateField(required=False)
-    to_date = serializers.DateField(required=False)
+    status = StrictCharField(required=False, max_length=200)
+    from_date = StrictDateField(required=False)
+    to_date = StrictDateField(required=False)
 
     def validate_status(self, value):
         wrong = [s for s in value.split(",") if s not in BookingStatus.values]
@@ -212,25 +223,25 @@ class BookingListQuerySerializer(serializers.Serializer):
 
 
 class RawInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
-    quantity_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
-    raw_product = serializers.IntegerField(required=False, allow_null=True)
-    origin = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    name = StrictCharField(max_length=150)
+    quantity_kg = StrictDecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    raw_product = StrictIntegerField(required=False, allow_null=True)
+    origin = StrictCharField(required=False, allow_blank=True, max_length=150, default="")
 
 
 class OutputSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=200)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
+    description = StrictCharField(max_length=200)
+    quantity = StrictDecimalField(max_digits=10, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.ChoiceField(choices=LotUnit.choices, default=LotUnit.JAR)
-    product = serializers.IntegerField(
+    product = StrictIntegerField(
         required=False, allow_null=True, help_text="Catalogue product of the producer: the jars go into its stock."
     )
-    container = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    container = StrictCharField(required=False, allow_blank=True, max_length=50, default="")
     inputs = RawInputSerializer(many=True, required=False, default=list, max_length=50)
 
 
 class BookingCompleteSerializer(serializers.Serializer):
-    hours_used = serializers.DecimalField(
+    hours_used = StrictDecimalField(
         max_digits=6, decimal_places=2, min_value=Decimal("0.25"), required=False, allow_null=True
     )
     outputs = OutputSerializer(many=True, allow_empty=False, max_length=50)
@@ -239,9 +250,9 @@ class BookingCompleteSerializer(serializers.Serializer):
 # --- Lots ----------------------------------------------------------------------------------------------------------
 
 
-class LotSerializer(serializers.ModelSerializer):
+class LotSerializer(StrictModelSerializer):
     producer = ProducerBriefSerializer()
-    booking = serializers.IntegerField(source="booking_id")
+    booking = StrictIntegerField(source="booking_id")
 
     class Meta:
         model = Lot
@@ -262,8 +273,8 @@ class LotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LotInputSerializer(serializers.ModelSerializer):
-    raw_product_name = serializers.CharField(source="raw_product.name", default=None)
+class LotInputSerializer(StrictModelSerializer):
+    raw_product_name = StrictCharField(source="raw_product.name", default=None)
 
     class Meta:
         model = LotInput
@@ -271,15 +282,15 @@ class LotInputSerializer(serializers.ModelSerializer):
 
 
 class StockMovementTraceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    product = serializers.IntegerField(source="product_id")
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
-    reason = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    id = StrictIntegerField()
+    product = StrictIntegerField(source="product_id")
+    quantity = StrictDecimalField(max_digits=12, decimal_places=3)
+    reason = StrictCharField()
+    created_at = StrictDateTimeField()
     source_type = serializers.SerializerMethodField()
-    source_id = serializers.IntegerField(allow_null=True)
+    source_id = StrictIntegerField(allow_null=True)
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(StrictCharField(allow_null=True))
     def get_source_type(self, movement) -> str | None:
         if movement.source_type_id is None:
             return None
@@ -287,9 +298,9 @@ class StockMovementTraceSerializer(serializers.Serializer):
 
 
 class LotBookingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    id = StrictIntegerField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     equipment = serializers.SerializerMethodField()
 
     @extend_schema_field(EquipmentBriefSerializer(many=True))
@@ -306,15 +317,15 @@ class LotTraceSerializer(serializers.Serializer):
     inputs = LotInputSerializer(many=True)
     stock_entries = StockMovementTraceSerializer(many=True)
     product_movements_after = StockMovementTraceSerializer(many=True)
-    other_lots_of_product = serializers.ListField(child=serializers.CharField())
+    other_lots_of_product = serializers.ListField(child=StrictCharField())
 
 
 # --- Statements and calendar feeds ---------------------------------------------------------------------------------
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(StrictModelSerializer):
     producer = ProducerBriefSerializer()
-    month = serializers.DateField(format="%Y-%m")
+    month = StrictDateField(format="%Y-%m")
 
     class Meta:
         model = Statement
@@ -323,14 +334,14 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class StatementLineSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    booking = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField()
-    description = serializers.CharField()
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=3)
-    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2)
-    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    date = StrictDateField()
+    booking = StrictIntegerField()
+    kind = StrictCharField()
+    kind_label = StrictCharField()
+    description = StrictCharField()
+    quantity = StrictDecimalField(max_digits=10, decimal_places=3)
+    unit_price = StrictDecimalField(max_digits=8, decimal_places=2)
+    amount = StrictDecimalField(max_digits=10, decimal_places=2)
 
 
 class StatementDetailSerializer(StatementSerializer):
@@ -342,11 +353,11 @@ class StatementDetailSerializer(StatementSerializer):
 
 
 class StatementListQuerySerializer(serializers.Serializer):
-    month = serializers.RegexField(MONTH_PATTERN, required=False)
+    month = StrictRegexField(MONTH_PATTERN, required=False)
 
 
 class CalendarFeedQuerySerializer(serializers.Serializer):
-    producer = serializers.RegexField(
+    producer = StrictRegexField(
         r"^[0-9]{1,18}$", required=False, help_text="Staff: a producer's feed (else the workshop's)."
     )
 
@@ -355,7 +366,7 @@ class CalendarFeedQuerySerializer(serializers.Serializer):
 
 
 class CalendarFeedSerializer(serializers.Serializer):
-    url = serializers.CharField(allow_null=True)
-    scope = serializers.CharField()
-    producer = serializers.IntegerField(allow_null=True)
-    created_at = serializers.DateTimeField(allow_null=True)
+    url = StrictCharField(allow_null=True)
+    scope = StrictCharField()
+    producer = StrictIntegerField(allow_null=True)
+    created_at = StrictDateTimeField(allow_null=True)

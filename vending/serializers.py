@@ -6,6 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ecopole.core.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictDateTimeField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictRegexField,
+)
+from ecopole.core.serializers import StrictModelSerializer
+
 from .models import (
     Compartment,
     Machine,
@@ -39,21 +50,21 @@ def plausible_day(value: dt.date) -> dt.date:
 # --- public view -------------------------------------------------------------------------------------------------
 
 
-class OpeningPeriodSerializer(serializers.ModelSerializer):
+class OpeningPeriodSerializer(StrictModelSerializer):
     class Meta:
         model = OpeningPeriod
         fields = ["weekday", "opens_at", "closes_at"]
 
 
 class CompartmentProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
-    unit = serializers.CharField()
-    organic = serializers.BooleanField()
+    id = StrictIntegerField()
+    name = StrictCharField()
+    slug = StrictCharField()
+    unit = StrictCharField()
+    organic = StrictBooleanField()
 
 
-class PublicCompartmentSerializer(serializers.ModelSerializer):
+class PublicCompartmentSerializer(StrictModelSerializer):
     """What a passer-by sees of a compartment. A locker holding a click-and-collect order looks exactly like an
     empty one (no product, quantity 0, no price): the public must not learn which lockers hold an order."""
 
@@ -74,11 +85,11 @@ class PublicCompartmentSerializer(serializers.ModelSerializer):
     def get_product(self, obj):
         return CompartmentProductSerializer(obj.product).data if self._on_sale(obj) else None
 
-    @extend_schema_field(serializers.DecimalField(**QTY))
+    @extend_schema_field(StrictDecimalField(**QTY))
     def get_quantity(self, obj) -> str:
         return str(obj.quantity if self._on_sale(obj) else Decimal("0.000"))
 
-    @extend_schema_field(serializers.DecimalField(allow_null=True, **MONEY))
+    @extend_schema_field(StrictDecimalField(allow_null=True, **MONEY))
     def get_price(self, obj) -> str | None:
         return str(obj.price) if self._on_sale(obj) and obj.price is not None else None
 
@@ -86,11 +97,11 @@ class PublicCompartmentSerializer(serializers.ModelSerializer):
         return self._on_sale(obj)
 
 
-class PublicMachineSerializer(serializers.ModelSerializer):
+class PublicMachineSerializer(StrictModelSerializer):
     opening_hours = OpeningPeriodSerializer(source="opening_periods", many=True)
     is_open_now = serializers.SerializerMethodField()
     compartments = PublicCompartmentSerializer(many=True)
-    pickup_point = serializers.IntegerField(
+    pickup_point = StrictIntegerField(
         source="pickup_point_id",
         allow_null=True,
         read_only=True,
@@ -123,15 +134,15 @@ class PublicMachineSerializer(serializers.ModelSerializer):
 
 
 class SaleInputSerializer(serializers.Serializer):
-    transaction_id = serializers.RegexField(r"^[A-Za-z0-9_.:\-]{1,64}$", max_length=64)
-    compartment = serializers.CharField(max_length=8)
-    quantity = serializers.DecimalField(min_value=Decimal("0.001"), **QTY)
-    amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
-    sold_at = serializers.DateTimeField(validators=[plausible_moment])
+    transaction_id = StrictRegexField(r"^[A-Za-z0-9_.:\-]{1,64}$", max_length=64)
+    compartment = StrictCharField(max_length=8)
+    quantity = StrictDecimalField(min_value=Decimal("0.001"), **QTY)
+    amount = StrictDecimalField(min_value=Decimal("0"), **MONEY)
+    sold_at = StrictDateTimeField(validators=[plausible_moment])
 
 
-class SaleSerializer(serializers.ModelSerializer):
-    compartment = serializers.CharField(source="compartment_code")
+class SaleSerializer(StrictModelSerializer):
+    compartment = StrictCharField(source="compartment_code")
     anomaly = serializers.SerializerMethodField()
 
     class Meta:
@@ -154,12 +165,12 @@ class SaleSerializer(serializers.ModelSerializer):
 
 
 class SaleAnomalySerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = StrictCharField()
     details = serializers.DictField(help_text="What was reported and why it is doubted (`reason`).")
 
 
 class FlaggedSaleSerializer(SaleSerializer):
-    machine = serializers.IntegerField(source="machine_id")
+    machine = StrictIntegerField(source="machine_id")
     anomalies = SaleAnomalySerializer(many=True, source="anomalies.all")
 
     class Meta(SaleSerializer.Meta):
@@ -167,43 +178,43 @@ class FlaggedSaleSerializer(SaleSerializer):
 
 
 class SaleAcceptInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class CountLineSerializer(serializers.Serializer):
-    compartment = serializers.CharField(max_length=8)
-    quantity = serializers.DecimalField(min_value=Decimal("0"), **QTY)
+    compartment = StrictCharField(max_length=8)
+    quantity = StrictDecimalField(min_value=Decimal("0"), **QTY)
 
 
 class InventoryInputSerializer(serializers.Serializer):
-    count_id = serializers.RegexField(r"^[A-Za-z0-9_.:\-]{1,64}$", max_length=64)
-    counted_at = serializers.DateTimeField(validators=[plausible_moment])
+    count_id = StrictRegexField(r"^[A-Za-z0-9_.:\-]{1,64}$", max_length=64)
+    counted_at = StrictDateTimeField(validators=[plausible_moment])
     lines = CountLineSerializer(many=True, allow_empty=False, max_length=200)
 
 
 class AdjustmentSerializer(serializers.Serializer):
-    compartment = serializers.CharField(source="compartment.code")
-    quantity = serializers.DecimalField(**QTY)
+    compartment = StrictCharField(source="compartment.code")
+    quantity = StrictDecimalField(**QTY)
 
 
 class InventorySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    count_id = serializers.CharField()
-    counted_at = serializers.DateTimeField(validators=[plausible_moment])
+    id = StrictIntegerField()
+    count_id = StrictCharField()
+    counted_at = StrictDateTimeField(validators=[plausible_moment])
     adjustments = AdjustmentSerializer(many=True, source="movements.all")
-    anomalies = serializers.IntegerField(source="anomalies.count")
+    anomalies = StrictIntegerField(source="anomalies.count")
 
 
 class UnlockInputSerializer(serializers.Serializer):
-    compartment = serializers.CharField(max_length=8)
-    code = serializers.RegexField(r"^\d{6}$", max_length=6)
+    compartment = StrictCharField(max_length=8)
+    code = StrictRegexField(r"^\d{6}$", max_length=6)
 
 
 class UnlockSerializer(serializers.Serializer):
-    compartment = serializers.CharField(source="compartment.code")
+    compartment = StrictCharField(source="compartment.code")
     open = serializers.SerializerMethodField()
-    order_id = serializers.IntegerField()
-    opened_at = serializers.DateTimeField()
+    order_id = StrictIntegerField()
+    opened_at = StrictDateTimeField()
 
     def get_open(self, obj) -> bool:
         return True
@@ -213,51 +224,51 @@ class UnlockSerializer(serializers.Serializer):
 
 
 class MachineKeySerializer(serializers.Serializer):
-    key = serializers.CharField(help_text="Shown once: store it in the machine now.")
-    prefix = serializers.CharField()
-    rotated_at = serializers.DateTimeField()
+    key = StrictCharField(help_text="Shown once: store it in the machine now.")
+    prefix = StrictCharField()
+    rotated_at = StrictDateTimeField()
 
 
-class CompartmentStateSerializer(serializers.ModelSerializer):
+class CompartmentStateSerializer(StrictModelSerializer):
     class Meta:
         model = Compartment
         fields = ["id", "code", "kind", "product", "quantity", "capacity", "price", "filled_at"]
 
 
 class RefillInputSerializer(serializers.Serializer):
-    compartment = serializers.CharField(max_length=8)
-    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    quantity = serializers.DecimalField(min_value=Decimal("0.001"), **QTY)
-    price = serializers.DecimalField(min_value=Decimal("0.01"), required=False, allow_null=True, **MONEY)
-    refill_request = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    compartment = StrictCharField(max_length=8)
+    product = StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = StrictDecimalField(min_value=Decimal("0.001"), **QTY)
+    price = StrictDecimalField(min_value=Decimal("0.01"), required=False, allow_null=True, **MONEY)
+    refill_request = StrictIntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
 
 
 class RefillSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    product = serializers.IntegerField(source="product_id")
-    quantity = serializers.DecimalField(**QTY)
-    price = serializers.DecimalField(**MONEY)
-    created_at = serializers.DateTimeField()
+    id = StrictIntegerField()
+    product = StrictIntegerField(source="product_id")
+    quantity = StrictDecimalField(**QTY)
+    price = StrictDecimalField(**MONEY)
+    created_at = StrictDateTimeField()
     compartment = CompartmentStateSerializer()
 
 
 class RemovalInputSerializer(serializers.Serializer):
-    compartment = serializers.CharField(max_length=8)
-    quantity = serializers.DecimalField(
+    compartment = StrictCharField(max_length=8)
+    quantity = StrictDecimalField(
         min_value=Decimal("0.001"), required=False, allow_null=True, help_text="Everything when omitted.", **QTY
     )
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class RemovalSerializer(serializers.Serializer):
-    id = serializers.IntegerField(allow_null=True)
-    quantity = serializers.DecimalField(**QTY)
+    id = StrictIntegerField(allow_null=True)
+    quantity = StrictDecimalField(**QTY)
     compartment = CompartmentStateSerializer()
 
 
-class RefillRequestLineSerializer(serializers.ModelSerializer):
-    compartment = serializers.CharField(source="compartment.code")
-    product_name = serializers.CharField(source="product.name", default="")
+class RefillRequestLineSerializer(StrictModelSerializer):
+    compartment = StrictCharField(source="compartment.code")
+    product_name = StrictCharField(source="product.name", default="")
 
     class Meta:
         model = RefillRequestLine
@@ -272,10 +283,10 @@ class RefillRequestLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class RefillRequestSerializer(serializers.ModelSerializer):
-    machine_name = serializers.CharField(source="machine.name")
-    latitude = serializers.DecimalField(source="machine.latitude", max_digits=9, decimal_places=6)
-    longitude = serializers.DecimalField(source="machine.longitude", max_digits=9, decimal_places=6)
+class RefillRequestSerializer(StrictModelSerializer):
+    machine_name = StrictCharField(source="machine.name")
+    latitude = StrictDecimalField(source="machine.latitude", max_digits=9, decimal_places=6)
+    longitude = StrictDecimalField(source="machine.longitude", max_digits=9, decimal_places=6)
     lines = RefillRequestLineSerializer(many=True)
 
     class Meta:
@@ -294,61 +305,61 @@ class ReportQuerySerializer(serializers.Serializer):
     # `from` is a Python keyword: the field names are set in __init__.
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = serializers.DateField(validators=[plausible_day])
-        self.fields["to"] = serializers.DateField(validators=[plausible_day])
+        self.fields["from"] = StrictDateField(validators=[plausible_day])
+        self.fields["to"] = StrictDateField(validators=[plausible_day])
 
 
 class _ProductLine(serializers.Serializer):
-    product = serializers.IntegerField(allow_null=True)
-    product_name = serializers.CharField()
-    quantity = serializers.DecimalField(**QTY)
+    product = StrictIntegerField(allow_null=True)
+    product_name = StrictCharField()
+    quantity = StrictDecimalField(**QTY)
 
 
 class ReportSalesByProductSerializer(_ProductLine):
-    count = serializers.IntegerField()
-    amount_incl_vat = serializers.DecimalField(**MONEY)
+    count = StrictIntegerField()
+    amount_incl_vat = StrictDecimalField(**MONEY)
 
 
 class ReportSalesByDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
-    count = serializers.IntegerField()
-    quantity = serializers.DecimalField(**QTY)
-    amount_incl_vat = serializers.DecimalField(**MONEY)
+    date = StrictDateField()
+    count = StrictIntegerField()
+    quantity = StrictDecimalField(**QTY)
+    amount_incl_vat = StrictDecimalField(**MONEY)
 
 
 class ReportVatLineSerializer(serializers.Serializer):
-    vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2)
-    amount_incl_vat = serializers.DecimalField(**MONEY)
-    vat = serializers.DecimalField(**MONEY)
-    amount_excl_vat = serializers.DecimalField(**MONEY)
+    vat_rate = StrictDecimalField(max_digits=4, decimal_places=2)
+    amount_incl_vat = StrictDecimalField(**MONEY)
+    vat = StrictDecimalField(**MONEY)
+    amount_excl_vat = StrictDecimalField(**MONEY)
 
 
 class ReportRevenueSerializer(serializers.Serializer):
-    amount_incl_vat = serializers.DecimalField(**MONEY)
-    vat = serializers.DecimalField(**MONEY)
-    amount_excl_vat = serializers.DecimalField(**MONEY)
+    amount_incl_vat = StrictDecimalField(**MONEY)
+    vat = StrictDecimalField(**MONEY)
+    amount_excl_vat = StrictDecimalField(**MONEY)
     by_vat_rate = ReportVatLineSerializer(many=True)
 
 
 class ReportLossSerializer(_ProductLine):
-    value = serializers.DecimalField(**MONEY, help_text="At the machine price, incl. VAT.")
+    value = StrictDecimalField(**MONEY, help_text="At the machine price, incl. VAT.")
 
 
 class ReportAnomalySerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    compartment = serializers.CharField(help_text="The compartment code, as the machine reported it.")
-    count = serializers.IntegerField()
+    kind = StrictCharField()
+    compartment = StrictCharField(help_text="The compartment code, as the machine reported it.")
+    count = StrictIntegerField()
 
 
 class ReportHeldBackSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    amount_incl_vat = serializers.DecimalField(**MONEY)
+    count = StrictIntegerField()
+    amount_incl_vat = StrictDecimalField(**MONEY)
 
 
 class MachineReportSerializer(serializers.Serializer):
-    machine = serializers.IntegerField()
-    machine_name = serializers.CharField()
-    sales_count = serializers.IntegerField()
+    machine = StrictIntegerField()
+    machine_name = StrictCharField()
+    sales_count = StrictIntegerField()
     sales_by_product = ReportSalesByProductSerializer(many=True)
     sales_by_day = ReportSalesByDaySerializer(many=True)
     revenue = ReportRevenueSerializer(help_text="Trusted and accepted sales only.")
@@ -358,16 +369,16 @@ class MachineReportSerializer(serializers.Serializer):
     losses = ReportLossSerializer(many=True)
     adjustments = ReportLossSerializer(many=True)
     anomalies = ReportAnomalySerializer(many=True)
-    fill_rate_now = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, help_text="%")
-    sell_through = serializers.DecimalField(
+    fill_rate_now = StrictDecimalField(max_digits=5, decimal_places=1, allow_null=True, help_text="%")
+    sell_through = StrictDecimalField(
         max_digits=7, decimal_places=1, allow_null=True, help_text="% of the units refilled in the period that sold."
     )
-    refilled_quantity = serializers.DecimalField(**QTY, help_text="Units put in by refills recorded in the period.")
-    sold_quantity = serializers.DecimalField(
+    refilled_quantity = StrictDecimalField(**QTY, help_text="Units put in by refills recorded in the period.")
+    sold_quantity = StrictDecimalField(
         **QTY, help_text="Units of every sale dated in the period, flagged ones included (they left the machine)."
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = serializers.DateField()
-        self.fields["to"] = serializers.DateField()
+        self.fields["from"] = StrictDateField()
+        self.fields["to"] = StrictDateField()

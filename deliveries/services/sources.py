@@ -27,7 +27,6 @@ __all__ = [
     "crates_for",
     "kg",
     "line_weight_kg",
-    "plain_quantity",
     "point_demand",
     "stop_demands_for",
 ]
@@ -83,10 +82,6 @@ def crates_for(kg: Decimal) -> int:
 
 def kg(value: Decimal) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def plain_quantity(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}"
 
 
 def point_demand(point: PickupPoint, **values) -> StopDemand:

@@ -5,6 +5,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from .fields import StrictURLField
+
 
 class ApiRootApi(APIView):
     permission_classes = [AllowAny]
@@ -12,7 +14,7 @@ class ApiRootApi(APIView):
     @extend_schema(
         tags=["root"],
         summary="Entry points of the API",
-        responses={200: inline_serializer("ApiRoot", {"links": serializers.DictField(child=serializers.URLField())})},
+        responses={200: inline_serializer("ApiRoot", {"links": serializers.DictField(child=StrictURLField())})},
     )
     def get(self, request):
         return Response(

@@ -16,5 +16,5 @@ from django.conf import settings
 
 def bounded_countdown(seconds: float) -> int:
     """`seconds`, capped at half the visibility timeout (and at least 1 s)."""
-    limit = max(int(getattr(settings, "CELERY_VISIBILITY_TIMEOUT", 3600)) // 2, 1)
+    limit = max(settings.CELERY_VISIBILITY_TIMEOUT // 2, 1)
     return max(1, min(int(seconds), limit))

@@ -1,17 +1,28 @@
-"""Bounds shared by every input of the API, so that no value reaches Python's date maths or a database column out
-of range (a 500), and so that the OpenAPI schema says the same as the code.
+"""The API's serializer fields, and the bounds shared by every input, so that no value reaches Python's date maths or a
+database column out of range (a 500), and so that the OpenAPI schema says the same as the code.
 
-- Dates and date-times: between `DATE_MIN` and `DATE_MAX` (years 2000 to 2099). Every DRF `DateField` and
-  `DateTimeField` checks it (`strict_types.install`), query parameters too; the schema says it with a pattern
+- JSON bodies are typed as the schema says: DRF coerces by default (`"phone": 0` becomes "0", `"quantity": "3"`
+  becomes 3, `"organic": "yes"` becomes True), so a client bug would pass silently and the published schema would
+  lie. The `Strict*` fields below refuse the wrong JSON type: a string field takes a string, an integer field an
+  integer, a boolean field a boolean. Decimal fields (money, weights) take a string such as "2.80", as the schema
+  states (`type: string, format: decimal`), so that no amount ever travels as a binary float. The API accepts JSON
+  bodies only (settings), so strictness costs nothing to a well-behaved client. Every serializer of the project
+  declares them, `ecopole.core.serializers.StrictModelSerializer` maps model fields to them, and the system check
+  `core.E002` (`ecopole.core.checks`) refuses a writable plain DRF field where a strict one exists.
+- Dates and date-times: between `DATE_MIN` and `DATE_MAX` (years 2000 to 2099). `StrictDateField` and
+  `StrictDateTimeField` check it, query parameters too; the schema says it with a pattern
   (`schema.postprocess_schema` adds `DATE_PATTERN` to every `format: date`, `DATETIME_PATTERN` to `date-time`).
-- Integers: every DRF `IntegerField` without its own bounds is bounded to a 32-bit column (`INT32_MIN`..`INT32_MAX`);
+- Integers: a `StrictIntegerField` without its own bounds is bounded to a 32-bit column (`INT32_MIN`..`INT32_MAX`);
   a field that writes a narrower column takes the column's bounds with `column_bounds(Model, "field")`.
-- Query parameters are text: `QueryIntegerField` takes ASCII digits only ("²".isdigit() is True, int("²") fails).
+- Query parameters are text, parsed on purpose by `QueryField` subclasses: `QueryIntegerField` takes ASCII digits
+  only ("²".isdigit() is True, int("²") fails).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 from django import forms
 from django.core import validators
@@ -82,7 +93,145 @@ def column_bounds(model, name: str, **overrides) -> dict[str, int]:
     return bounds
 
 
-class QueryIntegerField(serializers.IntegerField):
+# --- Strict JSON types ------------------------------------------------------------------------------------------
+
+
+class StrictStringMixin:
+    """A JSON string, never a number or a boolean turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
+class StrictRegexField(StrictStringMixin, serializers.RegexField):
+    pass
+
+
+class StrictSlugField(StrictStringMixin, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StrictStringMixin, serializers.URLField):
+    pass
+
+
+class StrictIPAddressField(StrictStringMixin, serializers.IPAddressField):
+    pass
+
+
+class StrictIntegerMixin:
+    """A JSON integer (not "3", not 3.0, not true), bounded to a 32-bit column unless the field states its bounds."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", INT32_MIN)
+        kwargs.setdefault("max_value", INT32_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(StrictIntegerMixin, serializers.IntegerField):
+    pass
+
+
+class StrictBigIntegerField(StrictIntegerMixin, serializers.BigIntegerField):
+    pass
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number, not a string or a boolean."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int | float | Decimal) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal written as a JSON string, the text itself as the schema's pattern says (`decimal_pattern`): no
+    exponent, no spaces, no more digits than the column holds."""
+
+    default_error_messages = {"invalid": _('A decimal number written as a string is required, e.g. "2.50".')}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.match(decimal_pattern(self.max_digits, self.decimal_places), data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean, not "yes", 1 or "true"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)
+
+
+class DateRangeMixin:
+    """A date (or the day of a date-time) between `DATE_MIN` and `DATE_MAX`."""
+
+    default_error_messages = {"date_range": DATE_RANGE_MESSAGE}
+
+    def to_internal_value(self, data):
+        try:
+            value = super().to_internal_value(data)
+        except OverflowError:  # 9999-12-31T23:00-05:00 in Europe/Paris
+            self.fail("date_range")
+        if not date_in_range(value):
+            self.fail("date_range")
+        return value
+
+
+class StrictDateField(DateRangeMixin, serializers.DateField):
+    pass
+
+
+class StrictDateTimeField(DateRangeMixin, serializers.DateTimeField):
+    pass
+
+
+# Each DRF field and the project's strict field that replaces it. Fields that DRF already types (ChoiceField,
+# ListField, DictField, TimeField, UUIDField, FileField, relations) have no strict twin.
+STRICT_FIELDS: dict[type[serializers.Field], type[serializers.Field]] = {
+    serializers.CharField: StrictCharField,
+    serializers.EmailField: StrictEmailField,
+    serializers.RegexField: StrictRegexField,
+    serializers.SlugField: StrictSlugField,
+    serializers.URLField: StrictURLField,
+    serializers.IPAddressField: StrictIPAddressField,
+    serializers.IntegerField: StrictIntegerField,
+    serializers.BigIntegerField: StrictBigIntegerField,
+    serializers.FloatField: StrictFloatField,
+    serializers.DecimalField: StrictDecimalField,
+    serializers.BooleanField: StrictBooleanField,
+    serializers.DateField: StrictDateField,
+    serializers.DateTimeField: StrictDateTimeField,
+}
+
+
+# --- Query parameters ---------------------------------------------------------------------------------------------
+
+
+class QueryField:
+    """A query-parameter field: the URL is text, which this field parses on purpose (the strict JSON types are for
+    bodies). The strict-fields check accepts it in place of a strict field."""
+
+
+class QueryIntegerField(QueryField, StrictIntegerField):
     """An integer query parameter: ASCII digits (text in the URL, parsed here), bounded like any integer."""
 
     def to_internal_value(self, data):

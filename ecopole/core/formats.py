@@ -25,13 +25,19 @@ def display_datetime(value: datetime) -> str:
     return date_format(value, "DATETIME_FORMAT")
 
 
+def plain_decimal(value: Decimal | int | str) -> str:
+    """A decimal as plain machine text: a dot, no trailing zeros, never an exponent (1.000 → "1", 0.250 → "0.25",
+    1E+2 → "100"). What a fingerprint, an event row, a handover or an `<input type="number">` holds."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def display_decimal(value: Decimal) -> str:
     """Money (2 places) keeps its cents: 12.50 → "12,50", 500.00 → "500,00"; any other decimal (a quantity) loses
     its trailing zeros: 276.000 → "276", 1.500 → "1,5"."""
     value = Decimal(value)
     if value.as_tuple().exponent == -2:
         return number_format(value, 2)
-    return number_format(Decimal(f"{value.normalize():f}"))
+    return number_format(Decimal(plain_decimal(value)))
 
 
 def display_value(value: Any) -> Any:

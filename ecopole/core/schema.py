@@ -1,17 +1,22 @@
 """OpenAPI helpers: every endpoint documents the shared error body for its error statuses."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.text import capfirst
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from .fields import StrictCharField
+
 ErrorSerializer = inline_serializer(
     name="Error",
     fields={
-        "code": serializers.CharField(help_text="Stable machine-readable code, e.g. `insufficient_stock`."),
-        "detail": serializers.CharField(help_text="Human-readable message, in French unless Accept-Language says."),
+        "code": StrictCharField(help_text="Stable machine-readable code, e.g. `insufficient_stock`."),
+        "detail": StrictCharField(help_text="Human-readable message, in French unless Accept-Language says."),
         "fields": serializers.DictField(help_text="Per-field errors or structured facts about the error."),
     },
 )
@@ -63,7 +68,7 @@ def postprocess_schema(result, generator, request, public):
                 elif kind == "date-time":
                     node.setdefault("pattern", DATETIME_PATTERN)
                 elif kind == "decimal" and (match := spectacular_decimal.match(node.get("pattern", ""))):
-                    # drf-spectacular's pattern matches "" and "-"; the API's (strict_types) does not.
+                    # drf-spectacular's pattern matches "" and "-"; the API's (`fields.StrictDecimalField`) does not.
                     places = int(match.group(2) or 0)
                     node["pattern"] = decimal_pattern(int(match.group(1)) + places, places)
             for value in node.values():
@@ -77,11 +82,41 @@ def postprocess_schema(result, generator, request, public):
     return result
 
 
+# The serializer fields the schema maps while `fields_mapped()` is open (the strict-fields check reads them).
+_fields_mapped: ContextVar[list | None] = ContextVar("fields_mapped", default=None)
+
+
+@contextmanager
+def fields_mapped() -> Iterator[list]:
+    """Collects every serializer field that a schema generation inside the block maps: request and response bodies,
+    serializers exploded into query parameters, nested serializers and list items."""
+    fields: list = []
+    token = _fields_mapped.set(fields)
+    try:
+        yield fields
+    finally:
+        _fields_mapped.reset(token)
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema, plus the item bounds of `Serializer(many=True, min_length=…, max_length=…)`
     (drf-spectacular documents them for a ListField, not for a list of serializers)."""
 
+    def _map_model_field(self, model_field, direction):
+        # drf-spectacular types a model field it meets outside a serializer's fields (the key behind a relation)
+        # through DRF's own ModelSerializer; ecopole.core.serializers.StrictModelSerializer would give an integer
+        # the bounds of a StrictIntegerField.
+        from .fields import INT32_MAX, INT32_MIN
+
+        schema = super()._map_model_field(model_field, direction)
+        if isinstance(schema, dict) and schema.get("type") == "integer":
+            schema.setdefault("maximum", INT32_MAX)
+            schema.setdefault("minimum", INT32_MIN)
+        return schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if (mapped := _fields_mapped.get()) is not None:
+            mapped.append(field)
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict) and schema.get("type") == "array":
             if getattr(field, "max_length", None) is not None:

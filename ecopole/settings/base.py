@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON bodies only (see ecopole/core/strict_types.py); an upload endpoint adds MultiPartParser itself.
+    # JSON bodies only, typed by the strict fields of ecopole/core/fields.py; an upload endpoint adds MultiPartParser.
     "DEFAULT_PARSER_CLASSES": ["ecopole.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ecopole.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -388,6 +388,31 @@ VENDING_UNIT_WEIGHT_KG = Decimal(os.environ.get("VENDING_UNIT_WEIGHT_KG") or "0.
 BASKETS_DEFAULT_PICKUP_POINT = os.environ.get("BASKETS_DEFAULT_PICKUP_POINT", "ilot-jacquard-calais")
 # The domain of the UIDs of the workshop's iCalendar events (processing.services.ical).
 PROCESSING_ICAL_UID_DOMAIN = os.environ.get("PROCESSING_ICAL_UID_DOMAIN", "ecopole.example")
+# The workshop's rules (processing.services.bookings). Booking window: at least this many hours ahead, at most this
+# many weeks ahead.
+PROCESSING_MIN_NOTICE_HOURS = env_int("PROCESSING_MIN_NOTICE_HOURS", 48)
+PROCESSING_MAX_AHEAD_WEEKS = env_int("PROCESSING_MAX_AHEAD_WEEKS", 8)
+# Fair sharing: booked hours per producer and ISO week (Monday to Sunday, Europe/Paris).
+PROCESSING_WEEKLY_QUOTA_HOURS = env_int("PROCESSING_WEEKLY_QUOTA_HOURS", 16)
+# Cancellation is free until this many hours before the start; later it is billed this share of the hours. A no-show
+# is billed its own share.
+PROCESSING_FREE_CANCELLATION_HOURS = env_int("PROCESSING_FREE_CANCELLATION_HOURS", 48)
+PROCESSING_LATE_CANCELLATION_FEE_RATE = Decimal(os.environ.get("PROCESSING_LATE_CANCELLATION_FEE_RATE") or "0.50")
+PROCESSING_NO_SHOW_FEE_RATE = Decimal(os.environ.get("PROCESSING_NO_SHOW_FEE_RATE") or "1.00")
+# Waiting list: how long an offered slot is held for the producer before the next one is offered it, counted in
+# working hours (an offer made in the evening runs from the next working morning, never expires at night)...
+PROCESSING_OFFER_HOLD_HOURS = env_int("PROCESSING_OFFER_HOLD_HOURS", 4)
+# ... the working days (0 = Monday) and the local (Europe/Paris) start and end of a working day; public holidays
+# closed or not.
+PROCESSING_OFFER_WORKING_DAYS = tuple(int(day) for day in env_list("PROCESSING_OFFER_WORKING_DAYS", "0,1,2,3,4"))
+PROCESSING_OFFER_WORKING_DAY_START = os.environ.get("PROCESSING_OFFER_WORKING_DAY_START") or "08:00"
+PROCESSING_OFFER_WORKING_DAY_END = os.environ.get("PROCESSING_OFFER_WORKING_DAY_END") or "18:00"
+PROCESSING_CLOSE_ON_PUBLIC_HOLIDAYS = env_bool("PROCESSING_CLOSE_ON_PUBLIC_HOLIDAYS", True)
+# Largest range (days) the workshop's availability endpoint answers.
+PROCESSING_AVAILABILITY_MAX_DAYS = env_int("PROCESSING_AVAILABILITY_MAX_DAYS", 63)
+# Where the workshop's iCalendar feeds are served from, for the absolute URLs of the API's answers; empty: the
+# request's own host.
+PROCESSING_PUBLIC_BASE_URL = os.environ.get("PROCESSING_PUBLIC_BASE_URL", "")
 
 # Delivery rounds (deliveries/). A planning job queued or running for longer than this is taken as lost and a new
 # planning request replaces it (deliveries.services.planning_jobs).

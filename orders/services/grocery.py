@@ -31,6 +31,7 @@ from deliveries.services.places import (
 )
 from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, NotFound
+from ecopole.core.formats import plain_decimal
 from ecopole.core.locking import lock_one
 from ecopole.core.permissions import is_staff_member
 
@@ -90,11 +91,6 @@ class OrderPlacement:
     created: bool
 
 
-def _plain(value: Decimal) -> str:
-    """1.000 → "1", 0.250 → "0.25" (never an exponent)."""
-    return f"{Decimal(value).normalize():f}"
-
-
 def _request_fingerprint(**payload) -> str:
     """SHA-256 of the normalised request: two bodies that mean the same order have the same fingerprint."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -136,7 +132,7 @@ def order_place(
     """
     lines = list(lines)
     fingerprint = _request_fingerprint(
-        lines=sorted([line.product_id, _plain(line.quantity)] for line in lines),
+        lines=sorted([line.product_id, plain_decimal(line.quantity)] for line in lines),
         fulfilment=fulfilment,
         delivery_date=delivery_date.isoformat(),
         pickup_point=pickup_point_id,
@@ -232,9 +228,9 @@ def line_quantity_check(*, product: Product, quantity: Decimal) -> None:
             product=product.pk,
             product_name=product.name,
             # Decimals, not text: the error writes them the reader's way (« 0,5 »); `fields` keeps "0.5".
-            quantity=Decimal(_plain(quantity)),
-            minimum=Decimal(_plain(product.minimum_quantity)),
-            step=Decimal(_plain(product.quantity_step)),
+            quantity=Decimal(plain_decimal(quantity)),
+            minimum=Decimal(plain_decimal(product.minimum_quantity)),
+            step=Decimal(plain_decimal(product.quantity_step)),
         )
 
 
@@ -475,8 +471,8 @@ def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Dec
                 OrderEvent(
                     order=order,
                     kind=OrderEventKind.PREPARED_QUANTITY,
-                    from_value=_plain(previous),
-                    to_value=_plain(line.prepared_quantity),
+                    from_value=plain_decimal(previous),
+                    to_value=plain_decimal(line.prepared_quantity),
                     actor=actor,
                     note=line.product_name[:255],
                 )

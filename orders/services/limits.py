@@ -36,14 +36,6 @@ from ..models import Order, OrderLine, OrderStatus, PaymentStatus
 OPEN_STATUSES = [OrderStatus.PLACED, OrderStatus.PREPARING, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY]
 
 
-def _setting_int(name: str) -> int:
-    return int(getattr(settings, name, 0) or 0)
-
-
-def _setting_decimal(name: str) -> Decimal:
-    return Decimal(str(getattr(settings, name, 0) or 0))
-
-
 def customer_lock(*, customer) -> None:
     """Lock the customer's row (FOR NO KEY UPDATE: rows pointing to the user can still be written) until the end of
     the caller's transaction, so that this customer's order placements run one after the other."""
@@ -57,7 +49,7 @@ def customer_may_order_check(*, customer, staff: bool) -> None:
 
 
 def order_rate_check(*, customer, staff: bool | None = None) -> None:
-    limit = _setting_int("ORDERS_MAX_PER_CUSTOMER_PER_DAY")
+    limit = settings.ORDERS_MAX_PER_CUSTOMER_PER_DAY
     if limit <= 0:
         return
     now = timezone.localtime()
@@ -76,7 +68,7 @@ def unpaid_caps_check(
     if staff:
         return
     open_unpaid = Order.objects.filter(customer=customer, status__in=OPEN_STATUSES, payment_status=PaymentStatus.UNPAID)
-    max_quantity = _setting_decimal("ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT")
+    max_quantity = settings.ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT
     if max_quantity > 0:
         held_by_product = dict(
             OrderLine.objects.filter(order__in=open_unpaid, product_id__in=list(quantities))
@@ -94,7 +86,7 @@ def unpaid_caps_check(
                     held=held,
                     quantity=Decimal(quantities[product_id]),
                 )
-    max_total = _setting_decimal("ORDERS_MAX_UNPAID_TOTAL")
+    max_total = settings.ORDERS_MAX_UNPAID_TOTAL
     if max_total > 0:
         held = open_unpaid.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
         if held + total > max_total:

@@ -25,7 +25,6 @@ from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.money import money
 from ecopole.core.outbox import outbox_enqueue
 
-from ..conf import rule
 from ..errors import (
     AlreadyWaiting,
     CapacityExceeded,
@@ -89,8 +88,8 @@ def format_hours(value: Decimal) -> str:
 
 def check_booking_window(*, starts_at: datetime, now: datetime) -> None:
     """At least MIN_NOTICE_HOURS and at most MAX_AHEAD_WEEKS ahead."""
-    min_notice = int(rule("MIN_NOTICE_HOURS"))
-    max_weeks = int(rule("MAX_AHEAD_WEEKS"))
+    min_notice = int(settings.PROCESSING_MIN_NOTICE_HOURS)
+    max_weeks = int(settings.PROCESSING_MAX_AHEAD_WEEKS)
     if starts_at < now + timedelta(hours=min_notice):
         raise TooLateToBook(min_notice_hours=min_notice)
     if starts_at > now + timedelta(weeks=max_weeks):
@@ -132,7 +131,7 @@ def check_weekly_quota(
     *, producer_id: int, starts_at: datetime, ends_at: datetime, exclude_booking_id: int | None = None
 ) -> None:
     """Booked hours of the producer in the ISO week (Europe/Paris) of `starts_at` stay within the quota."""
-    quota = Decimal(rule("WEEKLY_QUOTA_HOURS"))
+    quota = Decimal(settings.PROCESSING_WEEKLY_QUOTA_HOURS)
     day = local_date(starts_at)
     monday = day - timedelta(days=day.weekday())
     bookings = Booking.objects.filter(
@@ -331,7 +330,9 @@ def booking_mark_no_show(*, booking_id: int, user) -> Booking:
         if now < booking.starts_at:
             raise NoShowBeforeStart()
         _transition(booking, BookingStatus.NO_SHOW, actor=user, now=now)
-        _bill_fee(booking=booking, kind=BillingKind.NO_SHOW, rate=Decimal(rule("NO_SHOW_FEE_RATE")), now=now)
+        _bill_fee(
+            booking=booking, kind=BillingKind.NO_SHOW, rate=Decimal(settings.PROCESSING_NO_SHOW_FEE_RATE), now=now
+        )
     return booking
 
 
@@ -382,11 +383,11 @@ def _release(*, booking_id: int, target: str, user, only_if_hold_over: bool = Fa
         late = booking.status in {
             BookingStatus.REQUESTED,
             BookingStatus.CONFIRMED,
-        } and now > booking.starts_at - timedelta(hours=int(rule("FREE_CANCELLATION_HOURS")))
+        } and now > booking.starts_at - timedelta(hours=int(settings.PROCESSING_FREE_CANCELLATION_HOURS))
         booking.hold_expires_at = None
         _transition(booking, target, actor=user, now=now, note="late cancellation" if late else "")
         if late and target == BookingStatus.CANCELLED:
-            rate = Decimal(rule("LATE_CANCELLATION_FEE_RATE"))
+            rate = Decimal(settings.PROCESSING_LATE_CANCELLATION_FEE_RATE)
             _bill_fee(booking=booking, kind=BillingKind.LATE_CANCELLATION, rate=rate, now=now)
         if target == BookingStatus.CANCELLED and previous_status in {BookingStatus.REQUESTED, BookingStatus.CONFIRMED}:
             _notify_status(booking)
@@ -428,8 +429,8 @@ def _offer(*, candidates: list[Booking], now: datetime) -> list[Booking]:
     if not candidates:
         return []
     lock_rows(Producer.objects.filter(pk__in={c.producer_id for c in candidates}))
-    min_notice = timedelta(hours=int(rule("MIN_NOTICE_HOURS")))
-    hold_hours = float(rule("OFFER_HOLD_HOURS"))
+    min_notice = timedelta(hours=int(settings.PROCESSING_MIN_NOTICE_HOURS))
+    hold_hours = float(settings.PROCESSING_OFFER_HOLD_HOURS)
     offered = []
     for candidate in candidates:
         if candidate.starts_at < now + min_notice:
@@ -476,7 +477,7 @@ def offers_expire_due(*, limit: int = 100) -> int:
     )
     count = sum(1 for pk in due if booking_expire_offer(booking_id=pk))
     stale = Booking.objects.filter(
-        status=BookingStatus.WAITING, starts_at__lt=now + timedelta(hours=int(rule("MIN_NOTICE_HOURS")))
+        status=BookingStatus.WAITING, starts_at__lt=now + timedelta(hours=int(settings.PROCESSING_MIN_NOTICE_HOURS))
     ).values_list("pk", flat=True)[:limit]
     for pk in list(stale):
         with transaction.atomic(durable=True):

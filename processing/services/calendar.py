@@ -4,7 +4,7 @@ Slots are generated per opening period (e.g. 08:00–12:00, 13:00–17:00): the 
 lasts the equipment's `slot_minutes`, and the next one starts after the cleaning buffer (exclusive equipment), so a
 grid slot never collides with its neighbour's cleaning. A booking may span several consecutive slots of one period.
 Closed days: the project's calendar (`ecopole.core.calendar`: the association's closures, and the French public
-holidays unless CLOSE_ON_PUBLIC_HOLIDAYS is off), plus the workshop's own `ClosedDay` table (maintenance).
+holidays unless PROCESSING_CLOSE_ON_PUBLIC_HOLIDAYS is off), plus the workshop's own `ClosedDay` table (maintenance).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ecopole.core.calendar import closures_between, easter_sunday, french_public_holidays
 
-from ..conf import rule
 from ..models import ClosedDay, Equipment, OpeningHours
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,7 +59,7 @@ class WorkshopCalendar:
         # The association's closures (one query for the range): no workshop slot on a day the Ecopôle is closed.
         for day, label in closures_between(start, end, holidays=False).items():
             closed.setdefault(day, label)
-        return cls(dict(opening), closed, bool(rule("CLOSE_ON_PUBLIC_HOLIDAYS")))
+        return cls(dict(opening), closed, bool(settings.PROCESSING_CLOSE_ON_PUBLIC_HOLIDAYS))
 
     def _add_holidays(self, year: int) -> None:
         if year in self._holiday_years:
@@ -119,9 +119,9 @@ def working_deadline(*, start: datetime, hours: float) -> datetime:
     hours (4 h from Friday 17:00 is Monday 11:00 with the defaults); closed days of the project's calendar do not
     count. With no working hours configured, plain hours.
     """
-    days = {int(day) for day in rule("OFFER_WORKING_DAYS")}
-    opens = time.fromisoformat(str(rule("OFFER_WORKING_DAY_START")))
-    closes = time.fromisoformat(str(rule("OFFER_WORKING_DAY_END")))
+    days = {int(day) for day in settings.PROCESSING_OFFER_WORKING_DAYS}
+    opens = time.fromisoformat(str(settings.PROCESSING_OFFER_WORKING_DAY_START))
+    closes = time.fromisoformat(str(settings.PROCESSING_OFFER_WORKING_DAY_END))
     remaining = timedelta(hours=float(hours))
     if not days or opens >= closes:
         return start + remaining

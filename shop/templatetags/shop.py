@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.photos import CARD_SIZE, LARGE_SIZE
 from catalogue.season import ALL_MONTHS, Allergen
-from ecopole.core.formats import display_decimal
+from ecopole.core.formats import display_decimal, plain_decimal
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ def allergen_list(product) -> list[str]:
 @register.filter
 def quantity(value) -> str:
     """A quantity the way the project's messages write it: 0.500 → "0,5", 12.000 → "12" (`display_decimal`)."""
-    return display_decimal(Decimal(f"{Decimal(value).normalize():f}")) if value is not None else ""
+    return display_decimal(Decimal(plain_decimal(value))) if value is not None else ""
 
 
 @register.simple_tag
@@ -57,4 +57,4 @@ def photo(obj, rendition: str = "card", lazy: bool = True) -> str:
 @register.filter
 def quantity_input(value) -> str:
     """A quantity for an <input type="number">: a dot, no trailing zeros (0.500 → "0.5")."""
-    return f"{Decimal(value).normalize():f}" if value is not None else ""
+    return plain_decimal(value) if value is not None else ""

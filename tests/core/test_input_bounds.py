@@ -4,9 +4,8 @@ their column, digits ASCII only. One test per example of the issue, each checkin
 from datetime import date
 
 import pytest
-from rest_framework import serializers
 
-from ecopole.core.fields import INT32_MAX, column_bounds
+from ecopole.core.fields import INT32_MAX, StrictIntegerField, column_bounds
 from processing.models import Booking
 from tests.vending.factories import MachineFactory
 from vending.models import Machine
@@ -33,7 +32,7 @@ def test_integer_fields_are_bounded_to_their_column():
     # a plain serializer field writing a PositiveSmallIntegerField takes the column's bounds
     assert column_bounds(Machine, "freshness_days") == {"min_value": 0, "max_value": 32767}
     assert column_bounds(Booking, "jars", min_value=1) == {"min_value": 1, "max_value": INT32_MAX}
-    # and an IntegerField declared without bounds is bounded to a 32-bit column (schema included)
-    field = serializers.IntegerField()
+    # and an integer field declared without bounds is bounded to a 32-bit column (schema included)
+    field = StrictIntegerField()
     assert (field.min_value, field.max_value) == (-(2**31), INT32_MAX)
     assert date(2099, 12, 31)  # the last day accepted
