@@ -186,7 +186,7 @@ class SolidarityGrantSerializer(serializers.Serializer):
 
 
 class SolidarityRequestCreateSerializer(serializers.Serializer):
-    message = serializers.CharField(
+    message = StrictCharField(
         max_length=SOLIDARITY_MESSAGE_MAX_LENGTH,
         required=False,
         allow_blank=True,
@@ -205,10 +205,10 @@ class SolidarityRequestCreateSerializer(serializers.Serializer):
 
 class SolidarityRequestDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["grant", "refuse"])
-    valid_until = serializers.DateField(
+    valid_until = StrictDateField(
         required=False, help_text="Grant: last date at the solidarity price (default: a year from today)."
     )
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=500,
         required=False,
         allow_blank=True,
@@ -468,10 +468,10 @@ class EligibilitySerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
-class SolidarityRequestSerializer(serializers.ModelSerializer):
+class SolidarityRequestSerializer(StrictModelSerializer):
     customer = CustomerRefSerializer(read_only=True)
     status = serializers.ChoiceField(choices=SolidarityRequestStatus.choices, read_only=True)
-    decided_by = serializers.IntegerField(source="decided_by_id", read_only=True, allow_null=True)
+    decided_by = StrictIntegerField(source="decided_by_id", read_only=True, allow_null=True)
 
     class Meta:
         model = SolidarityRequest
