@@ -179,7 +179,11 @@ class UnassignedSerializer(serializers.Serializer):
     source_key = StrictCharField(help_text='What was not planned, e.g. "order:12" or "point:3".')
     label = StrictCharField()
     reason = StrictCharField(
-        help_text="no_vehicle_can_serve_commune, capacity_exceeded, time_window_unreachable or not_selected_by_solver."
+        help_text="no_vehicle_can_serve_commune, capacity_exceeded, time_window_unreachable, not_selected_by_solver "
+        "or fleet_capacity_insufficient (the whole fleet cannot carry the day's orders: `detail` says what it lacks)."
+    )
+    detail = StrictCharField(
+        required=False, help_text="For the planner, in French: e.g. the fleet's missing capacity in kg and crates."
     )
 
 

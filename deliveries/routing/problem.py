@@ -27,6 +27,8 @@ class UnassignedReason(StrEnum):
     CAPACITY_EXCEEDED = "capacity_exceeded"
     TIME_WINDOW_UNREACHABLE = "time_window_unreachable"
     NOT_SELECTED_BY_SOLVER = "not_selected_by_solver"
+    # The whole fleet cannot carry the day's required load: known before any search.
+    FLEET_CAPACITY_INSUFFICIENT = "fleet_capacity_insufficient"
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,9 @@ class Route:
 class UnassignedStop:
     stop_id: str
     reason: UnassignedReason
+    # For FLEET_CAPACITY_INSUFFICIENT: what the fleet lacks for the day's required load (0 when it is enough).
+    missing_kg: float = 0.0
+    missing_crates: int = 0
 
 
 @dataclass(frozen=True)

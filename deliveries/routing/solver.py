@@ -113,12 +113,20 @@ def with_precomputed_matrices(problem: Problem) -> Problem:
     return replace(problem, distance_matrix=matrix)
 
 
-def _fleet_too_small(problem: Problem, servable: list) -> bool:
+def fleet_shortfall(problem: Problem, servable: list) -> tuple[float, int]:
+    """What the whole fleet lacks to carry the required stops (kg, crates); (0, 0) when it can."""
     fleet_kg = sum(v.capacity_kg * v.count for v in problem.vehicles)
     fleet_crates = sum(v.capacity_crates * v.count for v in problem.vehicles)
     need_kg = sum(s.load_kg for s in servable if s.required)
     need_crates = sum(s.load_crates for s in servable if s.required)
-    return need_kg > fleet_kg or need_crates > fleet_crates
+    missing_kg = need_kg - fleet_kg if need_kg > fleet_kg else 0.0
+    missing_crates = need_crates - fleet_crates if need_crates > fleet_crates else 0
+    return float(missing_kg), int(missing_crates) if missing_crates != math.inf else 0
+
+
+def _fleet_too_small(problem: Problem, servable: list) -> bool:
+    missing_kg, missing_crates = fleet_shortfall(problem, servable)
+    return missing_kg > 0 or missing_crates > 0
 
 
 def _time_constrained(problem: Problem, servable: list) -> bool:
@@ -328,15 +336,16 @@ def _to_solution(problem: Problem, mapping: ModelMapping, result: _RunResult, re
             )
         )
 
-    fleet_short = relaxed and _fleet_too_small(problem, mapping.stops)
+    missing_kg, missing_crates = fleet_shortfall(problem, mapping.stops) if relaxed else (0.0, 0)
+    fleet_short = missing_kg > 0 or missing_crates > 0
     for stop in mapping.stops:
         if stop.id not in routed:
-            reason = (
-                UnassignedReason.CAPACITY_EXCEEDED
-                if fleet_short and stop.required
-                else UnassignedReason.NOT_SELECTED_BY_SOLVER
-            )
-            unassigned.append(UnassignedStop(stop.id, reason))
+            if fleet_short and stop.required:
+                unassigned.append(
+                    UnassignedStop(stop.id, UnassignedReason.FLEET_CAPACITY_INSUFFICIENT, missing_kg, missing_crates)
+                )
+            else:
+                unassigned.append(UnassignedStop(stop.id, UnassignedReason.NOT_SELECTED_BY_SOLVER))
 
     feasible = result.feasible and not any(s.required for s in problem.stops if s.id not in routed)
     return Solution(

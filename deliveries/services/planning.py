@@ -16,11 +16,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from ecopole.core.audit import audit_record
+from ecopole.core.formats import display_decimal
 from ecopole.core.locking import lock_rows
 
 from .. import routing
@@ -38,6 +41,7 @@ from ..models import (
     Vehicle,
 )
 from ..ports import handover_refs, stop_sources
+from ..routing.problem import UnassignedReason
 from .places import commune_normalise
 from .sources import StopDemand, stop_demands_for
 from .timing import PlaceTimes, at_minutes, distance_matrix, km, minutes_of, paris, route_schedule
@@ -59,6 +63,22 @@ class Unassigned:
     source_key: str
     label: str
     reason: str
+    detail: str = ""  # what a planner reads, in French (the fleet's missing capacity, say)
+
+
+def unassigned_detail(item) -> str:
+    """The planner's sentence for a stop the solver left out (`item`: a routing `UnassignedStop`)."""
+    if item.reason != UnassignedReason.FLEET_CAPACITY_INSUFFICIENT:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = []
+        if item.missing_kg > 0:
+            parts.append(gettext("%(kg)s kg") % {"kg": display_decimal(Decimal(str(round(item.missing_kg, 1))))})
+        if item.missing_crates > 0:
+            parts.append(ngettext("%(n)s crate", "%(n)s crates", item.missing_crates) % {"n": item.missing_crates})
+        return gettext("Fleet capacity insufficient: %(missing)s missing for the day's orders.") % {
+            "missing": gettext(" and ").join(parts)
+        }
 
 
 @dataclass(frozen=True)
@@ -258,7 +278,7 @@ def _plan_write(*, run: PlanningRun, inputs: PlanInputs, solution, user, attempt
                 )
             )
         unassigned = [
-            Unassigned(item.stop_id, by_key[item.stop_id].label, str(item.reason))
+            Unassigned(item.stop_id, by_key[item.stop_id].label, str(item.reason), unassigned_detail(item))
             for item in sorted(solution.unassigned, key=lambda u: u.stop_id)
         ]
     PlanningRun.objects.filter(pk=run.pk).update(

@@ -118,6 +118,24 @@ def test_a_bike_never_gets_a_commune_it_may_not_serve(db, depot, calais_zone, bi
     ]
 
 
+def test_a_fleet_that_cannot_carry_the_day_says_what_it_lacks(db, depot, calais_zone, manager_client):
+    # given one small van (60 kg) and 100 kg of home orders in Calais
+    VehicleFactory(capacity_kg=60)
+    for _ in range(4):
+        order_create(day=FRIDAY, zone=calais_zone, commune="Calais", kg="25")
+
+    # when Friday is planned
+    result = round_plan(date=FRIDAY, time_limit=0.2)
+
+    # then what the van cannot carry is reported as the fleet's shortfall, in kg, in French for the planner
+    assert result.unassigned and {u.reason for u in result.unassigned} == {"fleet_capacity_insufficient"}
+    assert {u.detail for u in result.unassigned} == {
+        "Capacité de la flotte insuffisante : il manque 40 kg pour les commandes du jour."
+    }
+    stored = PlanningRun.objects.get(date=FRIDAY).unassigned
+    assert {(u["reason"], u["detail"]) for u in stored} == {(u.reason, u.detail) for u in result.unassigned}
+
+
 def test_replanning_keeps_started_and_locked_rounds_and_is_idempotent(busy_friday, van, bike, manager, calais_zone):
     # given Friday planned, the van's round started
     first = round_plan(date=FRIDAY, user=manager, time_limit=0.3)

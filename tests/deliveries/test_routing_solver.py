@@ -150,10 +150,12 @@ def test_too_small_fleet_gives_a_partial_plan_not_a_crash():
     # When solved
     solution = solve(problem, time_limit=0.3, seed=1)
 
-    # Then two stops ride, the others are reported, and nothing is lost
+    # Then two stops ride, the others are reported with what the fleet lacks (200 kg for 100), and nothing is lost
     assert len(solution.routes) == 1
     assert len(solution.routes[0].stops) == 2
-    assert {item.reason for item in solution.unassigned} == {UnassignedReason.CAPACITY_EXCEEDED}
+    assert {(item.reason, item.missing_kg, item.missing_crates) for item in solution.unassigned} == {
+        (UnassignedReason.FLEET_CAPACITY_INSUFFICIENT, 100.0, 0)
+    }
     assert not solution.feasible
     assert check_solution(problem, solution, require_all=False) == []
 
