@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -558,3 +559,38 @@ class PlanningJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.status}"
+
+
+class BanAddress(models.Model):
+    """Adresse de la Base Adresse Nationale: one line of the BAN's open CSV of a département, imported by
+    `manage.py import_ban` (deliveries.geocoding.ban_import), searched by the offline geocoder (`GEOCODER_URL` empty).
+
+    `street_search`, `commune_search` and `search` hold the lower-cased, unaccented forms the geocoder compares
+    (`deliveries.geocoding.address_normalise`), computed at import so a search is accent-insensitive without
+    `unaccent`; `search` has a trigram index for the suggestions typed as you go.
+    """
+
+    id = models.CharField(_("BAN key"), max_length=60, primary_key=True)
+    number = models.PositiveIntegerField(_("number"))
+    repetition = models.CharField(_("repetition index"), max_length=10, blank=True)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    citycode = models.CharField(_("INSEE code"), max_length=5)
+    commune = models.CharField(_("commune"), max_length=100)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    street_search = models.CharField(max_length=200, editable=False)
+    commune_search = models.CharField(max_length=100, editable=False)
+    search = models.CharField(max_length=400, editable=False)
+
+    class Meta:
+        verbose_name = _("BAN address")
+        verbose_name_plural = _("BAN addresses")
+        indexes = [
+            models.Index(fields=["commune_search", "street_search"], name="ban_commune_street"),
+            models.Index(fields=["postcode"], name="ban_postcode"),
+            GinIndex(fields=["search"], opclasses=["gin_trgm_ops"], name="ban_search_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.repetition and ' ' + self.repetition} {self.street}, {self.postcode} {self.commune}"

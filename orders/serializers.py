@@ -35,14 +35,26 @@ class LineInputSerializer(serializers.Serializer):
 
 
 class AddressInputSerializer(serializers.Serializer):
-    address = serializers.CharField(max_length=255)
+    address = serializers.CharField(max_length=255, help_text="Number and street, as typed (e.g. 12 rue des Jardins).")
     postcode = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     commune = serializers.CharField(max_length=100)
     latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=Decimal("-90"), max_value=Decimal("90")
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-90"),
+        max_value=Decimal("90"),
+        required=False,
+        allow_null=True,
+        help_text="Optional: without latitude and longitude the address is geocoded (Base Adresse Nationale).",
     )
     longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=Decimal("-180"), max_value=Decimal("180")
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-180"),
+        max_value=Decimal("180"),
+        required=False,
+        allow_null=True,
+        help_text="Optional, with latitude.",
     )
 
 

@@ -115,8 +115,8 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "weekly_quota_exceeded",
         "wrong_fulfilment",
     },
-    # the same Idempotency-Key sent earlier with another body
-    422: {"idempotency_key_reused"},
+    # the same Idempotency-Key sent earlier with another body; a typed address the geocoder cannot place
+    422: {"idempotency_key_reused", "address_not_found", "address_ambiguous"},
 }
 
 # `validation_error` on these fields: rules between fields, or on values that JSON carries as strings.
