@@ -7,6 +7,7 @@ from ecopole.core.exceptions import ApplicationError, InvalidTransition
 
 __all__ = [
     "AddressAmbiguous",
+    "AddressLimitReached",
     "AddressNotFound",
     "AlreadyResolved",
     "CoordinatesOutsideZone",
@@ -146,3 +147,9 @@ class GeocoderUnavailable(ApplicationError):
     code = "geocoder_unavailable"
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_message = _("The address service is not answering: try again in a moment, or choose a pickup point.")
+
+
+class AddressLimitReached(ApplicationError):
+    code = "address_limit_reached"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("You already have {limit} saved addresses: delete one first.")

@@ -594,3 +594,36 @@ class BanAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}{self.repetition and ' ' + self.repetition} {self.street}, {self.postcode} {self.commune}"
+
+
+class SavedAddress(models.Model):
+    """Adresse enregistrée: a customer's home-delivery address, kept for the next orders. Its coordinates always come
+    from the geocoder and its commune is served by a zone when it is saved (`services.addresses`); a zone closed
+    later is checked again when an order uses it. At most one default per customer (a partial unique index)."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="saved_addresses"
+    )
+    label = models.CharField(_("name"), max_length=60, help_text=_("E.g. Home, Work."))
+    street = models.CharField(_("number and street"), max_length=255)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    commune = models.CharField(_("commune"), max_length=100)
+    citycode = models.CharField(_("INSEE code"), max_length=5, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved address")
+        verbose_name_plural = _("saved addresses")
+        ordering = ["-is_default", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(is_default=True), name="saved_address_one_default_per_customer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.street}, {self.postcode} {self.commune}"

@@ -29,6 +29,8 @@ def _if_docs_enabled(view):
 
 api_v1 = [
     path("", ApiRootApi.as_view(), name="api-root"),
+    # A customer's saved addresses live in deliveries (geocoding and zones), under the account's URL.
+    path("auth/me/addresses/", include("deliveries.address_urls")),
     path("auth/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("orders/", include("orders.urls")),

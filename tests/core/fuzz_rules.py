@@ -69,6 +69,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
     },
     # the current state of a row: stock, status, a slot taken, a name taken, a quota
     409: {
+        "address_limit_reached",
         "already_resolved",
         "already_subscribed",
         "already_waiting",
