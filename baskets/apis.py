@@ -261,8 +261,13 @@ class SubscriptionListCreateApi(GenericAPIView):
         tags=TAGS,
         operation_id="baskets_subscriptions_create",
         summary="Subscribe to a basket offer, every week or every two weeks, at a pickup point or at home",
+        description=(
+            "A home address without latitude and longitude is geocoded (Base Adresse Nationale): 400 "
+            "`outside_delivery_zone`, `coordinates_outside_zone`; 422 `address_not_found`, `address_ambiguous`; "
+            "503 `geocoder_unavailable`."
+        ),
         request=SubscriptionCreateSerializer,
-        responses={201: SubscriptionDetailSerializer, **error_responses(400, 401, 409, 503)},
+        responses={201: SubscriptionDetailSerializer, **error_responses(400, 401, 409, 422, 503)},
     )
     def post(self, request):
         serializer = SubscriptionCreateSerializer(data=request.data)
@@ -306,13 +311,13 @@ class _SubscriptionActionApi(APIView):
         return Response(_subscription(request, subscription_id))
 
 
-def _action_schema(operation_id: str, summary: str, request):
+def _action_schema(operation_id: str, summary: str, request, *extra_statuses: int):
     return extend_schema(
         tags=TAGS,
         operation_id=operation_id,
         summary=summary,
         request=request,
-        responses={200: SubscriptionDetailSerializer, **error_responses(400, 401, 404, 409, 503)},
+        responses={200: SubscriptionDetailSerializer, **error_responses(400, 401, 404, 409, *extra_statuses, 503)},
     )
 
 
@@ -365,6 +370,7 @@ class SubscriptionChangeApi(_SubscriptionActionApi):
         "baskets_subscriptions_change",
         "Change the size, the frequency or the place from the next distribution (until its cutoff)",
         SubscriptionChangeSerializer,
+        422,  # a home address typed without coordinates that the geocoder cannot place
     )
     def post(self, request, subscription_id: int):
         return super().post(request, subscription_id)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    BanAddress,
     DeliveryDay,
     DeliveryZone,
     PickupPoint,
@@ -9,6 +10,7 @@ from .models import (
     PlanningRun,
     Round,
     RoundEvent,
+    SavedAddress,
     Stop,
     Vehicle,
 )
@@ -155,6 +157,58 @@ class PlanningJobAdmin(admin.ModelAdmin):
     list_display = ["date", "status", "requested_by", "attempts", "error_code", "created_at", "finished_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in PlanningJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(BanAddress)
+class BanAddressAdmin(admin.ModelAdmin):
+    """The offline geocoder's addresses: read only (`manage.py import_ban` fills them)."""
+
+    list_display = ["street", "number", "repetition", "postcode", "commune", "latitude", "longitude"]
+    list_filter = ["commune"]
+    search_fields = ["search"]
+    readonly_fields = [
+        "id",
+        "number",
+        "repetition",
+        "street",
+        "postcode",
+        "citycode",
+        "commune",
+        "latitude",
+        "longitude",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SavedAddress)
+class SavedAddressAdmin(admin.ModelAdmin):
+    """Customers' saved addresses: their own to change (the shop, the API); staff read them here."""
+
+    list_display = ["customer", "label", "street", "postcode", "commune", "is_default"]
+    search_fields = ["customer__email", "street", "commune"]
+    list_select_related = ["customer"]
+    readonly_fields = [
+        "customer",
+        "label",
+        "street",
+        "postcode",
+        "commune",
+        "citycode",
+        "latitude",
+        "longitude",
+        "is_default",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

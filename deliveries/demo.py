@@ -1,5 +1,6 @@
 """Demo places: the Ecopôle at Vieille-Église (depot), the Ilôt Jacquard antenna in Calais, two relay points,
-three home-delivery zones over the communes of the area, and their delivery days. Idempotent (by slug).
+three home-delivery zones over the communes of the area, and their delivery days; the BAN extract of the offline
+geocoder. Idempotent (by slug, by BAN key).
 
 Demo fleet: the refrigerated van of the Ecopôle and the cargo bike of Opale Vélo Services (Calais only), with the
 demo drivers. A plannable demo day (`demo_day_seed`, run by `seed_demo` once every
@@ -10,6 +11,7 @@ planned once.
 from datetime import time
 from decimal import Decimal
 
+from .geocoding import SAMPLE_CSV, ban_import
 from .models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Round, Vehicle, VehicleKind, Weekday
 
 
@@ -127,6 +129,10 @@ ZONES = [
 
 
 def seed(stdout=None) -> None:
+    # The offline geocoder's addresses: the repository's (made-up) extract of the BAN's CSV, upserted.
+    report = ban_import(SAMPLE_CSV)
+    if stdout:
+        stdout.write(f"deliveries: {report.saved} BAN addresses (extract)")
     for spec in PICKUP_POINTS:
         spec = dict(spec)
         days = spec.pop("days")

@@ -6,13 +6,18 @@ from rest_framework import status
 from ecopole.core.exceptions import ApplicationError, InvalidTransition
 
 __all__ = [
+    "AddressAmbiguous",
+    "AddressLimitReached",
+    "AddressNotFound",
     "AlreadyResolved",
     "CoordinatesOutsideZone",
     "DriverInvalid",
     "FailedStopNotHome",
+    "GeocoderUnavailable",
     "InvalidTransition",
     "NoDepot",
     "NotAFailedStop",
+    "OutsideDeliveryZone",
     "PlanningInputsChanged",
     "ResolutionNotAllowed",
     "RoundLocked",
@@ -103,3 +108,48 @@ class CoordinatesOutsideZone(ApplicationError):
     default_message = _(
         "The position {latitude}, {longitude} is not in {commune}'s delivery zone ({zone}): check the address."
     )
+
+
+class OutsideDeliveryZone(ApplicationError):
+    """No active zone serves the commune (`services.places.zone_for_commune`): grocery orders, cabas subscriptions
+    and saved addresses refuse it the same way."""
+
+    code = "outside_delivery_zone"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("We do not deliver to {commune} yet: choose a pickup point.")
+
+
+class AddressNotFound(ApplicationError):
+    """The geocoder (`deliveries.geocoding`) found no address close enough to the one typed."""
+
+    code = "address_not_found"
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_message = _("Address not found: “{address}”. Check the number, the street, the postcode and the commune.")
+
+
+class AddressAmbiguous(ApplicationError):
+    """Several addresses match as well: `fields.choices` lists their labels, the customer picks one."""
+
+    code = "address_ambiguous"
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_message = _("Several addresses match “{address}”: choose one of them.")
+
+    def __init__(self, *, address: str, choices: list[str]) -> None:
+        super().__init__(address=address, choices=choices)
+
+    def message_values(self) -> dict:
+        return {"address": self.extra["address"]}
+
+
+class GeocoderUnavailable(ApplicationError):
+    """The online geocoder (`GEOCODER_URL`) did not answer in time or answered with an error."""
+
+    code = "geocoder_unavailable"
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_message = _("The address service is not answering: try again in a moment, or choose a pickup point.")
+
+
+class AddressLimitReached(ApplicationError):
+    code = "address_limit_reached"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("You already have {limit} saved addresses: delete one first.")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -558,3 +559,71 @@ class PlanningJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.status}"
+
+
+class BanAddress(models.Model):
+    """Adresse de la Base Adresse Nationale: one line of the BAN's open CSV of a département, imported by
+    `manage.py import_ban` (deliveries.geocoding.ban_import), searched by the offline geocoder (`GEOCODER_URL` empty).
+
+    `street_search`, `commune_search` and `search` hold the lower-cased, unaccented forms the geocoder compares
+    (`deliveries.geocoding.address_normalise`), computed at import so a search is accent-insensitive without
+    `unaccent`; `search` has a trigram index for the suggestions typed as you go.
+    """
+
+    id = models.CharField(_("BAN key"), max_length=60, primary_key=True)
+    number = models.PositiveIntegerField(_("number"))
+    repetition = models.CharField(_("repetition index"), max_length=10, blank=True)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    citycode = models.CharField(_("INSEE code"), max_length=5)
+    commune = models.CharField(_("commune"), max_length=100)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    street_search = models.CharField(max_length=200, editable=False)
+    commune_search = models.CharField(max_length=100, editable=False)
+    search = models.CharField(max_length=400, editable=False)
+
+    class Meta:
+        verbose_name = _("BAN address")
+        verbose_name_plural = _("BAN addresses")
+        indexes = [
+            models.Index(fields=["commune_search", "street_search"], name="ban_commune_street"),
+            models.Index(fields=["postcode"], name="ban_postcode"),
+            GinIndex(fields=["search"], opclasses=["gin_trgm_ops"], name="ban_search_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.repetition and ' ' + self.repetition} {self.street}, {self.postcode} {self.commune}"
+
+
+class SavedAddress(models.Model):
+    """Adresse enregistrée: a customer's home-delivery address, kept for the next orders. Its coordinates always come
+    from the geocoder and its commune is served by a zone when it is saved (`services.addresses`); a zone closed
+    later is checked again when an order uses it. At most one default per customer (a partial unique index)."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="saved_addresses"
+    )
+    label = models.CharField(_("name"), max_length=60, help_text=_("E.g. Home, Work."))
+    street = models.CharField(_("number and street"), max_length=255)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    commune = models.CharField(_("commune"), max_length=100)
+    citycode = models.CharField(_("INSEE code"), max_length=5, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved address")
+        verbose_name_plural = _("saved addresses")
+        ordering = ["-is_default", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(is_default=True), name="saved_address_one_default_per_customer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.street}, {self.postcode} {self.commune}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import MANAGER, PREPARER, has_group, is_staff_member
 
-from .models import PlanningJob, PlanningRun, Round, Stop
+from .models import PlanningJob, PlanningRun, Round, SavedAddress, Stop
 from .ports import handover_refs
 
 
@@ -82,3 +82,16 @@ def planning_job_get(*, job_id: int) -> PlanningJob:
     if job is None:
         raise NotFound()
     return job
+
+
+def saved_address_list(*, customer) -> QuerySet[SavedAddress]:
+    """The customer's saved addresses, the default first (one query)."""
+    return SavedAddress.objects.filter(customer=customer).order_by("-is_default", "label", "pk")
+
+
+def saved_address_get(*, customer, address_id: int) -> SavedAddress:
+    """One of the customer's addresses; `not_found` for anybody else's, as if it did not exist."""
+    address = SavedAddress.objects.filter(pk=address_id, customer=customer).first()
+    if address is None:
+        raise NotFound()
+    return address

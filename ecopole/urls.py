@@ -29,6 +29,8 @@ def _if_docs_enabled(view):
 
 api_v1 = [
     path("", ApiRootApi.as_view(), name="api-root"),
+    # A customer's saved addresses live in deliveries (geocoding and zones), under the account's URL.
+    path("auth/me/addresses/", include("deliveries.address_urls")),
     path("auth/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("orders/", include("orders.urls")),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include(api_v1)),
     path("compte/confirmer-email/", email_confirm_page, name="email-confirm-page"),
+    path("compte/", include("shop.urls_account")),
     path("api/schema/", _if_docs_enabled(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves its settings script as a file: no inline script, so the CSP can forbid them.
     path("api/docs/", _if_docs_enabled(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"),

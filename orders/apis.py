@@ -97,7 +97,10 @@ class OrderListCreateApi(GenericAPIView):
             "`delivery_date_unavailable`, `cutoff_passed`, `below_minimum_order`; 409 `insufficient_stock`, "
             "`unpaid_total_exceeded` and `unpaid_quantity_exceeded` (caps on a customer's open unpaid orders: "
             "`ORDERS_MAX_UNPAID_TOTAL`, `ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT`); 429 `order_rate_exceeded` "
-            "(`ORDERS_MAX_PER_CUSTOMER_PER_DAY`, with Retry-After). Staff are not limited."
+            "(`ORDERS_MAX_PER_CUSTOMER_PER_DAY`, with Retry-After). Staff are not limited. A home address without "
+            "latitude and longitude is geocoded: 400 `outside_delivery_zone`, `coordinates_outside_zone`; 422 "
+            "`address_not_found`, `address_ambiguous` (`fields.choices`: the addresses to choose from); 503 "
+            "`geocoder_unavailable`."
         ),
         parameters=[idempotency_key_parameter],
         request=OrderPlaceSerializer,

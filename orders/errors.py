@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
+from deliveries.errors import OutsideDeliveryZone  # the rule is deliveries'; kept importable from here
 from ecopole.core.exceptions import ApplicationError, IdempotencyKeyReused, InvalidTransition
 
 from .models import OrderStatus, PaymentStatus
@@ -62,12 +63,6 @@ class PickupPointUnavailable(ApplicationError):
     code = "pickup_point_unavailable"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("This pickup point does not exist or is closed.")
-
-
-class OutsideDeliveryZone(ApplicationError):
-    code = "outside_delivery_zone"
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_message = _("We do not deliver to {commune} yet.")
 
 
 class DeliveryDateUnavailable(ApplicationError):

@@ -47,11 +47,27 @@ class LineInputSerializer(serializers.Serializer):
 
 
 class AddressInputSerializer(serializers.Serializer):
-    address = StrictCharField(max_length=255)
+    address = StrictCharField(max_length=255, help_text="Number and street, as typed (e.g. 12 rue des Jardins).")
     postcode = StrictCharField(max_length=10, required=False, allow_blank=True, default="")
     commune = StrictCharField(max_length=100)
-    latitude = StrictDecimalField(max_digits=9, decimal_places=6, min_value=Decimal("-90"), max_value=Decimal("90"))
-    longitude = StrictDecimalField(max_digits=9, decimal_places=6, min_value=Decimal("-180"), max_value=Decimal("180"))
+    latitude = StrictDecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-90"),
+        max_value=Decimal("90"),
+        required=False,
+        allow_null=True,
+        help_text="Optional: without latitude and longitude the address is geocoded (Base Adresse Nationale).",
+    )
+    longitude = StrictDecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-180"),
+        max_value=Decimal("180"),
+        required=False,
+        allow_null=True,
+        help_text="Optional, with latitude.",
+    )
 
 
 class FulfilmentInputSerializer(serializers.Serializer):

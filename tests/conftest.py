@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests.deliveries.geocoding_fixtures import ban_sample, fake_ban  # noqa: F401  (the geocoder's, for every app)
 from tests.factories import ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
 
 

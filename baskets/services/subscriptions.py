@@ -11,7 +11,7 @@ leaks into a distribution that is closed, even in the hour between the cutoff an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, Weekday
-from deliveries.services.places import home_coordinates_check, zone_for_commune
+from deliveries.services.places import home_address_locate, home_coordinates_check, zone_for_commune
 from ecopole.core.audit import audit_record
 from ecopole.core.calendar import closed_day_check, closures_between
 from ecopole.core.exceptions import NotFound
@@ -85,6 +85,18 @@ class PlaceRequest:
     commune: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+
+
+def place_geocode(place: PlaceRequest) -> PlaceRequest:
+    """A home place without coordinates, geocoded (`home_address_locate`: zones checked; `address_not_found`,
+    `address_ambiguous`, `geocoder_unavailable`) with the BAN's postcode and commune, the street as typed. Called
+    before any transaction opens (the online geocoder is a network call). Other places are returned as they are."""
+    if place.fulfilment != Fulfilment.HOME or place.latitude is not None or place.longitude is not None:
+        return place
+    found = home_address_locate(street=place.address, postcode=place.postcode, commune=place.commune)
+    return replace(
+        place, postcode=found.postcode, commune=found.commune, latitude=found.latitude, longitude=found.longitude
+    )
 
 
 @dataclass(frozen=True)
@@ -197,7 +209,7 @@ def subscription_create(
     offer = BasketOffer.objects.filter(pk=offer_id, is_active=True).first()
     if offer is None:
         raise OfferUnavailable(offer=offer_id)
-    resolved = _place_resolve(place or PlaceRequest(), offer=offer)
+    resolved = _place_resolve(place_geocode(place or PlaceRequest()), offer=offer)
     explicit = start_date is not None
     start = start_date or today
     if start < today or start > today + timedelta(weeks=START_HORIZON_WEEKS):
@@ -347,6 +359,8 @@ def subscription_change(
     now = now or timezone.now()
     if offer_id is None and frequency is None and place is None:
         raise NothingToChange()
+    if place is not None:
+        place = place_geocode(place)  # before the transaction: it may call the online geocoder
     with transaction.atomic(durable=True):
         subscription = _lock_subscription(subscription_id)
         _require_active(subscription)

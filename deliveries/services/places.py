@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from ecopole.core.calendar import closures_between
 
-from ..errors import CoordinatesOutsideZone
+from ..errors import CoordinatesOutsideZone, OutsideDeliveryZone
+from ..geocoding import GeocodedAddress, address_geocode
 from ..models import DeliveryDay, DeliveryZone, PickupPoint
 
 # How far ahead customers may order.
@@ -106,6 +107,22 @@ def home_coordinates_check(*, zone: DeliveryZone, commune: str, latitude, longit
         inside = False
     if not inside:
         raise CoordinatesOutsideZone(latitude=str(latitude), longitude=str(longitude), commune=commune, zone=zone.name)
+
+
+def home_address_locate(*, street: str, postcode: str, commune: str) -> GeocodedAddress:
+    """The typed home address geocoded (`deliveries.geocoding`) and checked against the delivery zones: its commune
+    is served (`outside_delivery_zone` otherwise, before any geocoding), the commune the geocoder found too, and the
+    coordinates found fall in that zone's area (`coordinates_outside_zone`). Raises the geocoder's errors
+    (`address_not_found`, `address_ambiguous`, `geocoder_unavailable`). May call the online geocoder: callers run
+    it before they open a transaction (grocery orders, cabas subscriptions, saved addresses)."""
+    if zone_for_commune(commune=commune) is None:
+        raise OutsideDeliveryZone(commune=commune.strip())
+    found = address_geocode(street=street, postcode=postcode, commune=commune)
+    zone = zone_for_commune(commune=found.commune)
+    if zone is None:
+        raise OutsideDeliveryZone(commune=found.commune)
+    home_coordinates_check(zone=zone, commune=found.commune, latitude=found.latitude, longitude=found.longitude)
+    return found
 
 
 @dataclass(frozen=True)

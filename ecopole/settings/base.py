@@ -423,6 +423,11 @@ DELIVERIES_FAILED_HOME_FEE = os.environ.get("DELIVERIES_FAILED_HOME_FEE", "refun
 # "south,west,north,east" (degrees): the box every home-delivery address must fall in, unless its zone has its own
 # (admin: delivery zone → area). The default covers the Calaisis and the Audruicq area.
 DELIVERIES_SERVICE_AREA = os.environ.get("DELIVERIES_SERVICE_AREA", "50.70,1.55,51.10,2.35")
+# Geocoding of the addresses customers type (deliveries.geocoding). Empty: the offline table of the BAN's CSV imported
+# by `manage.py import_ban`; set (e.g. https://api-adresse.data.gouv.fr): the BAN's public API, each call bounded by
+# GEOCODER_TIMEOUT_SECONDS (a timeout or an error is 503 `geocoder_unavailable`).
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "").strip()
+GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS") or "3")
 
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {

@@ -26,6 +26,7 @@ from deliveries.models import PickupPoint, PickupPointKind
 from deliveries.services.places import (
     delivery_date_within_horizon,
     delivery_rule_for,
+    home_address_locate,
     home_coordinates_check,
     zone_for_commune,
 )
@@ -78,11 +79,27 @@ class LineRequest:
 
 @dataclass(frozen=True)
 class HomeAddress:
+    """A home-delivery address as typed. Without coordinates (both None) `order_place` geocodes it."""
+
     address: str
     postcode: str
     commune: str
-    latitude: Decimal
-    longitude: Decimal
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None or self.longitude is not None
+
+
+def home_address_geocode(address: HomeAddress) -> HomeAddress:
+    """`address` with the coordinates, postcode and commune spelling of the BAN (`home_address_locate`: the zones
+    checked, `address_not_found`, `address_ambiguous`, `geocoder_unavailable`); the street stays as typed (a
+    building or a floor the driver needs). An address with coordinates is returned as it is."""
+    if address.located:
+        return address
+    found = home_address_locate(street=address.address, postcode=address.postcode, commune=address.commune)
+    return HomeAddress(address.address, found.postcode, found.commune, found.latitude, found.longitude)
 
 
 @dataclass(frozen=True)
@@ -105,7 +122,6 @@ def _replay(*, customer, key: str, fingerprint: str) -> OrderPlacement | None:
     return OrderPlacement(order=record.order, created=False)
 
 
-@transaction.atomic(durable=True)
 def order_place(
     *,
     customer,
@@ -119,6 +135,10 @@ def order_place(
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, snapshot prices and VAT, compute totals, all or nothing.
 
+    A home address without coordinates is geocoded first (`home_address_geocode`), before the transaction opens (it
+    may call the online geocoder: no network call while a transaction holds locks); the order stores the
+    coordinates found. The idempotency fingerprint is the request's, as typed.
+
     Guarantees: nothing is written when any check fails (confirmed email, daily limit, product, quantity, place,
     date, cutoff, minimum order, unpaid caps, stock; see `limits`); a customer's placements are serialised by a
     lock on their row, so parallel requests cannot pass the limits; stock is reserved through the ledger under its row locks, so concurrent orders never oversell. The
@@ -130,7 +150,35 @@ def order_place(
     commit, then replays its order. The confirmation email is enqueued on commit. Runs in its own durable
     transaction: committed when it returns.
     """
-    lines = list(lines)
+    located = address
+    if fulfilment == Fulfilment.HOME and address is not None:
+        located = home_address_geocode(address)
+    return _order_place(
+        customer=customer,
+        lines=list(lines),
+        fulfilment=fulfilment,
+        delivery_date=delivery_date,
+        pickup_point_id=pickup_point_id,
+        address=address,
+        located=located,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic(durable=True)
+def _order_place(
+    *,
+    customer,
+    lines: list[LineRequest],
+    fulfilment: str,
+    delivery_date: date,
+    pickup_point_id: int | None,
+    address: HomeAddress | None,
+    located: HomeAddress | None,
+    note: str,
+    idempotency_key: str | None,
+) -> OrderPlacement:
     fingerprint = _request_fingerprint(
         lines=sorted([line.product_id, plain_decimal(line.quantity)] for line in lines),
         fulfilment=fulfilment,
@@ -163,7 +211,7 @@ def order_place(
                 fulfilment=fulfilment,
                 delivery_date=delivery_date,
                 pickup_point_id=pickup_point_id,
-                address=address,
+                address=located,
                 note=note,
                 staff=staff,
             )

@@ -73,6 +73,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
     },
     # the current state of a row: stock, status, a slot taken, a name taken, a quota
     409: {
+        "address_limit_reached",
         "already_resolved",
         "already_subscribed",
         "already_waiting",
@@ -120,8 +121,8 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "weekly_quota_exceeded",
         "wrong_fulfilment",
     },
-    # the same Idempotency-Key sent earlier with another body
-    422: {"idempotency_key_reused"},
+    # the same Idempotency-Key sent earlier with another body; a typed address the geocoder cannot place
+    422: {"idempotency_key_reused", "address_not_found", "address_ambiguous"},
 }
 
 # `validation_error` on these fields: rules between fields, or on values that JSON carries as strings.

@@ -165,7 +165,7 @@ def test_refusals_are_explained_in_french(customer_client, calais_zone, potatoes
         "La livraison à domicile demande une commande d'au moins 20,00 € (celle-ci fait 2,80 €)."
     )
     response = customer_client.post(URL, home_body([(leeks, 10)], commune="Dunkerque"), format="json")
-    assert response.json()["detail"] == "Nous ne livrons pas encore à Dunkerque."
+    assert response.json()["detail"] == "Nous ne livrons pas encore à Dunkerque : choisissez un point de retrait."
     response = customer_client.post(URL, home_body([(potatoes, "1.2"), (leeks, 8)]), format="json")
     assert response.json()["detail"] == (
         "Quantité invalide pour « Pommes de terre » : au moins 1, par pas de 0,5 (vous avez demandé 1,2)."

@@ -39,6 +39,7 @@ from baskets.services.solidarity import solidarity_grant
 from baskets.services.subscriptions import PlaceRequest, subscription_create, subscription_pause
 from catalogue.models import Category
 from catalogue.services.stock import stock_receive
+from deliveries.geocoding import SAMPLE_CSV, ban_import
 from deliveries.models import (
     DeliveryDay,
     DeliveryZone,
@@ -53,6 +54,7 @@ from deliveries.models import (
     Weekday,
 )
 from deliveries.services import planning
+from deliveries.services.addresses import saved_address_create
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
 from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
@@ -244,6 +246,14 @@ def build_world() -> World:
     DeliveryDay.objects.create(pickup_point=o.depot, weekday=Weekday.FRIDAY, cutoff_weekday=Weekday.WEDNESDAY)
     o.zone = DeliveryZone.objects.create(name="Calais et littoral", slug="calais", communes=["Calais", "Marck"])
     DeliveryDay.objects.create(zone=o.zone, weekday=Weekday.FRIDAY, cutoff_weekday=Weekday.WEDNESDAY)
+    # saved addresses: the BAN extract for the geocoder, one address of customer A's and one of B's (personal data)
+    ban_import(SAMPLE_CSV)
+    o.saved_address_a = saved_address_create(
+        customer=customer_a, label="Maison", street="4 rue de vic", postcode="", commune="Calais"
+    )
+    o.saved_address_b = saved_address_create(
+        customer=customer_b, label="Maison", street="12 bd jacquard", postcode="", commune="Calais"
+    )
 
     # orders: customer A has a placed pickup order and a home order being prepared; customer B a placed home order
     def home(customer, street):
@@ -251,7 +261,7 @@ def build_world() -> World:
         o.addresses.setdefault(customer.pk, []).append(street)
         return address
 
-    o.addresses = {}
+    o.addresses = {customer_a.pk: ["4 rue de vic"], customer_b.pk: ["12 bd jacquard"]}
     o.order_a = order_place(
         customer=customer_a,
         lines=[LineRequest(o.product_a.pk, Decimal("2"))],
@@ -504,6 +514,12 @@ def _sale(tid: str, compartment: str = "A1") -> dict:
 # without a query are called as GET with no body by whoever the table says; they need no row here.
 CALLS: dict[str, Call] = {
     "PATCH /api/v1/auth/me/": Call("customer", {"full_name": "Personne Renommée", "phone": "0321000000"}),
+    "POST /api/v1/auth/me/addresses/": Call(
+        "customer", {"label": "Travail", "street": "2 rue royale", "postcode": "62100", "commune": "Calais"}
+    ),
+    "PUT /api/v1/auth/me/addresses/{address_id}/": Call(
+        "customer", {"label": "Chez moi", "street": "6 rue de vic", "postcode": "62100", "commune": "Calais"}
+    ),
     "POST /api/v1/auth/register/": Call(
         "anonymous", {"email": "nouveau@example.org", "password": DEFAULT_PASSWORD, "full_name": "Nouveau"}
     ),
@@ -687,6 +703,7 @@ DEFAULT_PARAMS = {
     "subscription_id": "subscription_a",
     "delivery_id": "basket_delivery_a",
     "job_id": "planning_job",
+    "address_id": "saved_address_a",
 }
 
 

@@ -47,6 +47,9 @@ MACHINE_STAFF = StaffWide("staff refill and report on every machine; customers a
 BASKET_STAFF = StaffWide("preparers and the manager compose every offer's baskets; others get 401/403 (role matrix)")
 
 OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
+    "GET /api/v1/auth/me/addresses/{address_id}/": Owned("customer", {"address_id": "saved_address_b"}),
+    "PUT /api/v1/auth/me/addresses/{address_id}/": Owned("customer", {"address_id": "saved_address_b"}),
+    "DELETE /api/v1/auth/me/addresses/{address_id}/": Owned("customer", {"address_id": "saved_address_b"}),
     "GET /api/v1/baskets/offers/{offer_id}/compositions/": Public(
         "an offer's published compositions are its public menu; drafts are listed to staff only"
     ),

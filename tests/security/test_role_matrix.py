@@ -42,12 +42,20 @@ OWN_OR_MANAGER = (401, A, 404, 404, 404, A, 401)
 # (customer A's basket of last Friday is on no round of driver A: 404)
 BASKET_ROUND_STAFF = (401, 403, 403, A, 404, A, 401)
 
+# customer A's saved address: its owner only (staff read them in the admin); anyone else gets 404
+OWN_ONLY = (401, A, 404, 404, 404, 404, 401)
+
 # "METHOD /path/": (anonymous, customer, producer, preparer, driver, manager, machine)
 ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/": PUBLIC,
     # accounts
     "GET /api/v1/auth/me/": ANY_USER,
     "PATCH /api/v1/auth/me/": ANY_USER,
+    "GET /api/v1/auth/me/addresses/": ANY_USER,
+    "POST /api/v1/auth/me/addresses/": ANY_USER,
+    "GET /api/v1/auth/me/addresses/{address_id}/": OWN_ONLY,
+    "PUT /api/v1/auth/me/addresses/{address_id}/": OWN_ONLY,
+    "DELETE /api/v1/auth/me/addresses/{address_id}/": OWN_ONLY,
     "POST /api/v1/auth/register/": PUBLIC,
     "POST /api/v1/auth/token/": PUBLIC,
     "POST /api/v1/auth/logout/": ANY_USER,
