@@ -179,13 +179,14 @@ def test_a_point_that_does_not_distribute_that_day_is_refused_next_to_the_point(
     assert not BasketSubscription.objects.exists()
 
 
-def test_home_delivery_needs_an_address_and_the_zones_minimum(logged_in, small, ilot, home_zone):
+def test_home_delivery_needs_an_address_and_the_zones_minimum(logged_in, small, ilot, home_zone, ban_sample):
     response = _subscribe(logged_in, small, ilot, fulfilment="home", pickup_point="")
     body = _body(response)
     assert response.status_code == 400
     assert _error_of(body, "id_commune") == "Nécessaire pour une livraison à domicile."
     assert _error_of(body, "id_address") == "Nécessaire pour une livraison à domicile."
-    home = {"fulfilment": "home", "address": "12 rue de la Mer", "postcode": "62100", "commune": "Calais"}
+    # an address of the BAN extract: it is geocoded (no coordinates typed)
+    home = {"fulfilment": "home", "address": "5 boulevard Jacquard", "postcode": "62100", "commune": "Calais"}
     response = _subscribe(logged_in, small, ilot, **home)
     assert response.status_code == 400
     assert "25,00" in _error_of(_body(response), "id_fulfilment")  # the zone's minimum, as for an order
@@ -197,7 +198,8 @@ def test_home_delivery_needs_an_address_and_the_zones_minimum(logged_in, small, 
     home_zone.save()
     assert _subscribe(logged_in, small, ilot, **home).status_code == 302
     subscription = BasketSubscription.objects.get()
-    assert (subscription.delivery_zone, subscription.delivery_address) == (home_zone, "12 rue de la Mer")
+    assert (subscription.delivery_zone, subscription.delivery_address) == (home_zone, "5 boulevard Jacquard")
+    assert subscription.delivery_latitude is not None
 
 
 def test_a_form_that_does_not_parse_is_a_400_not_a_500(logged_in, small, ilot):
