@@ -77,11 +77,14 @@ class LineRequest:
 
 @dataclass(frozen=True)
 class HomeAddress:
+    """The address of a home delivery. Coordinates are optional: a customer types an address, never a latitude
+    (the shop sends none); when given, they must fall in the zone's area (`home_coordinates_check`)."""
+
     address: str
     postcode: str
     commune: str
-    latitude: Decimal
-    longitude: Decimal
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 @dataclass(frozen=True)
