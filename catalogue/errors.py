@@ -1,3 +1,4 @@
+import contextlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,10 +20,8 @@ class InsufficientStock(ApplicationError):
         # `fields` keeps the ledger's text ("0.000"); the sentence reads « 0 restant(s), 1,5 demandé(s) ».
         values = super().message_values()
         for key in ("available", "requested"):
-            try:
+            with contextlib.suppress(KeyError, InvalidOperation):
                 values[key] = display_decimal(Decimal(str(values[key])))
-            except (KeyError, InvalidOperation):
-                pass
         return values
 
 
