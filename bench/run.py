@@ -227,26 +227,42 @@ def catalogue_figure(server: Server) -> dict:
             same = False
             log(f"catalogue: the floor's JSON differs from the API's for {api_path} ({api_status}/{floor_status})")
 
-    def phase(paths):
+    # The shop's catalogue page (HTML, templates) on the same query: 50 products a page, as the API's list.
+    shop_paths = [f"/produits/{CATALOGUE_QUERY.format(page=p)}" for p in range(1, 1 + CATALOGUE_PAGES)]
+    shop_cards = []
+    for path in shop_paths:
+        status, body = server.get(path)
+        shop_cards.append(body.count(b'<li class="card">') if status == 200 else -status)
+    if shop_cards[0] != 50:
+        log(f"catalogue page: {shop_paths[0]} shows {shop_cards[0]} products, not 50")
+
+    def phase(paths, accept="application/json"):
         def run(duration):
             return run_load(
                 host="127.0.0.1",
                 port=server.port,
                 threads=CATALOGUE_THREADS,
                 duration=duration,
-                make_request=lambda t, n: ("GET", paths[(t + n) % len(paths)], None, {"Accept": "application/json"}),
+                make_request=lambda t, n: ("GET", paths[(t + n) % len(paths)], None, {"Accept": accept}),
             )
 
         return run
 
-    results = alternate({"api": phase(api_paths), "floor": phase(floor_paths)})
+    results = alternate({"api": phase(api_paths), "floor": phase(floor_paths), "shop": phase(shop_paths, "text/html")})
     api, floor = load_summary(results["api"], 200), load_summary(results["floor"], 200)
+    shop = load_summary(results["shop"], 200)
     return {
         "request": api_paths[0],
         "same_json": same,
         "api": api,
         "floor": floor,
         "ratio": round(api["per_second"] / floor["per_second"], 2) if floor["per_second"] else None,
+        "shop": {
+            **shop,
+            "request": shop_paths[0],
+            "products_per_page": shop_cards,
+            "ratio_to_api": round(shop["per_second"] / api["per_second"], 2) if api["per_second"] else None,
+        },
     }
 
 
@@ -523,6 +539,18 @@ def table_rows(figures: dict) -> list[list[str]]:
             "goal ≥ 0.50; same JSON: " + ("yes" if c["same_json"] else "NO"),
         ]
     )
+    s = c["shop"]
+    rows.append(
+        [
+            "1b",
+            "Shop catalogue page /produits/, 50 products as HTML (req/s)",
+            f"{s['per_second']:.0f} req/s (p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms)",
+            f"the API's list of row 1: {c['api']['per_second']:.0f} req/s",
+            _ratio(s["ratio_to_api"]),
+            f"goal ≥ 0.50 of the API; products on pages 1-{len(s['products_per_page'])}: "
+            + ", ".join(str(n) for n in s["products_per_page"]),
+        ]
+    )
     o = figures["orders"]
     clients = f"{o['clients']} client{'s' if o['clients'] > 1 else ''}"
     rows.append(
@@ -648,7 +676,9 @@ def main() -> int:
     server = Server(env)
     log(f"gunicorn ecopole.wsgi, {GUNICORN_WORKERS} workers, on 127.0.0.1:{server.port}")
     try:
-        log(f"1. catalogue list: API and floor, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads")
+        log(
+            f"1. catalogue list: API, floor and the shop's page, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads"
+        )
         figures["catalogue"] = catalogue_figure(server)
         clients = ORDER_CLIENTS
         log(

@@ -5,6 +5,8 @@ that). Database connections persist between requests (`DB_CONN_MAX_AGE`, 60 s un
 configure them; the floor view is served by the same process with the same settings, so both pay the same.
 """
 
+from decimal import Decimal
+
 from ecopole.settings.base import *  # noqa: F403
 from ecopole.settings.base import DATABASES, env_int
 
@@ -20,3 +22,8 @@ LOGGING = {
 # The bench's 8 customers place hundreds of orders each: the daily guard still counts (its query is measured) but
 # never refuses.
 ORDERS_MAX_PER_CUSTOMER_PER_DAY = 10**9
+# The same for the caps on a customer's open unpaid orders (`unpaid_caps_check`): the bench's customers pile up
+# hundreds of unpaid orders, so with the default 500 € every order of row 2 was refused (409 `unpaid_total_exceeded`)
+# and the row measured refusals. The check still runs (its query is measured) but never refuses.
+ORDERS_MAX_UNPAID_TOTAL = Decimal(10**9)
+ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT = Decimal(10**9)

@@ -1,7 +1,12 @@
+import contextlib
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from ecopole.core.exceptions import ApplicationError
+from ecopole.core.formats import display_decimal
 
 
 class InsufficientStock(ApplicationError):
@@ -10,6 +15,14 @@ class InsufficientStock(ApplicationError):
     code = "insufficient_stock"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("Not enough stock for “{product_name}”: {available} left, {requested} requested.")
+
+    def message_values(self) -> dict[str, Any]:
+        # `fields` keeps the ledger's text ("0.000"); the sentence reads « 0 restant(s), 1,5 demandé(s) ».
+        values = super().message_values()
+        for key in ("available", "requested"):
+            with contextlib.suppress(KeyError, InvalidOperation):
+                values[key] = display_decimal(Decimal(str(values[key])))
+        return values
 
 
 class InvalidStockQuantity(ApplicationError):

@@ -20,7 +20,7 @@ from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_driver_only, sees_all_orders
 from vending.ports import locker_reservations_newest_first
 
-from .models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus
+from .models import Fulfilment, IdempotencyRecord, Order, OrderEvent, OrderLine, OrderStatus
 
 
 def order_list(*, user) -> QuerySet[Order]:
@@ -62,6 +62,17 @@ def order_get(*, user, order_id: int) -> Order:
     if order is None:
         raise NotFound()
     return order
+
+
+def order_id_for_idempotency_key(*, customer, key: str) -> int | None:
+    """The order a customer already placed with this idempotency key, or None (one query). The shop asks before
+    placing: a reloaded or resubmitted checkout form carries the key of an order whose cart is gone, and must show
+    that order rather than ask `order_place` with a request that no longer matches the first one."""
+    return (
+        IdempotencyRecord.objects.filter(user=customer, key=key, order__isnull=False)
+        .values_list("order_id", flat=True)
+        .first()
+    )
 
 
 def delivery_places_open(*, now: datetime | None = None) -> list[dict]:

@@ -69,6 +69,10 @@ def cart_remove(session, *, product_id: int) -> None:
     session[SESSION_KEY] = lines
 
 
+def cart_clear(session) -> None:
+    session.pop(SESSION_KEY, None)
+
+
 def cart_lines(session, *, user) -> list[CartLine]:
     """The cart's lines with their products as the catalogue shows them (one query); a product no longer on sale
     drops out of the cart."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cabas
+from . import views, views_cabas, views_checkout
 
 app_name = "shop"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("panier/", views.cart_detail, name="cart"),
     path("panier/ajouter/", views.cart_add, name="cart-add"),
     path("panier/modifier/", views.cart_update, name="cart-update"),
+    path("commande/", views_checkout.checkout, name="checkout"),
+    path("commande/<int:order_id>/merci/", views_checkout.checkout_thanks, name="checkout-thanks"),
     path("producteurs/", views.producer_list, name="producer-list"),
     path("producteurs/<slug:slug>/", views.producer_detail, name="producer-detail"),
     path("cabas/", views_cabas.cabas, name="cabas"),

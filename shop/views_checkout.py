@@ -1,0 +1,264 @@
+"""Checkout of the web shop: choose pickup point or home delivery and a day, see the minimum order, the fee and the
+free-delivery threshold for this cart, and place the order through the grocery's own `order_place`, the service
+the API calls (no rule is written twice: refusals are its errors, shown next to the field or line they concern).
+
+Idempotency: the checkout form carries a key made when the page is rendered (a UUID, kept in the session until an
+order is placed with it) and passes it to `order_place` as the API passes its `Idempotency-Key`. A double click
+gives the service the same key and the same request: one order. A reload of the POST after success finds the key's
+order first (`order_id_for_idempotency_key`) and shows it, since the cart it was placed from is gone.
+
+Without JavaScript the form's "Mettre à jour" button re-renders the page for the place chosen; with htmx a change
+of place or commune re-renders only the dates and the summary.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from catalogue.errors import InsufficientStock
+from deliveries.services.places import zone_for_commune
+from ecopole.core.exceptions import ApplicationError, NotFound
+from orders.errors import BelowMinimumOrder, OutsideDeliveryZone
+from orders.models import Fulfilment
+from orders.selectors import delivery_places_open, order_get, order_id_for_idempotency_key
+from orders.services.grocery import HomeAddress, LineRequest, order_place
+from orders.services.home_delivery import home_delivery_fee
+
+from . import cart as shop_cart
+from .views import html_not_found
+
+KEY_SESSION = "shop_checkout_key"
+PLACE_HOME = "home"
+POINT_PREFIX = "point-"
+POSTCODE = re.compile(r"^\d{5}$")
+
+# Which field of the form a refusal of the grocery concerns; a line's refusals name their product in `extra`.
+LINE_ERRORS = {"insufficient_stock", "invalid_quantity", "product_unavailable", "unpaid_quantity_exceeded"}
+FIELD_OF_ERROR = {
+    "pickup_point_unavailable": "place",
+    "outside_delivery_zone": "commune",
+    "coordinates_outside_zone": "commune",
+    "delivery_date_unavailable": "date",
+    "cutoff_passed": "date",
+    "closed_day": "date",
+}
+
+
+@dataclass
+class Choice:
+    """What the customer chose in the form (raw text, as typed)."""
+
+    place: str = ""
+    date: str = ""
+    address: str = ""
+    postcode: str = ""
+    commune: str = ""
+
+    @classmethod
+    def from_data(cls, data) -> Choice:
+        return cls(**{name: str(data.get(name, "")).strip()[:200] for name in cls.__dataclass_fields__})
+
+    @property
+    def home(self) -> bool:
+        return self.place == PLACE_HOME
+
+    @property
+    def point_id(self) -> int | None:
+        rest = self.place.removeprefix(POINT_PREFIX)
+        return int(rest) if self.place.startswith(POINT_PREFIX) and rest.isdigit() else None
+
+
+@dataclass
+class Errors:
+    fields: dict[str, str] = field(default_factory=dict)
+    lines: dict[int, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.lines or self.general)
+
+
+def _checkout_key(request: HttpRequest) -> str:
+    """The key of the order this checkout will place: the session's, until an order is placed with it."""
+    key = request.session.get(KEY_SESSION)
+    if not isinstance(key, str) or not _is_uuid(key):
+        key = str(uuid.uuid4())
+        request.session[KEY_SESSION] = key
+    return key
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+def _summary(*, choice: Choice, lines: list[shop_cart.CartLine]) -> dict:
+    """The places, the chosen one with its open dates, and the amounts: subtotal, fee, minimum, threshold, total.
+
+    The fee and the minimum are the grocery's home-delivery rule (`home_delivery_fee`), for the zone that serves
+    the commune typed (`zone_for_commune`, as `order_place` finds it)."""
+    places = delivery_places_open()
+    points = [p for p in places if p["type"] == Fulfilment.PICKUP]
+    zones = [p for p in places if p["type"] == Fulfilment.HOME]
+    for point in points:
+        point["value"] = f"{POINT_PREFIX}{point['pickup_point'].pk}"
+    if not choice.home and choice.point_id not in {p["pickup_point"].pk for p in points}:
+        choice.place = f"{POINT_PREFIX}{points[0]['pickup_point'].pk}" if points else (PLACE_HOME if zones else "")
+    subtotal = sum((line.estimated_total for line in lines), start=Decimal("0.00"))
+    chosen, zone, fee, below_minimum, outside = None, None, Decimal("0.00"), "", ""
+    if choice.home:
+        zone = zone_for_commune(commune=choice.commune) if choice.commune else None
+        if zone is not None:
+            chosen = next((p for p in zones if p["zone"].pk == zone.pk), None)
+            try:
+                fee = home_delivery_fee(zone=zone, subtotal=subtotal)
+            except BelowMinimumOrder as error:
+                below_minimum = error.detail
+                fee = zone.delivery_fee_for(subtotal)
+        elif choice.commune:
+            outside = OutsideDeliveryZone(commune=choice.commune).detail
+    else:
+        chosen = next((p for p in points if p["value"] == choice.place), None)
+    dates = chosen["dates"] if chosen else []
+    if choice.date not in {d.date.isoformat() for d in dates}:
+        choice.date = dates[0].date.isoformat() if dates else ""
+    return {
+        "points": points,
+        "zones": zones,
+        "communes": sorted({c for z in zones for c in z["zone"].communes or []}),
+        "chosen": chosen,
+        "zone": zone,
+        "dates": dates,
+        "subtotal": subtotal,
+        "fee": fee,
+        "total": subtotal + fee,
+        "below_minimum": below_minimum,
+        "outside": outside,
+    }
+
+
+def _render(request, *, lines, choice: Choice, errors: Errors | None = None, status: int = 200) -> HttpResponse:
+    errors = errors or Errors()
+    context = {
+        "lines": [{"line": line, "error": errors.lines.get(line.product.pk, "")} for line in lines],
+        "choice": choice,
+        "errors": errors,
+        "key": _checkout_key(request),
+        **_summary(choice=choice, lines=lines),
+    }
+    template = "shop/checkout/checkout.html"
+    if getattr(request, "htmx", False) and request.htmx.target == "details-commande":
+        template = "shop/checkout/_details.html"
+    return render(request, template, context, status=status)
+
+
+def _form_errors(choice: Choice) -> Errors:
+    """What the form itself requires before the grocery is asked: a place, a day, and for home an address."""
+    errors = Errors()
+    if not choice.home and choice.point_id is None:
+        errors.fields["place"] = _("Choose a pickup point or home delivery.")
+    if choice.home:
+        if not choice.address:
+            errors.fields["address"] = _("Enter the street and number.")
+        if not POSTCODE.match(choice.postcode):
+            errors.fields["postcode"] = _("Enter a postcode of 5 digits, e.g. 62100.")
+        if not choice.commune:
+            errors.fields["commune"] = _("Enter the commune.")
+    try:
+        date.fromisoformat(choice.date)
+    except ValueError:
+        errors.fields["date"] = _("Choose a day among those offered.")
+    return errors
+
+
+def _refusal(error: ApplicationError) -> Errors:
+    """The grocery's refusal, tied to the line or the field it concerns (its own French message)."""
+    errors = Errors()
+    product = error.extra.get("product")
+    if error.code in LINE_ERRORS and isinstance(product, int):
+        shortages = error.extra.get("shortages") if isinstance(error, InsufficientStock) else None
+        for shortage in shortages or [None]:
+            if shortage is None:
+                errors.lines[product] = error.detail
+            else:
+                errors.lines[shortage["product"]] = InsufficientStock(**shortage).detail
+    elif error.code in FIELD_OF_ERROR:
+        errors.fields[FIELD_OF_ERROR[error.code]] = error.detail
+    else:
+        errors.general.append(error.detail)
+    return errors
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("shop:checkout"))
+    key = request.POST.get("idempotency_key", "")
+    placing = request.method == "POST" and "confirm" in request.POST
+    if placing and _is_uuid(key):
+        # A reload or a second click after the order was placed: the same order, not a second one.
+        placed = order_id_for_idempotency_key(customer=request.user, key=key)
+        if placed is not None:
+            return redirect("shop:checkout-thanks", order_id=placed)
+    lines = shop_cart.cart_lines(request.session, user=request.user)
+    if not lines:
+        messages.info(request, _("Your cart is empty: add products before ordering."))
+        return redirect("shop:cart")
+    choice = Choice.from_data(request.POST if request.method == "POST" else request.GET)
+    if not placing:
+        return _render(request, lines=lines, choice=choice)
+
+    errors = _form_errors(choice)
+    if not _is_uuid(key):
+        errors.general.append(_("This form has expired: check your choices and confirm the order again."))
+    if errors:
+        return _render(request, lines=lines, choice=choice, errors=errors, status=400)
+    try:
+        placement = order_place(
+            customer=request.user,
+            lines=[LineRequest(line.product.pk, line.quantity) for line in lines],
+            fulfilment=Fulfilment.HOME if choice.home else Fulfilment.PICKUP,
+            delivery_date=date.fromisoformat(choice.date),
+            pickup_point_id=choice.point_id,
+            # No coordinates: the customer types an address, never a latitude.
+            address=HomeAddress(address=choice.address, postcode=choice.postcode, commune=choice.commune)
+            if choice.home
+            else None,
+            idempotency_key=key,
+        )
+    except ApplicationError as error:
+        # The cart is kept: the customer changes a line or the place and confirms again (with the same key: the
+        # refused request wrote nothing, its key included).
+        return _render(request, lines=lines, choice=choice, errors=_refusal(error), status=error.status_code)
+    shop_cart.cart_clear(request.session)
+    request.session.pop(KEY_SESSION, None)
+    return redirect("shop:checkout-thanks", order_id=placement.order.pk)
+
+
+@require_GET
+@html_not_found
+def checkout_thanks(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The confirmation of an order: its customer's only: anyone else, staff included, gets the shop's 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        order = order_get(user=request.user, order_id=order_id)
+    except NotFound as error:
+        raise Http404 from error
+    if order.customer_id != request.user.pk:
+        raise Http404
+    return render(request, "shop/checkout/thanks.html", {"order": order})
