@@ -138,16 +138,39 @@ def user_update(*, user: User, full_name: str | None = None, phone: str | None =
     return user
 
 
-def user_password_change(*, user: User, current_password: str, new_password: str) -> ApiToken:
+def user_password_change(
+    *, user: User, current_password: str, new_password: str, issue_token: bool = True
+) -> ApiToken | None:
     """Change the password after checking the current one; every token of the user is revoked (User.save) and a
-    new one is returned for the caller, its key readable once on `.key`."""
+    new one is returned for the caller, its key readable once on `.key` (none with `issue_token=False`: the shop's
+    page keeps its session instead)."""
     if not user.check_password(current_password):
         raise WrongPassword()
     _validate_password(new_password, user=user)
     with transaction.atomic(durable=True):
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        return token_create(user=user)
+        return token_create(user=user) if issue_token else None
+
+
+def password_reset_request(*, email: str) -> None:
+    """Ask for a password reset link for `email`, saying nothing about whether the address has an account.
+
+    The request does the same work for every address: one outbox message, no lookup of the account. Who the address
+    belongs to is read by the worker that sends the email (`accounts.emails.send_password_reset`), after the answer
+    has gone, and an unknown address gets no email. So neither the answer nor its timing enumerates accounts. The
+    link is made at sending time (no secret in the outbox table) and the address is erased from the message once
+    sent. The caller throttles per client address and per address asked for.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    with transaction.atomic(durable=True):
+        outbox_enqueue(
+            key=f"accounts.password_reset:{uuid.uuid4().hex}",
+            handler="accounts.emails.send_password_reset",
+            payload={"email": email},
+            secret=True,
+            new_key=True,
+        )
 
 
 def token_create(*, user: User) -> ApiToken:

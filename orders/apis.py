@@ -44,8 +44,8 @@ from .services.grocery import (
     order_prepared_quantities_set,
     order_transition,
 )
-from .services.modify import order_modify
 from .services.locker import order_locker_code_renew, order_locker_load
+from .services.modify import order_modify
 
 TAGS = ["orders"]
 IDEMPOTENCY_KEY_MAX_LENGTH = 255

@@ -1,0 +1,33 @@
+"""The customer's account, under /compte/ (included by ecopole/urls.py with the namespace `account`).
+
+The saved addresses (`account:addresses`, /compte/adresses/) are added by the addresses' pages; the account menu
+links to them as soon as the name exists.
+"""
+
+from django.urls import path
+
+from . import orders, views
+
+app_name = "account"
+
+urlpatterns = [
+    path("", views.account_home, name="home"),
+    path("connexion/", views.login_view, name="login"),
+    path("deconnexion/", views.logout_view, name="logout"),
+    path("inscription/", views.register_view, name="register"),
+    path("inscription/envoyee/", views.register_done, name="register-done"),
+    path("confirmer-email/renvoyer/", views.email_confirm_resend, name="email-confirm-resend"),
+    path("mot-de-passe/", views.password_change, name="password-change"),
+    path("mot-de-passe/oublie/", views.password_reset, name="password-reset"),
+    path("mot-de-passe/oublie/envoye/", views.password_reset_sent, name="password-reset-sent"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("mot-de-passe/nouveau/fait/", views.password_reset_complete, name="password-reset-complete"),
+    path("commandes/", orders.order_list, name="orders"),
+    path("commandes/<int:order_id>/", orders.order_detail, name="order-detail"),
+    path("commandes/<int:order_id>/annuler/", orders.order_cancel_view, name="order-cancel"),
+    path("commandes/<int:order_id>/modifier/", orders.order_modify_view, name="order-modify"),
+]
