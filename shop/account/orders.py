@@ -8,8 +8,9 @@ are shown, staff included (their work on others' orders is in the API and the ad
 
 from __future__ import annotations
 
+import re
 import uuid
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +33,7 @@ from ..cart import parse_quantity
 from ..views import html_not_found
 
 ORDERS_PER_PAGE = 20
+QUANTITY_FIELD = re.compile(r"quantite-\d{1,18}")
 
 
 def _own_order(request: HttpRequest, order_id: int):
@@ -99,7 +101,7 @@ def order_cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def _addable_products(request: HttpRequest, order):
     in_order = {line.product_id for line in order.lines.all()}
     products = catalogue_selectors.product_list(user=request.user, filters=ProductFilters(available=True))
-    return list(products.exclude(pk__in=in_order).order_by("name").only("pk", "name", "unit"))
+    return list(products.exclude(pk__in=in_order).order_by("name"))
 
 
 @login_required
@@ -123,15 +125,17 @@ def order_modify_view(request: HttpRequest, order_id: int) -> HttpResponse:
         add_quantity = request.POST.get("ajout-quantite", "").strip()
         values["ajout-produit"], values["ajout-quantite"] = add_product, add_quantity
         requested: list[LineRequest] = []
-        for line in lines:
-            text = values[f"quantite-{line.product_id}"].strip()
-            if text in {"0", "0,0", "0.0"}:
+        # The lines as posted, not as the order has them now: a double submission is the same request (replayed).
+        posted = {key: text for key, text in request.POST.items() if QUANTITY_FIELD.fullmatch(key)}
+        for key, text in posted.items():
+            text = text.strip()
+            if _is_zero(text):
                 continue  # 0 removes the line
             quantity = parse_quantity(text)
             if quantity is None:
-                errors[f"quantite-{line.product_id}"] = _("Give a quantity (0 removes the line).")
+                errors[key] = _("Give a quantity (0 removes the line).")
                 continue
-            requested.append(LineRequest(line.product_id, quantity))
+            requested.append(LineRequest(int(key.split("-", 1)[1]), quantity))
         if add_product:
             quantity = parse_quantity(add_quantity)
             if not add_product.isdigit():
@@ -185,6 +189,13 @@ def _field_of(error: ApplicationError, lines) -> str:
     if any(line.product_id == product for line in lines):
         return f"quantite-{product}"
     return "ajout-quantite"
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return Decimal(text.replace(",", ".")) == 0
+    except InvalidOperation:
+        return False
 
 
 def _plain(value: Decimal) -> str:

@@ -310,7 +310,7 @@ def test_an_unconfirmed_customer_can_ask_for_the_link_again(client):
 
 def test_password_change_checks_the_current_one_and_keeps_this_session(client, customer):
     client.force_login(customer)
-    token = token_create(user=customer)
+    token_create(user=customer)
     wrong = client.post(
         "/compte/mot-de-passe/",
         {"current_password": "faux-mot-de-passe", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
