@@ -106,7 +106,7 @@ def test_after_the_cutoff_no_button_and_a_post_is_refused_in_french(logged_in, o
 def test_change_the_quantities_remove_a_line_and_add_a_product(logged_in, order, leeks, jam, soap):  # noqa: F811
     form = _text(logged_in.get(f"/compte/commandes/{order.pk}/modifier/"))
     key = re.search(r'name="cle" value="([0-9a-f]+)"', form).group(1)
-    assert 'for="quantite-%d"' % leeks.pk in form and "Savon" in form
+    assert f'for="quantite-{leeks.pk}"' in form and "Savon" in form
 
     body = {
         "cle": key,
