@@ -41,7 +41,7 @@ def test_my_orders_lists_mine_only_with_status_date_place_and_total(logged_in, o
     assert f"Commande n° {order.pk}" in page and f"Commande n° {theirs.pk}" not in page
     assert "Passée" in page
     assert "Vendredi 23 octobre 2026" in page
-    assert "Retrait à Ecopôle alimentaire" in page
+    assert "Retrait : Ecopôle alimentaire" in page
     assert "9,95 €" in page
 
 
