@@ -171,6 +171,19 @@ class OrderCancelApi(APIView):
         return Response(_detail(order_id, request))
 
 
+modification_key_parameter = OpenApiParameter(
+    name="Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (at most 255 characters), e.g. a UUID. Retrying with the same key and the same lines "
+        "answers the order (200, `Idempotent-Replayed: true`) without changing it again, even if it changed since; "
+        "the same key with other lines is refused with 422 `idempotency_key_reused`."
+    ),
+)
+
+
 class OrderLinesApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -186,7 +199,7 @@ class OrderLinesApi(APIView):
             "400 `invalid_quantity`, `product_unavailable`, `duplicate_product`, `below_minimum_order` (home "
             "delivery); 422 `idempotency_key_reused`. Sending the current lines again changes nothing."
         ),
-        parameters=[idempotency_key_parameter],
+        parameters=[modification_key_parameter],
         request=OrderLinesSerializer,
         responses={200: OrderDetailSerializer, **error_responses(400, 401, 404, 409, 422, 503)},
     )
