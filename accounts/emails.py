@@ -84,3 +84,22 @@ def send_password_reset(*, email: str) -> bool:
     }
     templated_email("accounts/email/password_reset", context, to=[user.email]).send()
     return True
+
+
+def send_email_change(*, user_id: int, email: str) -> bool:
+    """The link that moves the account to `email`, sent to that address; nothing if the address has an account
+    already (the change would be refused) or the account is gone."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or User.objects.filter(email__iexact=email).exists():
+        return False
+    from .services import email_change_token
+
+    query = urlencode({"token": email_change_token(user=user, new_email=email)})
+    path = reverse("account:email-change-confirm")
+    context = {
+        **_context(user),
+        "new_email": email,
+        "confirmation_url": f"{settings.SITE_URL.rstrip('/')}{path}?{query}",
+    }
+    templated_email("accounts/email/email_change", context, to=[email]).send()
+    return True

@@ -142,3 +142,13 @@ class PasswordChangeForm(AccessibleErrorsMixin, forms.Form):
         if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
             self.add_error("new_password2", _("The two passwords differ."))
         return data
+
+
+class EmailChangeForm(AccessibleErrorsMixin, forms.Form):
+    new_email = forms.EmailField(label=_("New email address"), max_length=254)
+    password = forms.CharField(label=_("Current password"), strip=False, max_length=128, widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"

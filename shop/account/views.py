@@ -30,6 +30,7 @@ from accounts import services as account_services
 from accounts.errors import (
     ConfirmationTokenExpired,
     EmailAlreadyConfirmed,
+    EmailTaken,
     InvalidConfirmationToken,
     InvalidCredentials,
     LoginDelayed,
@@ -39,6 +40,7 @@ from accounts.login_guard import login_success_record
 from ecopole.core.throttling import AddressRateThrottle, KeyRateThrottle
 
 from .forms import (
+    EmailChangeForm,
     LoginForm,
     NewPasswordForm,
     PasswordChangeForm,
@@ -284,3 +286,45 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 return redirect("account:home")
         return render(request, "shop/account/password_change.html", {"form": form}, status=400)
     return render(request, "shop/account/password_change.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """A new address takes effect once the link emailed to it is followed (`email_change_confirm`)."""
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account_services.email_change_request(
+                    user=request.user, new_email=form.cleaned_data["new_email"], password=form.cleaned_data["password"]
+                )
+            except WrongPassword as error:
+                form.add_error("password", error.detail)
+            else:
+                messages.success(
+                    request,
+                    _("We have sent a link to {email}: your address changes when you follow it.").format(
+                        email=form.cleaned_data["new_email"]
+                    ),
+                )
+                return redirect("account:home")
+        return render(request, "shop/account/email_change.html", {"form": form}, status=400)
+    return render(request, "shop/account/email_change.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HttpRequest) -> HttpResponse:
+    """The link of the email sent to the new address: GET shows a button (mail scanners change nothing), POST moves
+    the account to the new address, confirmed."""
+    template = "shop/account/email_change_confirm.html"
+    if request.method == "POST":
+        try:
+            account_services.email_change_confirm(token=request.POST.get("token", ""))
+        except (InvalidConfirmationToken, ConfirmationTokenExpired, EmailTaken) as error:
+            return render(request, template, {"error": error.detail}, status=400)
+        messages.success(request, _("Your new email address is confirmed."))
+        return redirect("account:home" if request.user.is_authenticated else "account:login")
+    return render(request, template, {"token": request.GET.get("token", "")})

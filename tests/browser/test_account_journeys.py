@@ -162,3 +162,40 @@ def test_my_orders_change_an_order_then_cancel_it(page, live_server, shop_catalo
     expect(page.get_by_text("Annulée", exact=True).first).to_be_visible()
     expect(page.get_by_role("link", name="Annuler la commande")).to_have_count(0)
     check_page(page, "commandes 06 annulee")
+
+
+def test_profile_password_and_email_pages(page, live_server, shop_catalogue):
+    customer = UserFactory(email="sacha@example.org", full_name="Sacha Marck")
+    page.goto(live_server.url + "/compte/")
+    # an anonymous visitor is sent to the login page, then back
+    expect(page).to_have_url(re.compile(r"/compte/connexion/\?next=/compte/$"))
+    _log_in(page, customer.email, DEFAULT_PASSWORD)
+    expect(page.get_by_role("heading", name="Mon compte", level=1)).to_be_visible()
+
+    # the password, with a wrong current one first
+    page.get_by_role("navigation", name="Menu du compte").get_by_role("link", name="Mot de passe").click()
+    page.get_by_label("Mot de passe actuel").fill("pas-le-bon-mot-de-passe")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Nouveau mot de passe, une seconde fois").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Modifier mon mot de passe").click()
+    expect(page.get_by_label("Mot de passe actuel")).to_have_attribute("aria-invalid", "true")
+    check_page(page, "compte 11 mot de passe erreur")
+    page.get_by_label("Mot de passe actuel").fill(DEFAULT_PASSWORD)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Nouveau mot de passe, une seconde fois").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Modifier mon mot de passe").click()
+    expect(page.get_by_role("heading", name="Mon compte", level=1)).to_be_visible()
+
+    # the email address, re-confirmed by the link sent to the new one
+    page.get_by_role("link", name="Changer mon adresse e-mail").click()
+    check_page(page, "compte 12 changer adresse")
+    page.get_by_label("Nouvelle adresse e-mail").fill("sacha.nouveau@example.org")
+    page.get_by_label("Mot de passe actuel").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Envoyer le lien").click()
+    expect(page.get_by_role("status")).to_contain_text("sacha.nouveau@example.org")
+    token = unquote(re.search(r"\?token=([^\s\"&]+)", mail.outbox[-1].body).group(1))
+    page.goto(live_server.url + f"/compte/email/confirmer/?token={token}")
+    check_page(page, "compte 13 confirmer nouvelle adresse")
+    page.get_by_role("button", name="Confirmer ma nouvelle adresse e-mail").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre nouvelle adresse e-mail est confirmée.")
+    expect(page.get_by_text("sacha.nouveau@example.org")).to_be_visible()

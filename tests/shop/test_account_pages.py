@@ -328,3 +328,74 @@ def test_password_change_checks_the_current_one_and_keeps_this_session(client, c
     customer.refresh_from_db()
     assert customer.check_password(NEW_PASSWORD)
     assert not ApiToken.objects.filter(user=customer).exists()
+
+
+# --- Email change, re-confirmed -----------------------------------------------------------------------------------
+
+
+def _change_email(client, new_email, password=DEFAULT_PASSWORD):
+    return client.post("/compte/email/", {"new_email": new_email, "password": password})
+
+
+def test_a_new_email_takes_effect_when_the_link_sent_there_is_followed(client, customer):
+    client.force_login(customer)
+    old = customer.email
+    mail.outbox.clear()
+
+    response = _change_email(client, "Nouvelle.Adresse@example.org")
+
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.email == old  # not yet
+    (message,) = mail.outbox
+    assert message.to == ["nouvelle.adresse@example.org"]
+    assert message.subject == "Ecopôle alimentaire : confirmez votre nouvelle adresse e-mail"
+    token = _token(message)
+    assert "Confirmer ma nouvelle adresse e-mail" in _text(client.get("/compte/email/confirmer/", {"token": token}))
+    customer.refresh_from_db()
+    assert customer.email == old  # a GET (a mail scanner) changes nothing
+
+    done = client.post("/compte/email/confirmer/", {"token": token}, follow=True)
+
+    assert "Votre nouvelle adresse e-mail est confirmée." in _text(done)
+    customer.refresh_from_db()
+    assert customer.email == "nouvelle.adresse@example.org" and customer.email_confirmed_at is not None
+    assert client.post("/compte/email/confirmer/", {"token": token}).status_code == 302  # again: a no-op
+    assert _login(Client(), "nouvelle.adresse@example.org").status_code == 302
+
+
+def test_an_email_change_needs_the_current_password(client, customer):
+    client.force_login(customer)
+    mail.outbox.clear()
+    response = _change_email(client, "ailleurs@example.org", password="pas-le-bon")
+    assert response.status_code == 400
+    assert 'id="id_password-erreur"' in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_taken_address_gets_the_same_answer_and_no_email(client, customer, other_customer):
+    client.force_login(customer)
+    mail.outbox.clear()
+    response = _change_email(client, other_customer.email)
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_an_address_taken_meanwhile_is_refused_at_confirmation(client, customer):
+    client.force_login(customer)
+    _change_email(client, "convoitee@example.org")
+    token = _token(mail.outbox[-1])
+    UserFactory(email="convoitee@example.org")
+
+    response = client.post("/compte/email/confirmer/", {"token": token})
+
+    assert response.status_code == 400
+    assert "Un autre compte utilise désormais cette adresse e-mail" in _text(response)
+    customer.refresh_from_db()
+    assert customer.email != "convoitee@example.org"
+
+
+def test_a_tampered_email_change_link_is_refused(client):
+    response = client.post("/compte/email/confirmer/", {"token": "x:y:z"})
+    assert response.status_code == 400
+    assert "Ce lien de confirmation n'est pas valide." in _text(response)
