@@ -158,3 +158,18 @@ def test_the_locker_status_of_a_click_and_collect_order(logged_in, customer, mac
     assert "Votre casier au distributeur" in page
     assert "Casier D1" in page
     assert "En attente dans le casier" in page
+
+
+def test_my_orders_costs_the_same_queries_for_1_or_12_orders(logged_in, customer, depot, leeks, jam):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    place_pickup(customer, depot, [(leeks, 1)])
+    with CaptureQueriesContext(connection) as one:
+        assert logged_in.get("/compte/commandes/").status_code == 200
+    for _ in range(11):
+        place_pickup(customer, depot, [(leeks, 1), (jam, 1)])
+    with CaptureQueriesContext(connection) as twelve:
+        page = logged_in.get("/compte/commandes/")
+    assert page.content.decode().count("Commande n°") == 12
+    assert len(twelve) == len(one), [q["sql"][:80] for q in twelve]
