@@ -199,3 +199,29 @@ def test_profile_password_and_email_pages(page, live_server, shop_catalogue):
     page.get_by_role("button", name="Confirmer ma nouvelle adresse e-mail").click()
     expect(page.get_by_role("status")).to_contain_text("Votre nouvelle adresse e-mail est confirmée.")
     expect(page.get_by_text("sacha.nouveau@example.org")).to_be_visible()
+
+
+def test_log_in_and_change_an_order_with_javascript_off(browser, live_server, shop_catalogue, shop_places):
+    customer = UserFactory(email="sans-js@example.org")
+    place = next(p for p in delivery_places_open() if p["pickup_point"] == shop_places)
+    order = order_place(
+        customer=customer,
+        lines=[LineRequest(shop_catalogue["apple"].pk, Decimal(2))],
+        fulfilment="pickup",
+        pickup_point_id=shop_places.pk,
+        delivery_date=place["dates"][0].date,
+    ).order
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + "/compte/commandes/")
+    _log_in(page, customer.email, DEFAULT_PASSWORD)
+    expect(page.get_by_role("heading", name="Mes commandes", level=1)).to_be_visible()
+    page.get_by_role("link", name=f"Commande n° {order.pk}").click()
+    page.get_by_role("link", name="Modifier la commande").click()
+    page.get_by_label(re.compile("^Quantité de Pommes Reinette")).fill("1")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Votre commande n° {order.pk} est modifiée.")
+    expect(page.get_by_role("row", name=re.compile("Total TTC"))).to_contain_text("3,20 €")
+    _menu(page).get_by_role("button", name="Se déconnecter").click()
+    expect(_menu(page).get_by_role("link", name="Se connecter")).to_be_visible()
+    context.close()
