@@ -21,5 +21,7 @@ class AccountsConfig(AppConfig):
         outbox_handler_register("accounts.emails.send_welcome", emails.send_welcome)
         outbox_handler_register("accounts.emails.send_email_confirmation", emails.send_email_confirmation)
         outbox_handler_register("accounts.emails.send_registration_attempt", emails.send_registration_attempt)
+        outbox_handler_register("accounts.emails.send_password_reset", emails.send_password_reset)
+        outbox_handler_register("accounts.emails.send_email_change", emails.send_email_change)
         # Permissions only exist once every app has migrated: hence post_migrate, not a data migration.
         post_migrate.connect(_ensure_roles, dispatch_uid="accounts.ensure_roles")

@@ -8,7 +8,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from ecopole.core.emails import email_send, templated_email
 
@@ -57,4 +60,46 @@ def send_registration_attempt(*, user_id: int) -> bool:
     if user is None:
         return False
     email_send(templated_email("accounts/email/registration_attempt", _context(user), to=[user.email]))
+    return True
+
+
+def password_reset_url(user: User) -> str:
+    """The link of a password reset: Django's token, valid PASSWORD_RESET_TIMEOUT seconds and only until the password
+    changes (it hashes the password and the last login), so it works once. The page is the shop's (`account`)."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("account:password-reset-confirm", kwargs={"uidb64": uidb64, "token": token})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def send_password_reset(*, email: str) -> bool:
+    """The password reset link, to the account of `email` if there is an active one (False, no email, otherwise)."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return False
+    context = {
+        **_context(user),
+        "reset_url": password_reset_url(user),
+        "valid_minutes": max(1, settings.PASSWORD_RESET_TIMEOUT // 60),
+    }
+    templated_email("accounts/email/password_reset", context, to=[user.email]).send()
+    return True
+
+
+def send_email_change(*, user_id: int, email: str) -> bool:
+    """The link that moves the account to `email`, sent to that address; nothing if the address has an account
+    already (the change would be refused) or the account is gone."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or User.objects.filter(email__iexact=email).exists():
+        return False
+    from .services import email_change_token
+
+    query = urlencode({"token": email_change_token(user=user, new_email=email)})
+    path = reverse("account:email-change-confirm")
+    context = {
+        **_context(user),
+        "new_email": email,
+        "confirmation_url": f"{settings.SITE_URL.rstrip('/')}{path}?{query}",
+    }
+    templated_email("accounts/email/email_change", context, to=[email]).send()
     return True

@@ -38,3 +38,9 @@ class EmailAlreadyConfirmed(ApplicationError):
     code = "email_already_confirmed"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This email address is already confirmed.")
+
+
+class EmailTaken(ApplicationError):
+    code = "email_taken"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("Another account uses this email address now: the change was not made.")

@@ -20,6 +20,7 @@ from ecopole.core.permissions import DRIVER, MANAGER, PREPARER
 from .errors import (
     ConfirmationTokenExpired,
     EmailAlreadyConfirmed,
+    EmailTaken,
     InvalidConfirmationToken,
     InvalidCredentials,
     WrongPassword,
@@ -40,6 +41,7 @@ MANAGED_APPS = (
 )
 
 EMAIL_CONFIRMATION_SALT = "accounts.email_confirmation"
+EMAIL_CHANGE_SALT = "accounts.email_change"
 
 
 def _validate_password(password: str, *, user: User) -> None:
@@ -138,16 +140,93 @@ def user_update(*, user: User, full_name: str | None = None, phone: str | None =
     return user
 
 
-def user_password_change(*, user: User, current_password: str, new_password: str) -> ApiToken:
+def user_password_change(
+    *, user: User, current_password: str, new_password: str, issue_token: bool = True
+) -> ApiToken | None:
     """Change the password after checking the current one; every token of the user is revoked (User.save) and a
-    new one is returned for the caller, its key readable once on `.key`."""
+    new one is returned for the caller, its key readable once on `.key` (none with `issue_token=False`: the shop's
+    page keeps its session instead)."""
     if not user.check_password(current_password):
         raise WrongPassword()
     _validate_password(new_password, user=user)
     with transaction.atomic(durable=True):
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        return token_create(user=user)
+        return token_create(user=user) if issue_token else None
+
+
+def password_reset_request(*, email: str) -> None:
+    """Ask for a password reset link for `email`, saying nothing about whether the address has an account.
+
+    The request does the same work for every address: one outbox message, no lookup of the account. Who the address
+    belongs to is read by the worker that sends the email (`accounts.emails.send_password_reset`), after the answer
+    has gone, and an unknown address gets no email. So neither the answer nor its timing enumerates accounts. The
+    link is made at sending time (no secret in the outbox table) and the address is erased from the message once
+    sent. The caller throttles per client address and per address asked for.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    with transaction.atomic(durable=True):
+        outbox_enqueue(
+            key=f"accounts.password_reset:{uuid.uuid4().hex}",
+            handler="accounts.emails.send_password_reset",
+            payload={"email": email},
+            secret=True,
+            new_key=True,
+        )
+
+
+def email_change_request(*, user: User, new_email: str, password: str) -> None:
+    """Ask to move the account to `new_email`; the address changes only when the link emailed there is followed
+    (`email_change_confirm`), so a typo or a borrowed session cannot move the account to an address its owner does
+    not read. Checks the password first (`WrongPassword`). The request does the same work whether the new address
+    is free or taken (one outbox message; the email, sent after the answer, goes only to a free address), so the
+    answer does not tell whether someone has an account there. The link is made at sending time."""
+    if not user.check_password(password):
+        raise WrongPassword()
+    new_email = User.objects.normalize_email(new_email.strip()).lower()
+    with transaction.atomic(durable=True):
+        outbox_enqueue(
+            key=f"accounts.email_change:{user.pk}:{uuid.uuid4().hex}",
+            handler="accounts.emails.send_email_change",
+            payload={"user_id": user.pk, "email": new_email},
+            secret=True,
+            new_key=True,
+        )
+
+
+def email_change_token(*, user: User, new_email: str) -> str:
+    """A signed, timestamped token naming the account, its current address and the new one."""
+    return signing.dumps({"user": user.pk, "from": user.email, "to": new_email}, salt=EMAIL_CHANGE_SALT)
+
+
+def email_change_confirm(*, token: str) -> User:
+    """Move the account to the address the token names, confirmed (the link reached it). Valid as long as a
+    confirmation link (`EMAIL_CONFIRMATION_MAX_AGE_SECONDS`) and while the account still has the address it was
+    made from; following it again once done is a no-op. `EmailTaken` (409) if another account took the address
+    meanwhile (the unique constraint decides a race)."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise ConfirmationTokenExpired() from exc
+    except signing.BadSignature as exc:
+        raise InvalidConfirmationToken() from exc
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("from", "to")):
+        raise InvalidConfirmationToken()
+    with transaction.atomic(durable=True):
+        user = User.objects.select_for_update().filter(pk=data.get("user"), is_active=True).first()
+        if user is not None and user.email == data["to"]:
+            return user  # already done
+        if user is None or user.email != data["from"]:
+            raise InvalidConfirmationToken()
+        if User.objects.filter(email__iexact=data["to"]).exclude(pk=user.pk).exists():
+            raise EmailTaken()
+        user.email, user.email_confirmed_at = data["to"], timezone.now()
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email", "email_confirmed_at"])
+        except IntegrityError as exc:
+            raise EmailTaken() from exc
+        return user
 
 
 def token_create(*, user: User) -> ApiToken:

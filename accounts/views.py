@@ -1,4 +1,5 @@
-"""Server-rendered pages of accounts: the admin's login page, the email confirmation page.
+"""Server-rendered pages of accounts: the admin's login page (the customers' pages, email confirmation included, are
+the shop's: shop/account/).
 
 The admin's login page is behind the same protections as the API's login.
 
@@ -11,15 +12,11 @@ one mechanism, one set of settings and one idea of the client's address (`TRUSTE
 from __future__ import annotations
 
 from django.contrib import admin
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from ecopole.core.throttling import AddressRateThrottle
 
-from . import services
-from .errors import ConfirmationTokenExpired, InvalidConfirmationToken, LoginDelayed
+from .errors import LoginDelayed
 
 
 def admin_login(request, **kwargs):
@@ -43,20 +40,3 @@ def _blocked(request, wait) -> TemplateResponse:
     )
     response["Retry-After"] = str(retry_after)
     return response
-
-
-@require_http_methods(["GET", "POST"])
-def email_confirm_page(request):
-    """The page the confirmation email links to. GET shows a button (mail scanners that follow links confirm
-    nothing); its POST confirms, then redirects to the same page saying so (POST/redirect/GET)."""
-    if request.method == "POST":
-        try:
-            services.email_confirm(token=request.POST.get("token", ""))
-        except (InvalidConfirmationToken, ConfirmationTokenExpired) as exc:
-            return TemplateResponse(request, "accounts/email_confirm.html", {"error": exc.detail}, status=400)
-        return redirect(f"{reverse('email-confirm-page')}?done=1")
-    return TemplateResponse(
-        request,
-        "accounts/email_confirm.html",
-        {"token": request.GET.get("token", ""), "done": request.GET.get("done") == "1"},
-    )

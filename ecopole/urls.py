@@ -7,9 +7,10 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import admin_login, email_confirm_page
+from accounts.views import admin_login
 from ecopole.core.apis import ApiRootApi
 from ecopole.core.health import health
+from shop.account.views import email_confirm as email_confirm_page
 
 admin.site.site_header = "Ecopôle alimentaire"
 admin.site.site_title = "Ecopôle alimentaire"
@@ -43,8 +44,10 @@ api_v1 = [
 urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include(api_v1)),
+    # The confirmation link of the emails (accounts.emails reverses this name): the shop's page, which also logs in
+    # the browser that registered.
     path("compte/confirmer-email/", email_confirm_page, name="email-confirm-page"),
-    path("compte/", include("shop.urls_account")),
+    path("compte/", include("shop.account.urls")),
     path("api/schema/", _if_docs_enabled(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves its settings script as a file: no inline script, so the CSP can forbid them.
     path("api/docs/", _if_docs_enabled(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"),

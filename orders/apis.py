@@ -25,6 +25,7 @@ from .serializers import (
     DeliveryPlaceSerializer,
     OrderCancelSerializer,
     OrderDetailSerializer,
+    OrderLinesSerializer,
     OrderLockerLoadSerializer,
     OrderPaymentSerializer,
     OrderPlaceSerializer,
@@ -44,6 +45,7 @@ from .services.grocery import (
     order_transition,
 )
 from .services.locker import order_locker_code_renew, order_locker_load
+from .services.modify import order_modify
 
 TAGS = ["orders"]
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -59,6 +61,13 @@ idempotency_key_parameter = OpenApiParameter(
         "with 422 `idempotency_key_reused`."
     ),
 )
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and (len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable()):
+        raise serializers.ValidationError({"Idempotency-Key": ["At most 255 printable characters."]})
+    return key
 
 
 def _detail(order_id: int, request) -> dict:
@@ -111,9 +120,7 @@ class OrderListCreateApi(GenericAPIView):
         },
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key") or None
-        if key is not None and (len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable()):
-            raise serializers.ValidationError({"Idempotency-Key": ["At most 255 printable characters."]})
+        key = _idempotency_key(request)
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -165,6 +172,53 @@ class OrderCancelApi(APIView):
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
         order_cancel(order_id=order_id, actor=request.user, note=serializer.validated_data["note"])
         return Response(_detail(order_id, request))
+
+
+modification_key_parameter = OpenApiParameter(
+    name="Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (at most 255 characters), e.g. a UUID. Retrying with the same key and the same lines "
+        "answers the order (200, `Idempotent-Replayed: true`) without changing it again, even if it changed since; "
+        "the same key with other lines is refused with 422 `idempotency_key_reused`."
+    ),
+)
+
+
+class OrderLinesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_lines_replace",
+        summary="Change an order before its cutoff: its whole new set of lines (quantities, lines added or removed)",
+        description=(
+            "Only the difference with the order's current lines moves in the stock. Lines already ordered keep "
+            "their price; a new line takes today's. Refusals besides `validation_error`: 404 for an order that is "
+            "not yours; 409 `modification_closed` (not `placed`, already paid or past its cutoff: `fields` has "
+            "`current` and `cutoff_at`), `insufficient_stock`, `unpaid_total_exceeded`, `unpaid_quantity_exceeded`; "
+            "400 `invalid_quantity`, `product_unavailable`, `duplicate_product`, `below_minimum_order` (home "
+            "delivery); 422 `idempotency_key_reused`. Sending the current lines again changes nothing."
+        ),
+        parameters=[modification_key_parameter],
+        request=OrderLinesSerializer,
+        responses={200: OrderDetailSerializer, **error_responses(400, 401, 404, 409, 422, 503)},
+    )
+    def put(self, request, order_id: int):
+        key = _idempotency_key(request)
+        serializer = OrderLinesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
+        result = order_modify(
+            order_id=order_id,
+            actor=request.user,
+            lines=[LineRequest(line["product"], line["quantity"]) for line in serializer.validated_data["lines"]],
+            idempotency_key=key,
+        )
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+        return Response(_detail(order_id, request), headers=headers)
 
 
 class OrderTransitionApi(APIView):

@@ -20,9 +20,11 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidQuantity",
     "InvalidTransition",
+    "ModificationClosed",
     "NotAMachineOrder",
     "NotVariableWeight",
     "OrderAlreadyInLocker",
+    "OrderEmpty",
     "OrderNotBeingPrepared",
     "OrderNotInLocker",
     "OrderNotReadyForLocker",
@@ -87,6 +89,20 @@ class CancellationClosed(ApplicationError):
     code = "cancellation_closed"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This order can no longer be cancelled online: please contact the Ecopôle.")
+
+
+class ModificationClosed(ApplicationError):
+    """`fields`: the order's status and cutoff, so a client can say why."""
+
+    code = "modification_closed"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This order can no longer be changed online: please contact the Ecopôle.")
+
+
+class OrderEmpty(ApplicationError):
+    code = "order_empty"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("An order keeps at least one line: to remove everything, cancel the order.")
 
 
 class WrongFulfilment(ApplicationError):

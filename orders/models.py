@@ -219,6 +219,7 @@ class OrderEventKind(models.TextChoices):
     RESCHEDULED = "rescheduled", _("New delivery date")
     DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
     FLAG = "flag", _("To look at")
+    LINES_CHANGED = "lines_changed", _("Lines changed")
 
 
 class OrderEvent(HistoryEvent):

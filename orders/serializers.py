@@ -92,6 +92,15 @@ class OrderPlaceSerializer(serializers.Serializer):
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class OrderLinesSerializer(serializers.Serializer):
+    lines = serializers.ListField(
+        child=LineInputSerializer(),
+        min_length=1,
+        max_length=100,
+        help_text="The order's whole new set of lines: a product left out is removed, a new one added.",
+    )
+
+
 class OrderCancelSerializer(serializers.Serializer):
     note = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
 

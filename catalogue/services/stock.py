@@ -145,6 +145,32 @@ def stock_reserve(*, lines: Iterable[StockLine], source: models.Model, user=None
     )
 
 
+def stock_reservation_change(
+    *, lines: Iterable[StockLine], source: models.Model, user=None, note: str = ""
+) -> list[StockMovement]:
+    """Change what `source` holds by signed quantities: positive reserves more (a `reservation`, refused with
+    `InsufficientStock` when the stock is short), negative gives back (a `release`). For an order whose lines change.
+
+    Guarantees: every affected level is locked first, in one statement in primary-key order, before either
+    movement is written (two separate `stock_apply` calls would lock the reserved products, then the released
+    ones: out of order, a deadlock with an order placed meanwhile). All or nothing; `stock_release(source=…)`
+    still gives back exactly what the source holds afterwards. Joins the caller's transaction.
+    """
+    totals = _normalise(lines)
+    if not totals:
+        return []
+    with transaction.atomic(savepoint=False):
+        _lock_levels(sorted(totals))
+        take = [StockLine(pid, -quantity) for pid, quantity in totals.items() if quantity > 0]
+        give = [StockLine(pid, -quantity) for pid, quantity in totals.items() if quantity < 0]
+        movements: list[StockMovement] = []
+        if take:
+            movements += stock_apply(lines=take, reason=MovementReason.RESERVATION, source=source, user=user, note=note)
+        if give:
+            movements += stock_apply(lines=give, reason=MovementReason.RELEASE, source=source, user=user, note=note)
+    return movements
+
+
 def stock_release(*, source: models.Model, user=None, note: str = "") -> list[StockMovement]:
     """Give back everything still reserved for `source` (e.g. a cancelled order). Idempotent: a second call,
     or a call for a source with nothing reserved, writes nothing and returns []."""

@@ -30,3 +30,17 @@ class AddressRateThrottle(throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+class KeyRateThrottle(throttling.SimpleRateThrottle):
+    """A rate per given key (e.g. a digest of an email address asked for) for a fixed scope, outside DRF views."""
+
+    def __init__(self, scope: str, key: str) -> None:
+        self.scope, self.key = scope, key
+        super().__init__()
+
+    def get_rate(self):
+        return throttling.ScopedRateThrottle.THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.key}

@@ -220,6 +220,10 @@ API_TOKEN_IDLE_SECONDS = env_int("API_TOKEN_IDLE_SECONDS", 14 * 24 * 3600)
 API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
 # How long the link of the welcome / confirmation email stays valid.
 EMAIL_CONFIRMATION_MAX_AGE_SECONDS = env_int("EMAIL_CONFIRMATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
+# Validity of a password reset link (Django's token; it also stops working once the password has changed).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
+# The shop's login page (namespace `account`, /compte/): where @login_required sends an anonymous visitor.
+LOGIN_URL = "account:login"
 # Where people reach the site: the base of the links in emails.
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 
@@ -251,6 +255,9 @@ REST_FRAMEWORK = {
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
         "register": os.environ.get("THROTTLE_REGISTER", "5/hour"),
         "confirm_email": os.environ.get("THROTTLE_CONFIRM_EMAIL", "3/hour"),
+        # Password reset requests: per client address, and per email address asked for (known or not alike).
+        "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
+        "password_reset_email": os.environ.get("THROTTLE_PASSWORD_RESET_EMAIL", "3/hour"),
     },
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -58,3 +58,28 @@ def photo(obj, rendition: str = "card", lazy: bool = True) -> str:
 def quantity_input(value) -> str:
     """A quantity for an <input type="number">: a dot, no trailing zeros (0.500 → "0.5")."""
     return plain_decimal(value) if value is not None else ""
+
+
+@register.simple_tag
+def get_item(mapping, key):
+    """`mapping[key]`, or "" (a form's value or error by field name, in the pages that build their own fields)."""
+    return mapping.get(key, "")
+
+
+@register.filter
+def get_value(mapping, key):
+    return mapping.get(key, "")
+
+
+@register.simple_tag
+def order_status_label(value: str) -> str:
+    from orders.models import OrderStatus
+
+    return str(OrderStatus(value).label) if value in OrderStatus.values else value
+
+
+@register.filter
+def locker_state_label(reservation) -> str:
+    from vending.ports import LockerState
+
+    return str(LockerState(reservation.state).label)

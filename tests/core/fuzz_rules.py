@@ -92,6 +92,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "import_already_applied",
         "insufficient_stock",
         "invalid_transition",
+        "modification_closed",
         "no_depot",
         "no_show_before_start",
         "not_a_failed_stop",

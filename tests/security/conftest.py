@@ -616,6 +616,9 @@ CALLS: dict[str, Call] = {
         },
     ),
     "POST /api/v1/orders/{order_id}/cancel/": Call("customer", {"note": "Empêchée"}),
+    "PUT /api/v1/orders/{order_id}/lines/": Call(
+        "customer", lambda w: {"lines": [{"product": w.o.product_a.pk, "quantity": "3"}]}
+    ),
     "POST /api/v1/orders/{order_id}/locker/": Call(
         "manager", {"compartment": "L1"}, succeeds="order A is collected at the depot, not at a machine: 409"
     ),

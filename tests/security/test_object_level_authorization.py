@@ -100,6 +100,7 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "POST /api/v1/deliveries/rounds/{round_id}/reorder/": ROUND_MANAGER,
     "GET /api/v1/orders/{order_id}/": Owned("customer", {"order_id": "order_b"}),
     "POST /api/v1/orders/{order_id}/cancel/": Owned("customer", {"order_id": "order_b_pickup"}),
+    "PUT /api/v1/orders/{order_id}/lines/": Owned("customer", {"order_id": "order_b_pickup"}),
     "POST /api/v1/orders/{order_id}/locker/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/locker/code/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/payment/": ORDER_STAFF,
@@ -285,6 +286,7 @@ def test_a_wrong_or_revoked_calendar_token_is_404(world):
 DRIVER_FOREIGN = [
     ("GET /api/v1/orders/{order_id}/", {"order_id": "order_b"}),
     ("POST /api/v1/orders/{order_id}/cancel/", {"order_id": "order_b"}),
+    ("PUT /api/v1/orders/{order_id}/lines/", {"order_id": "order_b"}),
     ("POST /api/v1/orders/{order_id}/transition/", {"order_id": "order_b_pickup"}),
     ("POST /api/v1/orders/{order_id}/payment/", {"order_id": "order_b"}),
     ("POST /api/v1/orders/{order_id}/locker/", {"order_id": "order_b"}),

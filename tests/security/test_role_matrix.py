@@ -122,6 +122,8 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/orders/": ANY_USER,
     "GET /api/v1/orders/{order_id}/": OWN_OR_STAFF,
     "POST /api/v1/orders/{order_id}/cancel/": OWN_OR_STAFF,
+    # changing an order's lines: its owner, managers and preparers; a driver carries the order but changes no one's
+    "PUT /api/v1/orders/{order_id}/lines/": (401, A, 404, A, 404, A, 401),
     "POST /api/v1/orders/{order_id}/locker/": STAFF,
     "POST /api/v1/orders/{order_id}/locker/code/": STAFF,
     "POST /api/v1/orders/{order_id}/payment/": STAFF,

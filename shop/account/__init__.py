@@ -1,0 +1,1 @@
+"""The customer's account pages of the shop: namespace `account`, under /compte/."""
