@@ -314,7 +314,7 @@ class LotTraceSerializer(serializers.Serializer):
 
 class StatementSerializer(serializers.ModelSerializer):
     producer = ProducerBriefSerializer()
-    month = serializers.DateField(format="%Y-%m")
+    month = serializers.DateField(format="%Y-%m", read_only=True)  # "2026-12"
 
     class Meta:
         model = Statement
