@@ -15,10 +15,8 @@ from baskets.tasks import basket_reminders_queue
 from ecopole.core.models import AuditEvent, OutboxMessage
 from ecopole.core.outbox import outbox_deliver
 from orders.models import Fulfilment
-from tests.factories import UserFactory
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, CUTOFF, FRIDAY
+from tests.baskets.constants import BASE, CUTOFF, FRIDAY
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 

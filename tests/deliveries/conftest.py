@@ -13,7 +13,7 @@ import time_machine
 
 from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, VehicleKind, Weekday
 from deliveries.services import planning
-from tests.deliveries.fleet_factories import VehicleFactory
+from tests.factories.deliveries import VehicleFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 FRIDAY = date(2026, 10, 23)

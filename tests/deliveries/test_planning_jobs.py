@@ -16,8 +16,9 @@ from deliveries.services import planning
 from deliveries.services.planning_jobs import planning_job_request, planning_job_run
 from tests.conftest import client_for
 from tests.deliveries.conftest import CALAIS_POINTS, FRIDAY
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
-from tests.factories import StaffFactory
+from tests.factories.accounts import StaffFactory
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 PLAN_URL = reverse("deliveries:round-plan")
 

@@ -19,7 +19,8 @@ from deliveries.services.rounds import round_lock_set, round_start
 from deliveries.services.sources import stop_demands_for
 from ecopole.core.models import AuditEvent, OutboxMessage
 from tests.deliveries.conftest import AUDRUICQ, CALAIS_POINTS, FRIDAY, GUINES, MARCK
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 PLAN_URL = reverse("deliveries:round-plan")
 
@@ -253,7 +254,7 @@ def test_a_date_whose_cutoff_is_ahead_is_not_planned_by_the_task(busy_friday, va
 def test_vending_refills_and_pickup_points_plug_in_as_stop_sources(db, depot, ardres):
     from decimal import Decimal
 
-    from tests.vending.factories import MachineFactory
+    from tests.factories.vending import MachineFactory
     from vending.models import RefillRequest
 
     # given a refill request of a machine in Calais and two orders for Ardres

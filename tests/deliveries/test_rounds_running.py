@@ -18,8 +18,9 @@ from ecopole.core.models import AuditEvent
 from orders.models import Order, OrderEvent
 from tests.conftest import client_for
 from tests.deliveries.conftest import CALAIS_POINTS, FRIDAY, PARIS
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
-from tests.factories import StaffFactory
+from tests.factories.accounts import StaffFactory
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 
 @pytest.fixture

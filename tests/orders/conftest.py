@@ -12,8 +12,8 @@ import time_machine
 
 from catalogue.services.stock import stock_receive
 from deliveries.models import PickupPointKind, Weekday
-from tests.deliveries.factories import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
-from tests.orders.factories import ProductFactory
+from tests.factories.catalogue import ProductFactory
+from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_MORNING = datetime(2026, 10, 19, 9, 0, tzinfo=PARIS)
@@ -58,7 +58,7 @@ def calais_zone(db):
 
 
 def _stocked(quantity, **kwargs):
-    product = ProductFactory(**kwargs)
+    product = ProductFactory(piece=True, **kwargs)
     if quantity:
         stock_receive(product_id=product.pk, quantity=Decimal(quantity))
     return product

@@ -11,9 +11,9 @@ import time_machine
 
 from processing.services.bookings import BookingRequest, booking_create
 from tests.conftest import client_for
-from tests.factories import ProducerFactory, ProducerMemberFactory
-
-from .factories import workshop_setup
+from tests.factories.accounts import ProducerMemberFactory
+from tests.factories.catalogue import ProducerFactory
+from tests.factories.processing import workshop_setup
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=PARIS)  # a Monday

@@ -12,7 +12,7 @@ from processing.models import Booking, BookingLine
 from processing.services import bookings as booking_services
 from processing.services.lots import lot_code_next
 from tests.conftest import client_for
-from tests.factories import ProducerMemberFactory
+from tests.factories.accounts import ProducerMemberFactory
 
 from .conftest import THURSDAY_MORNING, booking_payload, make_booking
 

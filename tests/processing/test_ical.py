@@ -3,7 +3,7 @@
 import pytest
 
 from processing.services.ical import escape_text, fold
-from tests.factories import ProducerMemberFactory
+from tests.factories.accounts import ProducerMemberFactory
 
 from .conftest import THURSDAY_MORNING, make_booking, paris
 

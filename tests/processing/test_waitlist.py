@@ -7,7 +7,8 @@ import time_machine
 
 from processing.models import Booking, BookingLine
 from processing.tasks import expire_offer, expire_offers
-from tests.factories import ProducerFactory, ProducerMemberFactory
+from tests.factories.accounts import ProducerMemberFactory
+from tests.factories.catalogue import ProducerFactory
 
 from .conftest import NOW, THURSDAY_MORNING, booking_payload, make_booking
 

@@ -58,12 +58,12 @@ from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
 from processing.services.feeds import calendar_feed_rotate
 from processing.services.lots import Output, booking_complete
-from tests.baskets.basket_factories import BasketOfferFactory
-from tests.deliveries.fleet_factories import VehicleFactory
-from tests.factories import DEFAULT_PASSWORD, ProducerFactory, ProducerMemberFactory, StaffFactory, UserFactory
-from tests.orders.factories import ProductFactory
-from tests.processing.factories import workshop_setup
-from tests.vending.factories import CompartmentFactory, MachineFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory, UserFactory
+from tests.factories.baskets import BasketOfferFactory
+from tests.factories.catalogue import ProducerFactory, ProductFactory
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.processing import workshop_setup
+from tests.factories.vending import CompartmentFactory, MachineFactory
 from vending.models import CompartmentKind
 from vending.services import locker_reservation_create, machine_key_rotate, refill_record, sale_record
 
@@ -211,9 +211,12 @@ def build_world() -> World:
 
     # catalogue: each producer has an active product and a draft (inactive: visible only to its producer and staff)
     o.category = Category.objects.create(name="Légumes", slug="legumes")
-    o.product_a = ProductFactory(producer=o.producer_a, category=o.category, name="Poireaux", slug="poireaux")
-    o.product_b = ProductFactory(producer=o.producer_b, category=o.category, name="Navets", slug="navets")
+    o.product_a = ProductFactory(
+        piece=True, producer=o.producer_a, category=o.category, name="Poireaux", slug="poireaux"
+    )
+    o.product_b = ProductFactory(piece=True, producer=o.producer_b, category=o.category, name="Navets", slug="navets")
     o.potatoes = ProductFactory(
+        piece=True,
         producer=o.producer_a,
         category=o.category,
         name="Pommes de terre",
@@ -223,8 +226,12 @@ def build_world() -> World:
         quantity_step=Decimal("0.5"),
         minimum_quantity=Decimal("1"),
     )
-    o.draft_a = ProductFactory(producer=o.producer_a, category=o.category, name="Brouillon A", is_active=False)
-    o.draft_b = ProductFactory(producer=o.producer_b, category=o.category, name="Brouillon B", is_active=False)
+    o.draft_a = ProductFactory(
+        piece=True, producer=o.producer_a, category=o.category, name="Brouillon A", is_active=False
+    )
+    o.draft_b = ProductFactory(
+        piece=True, producer=o.producer_b, category=o.category, name="Brouillon B", is_active=False
+    )
     for product in (o.product_a, o.product_b, o.potatoes):
         stock_receive(product_id=product.pk, quantity=Decimal("100"))
 
@@ -369,7 +376,7 @@ def build_world() -> World:
     o.equipment = workshop_setup()
     manager = world.users["manager"]
     for letter, producer in (("a", o.producer_a), ("b", o.producer_b)):
-        soup = ProductFactory(producer=producer, category=o.category, name=f"Soupe {letter}", unit="jar")
+        soup = ProductFactory(piece=True, producer=producer, category=o.category, name=f"Soupe {letter}", unit="jar")
         setattr(o, f"soup_{letter}", soup)
         with time_machine.travel(datetime(2026, 10, 5, 9, 0, tzinfo=PARIS), tick=False):
             past = [
@@ -397,7 +404,9 @@ def _baskets(world: World) -> None:
     small basket of this week (W43) is published, the next week's (W44) is a draft; A has a pause planned."""
     o, manager = world.o, world.users["manager"]
     customer_a, customer_b = world.users["customer"], world.users["customer_b"]
-    o.carrots = ProductFactory(producer=o.producer_a, category=o.category, name="Carottes", slug="carottes", unit="kg")
+    o.carrots = ProductFactory(
+        piece=True, producer=o.producer_a, category=o.category, name="Carottes", slug="carottes", unit="kg"
+    )
     stock_receive(product_id=o.carrots.pk, quantity=Decimal("100"))
     o.basket_offer = BasketOfferFactory()
     o.basket_offer_medium = BasketOfferFactory(

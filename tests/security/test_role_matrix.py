@@ -279,7 +279,7 @@ def test_what_drivers_and_preparers_see_in_the_lists(world):
 
 
 def test_a_driver_who_has_no_round_sees_no_customer(world):
-    from tests.factories import StaffFactory
+    from tests.factories.accounts import StaffFactory
 
     # given a driver with no round at all
     driver = StaffFactory(groups=["driver"])

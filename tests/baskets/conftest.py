@@ -1,4 +1,4 @@
-"""Fixtures of the cabas bio tests, imported by each `test_basket_*.py` module (`from .basket_fixtures import *`).
+"""Fixtures of the cabas bio tests (the dates are in `tests/baskets/constants.py`).
 
 The world: Monday 7 December 2026, 09:00 in Paris (ISO week 2026-W50); baskets are distributed on Friday
 11 December, cutoff Wednesday 9 December at 12:00, at the Ilôt Jacquard antenna (the default point), at a relay
@@ -7,9 +7,7 @@ point, or at home in the Calais zone. Three offers; two vegetables with stock, c
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,46 +16,14 @@ from baskets.models import BasketFrequency, BasketSize, BasketSubscription, Subs
 from baskets.services.calendar import week_parity
 from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
 from catalogue.services.stock import stock_receive
+from deliveries.models import PickupPointKind
 from orders.models import Fulfilment
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.baskets import BasketOfferFactory
+from tests.factories.catalogue import ProductFactory
+from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
 
-from .basket_factories import (
-    BasketDayFactory,
-    BasketOfferFactory,
-    BasketPointFactory,
-    BasketProductFactory,
-    BasketZoneFactory,
-)
-
-PARIS = ZoneInfo("Europe/Paris")
-MONDAY = datetime(2026, 12, 7, 9, 0, tzinfo=PARIS)
-FRIDAY = date(2026, 12, 11)
-NEXT_FRIDAY = date(2026, 12, 18)
-WEEK = "2026-W50"
-WEEK_START = date(2026, 12, 7)
-CUTOFF = datetime(2026, 12, 9, 12, 0, tzinfo=PARIS)
-BASE = "/api/v1/baskets"
-
-__all__ = [
-    "BASE",
-    "CUTOFF",
-    "FRIDAY",
-    "MONDAY",
-    "NEXT_FRIDAY",
-    "PARIS",
-    "WEEK",
-    "WEEK_START",
-    "basket_now",
-    "carrots",
-    "composed",
-    "home_zone",
-    "ilot",
-    "leeks",
-    "make_subscription",
-    "offers",
-    "relay_point",
-    "small",
-]
+from .constants import FRIDAY, MONDAY, WEEK_START
 
 
 @pytest.fixture(autouse=True)
@@ -66,24 +32,40 @@ def basket_now():
         yield traveller
 
 
+def _point(**values):
+    """A relay point in Calais, open on Fridays 10:00–19:00."""
+    values = {
+        "kind": PickupPointKind.RELAY,
+        "postcode": "62100",
+        "commune": "Calais",
+        "latitude": Decimal("50.951300"),
+        "longitude": Decimal("1.858700"),
+        "opening_hours": [{"weekday": 4, "opens": "10:00", "closes": "19:00"}],
+        **values,
+    }
+    return PickupPointFactory(**values)
+
+
 @pytest.fixture
 def ilot(db):
-    point = BasketPointFactory(name="Ilôt Jacquard (antenne de Calais)", slug="ilot-jacquard-calais")
-    BasketDayFactory(pickup_point=point)
+    point = _point(name="Ilôt Jacquard (antenne de Calais)", slug="ilot-jacquard-calais")
+    DeliveryDayFactory(pickup_point=point)
     return point
 
 
 @pytest.fixture
 def relay_point(db):
-    point = BasketPointFactory(name="Point relais d'Audruicq", slug="relais-audruicq", commune="Audruicq")
-    BasketDayFactory(pickup_point=point)
+    point = _point(name="Point relais d'Audruicq", slug="relais-audruicq", commune="Audruicq")
+    DeliveryDayFactory(pickup_point=point)
     return point
 
 
 @pytest.fixture
 def home_zone(db):
-    zone = BasketZoneFactory(name="Calais et littoral", slug="calais-littoral")
-    BasketDayFactory(zone=zone)
+    zone = DeliveryZoneFactory(
+        name="Calais et littoral", slug="calais-littoral", communes=["Calais", "Marck"], minimum_order=Decimal("25.00")
+    )
+    DeliveryDayFactory(zone=zone)
     return zone
 
 
@@ -116,7 +98,7 @@ def small(offers):
 
 
 def _stocked(name: str, quantity: str):
-    product = BasketProductFactory(name=name)
+    product = ProductFactory(vegetable=True, name=name)
     stock_receive(product_id=product.pk, quantity=Decimal(quantity))
     return product
 
