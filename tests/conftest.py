@@ -11,6 +11,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from catalogue.season import allergens_to_mask, months_to_mask
+from tests.clients import client_for
 from tests.factories.accounts import ProducerMemberFactory, StaffFactory, UserFactory
 from tests.factories.baskets import BasketOfferFactory
 from tests.factories.catalogue import CategoryFactory, ProducerFactory, ProductFactory
@@ -26,12 +27,6 @@ def _fresh_cache():
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user=user)
-    return client
 
 
 @pytest.fixture

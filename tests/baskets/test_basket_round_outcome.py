@@ -12,7 +12,7 @@ from deliveries.models import Round, RoundStatus, Stop
 from deliveries.services.sources import stop_demands_for
 from ecopole.core.models import AuditEvent
 from tests.baskets.constants import CUTOFF, FRIDAY, PARIS
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.factories.accounts import StaffFactory, UserFactory
 from tests.factories.deliveries import VehicleFactory
 

@@ -122,7 +122,7 @@ def test_monthly_statement(generated, manager, manager_client, basket_now, carro
     SolidarityEligibility.objects.create(customer=customer, valid_until=date(2026, 12, 31), granted_by=manager)
     basket_now.move_to(CUTOFF + timedelta(days=7))
     basket_run_generate(offer_id=generated[0].offer_id, on=date(2026, 12, 18), force=True)
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     response = client_for(customer).get(f"{BASE}/statement/?month=2026-12")
     assert response.status_code == 200

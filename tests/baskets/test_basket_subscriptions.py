@@ -11,7 +11,7 @@ from baskets.services.generation import basket_run_generate
 from baskets.services.subscriptions import next_distribution
 from ecopole.core.models import AuditEvent
 from tests.baskets.constants import BASE, FRIDAY, NEXT_FRIDAY, PARIS
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db

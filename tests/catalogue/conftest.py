@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.factories.accounts import ProducerMemberFactory
 from tests.factories.catalogue import CategoryFactory, ProducerFactory, ProductFactory
 

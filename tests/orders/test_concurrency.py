@@ -8,10 +8,10 @@ from django.db import connection
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
 from orders.models import Order
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.factories.accounts import UserFactory
 from tests.factories.catalogue import ProductFactory
-from tests.orders.conftest import pickup_body
+from tests.orders.helpers import pickup_body
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,10 +10,10 @@ from django.db import connection
 
 from catalogue.services.stock import stock_available, stock_receive
 from orders.models import Order
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.factories.accounts import UserFactory
 from tests.factories.catalogue import ProductFactory
-from tests.orders.conftest import pickup_body
+from tests.orders.helpers import pickup_body
 
 URL = "/api/v1/orders/"
 

@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orders.services.grocery import order_transition
 from tests.factories.accounts import UserFactory
-from tests.orders.conftest import FRIDAY
-from tests.orders.helpers import place_home, place_pickup
+from tests.orders.helpers import FRIDAY, place_home, place_pickup
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"

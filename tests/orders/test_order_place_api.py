@@ -7,7 +7,7 @@ from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import Order, OrderEvent, OrderLine, OrderNotification
 from tests.factories.catalogue import ProductFactory
-from tests.orders.conftest import FRIDAY, home_body, pickup_body
+from tests.orders.helpers import FRIDAY, home_body, pickup_body
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"

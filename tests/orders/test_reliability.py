@@ -23,10 +23,10 @@ from ecopole.core.models import OutboxMessage
 from ecopole.core.tasks import outbox_sweep
 from orders.models import Order
 from tests.celery_worker import not_eager
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.factories.accounts import UserFactory
 from tests.factories.catalogue import ProductFactory
-from tests.orders.conftest import pickup_body
+from tests.orders.helpers import pickup_body
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from processing.services.calendar import easter_sunday, french_public_holidays
 from tests.factories.catalogue import ProducerFactory
 from tests.factories.processing import EquipmentFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_closed_days_have_no_slots(frozen, workshop, producer_client):
 
 def test_the_autoclave_reports_the_capacity_left(frozen, workshop, producer):
     make_booking(producer, workshop["autoclave"], paris(2026, 11, 19, 8), paris(2026, 11, 19, 10), jars=220)
-    from tests.conftest import client_for
+    from tests.clients import client_for
     from tests.factories.accounts import ProducerMemberFactory
 
     client = client_for(ProducerMemberFactory(producer=ProducerFactory()))

@@ -15,7 +15,7 @@ from processing.services.feeds import calendar_feed_rotate
 from tests.factories.accounts import ProducerMemberFactory
 from tests.factories.catalogue import ProducerFactory, ProductFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 

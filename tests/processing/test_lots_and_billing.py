@@ -15,7 +15,7 @@ from processing.services.lots import lot_code_next
 from processing.tasks import build_monthly_statements
 from tests.factories.catalogue import ProductFactory
 
-from .conftest import make_booking, paris
+from .helpers import make_booking, paris
 
 pytestmark = pytest.mark.django_db
 

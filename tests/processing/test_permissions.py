@@ -11,7 +11,7 @@ from processing.services.bookings import booking_confirm
 from processing.services.lots import Output, booking_complete
 from tests.factories.catalogue import ProducerFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ import pytest
 
 from catalogue.models import Product
 
-from .conftest import call, db_snapshot, path_parameters, schema_operations, snapshot_diff
+from .world import call, db_snapshot, path_parameters, schema_operations, snapshot_diff
 
 
 @dataclass(frozen=True)

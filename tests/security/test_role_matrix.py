@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_create
 
-from .conftest import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
+from .world import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
 
 A = "ALLOWED"
 PUBLIC = (A,) * 7

@@ -6,13 +6,8 @@ from rest_framework.test import APIClient
 from catalogue.services.stock import stock_receive
 from tests.factories.catalogue import ProductFactory
 from tests.factories.vending import CompartmentFactory, MachineFactory
+from tests.vending.helpers import machine_client_for
 from vending.services import machine_key_rotate, refill_record
-
-
-def machine_client_for(key: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_X_MACHINE_KEY=key)
-    return client
 
 
 @pytest.fixture

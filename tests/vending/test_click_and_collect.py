@@ -22,7 +22,7 @@ from vending.services import (
 )
 from vending.signals import locker_collected, locker_expired
 
-from .conftest import machine_client_for
+from .helpers import machine_client_for
 
 PARIS = timezone.get_fixed_timezone(60)
 PICKUP = dt.date(2026, 3, 6)

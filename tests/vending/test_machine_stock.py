@@ -138,7 +138,7 @@ def test_read_only_fields_of_a_refill_cannot_be_set(machine, a1, carrots, manage
 
 @pytest.mark.parametrize("role, status", [("customer", 403), ("producer_member", 403)])
 def test_only_staff_refill(machine, a1, carrots, role, status, request):
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     response = refill(
         client_for(request.getfixturevalue(role)), machine, compartment="A1", product=carrots.pk, quantity="1"

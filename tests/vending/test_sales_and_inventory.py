@@ -13,7 +13,7 @@ from tests.factories.vending import CompartmentFactory, MachineFactory
 from vending.models import Anomaly, Compartment, CompartmentMovement, Sale
 from vending.services import machine_key_rotate, refill_record, vending_check_ledger
 
-from .conftest import machine_client_for
+from .helpers import machine_client_for
 
 
 def sale(transaction_id="T-1", compartment="A1", quantity="1", amount="3.00", **extra):
