@@ -82,7 +82,7 @@ def send_password_reset(*, email: str) -> bool:
         "reset_url": password_reset_url(user),
         "valid_minutes": max(1, settings.PASSWORD_RESET_TIMEOUT // 60),
     }
-    templated_email("accounts/email/password_reset", context, to=[user.email]).send()
+    email_send(templated_email("accounts/email/password_reset", context, to=[user.email]))
     return True
 
 
@@ -101,5 +101,5 @@ def send_email_change(*, user_id: int, email: str) -> bool:
         "new_email": email,
         "confirmation_url": f"{settings.SITE_URL.rstrip('/')}{path}?{query}",
     }
-    templated_email("accounts/email/email_change", context, to=[email]).send()
+    email_send(templated_email("accounts/email/email_change", context, to=[email]))
     return True

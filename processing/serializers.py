@@ -325,7 +325,7 @@ class LotTraceSerializer(serializers.Serializer):
 
 class StatementSerializer(StrictModelSerializer):
     producer = ProducerBriefSerializer()
-    month = StrictDateField(format="%Y-%m")
+    month = StrictDateField(format="%Y-%m", read_only=True)  # "2026-12"
 
     class Meta:
         model = Statement

@@ -100,7 +100,8 @@ def fields_mapped() -> Iterator[list]:
 
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema, plus the item bounds of `Serializer(many=True, min_length=…, max_length=…)`
-    (drf-spectacular documents them for a ListField, not for a list of serializers)."""
+    (drf-spectacular documents them for a ListField, not for a list of serializers), and the real shape of a date
+    written in another format than ISO 8601 (`DateField(format="%Y-%m")` writes "2026-12", not a `format: date`)."""
 
     def _map_model_field(self, model_field, direction):
         # drf-spectacular types a model field it meets outside a serializer's fields (the key behind a relation)
@@ -118,6 +119,18 @@ class AutoSchema(SpectacularAutoSchema):
         if (mapped := _fields_mapped.get()) is not None:
             mapped.append(field)
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            isinstance(field, serializers.DateField)
+            and isinstance(schema, dict)
+            and schema.get("format") == "date"
+            and getattr(field, "format", None) not in (None, "iso-8601", "%Y-%m-%d")
+        ):
+            from .fields import MONTH_PATTERN
+
+            del schema["format"]
+            schema.pop("pattern", None)
+            if field.format == "%Y-%m":
+                schema["pattern"] = MONTH_PATTERN
         if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict) and schema.get("type") == "array":
             if getattr(field, "max_length", None) is not None:
                 schema["maxItems"] = field.max_length

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import StaffFactory, UserFactory
+from tests.factories.accounts import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from ecopole.core.client_ip import client_ip
-from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.models import User
 from accounts.services import email_confirmation_token, user_register
 from ecopole.core.models import OutboxMessage
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

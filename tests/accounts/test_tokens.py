@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, token_digest
 from accounts.services import token_create
-from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

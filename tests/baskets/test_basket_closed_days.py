@@ -9,9 +9,7 @@ from baskets.models import BasketDelivery, BasketPause
 from baskets.services.generation import basket_run_generate, basket_runs_due, basket_runs_generate_due
 from ecopole.core.calendar import ClosedDay
 from ecopole.core.models import Closure
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, FRIDAY, NEXT_FRIDAY, PARIS
+from tests.baskets.constants import BASE, FRIDAY, NEXT_FRIDAY, PARIS
 
 pytestmark = pytest.mark.django_db
 AFTER_CUTOFF = datetime(2026, 12, 10, 9, 0, tzinfo=PARIS)

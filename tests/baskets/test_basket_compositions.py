@@ -5,9 +5,7 @@ import pytest
 from baskets.models import BasketComposition, CompositionStatus
 from baskets.services.generation import basket_run_generate
 from catalogue.services.stock import stock_available
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, FRIDAY, WEEK
+from tests.baskets.constants import BASE, FRIDAY, WEEK
 
 pytestmark = pytest.mark.django_db
 

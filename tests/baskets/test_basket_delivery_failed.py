@@ -11,11 +11,9 @@ from deliveries.models import Round, RoundStatus, Stop, StopKind
 from deliveries.services.rounds import stop_fail
 from ecopole.core.models import AuditEvent, OutboxMessage
 from orders.models import Fulfilment
-from tests.deliveries.fleet_factories import VehicleFactory
-from tests.factories import StaffFactory, UserFactory
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import CUTOFF, FRIDAY, PARIS
+from tests.baskets.constants import CUTOFF, FRIDAY, PARIS
+from tests.factories.accounts import StaffFactory, UserFactory
+from tests.factories.deliveries import VehicleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,7 @@ import pytest
 from baskets.models import BasketSubscription
 from ecopole.core.models import OutboxMessage
 from ecopole.core.outbox import outbox_deliver
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, FRIDAY, NEXT_FRIDAY
+from tests.baskets.constants import BASE, FRIDAY, NEXT_FRIDAY
 
 pytestmark = pytest.mark.django_db
 

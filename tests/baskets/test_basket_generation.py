@@ -22,9 +22,7 @@ from baskets.tasks import basket_runs_generate
 from catalogue.models import MovementReason, StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_count
 from orders.models import Fulfilment
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, CUTOFF, FRIDAY, NEXT_FRIDAY
+from tests.baskets.constants import BASE, CUTOFF, FRIDAY, NEXT_FRIDAY
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,10 @@ from baskets.services.generation import basket_run_generate
 from deliveries.models import Round, RoundStatus, Stop
 from deliveries.services.sources import stop_demands_for
 from ecopole.core.models import AuditEvent
-from tests.conftest import client_for
-from tests.deliveries.fleet_factories import VehicleFactory
-from tests.factories import StaffFactory, UserFactory
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import CUTOFF, FRIDAY, PARIS
+from tests.baskets.constants import CUTOFF, FRIDAY, PARIS
+from tests.clients import client_for
+from tests.factories.accounts import StaffFactory, UserFactory
+from tests.factories.deliveries import VehicleFactory
 
 pytestmark = pytest.mark.django_db
 

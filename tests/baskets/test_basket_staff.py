@@ -15,10 +15,8 @@ from baskets.tasks import basket_reminders_queue
 from ecopole.core.models import AuditEvent, OutboxMessage
 from ecopole.core.outbox import outbox_deliver
 from orders.models import Fulfilment
-from tests.factories import UserFactory
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, CUTOFF, FRIDAY
+from tests.baskets.constants import BASE, CUTOFF, FRIDAY
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +122,7 @@ def test_monthly_statement(generated, manager, manager_client, basket_now, carro
     SolidarityEligibility.objects.create(customer=customer, valid_until=date(2026, 12, 31), granted_by=manager)
     basket_now.move_to(CUTOFF + timedelta(days=7))
     basket_run_generate(offer_id=generated[0].offer_id, on=date(2026, 12, 18), force=True)
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     response = client_for(customer).get(f"{BASE}/statement/?month=2026-12")
     assert response.status_code == 200

@@ -10,11 +10,9 @@ from baskets.models import BasketPause, BasketSkip, BasketSubscription, Subscrip
 from baskets.services.generation import basket_run_generate
 from baskets.services.subscriptions import next_distribution
 from ecopole.core.models import AuditEvent
-from tests.conftest import client_for
-from tests.factories import UserFactory
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE, FRIDAY, NEXT_FRIDAY, PARIS
+from tests.baskets.constants import BASE, FRIDAY, NEXT_FRIDAY, PARIS
+from tests.clients import client_for
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 

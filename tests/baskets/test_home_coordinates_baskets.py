@@ -3,9 +3,7 @@
 import pytest
 
 from baskets.models import BasketSubscription
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE
+from tests.baskets.constants import BASE
 
 pytestmark = pytest.mark.django_db
 

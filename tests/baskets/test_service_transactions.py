@@ -14,10 +14,8 @@ from baskets.services.compositions import CompositionLineRequest, composition_pu
 from baskets.services.generation import basket_run_generate, basket_runs_generate_on
 from baskets.services.solidarity import solidarity_grant
 from baskets.services.subscriptions import PlaceRequest, subscription_cancel, subscription_create, subscription_skip
-from tests.factories import UserFactory
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import CUTOFF, FRIDAY, PARIS, WEEK_START
+from tests.baskets.constants import CUTOFF, FRIDAY, PARIS, WEEK_START
+from tests.factories.accounts import UserFactory
 
 
 def _entry_calls(*, small, carrots, manager, subscription, customer):

@@ -14,9 +14,7 @@ from baskets.models import SolidarityEligibility, SolidarityRequest, SolidarityR
 from baskets.services.solidarity import solidarity_grant, solidarity_request_decide, solidarity_request_submit
 from ecopole.core.exceptions import ApplicationError, NotFound
 from ecopole.core.models import AuditEvent
-
-from .basket_fixtures import *  # noqa: F403
-from .basket_fixtures import BASE
+from tests.baskets.constants import BASE
 
 pytestmark = pytest.mark.django_db
 

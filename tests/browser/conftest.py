@@ -19,7 +19,6 @@ from django.core.files.base import ContentFile
 
 from catalogue.demo_photos import draw_photo
 from catalogue.services.photos import producer_photo_set, product_photo_set
-from tests.shop.conftest import shop_catalogue, shop_places  # noqa: F401  (the same small shop as the page tests)
 
 # Playwright's sync API runs an event loop in the test thread; the test itself only uses the ORM to set data up.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -67,7 +66,7 @@ def check_page(page, name: str) -> None:
 
 
 @pytest.fixture
-def shop_photos(shop_catalogue):  # noqa: F811  (the fixture imported above)
+def shop_photos(shop_catalogue):
     """The small shop's products and producer with drawn photos, as in the demo."""
     for key, product in shop_catalogue.items():
         upload = ContentFile(draw_photo(title=product.name, colour_key=key), name="photo.png")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from orders.selectors import delivery_places_open
 from orders.services.grocery import LineRequest, order_place
 from tests.browser.conftest import check_page, needs_chromium
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 NEW_PASSWORD = "un-autre-secret-de-jardin-77"

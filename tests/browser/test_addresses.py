@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from deliveries.models import SavedAddress
 from tests.browser.conftest import SCREENSHOT_DIR, check_page, needs_chromium
-from tests.deliveries.factories import DeliveryZoneFactory
+from tests.factories.deliveries import DeliveryZoneFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 

@@ -14,8 +14,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from baskets.models import BasketSkip, BasketSubscription
-from tests.baskets.basket_fixtures import *  # noqa: F403
-from tests.baskets.basket_fixtures import FRIDAY, MONDAY
+from tests.baskets.constants import FRIDAY, MONDAY
 from tests.browser.conftest import check_page, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]

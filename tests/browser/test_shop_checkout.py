@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 from catalogue.services.stock import stock_available
 from orders.models import Order
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, check_page, needs_chromium
-from tests.catalogue.factories import ProductFactory
-from tests.deliveries.factories import DeliveryDayFactory, DeliveryZoneFactory
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.catalogue import ProductFactory
+from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 

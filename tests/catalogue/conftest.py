@@ -1,8 +1,8 @@
 import pytest
 
-from tests.catalogue.factories import CategoryFactory, CertifiedProducerFactory, ProductFactory
-from tests.conftest import client_for
-from tests.factories import ProducerMemberFactory
+from tests.clients import client_for
+from tests.factories.accounts import ProducerMemberFactory
+from tests.factories.catalogue import CategoryFactory, ProducerFactory, ProductFactory
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def product(producer, vegetables):
 
 @pytest.fixture
 def other_producer(db):
-    return CertifiedProducerFactory(name="Ferme voisine", slug="ferme-voisine")
+    return ProducerFactory(certified=True, name="Ferme voisine", slug="ferme-voisine")
 
 
 @pytest.fixture

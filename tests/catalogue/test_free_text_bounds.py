@@ -7,8 +7,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from catalogue.models import Product
 from ecopole.core.fields import EXCERPT_LENGTH, TEXT_MAX_LENGTH
-from tests.catalogue.factories import ProductFactory
 from tests.catalogue.test_product_api import URL, create_body
+from tests.factories.catalogue import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from PIL import Image
 from catalogue.models import Product
 from catalogue.photos import validate_photo
 from ecopole.core.models import AuditEvent
-from tests.conftest import client_for
+from tests.clients import client_for
 
 
 @pytest.fixture(autouse=True)

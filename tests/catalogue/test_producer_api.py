@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from catalogue.geo import ECOPOLE_LATITUDE, ECOPOLE_LONGITUDE, distance_to_ecopole_km, haversine_km
 from catalogue.services.producers import producer_create, producer_update
-from tests.catalogue.factories import CategoryFactory
+from tests.factories.catalogue import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 

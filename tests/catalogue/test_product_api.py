@@ -10,8 +10,7 @@ from catalogue.models import Product
 from catalogue.season import month_range, months_to_mask
 from catalogue.services.producers import producer_update
 from catalogue.services.products import product_create
-from tests.catalogue.factories import CategoryFactory, CertifiedProducerFactory, ProductFactory
-from tests.factories import ProducerFactory
+from tests.factories.catalogue import CategoryFactory, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +70,7 @@ def test_filters_by_category_producer_and_availability(api_client, product, othe
 
 
 def test_search_ignores_accents_and_case_and_looks_at_the_producer(api_client, vegetables):
-    grower = CertifiedProducerFactory(name="Jardins de l'Ilôt", slug="jardins-ilot")
+    grower = ProducerFactory(certified=True, name="Jardins de l'Ilôt", slug="jardins-ilot")
     product_create(producer=grower, category=vegetables, name="Épinards", unit_price=Decimal("6.90"))
     product_create(
         producer=grower, category=vegetables, name="Mâche", unit_price=Decimal("2.40"), description="Sachet, Œuf-free"
@@ -86,7 +85,7 @@ def test_search_ignores_accents_and_case_and_looks_at_the_producer(api_client, v
 
 
 def test_organic_filter_needs_a_valid_certificate(api_client, vegetables):
-    certified = CertifiedProducerFactory(slug="certifiee")
+    certified = ProducerFactory(certified=True, slug="certifiee")
     organic = product_create(producer=certified, category=vegetables, name="Poireaux bio", unit_price=Decimal("3"))
     uncertified = ProducerFactory(slug="sans-certificat")
     product_create(producer=uncertified, category=vegetables, name="Poireaux", unit_price=Decimal("2"))
@@ -117,11 +116,11 @@ def test_in_season_uses_the_current_month_in_paris(api_client, producer, vegetab
 
 
 def test_ordering_by_price_name_and_distance(api_client, vegetables):
-    near = CertifiedProducerFactory(slug="pres", latitude=None)
+    near = ProducerFactory(certified=True, slug="pres", latitude=None)
     producer_update(producer=near, commune="Vieille-Église", latitude=Decimal("50.93"), longitude=Decimal("2.08"))
-    far = CertifiedProducerFactory(slug="loin")
+    far = ProducerFactory(certified=True, slug="loin")
     producer_update(producer=far, commune="Calais", latitude=Decimal("50.95"), longitude=Decimal("1.86"))
-    nowhere = CertifiedProducerFactory(slug="sans-coordonnees")
+    nowhere = ProducerFactory(certified=True, slug="sans-coordonnees")
     ProductFactory(producer=far, category=vegetables, name="A de Calais", unit_price=Decimal("1.00"))
     ProductFactory(producer=near, category=vegetables, name="B de Vieille-Église", unit_price=Decimal("3.00"))
     ProductFactory(producer=nowhere, category=vegetables, name="C sans adresse", unit_price=Decimal("2.00"))
@@ -138,7 +137,7 @@ def test_ordering_by_price_name_and_distance(api_client, vegetables):
 
 
 def test_the_product_list_uses_a_constant_number_of_queries(api_client, manager_client, producer_client, vegetables):
-    producers = [CertifiedProducerFactory() for _ in range(3)]
+    producers = [ProducerFactory(certified=True) for _ in range(3)]
 
     def count_queries(client) -> int:
         client.get(URL)  # warm-up: the user's groups are cached on it after the first request
@@ -164,10 +163,10 @@ def test_the_product_list_uses_a_constant_number_of_queries(api_client, manager_
 
 def test_the_list_answers_what_the_product_serializer_says_for_every_kind_of_product(manager_client, vegetables):
     # The list builds its JSON from .values() rows (product_rows_data); the detail uses ProductSerializer.
-    certified = CertifiedProducerFactory(
-        latitude=Decimal("50.9"), longitude=Decimal("1.9"), distance_km=Decimal("12.3")
+    certified = ProducerFactory(
+        certified=True, latitude=Decimal("50.9"), longitude=Decimal("1.9"), distance_km=Decimal("12.3")
     )
-    expired = CertifiedProducerFactory(organic_certificate_valid_until=datetime.date(2020, 1, 1))
+    expired = ProducerFactory(certified=True, organic_certificate_valid_until=datetime.date(2020, 1, 1))
     uncertified = ProducerFactory()
     products = [
         ProductFactory(producer=certified, category=vegetables, organic=True, stock=Decimal("2.125")),

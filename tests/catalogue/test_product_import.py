@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalogue.models import Product, ProductImport, StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
-from tests.catalogue.factories import CategoryFactory, ProductFactory
+from tests.factories.catalogue import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.db import connection
 from catalogue.errors import InsufficientStock
 from catalogue.models import StockMovement
 from catalogue.services.stock import StockLine, stock_available, stock_check_ledger, stock_reserve
-from tests.catalogue.factories import ProductFactory
-from tests.conftest import client_for
-from tests.factories import StaffFactory, UserFactory
+from tests.clients import client_for
+from tests.factories.accounts import StaffFactory, UserFactory
+from tests.factories.catalogue import ProductFactory
 
 THREADS = 12
 

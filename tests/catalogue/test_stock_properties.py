@@ -19,7 +19,7 @@ from catalogue.services.stock import (
     stock_release,
     stock_reserve,
 )
-from tests.catalogue.factories import CategoryFactory, ProductFactory
+from tests.factories.catalogue import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

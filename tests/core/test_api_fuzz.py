@@ -1,23 +1,22 @@
 """Property-based fuzzing of the whole OpenAPI schema with schemathesis 4.
 
-Every operation is called with positive and negative data on a database filled by `seed_demo` (rows in every table
-that the demo fills, and the demo's own customer, producer member and manager), as anonymous, customer, producer
-member and manager. schemathesis' default checks all run (no 5xx, responses and content types match the schema,
-negative data rejected, auth enforced, ...). `positive_data_acceptance` also lets through 400, 409 and 422, and
-`fuzz_rules.only_listed_domain_refusals` takes that back for every code it does not list (the domain refusals no
-schema can express). A new endpoint is fuzzed here without anything to add. `FUZZ_MAX_EXAMPLES` sets the number of
-examples per operation (default 3; the coverage phase adds its own boundary cases). Slow (about 11 minutes for the
-four roles on a busy 2-core machine): `-m slow`; CI runs it.
+Every operation is called with positive and negative data on a database with rows in every table of the project
+(`seed_demo`, then `full_world.fill_demo_gaps` through the services; `test_full_world.py` checks none is empty), as
+anonymous and as the demo's own customer, producer member and manager. schemathesis' default checks all run (no 5xx,
+responses and content types match the schema, negative data rejected, auth enforced, ...).
+`positive_data_acceptance` also lets through 400, 409 and 422, and `fuzz_rules.only_listed_domain_refusals` takes
+that back for every code it does not list (the domain refusals no schema can express). A new endpoint is fuzzed here
+without anything to add. `FUZZ_MAX_EXAMPLES` sets the number of examples per operation (default 3; the coverage
+phase adds its own boundary cases). Slow (about 11 minutes for the four roles on a busy 2-core machine): `-m slow`;
+CI runs it.
 """
 
-import io
 import os
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
@@ -26,6 +25,7 @@ from accounts.services import token_create
 from ecopole.wsgi import application
 
 from . import fuzz_rules
+from .full_world import seed_full_world
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "3"))
 
@@ -40,7 +40,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def api_schema(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_full_world()
     # Called directly through WSGI, each request would fire request_finished, which closes the database
     # connection inside the test's transaction; Django's own test client disconnects it the same way.
     signals.request_started.disconnect(close_old_connections)

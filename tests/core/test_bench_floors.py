@@ -11,13 +11,13 @@ from accounts.services import token_create
 from bench.floor import floor_order
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import Order
-from tests.deliveries.factories import PickupPointFactory
-from tests.orders.factories import ProductFactory
+from tests.factories.catalogue import ProductFactory
+from tests.factories.deliveries import PickupPointFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_bare_order_view_places_an_order_the_ledger_agrees_with(customer):
-    products = [ProductFactory() for _ in range(3)]
+    products = [ProductFactory(piece=True) for _ in range(3)]
     for product in products:
         stock_receive(product_id=product.pk, quantity=Decimal("5"))
     point = PickupPointFactory()

@@ -16,7 +16,7 @@ from ecopole.core.csv_export import csv_cell, csv_writer
 from orders.renderers import PreparationListCsvRenderer
 from processing.models import Statement
 from processing.services.billing import statement_csv
-from tests.factories import ProducerFactory
+from tests.factories.catalogue import ProducerFactory
 from vending.renderers import ReportCSVRenderer
 
 ROOT = Path(__file__).resolve().parents[2]

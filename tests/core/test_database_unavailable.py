@@ -47,7 +47,7 @@ def test_the_api_answers_503_database_unavailable_with_retry_after():
 
 
 def test_an_order_while_the_database_is_gone_is_a_503_not_a_500(customer):
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     api = client_for(customer)
     with database_gone():

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.factories import StaffFactory
+from tests.factories.accounts import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

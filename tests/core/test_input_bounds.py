@@ -7,7 +7,7 @@ import pytest
 
 from ecopole.core.fields import INT32_MAX, StrictIntegerField, column_bounds
 from processing.models import Booking
-from tests.vending.factories import MachineFactory
+from tests.factories.vending import MachineFactory
 from vending.models import Machine
 
 pytestmark = pytest.mark.django_db

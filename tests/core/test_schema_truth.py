@@ -2,13 +2,14 @@
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
 from catalogue.models import Category
-from ecopole.core.fields import DATE_PATTERN, TIME_PATTERN, decimal_pattern
+from ecopole.core.fields import DATE_PATTERN, MONTH_PATTERN, TIME_PATTERN, decimal_pattern
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,19 @@ def test_no_decimal_is_documented_as_a_number_and_no_time_needs_an_offset(schema
     assert all(n.get("pattern") == DATE_PATTERN for n in nodes if n.get("format") == "date")
     price = schema["components"]["schemas"]["Subscription"]["properties"]["price"]
     assert price["type"] == "string" and price["pattern"] == decimal_pattern(8, 2)
+
+
+def test_a_month_written_as_2026_12_is_documented_as_a_month_not_a_date(schema, producer):
+    # given a workshop statement of December 2026, as the API writes it
+    from processing.models import Statement
+    from processing.serializers import StatementSerializer
+
+    written = StatementSerializer(Statement(producer=producer, month=date(2026, 12, 1))).data["month"]
+    # then the schema says what is written: a YYYY-MM string, not a `format: date` (which needs a day)
+    month = schema["components"]["schemas"]["Statement"]["properties"]["month"]
+    assert written == "2026-12"
+    assert "format" not in month and month["pattern"] == MONTH_PATTERN
+    assert re.match(month["pattern"], written)
 
 
 def test_every_query_parameter_says_its_bounds(schema):

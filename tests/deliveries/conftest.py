@@ -4,26 +4,16 @@ Solver time limits are tiny so that the suite stays fast."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, VehicleKind, Weekday
+from deliveries.models import DeliveryDay, DeliveryZone, PickupPointKind, VehicleKind, Weekday
 from deliveries.services import planning
-from tests.deliveries.fleet_factories import VehicleFactory
-
-PARIS = ZoneInfo("Europe/Paris")
-FRIDAY = date(2026, 10, 23)
-THURSDAY_EVENING = datetime(2026, 10, 22, 18, 0, tzinfo=PARIS)
-
-# Points around the Calaisis (lat, lon) for home deliveries.
-CALAIS_POINTS = [("50.9513", "1.8587"), ("50.9580", "1.8480"), ("50.9460", "1.8700"), ("50.9620", "1.8650")]
-MARCK = ("50.9480", "1.9510")
-GUINES = ("50.8690", "1.8710")
-AUDRUICQ = ("50.8794", "2.0786")
+from tests.deliveries.helpers import THURSDAY_EVENING, pickup_point_create
+from tests.factories.deliveries import VehicleFactory
 
 
 @pytest.fixture(autouse=True)
@@ -39,14 +29,9 @@ def frozen_thursday():
         yield traveller
 
 
-def _point(**values) -> PickupPoint:
-    defaults = {"address": "Centre", "postcode": "62000", "opening_hours": []}
-    return PickupPoint.objects.create(**{**defaults, **values})
-
-
 @pytest.fixture
 def depot(db):
-    point = _point(
+    point = pickup_point_create(
         name="Ecopôle alimentaire",
         slug="ecopole",
         kind=PickupPointKind.DEPOT,
@@ -61,7 +46,7 @@ def depot(db):
 
 @pytest.fixture
 def ardres(db):
-    point = _point(
+    point = pickup_point_create(
         name="Point relais d'Ardres",
         slug="relais-ardres",
         commune="Ardres",
@@ -77,7 +62,7 @@ def ardres(db):
 
 @pytest.fixture
 def jacquard(db):
-    point = _point(
+    point = pickup_point_create(
         name="Ilôt Jacquard",
         slug="ilot-jacquard",
         kind=PickupPointKind.ANTENNA,

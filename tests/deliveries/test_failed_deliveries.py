@@ -13,8 +13,9 @@ from django.urls import reverse
 from deliveries.services.planning import round_plan
 from ecopole.core.models import OutboxMessage
 from orders.models import OrderEvent
-from tests.deliveries.conftest import CALAIS_POINTS, FRIDAY
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
+from tests.deliveries.helpers import CALAIS_POINTS, FRIDAY
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from deliveries.services.places import (
     opening_hours_validate,
     zone_for_commune,
 )
-from tests.deliveries.factories import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
+from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
 
 UTC = ZoneInfo("UTC")
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,11 @@ from deliveries import routing
 from deliveries.models import PlanningJob, PlanningRun, Round, Stop
 from deliveries.services import planning
 from deliveries.services.planning_jobs import planning_job_request, planning_job_run
-from tests.conftest import client_for
-from tests.deliveries.conftest import CALAIS_POINTS, FRIDAY
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
-from tests.factories import StaffFactory
+from tests.clients import client_for
+from tests.deliveries.helpers import CALAIS_POINTS, FRIDAY
+from tests.factories.accounts import StaffFactory
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 PLAN_URL = reverse("deliveries:round-plan")
 

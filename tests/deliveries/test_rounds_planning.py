@@ -18,8 +18,9 @@ from deliveries.services.planning import depot_get, round_plan, routing_problem
 from deliveries.services.rounds import round_lock_set, round_start
 from deliveries.services.sources import stop_demands_for
 from ecopole.core.models import AuditEvent, OutboxMessage
-from tests.deliveries.conftest import AUDRUICQ, CALAIS_POINTS, FRIDAY, GUINES, MARCK
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
+from tests.deliveries.helpers import AUDRUICQ, CALAIS_POINTS, FRIDAY, GUINES, MARCK
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 PLAN_URL = reverse("deliveries:round-plan")
 
@@ -261,7 +262,7 @@ def test_the_beat_task_plans_after_the_cutoff_once_and_emails_each_home_customer
 def test_a_date_whose_cutoff_is_ahead_is_not_planned_by_the_task(busy_friday, van):
     import time_machine
 
-    from tests.deliveries.conftest import PARIS
+    from tests.deliveries.helpers import PARIS
 
     with time_machine.travel(timezone.datetime(2026, 10, 21, 11, 0, tzinfo=PARIS), tick=False):
         assert planning.round_plan_due() == []
@@ -271,7 +272,7 @@ def test_a_date_whose_cutoff_is_ahead_is_not_planned_by_the_task(busy_friday, va
 def test_vending_refills_and_pickup_points_plug_in_as_stop_sources(db, depot, ardres):
     from decimal import Decimal
 
-    from tests.vending.factories import MachineFactory
+    from tests.factories.vending import MachineFactory
     from vending.models import RefillRequest
 
     # given a refill request of a machine in Calais and two orders for Ardres

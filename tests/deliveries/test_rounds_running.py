@@ -16,10 +16,11 @@ from deliveries.models import Round, RoundEvent, RoundStatus, Stop, StopStatus
 from deliveries.services.planning import round_plan
 from ecopole.core.models import AuditEvent
 from orders.models import Order, OrderEvent
-from tests.conftest import client_for
-from tests.deliveries.conftest import CALAIS_POINTS, FRIDAY, PARIS
-from tests.deliveries.fleet_factories import VehicleFactory, order_create
-from tests.factories import StaffFactory
+from tests.clients import client_for
+from tests.deliveries.helpers import CALAIS_POINTS, FRIDAY, PARIS
+from tests.factories.accounts import StaffFactory
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.orders import order_create
 
 
 @pytest.fixture

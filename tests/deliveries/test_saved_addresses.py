@@ -8,7 +8,7 @@ from django.db import IntegrityError
 
 from deliveries.models import BanAddress, SavedAddress
 from deliveries.services.addresses import ADDRESSES_MAX, saved_address_create
-from tests.deliveries.factories import DeliveryZoneFactory
+from tests.factories.deliveries import DeliveryZoneFactory
 
 URL = "/api/v1/auth/me/addresses/"
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from deliveries.models import Stop, StopKind
 from deliveries.ports import STOP_SOURCES
-from tests.deliveries.conftest import FRIDAY, PARIS
-from tests.deliveries.fleet_factories import VehicleFactory
-from tests.vending.factories import MachineFactory
+from tests.deliveries.helpers import FRIDAY, PARIS
+from tests.factories.deliveries import VehicleFactory
+from tests.factories.vending import MachineFactory
 from vending.models import RefillRequest, RefillRequestEvent
 
 PLAN_URL = reverse("deliveries:round-plan")

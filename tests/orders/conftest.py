@@ -3,21 +3,15 @@ Friday 23 October (cutoff Wednesday 21, 12:00), products at every VAT rate with 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from catalogue.services.stock import stock_receive
 from deliveries.models import PickupPointKind, Weekday
-from tests.deliveries.factories import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
-from tests.orders.factories import ProductFactory
-
-PARIS = ZoneInfo("Europe/Paris")
-MONDAY_MORNING = datetime(2026, 10, 19, 9, 0, tzinfo=PARIS)
-FRIDAY = date(2026, 10, 23)
+from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
+from tests.orders.helpers import MONDAY_MORNING, stocked_product
 
 
 @pytest.fixture(autouse=True)
@@ -57,36 +51,33 @@ def calais_zone(db):
     return zone
 
 
-def _stocked(quantity, **kwargs):
-    product = ProductFactory(**kwargs)
-    if quantity:
-        stock_receive(product_id=product.pk, quantity=Decimal(quantity))
-    return product
-
-
 @pytest.fixture
 def leeks(db):
-    return _stocked(50, name="Poireaux", slug="poireaux", unit="bunch", unit_price=Decimal("2.80"))
+    return stocked_product(50, name="Poireaux", slug="poireaux", unit="bunch", unit_price=Decimal("2.80"))
 
 
 @pytest.fixture
 def jam(db):
-    return _stocked(20, name="Confiture de fraises", slug="confiture", unit="jar", unit_price=Decimal("4.35"))
+    return stocked_product(20, name="Confiture de fraises", slug="confiture", unit="jar", unit_price=Decimal("4.35"))
 
 
 @pytest.fixture
 def soap(db):
-    return _stocked(10, name="Savon", slug="savon", unit="piece", unit_price=Decimal("3.90"), vat_rate=Decimal("20.00"))
+    return stocked_product(
+        10, name="Savon", slug="savon", unit="piece", unit_price=Decimal("3.90"), vat_rate=Decimal("20.00")
+    )
 
 
 @pytest.fixture
 def meal(db):
-    return _stocked(10, name="Plat du jour", slug="plat", unit="piece", unit_price=Decimal("12.50"), vat_rate="10.00")
+    return stocked_product(
+        10, name="Plat du jour", slug="plat", unit="piece", unit_price=Decimal("12.50"), vat_rate="10.00"
+    )
 
 
 @pytest.fixture
 def potatoes(db):
-    return _stocked(
+    return stocked_product(
         100,
         name="Pommes de terre",
         slug="pommes-de-terre",
@@ -96,30 +87,3 @@ def potatoes(db):
         quantity_step=Decimal("0.5"),
         minimum_quantity=Decimal("1"),
     )
-
-
-def pickup_body(point, lines, delivery_date=FRIDAY, **extra) -> dict:
-    return {
-        "lines": [{"product": p.pk, "quantity": str(q)} for p, q in lines],
-        "fulfilment": {"type": "pickup", "point": point.pk},
-        "delivery_date": delivery_date.isoformat(),
-        **extra,
-    }
-
-
-def home_body(lines, commune="Calais", delivery_date=FRIDAY, **extra) -> dict:
-    return {
-        "lines": [{"product": p.pk, "quantity": str(q)} for p, q in lines],
-        "fulfilment": {
-            "type": "home",
-            "address": {
-                "address": "12 rue des Jardins",
-                "postcode": "62100",
-                "commune": commune,
-                "latitude": "50.951300",
-                "longitude": "1.858700",
-            },
-        },
-        "delivery_date": delivery_date.isoformat(),
-        **extra,
-    }

@@ -11,8 +11,7 @@ from ecopole.core.calendar import ClosedDay
 from ecopole.core.models import Closure
 from orders.models import Order
 from orders.services.reschedule import order_reschedule
-from tests.orders.conftest import PARIS, pickup_body
-from tests.orders.helpers import place_pickup
+from tests.orders.helpers import PARIS, pickup_body, place_pickup
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"

@@ -8,10 +8,10 @@ from django.db import connection
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
 from orders.models import Order
-from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.orders.conftest import pickup_body
-from tests.orders.factories import ProductFactory
+from tests.clients import client_for
+from tests.factories.accounts import UserFactory
+from tests.factories.catalogue import ProductFactory
+from tests.orders.helpers import pickup_body
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,7 +19,7 @@ def test_many_clients_ordering_the_last_units_sell_exactly_the_stock(depot, jam)
     # given 7 jars of a rare honey left, wanted by 20 customers at once (1 jar each, some with jam too)
     from catalogue.services.stock import stock_receive
 
-    honey = ProductFactory(name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("9.50"))
+    honey = ProductFactory(piece=True, name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("9.50"))
     stock_receive(product_id=honey.pk, quantity=Decimal("7"))
     customers = [UserFactory() for _ in range(20)]
     barrier = threading.Barrier(len(customers))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from tests.orders.conftest import pickup_body
+from tests.orders.helpers import pickup_body
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")

@@ -13,9 +13,9 @@ from ecopole.core.emails import email_message_id
 from ecopole.core.models import OutboxMessage
 from ecopole.core.outbox import outbox_deliver
 from orders.models import OrderNotification
-from tests.conftest import client_for
+from tests.clients import client_for
 from tests.mail_backends import ProbingBackend
-from tests.orders.conftest import pickup_body
+from tests.orders.helpers import pickup_body
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["accounts", "baskets", "catalogue", "deliveries", "ecopole", "orders", "processing", "shop", "vending"]

@@ -16,9 +16,9 @@ from ecopole.celery import app
 from ecopole.core.emails import email_message_id
 from orders.models import OrderNotification
 from tests.celery_worker import celery_worker, not_eager
-from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.orders.conftest import pickup_body
+from tests.clients import client_for
+from tests.factories.accounts import UserFactory
+from tests.orders.helpers import pickup_body
 
 requires_redis_broker = pytest.mark.skipif(
     not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),

@@ -4,8 +4,7 @@ from django.db import transaction
 
 from orders.models import Order, OrderNotification
 from orders.tasks import order_email_send
-from tests.orders.conftest import pickup_body
-from tests.orders.helpers import place_home, place_pickup
+from tests.orders.helpers import pickup_body, place_home, place_pickup
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"

@@ -10,10 +10,10 @@ from django.db import connection
 
 from catalogue.services.stock import stock_available, stock_receive
 from orders.models import Order
-from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.orders.conftest import pickup_body
-from tests.orders.factories import ProductFactory
+from tests.clients import client_for
+from tests.factories.accounts import UserFactory
+from tests.factories.catalogue import ProductFactory
+from tests.orders.helpers import pickup_body
 
 URL = "/api/v1/orders/"
 
@@ -21,7 +21,7 @@ URL = "/api/v1/orders/"
 @pytest.fixture
 def honey(db):
     """A scarce product at 5.95 € a jar, 300 jars in stock (enough for the hoarder of the field report)."""
-    product = ProductFactory(name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("5.95"))
+    product = ProductFactory(piece=True, name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("5.95"))
     stock_receive(product_id=product.pk, quantity=Decimal("300"))
     return product
 

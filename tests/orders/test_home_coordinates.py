@@ -9,7 +9,7 @@ from catalogue.services.stock import stock_available
 from deliveries.services.places import home_coordinates_check
 from orders.models import Order
 
-from .conftest import home_body
+from .helpers import home_body
 
 URL = "/api/v1/orders/"
 

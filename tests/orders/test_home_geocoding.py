@@ -9,8 +9,7 @@ from catalogue.services.stock import stock_available
 from deliveries.models import BanAddress
 from orders.models import Order
 from tests.deliveries.geocoding_fixtures import ban_feature
-
-from .conftest import home_body
+from tests.orders.helpers import home_body
 
 URL = "/api/v1/orders/"
 

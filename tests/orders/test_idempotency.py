@@ -7,8 +7,8 @@ from django.db import connection
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger
 from orders.models import IdempotencyRecord, Order
-from tests.conftest import client_for
-from tests.orders.conftest import pickup_body
+from tests.clients import client_for
+from tests.orders.helpers import pickup_body
 
 URL = "/api/v1/orders/"
 

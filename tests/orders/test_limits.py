@@ -8,7 +8,7 @@ import time_machine
 
 from catalogue.services.stock import stock_available
 from orders.models import Order
-from tests.orders.conftest import PARIS, pickup_body
+from tests.orders.helpers import PARIS, pickup_body
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"

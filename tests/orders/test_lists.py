@@ -7,9 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from orders.services.grocery import order_transition
-from tests.factories import UserFactory
-from tests.orders.conftest import FRIDAY
-from tests.orders.helpers import place_home, place_pickup
+from tests.factories.accounts import UserFactory
+from tests.orders.helpers import FRIDAY, place_home, place_pickup
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"
@@ -127,7 +126,7 @@ def test_the_customer_list_takes_the_same_number_of_queries_for_2_or_20_orders(
 
 def test_the_delivery_days_take_the_same_number_of_queries_for_1_or_5_places(api_client, depot, calais_zone):
     few = _queries(api_client, "/api/v1/orders/delivery-days/")
-    from tests.deliveries.factories import DeliveryDayFactory, PickupPointFactory
+    from tests.factories.deliveries import DeliveryDayFactory, PickupPointFactory
 
     for _ in range(4):
         DeliveryDayFactory(pickup_point=PickupPointFactory())

@@ -18,12 +18,11 @@ from catalogue.services.stock import stock_check_ledger
 from deliveries.models import PickupPointKind
 from ecopole.core.models import AuditEvent, OutboxMessage
 from orders.models import Order, OrderEvent, OrderFlag, OrderStatus
-from tests.conftest import client_for
-from tests.deliveries.factories import DeliveryDayFactory, PickupPointFactory
-from tests.orders.conftest import PARIS, pickup_body
-from tests.orders.helpers import place_pickup
-from tests.vending.conftest import machine_client_for
-from tests.vending.factories import CompartmentFactory, MachineFactory
+from tests.clients import client_for
+from tests.factories.deliveries import DeliveryDayFactory, PickupPointFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
+from tests.orders.helpers import PARIS, pickup_body, place_pickup
+from tests.vending.helpers import machine_client_for
 from vending.models import LockerReservation
 from vending.services import locker_reservations_expire, machine_key_rotate
 

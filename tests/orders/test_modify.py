@@ -15,8 +15,8 @@ from orders.errors import BelowMinimumOrder, DuplicateProduct, InvalidQuantity, 
 from orders.models import OrderEvent, OrderLine, OrderStatus
 from orders.services.grocery import LineRequest, order_cancel, order_payment_record, order_transition
 from orders.services.modify import order_modify
-from tests.conftest import client_for
-from tests.orders.factories import ProductFactory
+from tests.clients import client_for
+from tests.factories.catalogue import ProductFactory
 from tests.orders.helpers import place_home, place_pickup
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_a_preparer_may_change_a_customers_order(customer, preparer, depot, leek
 
 def test_new_lines_follow_the_rules_of_a_new_order(customer, depot, leeks, potatoes):
     order = place_pickup(customer, depot, [(leeks, 2)])
-    gone = ProductFactory(name="Hors saison", slug="hors-saison", is_active=False)
+    gone = ProductFactory(piece=True, name="Hors saison", slug="hors-saison", is_active=False)
 
     with pytest.raises(InvalidQuantity):
         order_modify(order_id=order.pk, actor=customer, lines=_lines((leeks, 2), (potatoes, "1.25")))

@@ -10,11 +10,10 @@ from django.db import connection
 
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import OrderLine
-from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.orders.conftest import pickup_body
-from tests.orders.factories import ProductFactory
-from tests.orders.helpers import place_pickup
+from tests.clients import client_for
+from tests.factories.accounts import UserFactory
+from tests.factories.catalogue import ProductFactory
+from tests.orders.helpers import pickup_body, place_pickup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +40,7 @@ def _race(*calls):
 
 def test_a_change_racing_a_new_order_for_the_last_units(depot, leeks):
     # given 3 jars of honey: Alice ordered 1, 2 are left; Alice wants 2 more while Bob orders the last 2
-    honey = ProductFactory(name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("9.50"))
+    honey = ProductFactory(piece=True, name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("9.50"))
     stock_receive(product_id=honey.pk, quantity=Decimal("3"))
     alice, bob = UserFactory(), UserFactory()
     order = place_pickup(alice, depot, [(honey, 1), (leeks, 1)])
@@ -66,8 +65,8 @@ def test_a_change_racing_a_new_order_for_the_last_units(depot, leeks):
 def test_many_changes_for_the_last_units_never_oversell(depot):
     # given 6 jars and 6 customers who each ordered 1 jar (none left); then 3 cancel-by-change (release) while
     # 3 others ask for one more each, all at once
-    honey = ProductFactory(name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("9.50"))
-    filler = ProductFactory(name="Poireaux", slug="poireaux-x", unit="bunch", unit_price=Decimal("2.80"))
+    honey = ProductFactory(piece=True, name="Miel du marais", slug="miel", unit="jar", unit_price=Decimal("9.50"))
+    filler = ProductFactory(piece=True, name="Poireaux", slug="poireaux-x", unit="bunch", unit_price=Decimal("2.80"))
     stock_receive(product_id=honey.pk, quantity=Decimal("6"))
     stock_receive(product_id=filler.pk, quantity=Decimal("50"))
     customers = [UserFactory() for _ in range(6)]

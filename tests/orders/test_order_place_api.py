@@ -6,8 +6,8 @@ import pytest
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive
 from orders.models import Order, OrderEvent, OrderLine, OrderNotification
-from tests.orders.conftest import FRIDAY, home_body, pickup_body
-from tests.orders.factories import ProductFactory
+from tests.factories.catalogue import ProductFactory
+from tests.orders.helpers import FRIDAY, home_body, pickup_body
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"
@@ -268,7 +268,7 @@ def test_totals_whose_float_sum_is_inexact_are_accepted_on_every_database(custom
     calais_zone.delivery_fee = Decimal("4.00")
     calais_zone.minimum_order = Decimal("0")
     calais_zone.save()
-    product = ProductFactory(name="Botte de radis", slug="radis", unit="bunch", unit_price=Decimal(price))
+    product = ProductFactory(piece=True, name="Botte de radis", slug="radis", unit="bunch", unit_price=Decimal(price))
     stock_receive(product_id=product.pk, quantity=Decimal("5"))
 
     # when it is ordered for home delivery

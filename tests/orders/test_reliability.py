@@ -27,16 +27,16 @@ from ecopole.core.models import OutboxMessage
 from ecopole.core.tasks import outbox_sweep
 from orders.models import Order, OrderNotification
 from tests.celery_worker import not_eager
-from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.orders.conftest import pickup_body
-from tests.orders.factories import ProductFactory
+from tests.clients import client_for
+from tests.factories.accounts import UserFactory
+from tests.factories.catalogue import ProductFactory
+from tests.orders.helpers import pickup_body
 
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_crossed_multi_line_orders_finish_without_5xx_deadlock_or_negative_stock(depot):
     # given 5 products with little stock, and 50 customers ordering 3 of them each, in opposite orders
-    products = [ProductFactory(name=f"Légume {i}", slug=f"legume-{i}") for i in range(5)]
+    products = [ProductFactory(piece=True, name=f"Légume {i}", slug=f"legume-{i}") for i in range(5)]
     for product in products:
         stock_receive(product_id=product.pk, quantity=Decimal("20"))
     rng = random.Random(42)

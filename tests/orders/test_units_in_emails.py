@@ -1,6 +1,6 @@
 """Order emails print quantities with the shared unit helper: "2 pièces", not "2 pièce"."""
 
-from tests.orders.conftest import pickup_body
+from tests.orders.helpers import pickup_body
 
 URL = "/api/v1/orders/"
 

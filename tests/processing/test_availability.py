@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from processing.models import ClosedDay, Equipment
 from processing.services.calendar import easter_sunday, french_public_holidays
-from tests.factories import ProducerFactory
+from tests.factories.catalogue import ProducerFactory
+from tests.factories.processing import EquipmentFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
-from .factories import EquipmentFactory
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,8 @@ def test_closed_days_have_no_slots(frozen, workshop, producer_client):
 
 def test_the_autoclave_reports_the_capacity_left(frozen, workshop, producer):
     make_booking(producer, workshop["autoclave"], paris(2026, 11, 19, 8), paris(2026, 11, 19, 10), jars=220)
-    from tests.conftest import client_for
-    from tests.factories import ProducerMemberFactory
+    from tests.clients import client_for
+    from tests.factories.accounts import ProducerMemberFactory
 
     client = client_for(ProducerMemberFactory(producer=ProducerFactory()))
     body = client.get(URL, {"equipment": "autoclave", "from": "2026-11-19", "to": "2026-11-19"}).json()

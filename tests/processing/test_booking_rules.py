@@ -10,7 +10,7 @@ from processing.errors import SlotTaken
 from processing.models import BillingLine, Booking, BookingEvent, BookingLine, ClosedDay
 from processing.services.bookings import _conflict
 
-from .conftest import NOW, THURSDAY_MORNING, booking_payload, make_booking, paris
+from .helpers import NOW, THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 

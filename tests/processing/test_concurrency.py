@@ -11,10 +11,10 @@ from django.db import IntegrityError, connection, transaction
 from processing.models import Booking, BookingLine
 from processing.services import bookings as booking_services
 from processing.services.lots import lot_code_next
-from tests.conftest import client_for
-from tests.factories import ProducerMemberFactory
+from tests.clients import client_for
+from tests.factories.accounts import ProducerMemberFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

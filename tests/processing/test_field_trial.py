@@ -12,10 +12,10 @@ from processing.models import Booking
 from processing.services.bookings import booking_cancel, booking_confirm
 from processing.services.calendar import PARIS, working_deadline
 from processing.services.feeds import calendar_feed_rotate
-from tests.factories import ProducerFactory, ProducerMemberFactory
+from tests.factories.accounts import ProducerMemberFactory
+from tests.factories.catalogue import ProducerFactory, ProductFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
-from .factories import ProductFactory
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +186,9 @@ def test_leaving_the_waiting_list_sends_no_cancellation_email(
 
 
 def test_a_foreign_product_is_named_by_its_id_only(frozen, workshop, producer_client, other_producer):
-    secret = ProductFactory(producer=other_producer, name="Confiture secrète de la ferme voisine", is_active=False)
+    secret = ProductFactory(
+        jar=True, producer=other_producer, name="Confiture secrète de la ferme voisine", is_active=False
+    )
 
     response = producer_client.post(URL, booking_payload(workshop["washing"], *THURSDAY_MORNING, raw_product=secret.pk))
 

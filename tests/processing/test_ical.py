@@ -3,9 +3,9 @@
 import pytest
 
 from processing.services.ical import escape_text, fold
-from tests.factories import ProducerMemberFactory
+from tests.factories.accounts import ProducerMemberFactory
 
-from .conftest import THURSDAY_MORNING, make_booking, paris
+from .helpers import THURSDAY_MORNING, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_staff_have_a_workshop_feed_and_manage_a_producers(
     theirs = manager_client.post(FEED + f"?producer={other_producer.pk}").json()
     assert theirs["scope"] == "producer" and theirs["producer"] == other_producer.pk
     # the producer member revokes its own, staff's workshop feed is untouched
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     client_for(ProducerMemberFactory(producer=other_producer)).delete(FEED)
     assert api_client.get(theirs["url"]).status_code == 404

@@ -8,7 +8,7 @@ import pytest
 
 from processing.models import Booking
 
-from .conftest import THURSDAY_MORNING, booking_payload
+from .helpers import THURSDAY_MORNING, booking_payload
 
 pytestmark = pytest.mark.django_db
 

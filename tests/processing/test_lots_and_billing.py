@@ -13,10 +13,10 @@ from processing.services.billing import statement_build, statements_build_monthl
 from processing.services.bookings import booking_confirm
 from processing.services.lots import lot_code_next
 from processing.tasks import build_monthly_statements
+from tests.factories.catalogue import ProductFactory
 from tests.mail_backends import ProbingBackend
 
-from .conftest import make_booking, paris
-from .factories import ProductFactory
+from .helpers import make_booking, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,12 @@ def confirmed(frozen, workshop, producer, manager):
 
 @pytest.fixture
 def soup(producer):
-    return ProductFactory(producer=producer, name="Soupe de potimarron 75 cl", slug="soupe-potimarron-75cl")
+    return ProductFactory(jar=True, producer=producer, name="Soupe de potimarron 75 cl", slug="soupe-potimarron-75cl")
 
 
 @pytest.fixture
 def squash(producer):
-    return ProductFactory(producer=producer, name="Potimarron", slug="potimarron", unit="kg")
+    return ProductFactory(jar=True, producer=producer, name="Potimarron", slug="potimarron", unit="kg")
 
 
 def complete(manager_client, booking, soup, squash):
@@ -119,7 +119,7 @@ def test_completing_twice_stocks_and_bills_once(confirmed, soup, squash, manager
 
 
 def test_an_output_product_of_another_producer_is_refused(confirmed, squash, manager_client, other_producer):
-    foreign = ProductFactory(producer=other_producer)
+    foreign = ProductFactory(jar=True, producer=other_producer)
     response = manager_client.post(
         f"{URL}{confirmed.pk}/complete/", {"outputs": [{"description": "x", "quantity": "10", "product": foreign.pk}]}
     )

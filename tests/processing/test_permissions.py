@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from processing.models import Booking, BookingEvent
 from processing.services.bookings import booking_confirm
 from processing.services.lots import Output, booking_complete
-from tests.factories import ProducerFactory
+from tests.factories.catalogue import ProducerFactory
 
-from .conftest import THURSDAY_MORNING, booking_payload, make_booking, paris
+from .helpers import THURSDAY_MORNING, booking_payload, make_booking, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ import time_machine
 
 from processing.models import Booking, BookingLine
 from processing.tasks import expire_offer, expire_offers
-from tests.factories import ProducerFactory, ProducerMemberFactory
+from tests.factories.accounts import ProducerMemberFactory
+from tests.factories.catalogue import ProducerFactory
 
-from .conftest import NOW, THURSDAY_MORNING, booking_payload, make_booking
+from .helpers import NOW, THURSDAY_MORNING, booking_payload, make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_a_cancellation_offers_the_slot_to_the_first_in_line_by_email(
 def test_the_offer_accepted_books_the_slot(queue, producer_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         producer_client.post(f"{URL}{queue['taken'].pk}/cancel/")
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     response = client_for(queue["first_member"]).post(f"{URL}{queue['first'].pk}/accept-offer/")
     assert response.status_code == 200 and response.json()["status"] == "requested"
@@ -89,7 +90,7 @@ def test_an_unanswered_offer_expires_and_goes_to_the_next_one(
             expired = expire_offers.delay().get()
         with django_capture_on_commit_callbacks(execute=True):
             again = expire_offers.delay().get()  # run twice: nothing more
-        late = __import__("tests.conftest", fromlist=["client_for"]).client_for(queue["first_member"])
+        late = __import__("tests.clients", fromlist=["client_for"]).client_for(queue["first_member"])
         response = late.post(f"{URL}{first.pk}/accept-offer/")
 
     assert (expired, again) == (1, 0)
@@ -108,7 +109,7 @@ def test_accepting_after_the_hold_but_before_the_sweep_is_offer_expired(
     with django_capture_on_commit_callbacks(execute=True):
         producer_client.post(f"{URL}{queue['taken'].pk}/cancel/")
     first = Booking.objects.get(pk=queue["first"].pk)
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     with time_machine.travel(first.hold_expires_at, tick=False):
         response = client_for(queue["first_member"]).post(f"{URL}{first.pk}/accept-offer/")
@@ -118,7 +119,7 @@ def test_accepting_after_the_hold_but_before_the_sweep_is_offer_expired(
 def test_declining_an_offer_passes_it_on(queue, producer_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         producer_client.post(f"{URL}{queue['taken'].pk}/cancel/")
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(queue["first_member"]).post(f"{URL}{queue['first'].pk}/cancel/")

@@ -17,7 +17,7 @@ import pytest
 
 from catalogue.models import Product
 
-from .conftest import call, db_snapshot, path_parameters, schema_operations, snapshot_diff
+from .world import call, db_snapshot, path_parameters, schema_operations, snapshot_diff
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "GET /api/v1/auth/me/addresses/{address_id}/": Owned("customer", {"address_id": "saved_address_b"}),
     "PUT /api/v1/auth/me/addresses/{address_id}/": Owned("customer", {"address_id": "saved_address_b"}),
     "DELETE /api/v1/auth/me/addresses/{address_id}/": Owned("customer", {"address_id": "saved_address_b"}),
+    "POST /api/v1/baskets/solidarity-requests/{request_id}/decide/": StaffWide(
+        "the manager decides every customer's request; everyone else gets 403 (role matrix)"
+    ),
     "GET /api/v1/baskets/offers/{offer_id}/compositions/": Public(
         "an offer's published compositions are its public menu; drafts are listed to staff only"
     ),

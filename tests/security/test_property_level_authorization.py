@@ -23,7 +23,7 @@ import pytest
 from django.core.management.color import no_style
 from django.db import connection
 
-from .conftest import (
+from .world import (
     CALLS,
     World,
     call,

@@ -20,7 +20,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from catalogue.models import Category
 
-from .conftest import (
+from .test_role_matrix import ROLE_MATRIX, A
+from .world import (
     CALLS,
     ROLES,
     World,
@@ -31,7 +32,6 @@ from .conftest import (
     snapshot_diff,
     url_for,
 )
-from .test_role_matrix import ROLE_MATRIX, A
 
 MAX_PAGE_SIZE = 100
 

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_create
 
-from .conftest import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
+from .world import LAST_FRIDAY, ROLES, call, rolled_back, schema_operations
 
 A = "ALLOWED"
 PUBLIC = (A,) * 7
@@ -52,6 +52,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/auth/me/": ANY_USER,
     "PATCH /api/v1/auth/me/": ANY_USER,
     "GET /api/v1/auth/me/addresses/": ANY_USER,
+    # requests for the solidarity price: anyone logged in asks (and lists their own); the manager decides
+    "GET /api/v1/baskets/solidarity-requests/": ANY_USER,
+    "POST /api/v1/baskets/solidarity-requests/": ANY_USER,
+    "POST /api/v1/baskets/solidarity-requests/{request_id}/decide/": MANAGER,
     "POST /api/v1/auth/me/addresses/": ANY_USER,
     "GET /api/v1/auth/me/addresses/{address_id}/": OWN_ONLY,
     "PUT /api/v1/auth/me/addresses/{address_id}/": OWN_ONLY,
@@ -289,7 +293,7 @@ def test_what_drivers_and_preparers_see_in_the_lists(world):
 
 
 def test_a_driver_who_has_no_round_sees_no_customer(world):
-    from tests.factories import StaffFactory
+    from tests.factories.accounts import StaffFactory
 
     # given a driver with no round at all
     driver = StaffFactory(groups=["driver"])

@@ -11,7 +11,6 @@ from catalogue.services.stock import stock_available
 from orders.models import OrderLine, OrderStatus
 from orders.services.grocery import order_transition
 from orders.services.locker import order_locker_load
-from tests.orders.conftest import depot, frozen_now, jam, leeks, soap  # noqa: F401  (fixtures)
 from tests.orders.helpers import place_pickup
 from tests.orders.test_locker import machine, machine_point  # noqa: F401  (fixtures)
 
@@ -23,7 +22,7 @@ def _text(response) -> str:
 
 
 @pytest.fixture
-def order(customer, depot, leeks, jam):  # noqa: F811
+def order(customer, depot, leeks, jam):
     return place_pickup(customer, depot, [(leeks, 2), (jam, 1)])
 
 
@@ -33,7 +32,7 @@ def logged_in(client, customer):
     return client
 
 
-def test_my_orders_lists_mine_only_with_status_date_place_and_total(logged_in, order, other_customer, depot, jam):  # noqa: F811
+def test_my_orders_lists_mine_only_with_status_date_place_and_total(logged_in, order, other_customer, depot, jam):
     theirs = place_pickup(other_customer, depot, [(jam, 3)])
 
     page = _text(logged_in.get("/compte/commandes/"))
@@ -74,7 +73,7 @@ def test_staff_see_only_their_own_orders_here(client, manager, order):
     assert f"Commande n° {order.pk}" not in _text(client.get("/compte/commandes/"))
 
 
-def test_cancel_asks_first_then_cancels_and_gives_the_stock_back(logged_in, order, leeks):  # noqa: F811
+def test_cancel_asks_first_then_cancels_and_gives_the_stock_back(logged_in, order, leeks):
     confirm = _text(logged_in.get(f"/compte/commandes/{order.pk}/annuler/"))
     assert f"Annuler la commande n° {order.pk} ?" in confirm
     order.refresh_from_db()
@@ -89,7 +88,7 @@ def test_cancel_asks_first_then_cancels_and_gives_the_stock_back(logged_in, orde
     assert "Annuler la commande" not in _text(logged_in.get(f"/compte/commandes/{order.pk}/"))
 
 
-def test_after_the_cutoff_no_button_and_a_post_is_refused_in_french(logged_in, order, frozen_now):  # noqa: F811
+def test_after_the_cutoff_no_button_and_a_post_is_refused_in_french(logged_in, order, frozen_now):
     frozen_now.move_to(order.cutoff_at)
 
     page = _text(logged_in.get(f"/compte/commandes/{order.pk}/"))
@@ -103,7 +102,7 @@ def test_after_the_cutoff_no_button_and_a_post_is_refused_in_french(logged_in, o
     assert order.status == OrderStatus.PLACED
 
 
-def test_change_the_quantities_remove_a_line_and_add_a_product(logged_in, order, leeks, jam, soap):  # noqa: F811
+def test_change_the_quantities_remove_a_line_and_add_a_product(logged_in, order, leeks, jam, soap):
     form = _text(logged_in.get(f"/compte/commandes/{order.pk}/modifier/"))
     key = re.search(r'name="cle" value="([0-9a-f]+)"', form).group(1)
     assert f'for="quantite-{leeks.pk}"' in form and "Savon" in form
@@ -130,7 +129,7 @@ def test_change_the_quantities_remove_a_line_and_add_a_product(logged_in, order,
     assert "Lignes modifiées" in _text(done)
 
 
-def test_a_refused_change_shows_the_message_next_to_the_field(logged_in, order, leeks, jam):  # noqa: F811
+def test_a_refused_change_shows_the_message_next_to_the_field(logged_in, order, leeks, jam):
     response = logged_in.post(
         f"/compte/commandes/{order.pk}/modifier/", {f"quantite-{leeks.pk}": "60", f"quantite-{jam.pk}": "1"}
     )
@@ -160,7 +159,7 @@ def test_the_locker_status_of_a_click_and_collect_order(logged_in, customer, mac
     assert "En attente dans le casier" in page
 
 
-def test_my_orders_costs_the_same_queries_for_1_or_12_orders(logged_in, customer, depot, leeks, jam):  # noqa: F811
+def test_my_orders_costs_the_same_queries_for_1_or_12_orders(logged_in, customer, depot, leeks, jam):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

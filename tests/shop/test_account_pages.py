@@ -15,7 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.models import ApiToken, User
 from accounts.services import token_create
 from ecopole.core.models import OutboxMessage
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "un-autre-secret-de-jardin-77"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from deliveries.models import BanAddress, SavedAddress
 from deliveries.services.addresses import saved_address_create
-from tests.deliveries.factories import DeliveryZoneFactory
+from tests.factories.deliveries import DeliveryZoneFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories.accounts import DEFAULT_PASSWORD
 
 
 def add(client, product, quantity):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.catalogue.factories import CategoryFactory, ProducerFactory, ProductFactory
+from tests.factories.catalogue import CategoryFactory, ProducerFactory, ProductFactory
 
 BENCH_QUERY = {"available": "true", "ordering": "price", "page_size": "50"}
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from catalogue.services.stock import stock_available, stock_count
 from orders.models import Fulfilment, IdempotencyRecord, Order
 from orders.selectors import delivery_places_open
-from tests.catalogue.factories import ProductFactory
-from tests.deliveries.factories import DeliveryDayFactory, DeliveryZoneFactory
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
+from tests.factories.catalogue import ProductFactory
+from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory
 
 CHECKOUT = "/commande/"
 DETAILS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "details-commande"}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from catalogue.demo_photos import draw_photo
 from catalogue.models import Producer
 from catalogue.services.photos import producer_photo_set, product_photo_set
-from tests.catalogue.factories import CategoryFactory, ProductFactory
+from tests.factories.catalogue import CategoryFactory, ProductFactory
 
 
 def test_home_shows_the_next_days_with_their_cutoffs_the_baskets_and_the_season(client, shop_catalogue, shop_places):

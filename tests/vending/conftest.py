@@ -4,20 +4,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalogue.services.stock import stock_receive
+from tests.factories.catalogue import ProductFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
+from tests.vending.helpers import machine_client_for
 from vending.services import machine_key_rotate, refill_record
-
-from .factories import CompartmentFactory, MachineFactory, VendingProductFactory
-
-
-def machine_client_for(key: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_X_MACHINE_KEY=key)
-    return client
 
 
 @pytest.fixture
 def carrots(db):
-    product = VendingProductFactory(name="Botte de carottes", unit_price=Decimal("2.50"))
+    product = ProductFactory(bunch=True, name="Botte de carottes", unit_price=Decimal("2.50"))
     stock_receive(product_id=product.pk, quantity=Decimal("100"))
     return product
 

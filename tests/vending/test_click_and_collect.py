@@ -10,6 +10,8 @@ from django.contrib.auth.hashers import check_password
 from django.db import connection
 from django.utils import timezone
 
+from tests.factories.orders import OrderFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
 from vending.errors import CompartmentNotEmpty, NotALocker
 from vending.models import CompartmentKind, LockerReservation
 from vending.services import (
@@ -20,8 +22,7 @@ from vending.services import (
 )
 from vending.signals import locker_collected, locker_expired
 
-from .conftest import machine_client_for
-from .factories import CompartmentFactory, MachineFactory, MachineOrderFactory
+from .helpers import machine_client_for
 
 PARIS = timezone.get_fixed_timezone(60)
 PICKUP = dt.date(2026, 3, 6)
@@ -46,7 +47,7 @@ def listening():
 
 @pytest.fixture
 def order(db):
-    return MachineOrderFactory()
+    return OrderFactory(at_machine=True)
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def test_wrong_codes_are_cut_off_after_five_tries(machine, machine_client, reser
 @pytest.mark.django_db
 def test_tries_are_counted_per_locker(machine, machine_client, reserved):
     other = CompartmentFactory(machine=machine, code="D5", capacity=Decimal("1"))
-    second = locker_reservation_create(compartment=other, order_id=MachineOrderFactory().pk, pickup_date=PICKUP)
+    second = locker_reservation_create(compartment=other, order_id=OrderFactory(at_machine=True).pk, pickup_date=PICKUP)
     with time_machine.travel(dt.datetime(2026, 3, 6, 17, 0, tzinfo=PARIS)):
         for _ in range(5):
             unlock(machine_client, machine, wrong(reserved.code))
@@ -137,7 +138,7 @@ def test_a_badly_formed_code_is_a_400_and_costs_no_try(machine, machine_client, 
 
 @pytest.mark.django_db
 def test_only_an_empty_free_locker_can_be_reserved(machine, locker, filled_a1, reserved):
-    another = MachineOrderFactory().pk
+    another = OrderFactory(at_machine=True).pk
     spiral = CompartmentFactory(machine=machine, code="S1", kind=CompartmentKind.SPIRAL)
     with pytest.raises(NotALocker):
         locker_reservation_create(compartment=spiral, order_id=another, pickup_date=PICKUP)
@@ -163,7 +164,9 @@ def test_orders_not_collected_in_time_free_their_locker_and_are_flagged(
     assert [c["order_id"] for c in COLLECTED] == [order.pk]
     assert len(mailoutbox) == 1 and str(order.pk) in mailoutbox[0].body
     # the locker is free again
-    assert locker_reservation_create(compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=PICKUP).code
+    assert locker_reservation_create(
+        compartment=locker, order_id=OrderFactory(at_machine=True).pk, pickup_date=PICKUP
+    ).code
 
 
 @pytest.mark.django_db
@@ -179,7 +182,7 @@ def test_parallel_guesses_never_get_more_than_five_tries():
     key = machine_key_rotate(machine=machine)
     locker = CompartmentFactory(machine=machine, code="D6", capacity=Decimal("1"))
     created = locker_reservation_create(
-        compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=timezone.localdate()
+        compartment=locker, order_id=OrderFactory(at_machine=True).pk, pickup_date=timezone.localdate()
     )
     guesses = [f"{n:06d}" for n in range(12) if f"{n:06d}" != created.code][:10]
     barrier = threading.Barrier(len(guesses))

@@ -8,10 +8,10 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_create
 from ecopole.core.models import AuditEvent
-from tests.conftest import client_for
+from tests.clients import client_for
 from vending.models import Machine, Sale
 
-from .conftest import machine_client_for
+from .helpers import machine_client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.db.models import Sum
 
 from catalogue.models import StockMovement
 from catalogue.services.stock import stock_available, stock_check_ledger, stock_receive, stock_record_loss
+from tests.factories.catalogue import ProductFactory
+from tests.factories.vending import CompartmentFactory
 from vending.models import Compartment, CompartmentMovement, Refill
 from vending.services import vending_check_ledger
-
-from .factories import CompartmentFactory, VendingProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_main_stock_plus_machine_stock_equals_the_ledger_after_refills_sales_and
     machine, machine_client, a1, carrots, manager_client
 ):
     # given two products received in the main stock, and two compartments
-    leeks = VendingProductFactory(name="Poireaux")
+    leeks = ProductFactory(bunch=True, name="Poireaux")
     stock_receive(product_id=leeks.pk, quantity=Decimal("20"))
     b1 = CompartmentFactory(machine=machine, code="B1", capacity=Decimal("8"))
     stock_record_loss(product_id=carrots.pk, quantity=Decimal("1"))  # a loss in the main stock, too
@@ -90,7 +90,7 @@ def test_the_ledger_checker_finds_a_compartment_changed_behind_its_back(machine,
 
 
 def test_a_refill_beyond_the_main_stock_is_refused_and_writes_nothing(machine, a1, manager_client):
-    scarce = VendingProductFactory()
+    scarce = ProductFactory(bunch=True)
     stock_receive(product_id=scarce.pk, quantity=Decimal("2"))
 
     response = refill(manager_client, machine, compartment="A1", product=scarce.pk, quantity="5")
@@ -103,7 +103,7 @@ def test_a_refill_beyond_the_main_stock_is_refused_and_writes_nothing(machine, a
 
 
 def test_a_compartment_holding_another_product_is_refused_in_french(machine, filled_a1, manager_client):
-    other = VendingProductFactory()
+    other = ProductFactory(bunch=True)
     stock_receive(product_id=other.pk, quantity=Decimal("5"))
     response = refill(manager_client, machine, compartment="A1", product=other.pk, quantity="1")
     assert response.status_code == 409
@@ -138,7 +138,7 @@ def test_read_only_fields_of_a_refill_cannot_be_set(machine, a1, carrots, manage
 
 @pytest.mark.parametrize("role, status", [("customer", 403), ("producer_member", 403)])
 def test_only_staff_refill(machine, a1, carrots, role, status, request):
-    from tests.conftest import client_for
+    from tests.clients import client_for
 
     response = refill(
         client_for(request.getfixturevalue(role)), machine, compartment="A1", product=carrots.pk, quantity="1"
@@ -170,7 +170,7 @@ def test_removing_more_than_the_compartment_holds_is_refused(machine, filled_a1,
 
 def test_an_empty_compartment_can_take_another_product(machine, filled_a1, manager_client):
     manager_client.post(f"/api/v1/vending/machines/{machine.pk}/removals/", {"compartment": "A1"})
-    other = VendingProductFactory()
+    other = ProductFactory(bunch=True)
     stock_receive(product_id=other.pk, quantity=Decimal("5"))
     assert refill(manager_client, machine, compartment="A1", product=other.pk, quantity="3").status_code == 201
     assert vending_check_ledger() == {}

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalogue.services.stock import stock_receive
+from tests.factories.catalogue import ProductFactory
+from tests.factories.orders import OrderFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
 from vending.models import OpeningPeriod
 from vending.services import locker_reservation_create, refill_record
-
-from .factories import CompartmentFactory, MachineFactory, MachineOrderFactory, VendingProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,9 @@ def test_anonymous_customers_see_each_compartment_now(api_client, machine, fille
 def test_the_public_cannot_tell_which_locker_holds_an_order(api_client, machine, locker):
     """Issue 21.9: the public view said `reserved: true` for a locker holding a customer's order."""
     empty = CompartmentFactory(machine=machine, code="D5", capacity=Decimal("1"), low_threshold=Decimal("0"))
-    locker_reservation_create(compartment=locker, order_id=MachineOrderFactory().pk, pickup_date=dt.date(2026, 3, 2))
+    locker_reservation_create(
+        compartment=locker, order_id=OrderFactory(at_machine=True).pk, pickup_date=dt.date(2026, 3, 2)
+    )
 
     body = api_client.get(f"/api/v1/vending/machines/{machine.pk}/").json()
 
@@ -75,7 +78,7 @@ def test_unknown_or_inactive_machine_is_404(api_client, machine):
 
 
 def _machines(count: int) -> None:
-    product = VendingProductFactory()
+    product = ProductFactory(bunch=True)
     stock_receive(product_id=product.pk, quantity=Decimal("1000"))
     for _ in range(count):
         machine = MachineFactory()

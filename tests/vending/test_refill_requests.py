@@ -8,13 +8,13 @@ import time_machine
 from django.utils import timezone
 
 from ecopole.core.exceptions import InvalidTransition
+from tests.factories.catalogue import ProductFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
 from tests.mail_backends import ProbingBackend
 from vending.models import RefillRequest, RefillRequestEvent
 from vending.selectors import refill_requests_due
 from vending.services import refill_record, refill_request_transition
 from vending.tasks import check_machines
-
-from .factories import CompartmentFactory, MachineFactory, VendingProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ PARIS = timezone.get_fixed_timezone(60)
 
 @pytest.fixture
 def stocked_machine(machine, carrots):
-    potatoes = VendingProductFactory(name="Pommes de terre", unit="kg")
+    potatoes = ProductFactory(bunch=True, name="Pommes de terre", unit="kg")
     from catalogue.services.stock import stock_receive
 
     stock_receive(product_id=potatoes.pk, quantity=Decimal("3"))

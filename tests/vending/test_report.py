@@ -10,9 +10,9 @@ import time_machine
 from django.utils import timezone
 
 from catalogue.services.stock import stock_receive
+from tests.factories.catalogue import ProductFactory
+from tests.factories.vending import CompartmentFactory
 from vending.services import refill_record, removal_record, sale_record
-
-from .factories import CompartmentFactory, VendingProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ PARIS = timezone.get_fixed_timezone(60)
 
 @pytest.fixture
 def week(machine, a1, carrots):
-    soap = VendingProductFactory(name="Savon", vat_rate=Decimal("20.00"), unit_price=Decimal("10.00"))
+    soap = ProductFactory(bunch=True, name="Savon", vat_rate=Decimal("20.00"), unit_price=Decimal("10.00"))
     stock_receive(product_id=soap.pk, quantity=Decimal("5"))
     b1 = CompartmentFactory(machine=machine, code="B1", capacity=Decimal("10"))
     with time_machine.travel(dt.datetime(2026, 3, 2, 8, 0, tzinfo=PARIS)):

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from ecopole.core.models import AuditEvent
+from tests.factories.catalogue import ProductFactory
+from tests.factories.vending import CompartmentFactory
 from vending.demo import demo_machine_key_line
 from vending.models import Anomaly, Machine, Sale
 from vending.services import machine_authenticate_key, refill_record, sale_record
-
-from .factories import CompartmentFactory, VendingProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ def test_the_demo_prints_a_working_machine_key_at_every_run(db):
 
 def test_a_product_named_like_a_formula_is_neutralised_in_the_report_csv(machine, preparer_client, carrots):
     """Issue 21.6 as the field trial met it: the vending report CSV wrote `=HYPERLINK(...)` as a live formula."""
-    evil = VendingProductFactory(name='=HYPERLINK("http://evil.example/","x")', unit_price=Decimal("2.20"))
+    evil = ProductFactory(bunch=True, name='=HYPERLINK("http://evil.example/","x")', unit_price=Decimal("2.20"))
     from catalogue.services.stock import stock_receive
 
     stock_receive(product_id=evil.pk, quantity=Decimal("5"))

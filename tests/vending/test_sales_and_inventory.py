@@ -8,11 +8,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.factories.catalogue import ProductFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
 from vending.models import Anomaly, Compartment, CompartmentMovement, Sale
 from vending.services import machine_key_rotate, refill_record, vending_check_ledger
 
-from .conftest import machine_client_for
-from .factories import CompartmentFactory, MachineFactory, VendingProductFactory
+from .helpers import machine_client_for
 
 
 def sale(transaction_id="T-1", compartment="A1", quantity="1", amount="3.00", **extra):
@@ -116,7 +117,7 @@ def test_the_same_sale_posted_many_times_in_parallel_is_counted_once():
     machine = MachineFactory()
     key = machine_key_rotate(machine=machine)
     compartment = CompartmentFactory(machine=machine, code="A1")
-    product = VendingProductFactory()
+    product = ProductFactory(bunch=True)
     from catalogue.services.stock import stock_receive
 
     stock_receive(product_id=product.pk, quantity=Decimal("10"))
@@ -154,7 +155,7 @@ def test_parallel_distinct_sales_never_drive_the_compartment_negative():
     machine = MachineFactory()
     key = machine_key_rotate(machine=machine)
     compartment = CompartmentFactory(machine=machine, code="A1")
-    product = VendingProductFactory()
+    product = ProductFactory(bunch=True)
     from catalogue.services.stock import stock_receive
 
     stock_receive(product_id=product.pk, quantity=Decimal("10"))

@@ -1,22 +1,14 @@
-"""Factories shared by every app's tests (users and roles). App factories live in tests/<app>/factories.py."""
+"""Accounts: customers, producer members and staff (roles are groups: `StaffFactory(groups=["manager"])`)."""
 
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
-from catalogue.models import Producer
+
+from .catalogue import ProducerFactory
 
 DEFAULT_PASSWORD = "un-mot-de-passe-solide-42"
-
-
-class ProducerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Producer
-        django_get_or_create = ("slug",)
-
-    name = factory.Sequence(lambda n: f"Ferme de test {n}")
-    slug = factory.Sequence(lambda n: f"ferme-de-test-{n}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

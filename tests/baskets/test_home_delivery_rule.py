@@ -8,8 +8,7 @@ import pytest
 from baskets.models import BasketDelivery, BasketSubscription, SolidarityEligibility
 from baskets.services.generation import basket_run_generate
 from orders.models import Fulfilment
-from tests.baskets.basket_fixtures import *  # noqa: F403
-from tests.baskets.basket_fixtures import BASE, CUTOFF, FRIDAY
+from tests.baskets.constants import BASE, CUTOFF, FRIDAY
 
 pytestmark = pytest.mark.django_db
 HOME = {

@@ -4,8 +4,7 @@ their column, digits ASCII only. One test per example of the issue, each checkin
 import pytest
 
 from baskets.models import BasketPause, BasketSkip
-from tests.baskets.basket_fixtures import *  # noqa: F403
-from tests.baskets.basket_fixtures import BASE, FRIDAY
+from tests.baskets.constants import BASE, FRIDAY
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,11 @@
-"""Factories of the workshop tests."""
+"""Workshop (atelier de transformation): equipment and the opening hours of the Ecopôle's workshop."""
 
 from datetime import time
 from decimal import Decimal
 
 import factory
 
-from catalogue.models import Category, Product
 from processing.models import ConsumableUnit, Equipment, EquipmentKind, OpeningHours
-from tests.factories import ProducerFactory
 
 
 class EquipmentFactory(factory.django.DjangoModelFactory):
@@ -21,27 +19,6 @@ class EquipmentFactory(factory.django.DjangoModelFactory):
     hourly_rate = Decimal("10.00")
     cleaning_buffer_minutes = 30
     slot_minutes = 240
-
-
-class CategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-        django_get_or_create = ("slug",)
-
-    name = "Conserves"
-    slug = "conserves"
-
-
-class ProductFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Product
-
-    producer = factory.SubFactory(ProducerFactory)
-    category = factory.SubFactory(CategoryFactory)
-    name = factory.Sequence(lambda n: f"Produit {n}")
-    slug = factory.Sequence(lambda n: f"produit-{n}")
-    unit = "jar"
-    unit_price = Decimal("4.50")
 
 
 def workshop_setup() -> dict[str, Equipment]:

@@ -1,12 +1,16 @@
+"""Deliveries: pickup points, zones, delivery days, vehicles."""
+
 from datetime import time
 from decimal import Decimal
 
 import factory
 
-from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Weekday
+from deliveries.models import DeliveryDay, DeliveryZone, PickupPoint, PickupPointKind, Vehicle, VehicleKind, Weekday
 
 
 class PickupPointFactory(factory.django.DjangoModelFactory):
+    """A relay point at Audruicq, open on Fridays 15:00–19:00."""
+
     class Meta:
         model = PickupPoint
 
@@ -22,6 +26,8 @@ class PickupPointFactory(factory.django.DjangoModelFactory):
 
 
 class DeliveryZoneFactory(factory.django.DjangoModelFactory):
+    """Calais, Marck and Coquelles: fee 4.50 €, minimum 20.00 €, free from 60.00 €."""
+
     class Meta:
         model = DeliveryZone
 
@@ -42,3 +48,18 @@ class DeliveryDayFactory(factory.django.DjangoModelFactory):
     weekday = Weekday.FRIDAY
     cutoff_weekday = Weekday.WEDNESDAY
     cutoff_time = time(12, 0)
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    name = factory.Sequence(lambda n: f"Camion {n}")
+    kind = VehicleKind.VAN
+    capacity_kg = Decimal("500")
+    capacity_crates = 60
+    speed_kmh = Decimal("40")
+    shift_start = time(8, 0)
+    shift_end = time(17, 0)
+    weekdays = factory.LazyFunction(lambda: [0, 1, 2, 3, 4, 5, 6])
+    allowed_communes = factory.LazyFunction(list)

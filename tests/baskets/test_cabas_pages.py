@@ -1,7 +1,7 @@
 """The cabas pages (/cabas/), rendered by Django's test client: what a visitor and a subscriber read, what each form
 does to the database, the services' refusals shown next to their fields in French, and who may reach what.
 
-The world of the cabas tests (tests/baskets/basket_fixtures.py): Monday 7 December 2026, 09:00 in Paris; baskets on
+The world of the cabas tests (tests/baskets/conftest.py): Monday 7 December 2026, 09:00 in Paris; baskets on
 Friday 11 December, cutoff Wednesday 9 December at 12:00, at the Ilôt Jacquard antenna.
 """
 
@@ -22,8 +22,7 @@ from baskets.models import (
     SubscriptionStatus,
 )
 from baskets.services.solidarity import solidarity_request_decide, solidarity_request_submit
-from tests.baskets.basket_fixtures import *  # noqa: F403
-from tests.baskets.basket_fixtures import FRIDAY, NEXT_FRIDAY, PARIS
+from tests.baskets.constants import FRIDAY, NEXT_FRIDAY, PARIS
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +81,7 @@ def test_a_draft_composition_is_not_shown(client, small, carrots, manager, ilot)
     from decimal import Decimal
 
     from baskets.services.compositions import CompositionLineRequest, composition_set
-    from tests.baskets.basket_fixtures import WEEK_START
+    from tests.baskets.constants import WEEK_START
 
     composition_set(
         offer_id=small.pk,
@@ -170,9 +169,9 @@ def test_a_first_basket_after_its_cutoff_is_refused_with_the_services_message(lo
 
 
 def test_a_point_that_does_not_distribute_that_day_is_refused_next_to_the_point(logged_in, small, ilot):
-    from tests.baskets.basket_factories import BasketPointFactory
+    from tests.factories.deliveries import PickupPointFactory
 
-    closed_point = BasketPointFactory(name="Sans distribution")
+    closed_point = PickupPointFactory(name="Sans distribution")
     response = _subscribe(logged_in, small, closed_point)
     assert response.status_code == 400
     assert "vendredi" in _error_of(_body(response), "id_pickup_point").lower()

@@ -1,0 +1,165 @@
+"""A database with rows in every table of the project: `seed_demo`, then what the demo leaves empty, written through
+the project's services (as a manager, a producer or a machine would), at the real clock.
+
+The API fuzz tests run on it, so that every list, detail and filter meets real rows; `test_full_world.py` checks
+that no project table is left empty, so a new model must be filled here (or excluded below with its reason).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.db.models import Model
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import token_create
+from baskets.models import (
+    BasketComposition,
+    BasketFrequency,
+    BasketOffer,
+    BasketSubscription,
+    CompositionStatus,
+    SubscriptionStatus,
+)
+from baskets.services.generation import basket_run_generate
+from baskets.services.subscriptions import subscription_pause
+from catalogue.models import Category
+from catalogue.services.imports import product_import_csv
+from catalogue.services.stock import stock_receive
+from deliveries.services.planning_jobs import planning_job_request
+from ecopole.core.calendar import is_closed
+from ecopole.core.models import Closure
+from processing.models import BillingLine
+from processing.services.billing import statement_build
+from processing.services.feeds import calendar_feed_rotate
+from vending.models import Compartment, Machine, RefillRequestStatus
+from vending.services import inventory_record, refill_request_transition, refill_requests_generate, removal_record
+from vending.services.stock import CountLine
+
+# The apps of the project (Django's own and third-party apps are left out).
+PROJECT_APPS = ("core", "accounts", "catalogue", "deliveries", "orders", "baskets", "processing", "vending")
+
+# Project tables allowed to stay empty in the full world, each with the reason. Keep it short.
+MAY_BE_EMPTY: dict[str, str] = {}
+
+MANAGER = "gestion@ecopole.example"
+PRODUCER_MEMBER = "ferme@terre-opale.example"
+CUSTOMER = "client@ecopole.example"
+
+
+def project_models() -> list[type[Model]]:
+    """Every concrete table of the project's apps, many-to-many tables included (`accounts.User_groups`, ...)."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in PROJECT_APPS and not model._meta.proxy and model._meta.managed
+    ]
+
+
+def empty_tables() -> list[str]:
+    """Labels of the project tables with no row, but those `MAY_BE_EMPTY` lets be."""
+    return sorted(
+        model._meta.label
+        for model in project_models()
+        if model._meta.label not in MAY_BE_EMPTY and not model.objects.exists()
+    )
+
+
+def seed_full_world() -> None:
+    """`seed_demo`, then `fill_demo_gaps`."""
+    call_command("seed_demo", stdout=io.StringIO())
+    fill_demo_gaps()
+
+
+def fill_demo_gaps() -> None:
+    """Write, through the services, the rows that `seed_demo` leaves out: API tokens, a per-user permission, a
+    closure, a product import, a basket run with its deliveries and a pause, a planning job, a workshop statement
+    and calendar feed, a vending removal, inventory count and refill request (planned, so it has two events)."""
+    manager = User.objects.get(email=MANAGER)
+    member = User.objects.get(email=PRODUCER_MEMBER)
+    now = timezone.now()
+    today = timezone.localdate(now)
+
+    # accounts: the demo roles' tokens; a right given to one person (the admin's "user permissions" box)
+    for email in (CUSTOMER, PRODUCER_MEMBER, MANAGER):
+        token_create(user=User.objects.get(email=email))
+    manager.user_permissions.add(Permission.objects.get(codename="view_closure"))
+
+    # core: a closure of the association, staff-edited in the admin (no service: the admin form is its writer)
+    start = today + timedelta(days=70)
+    Closure.objects.get_or_create(start_date=start, end_date=start + timedelta(days=2), label="Inventaire annuel")
+
+    # catalogue: a producer's price list imported (one new product, its stock received)
+    producer = member.producer
+    category = Category.objects.order_by("pk").first()
+    csv = f"nom;unité;prix;tva;catégorie;stock\nCourges de démonstration;kg;2,50;5.5;{category.name};10\n"
+    product_import_csv(producer=producer, content=csv.encode(), filename="tarifs.csv", user=manager)
+
+    _baskets(manager=manager, today=today)
+
+    # deliveries: the planning of the next weekday asked for (its task runs after the commit; queued until then)
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5 or is_closed(day):
+        day += timedelta(days=1)
+    planning_job_request(date=day, user=manager)
+
+    # processing: the month's statement of every producer billed, and a producer's private calendar feed
+    billed = BillingLine.objects.filter(statement__isnull=True).values_list("producer_id", "billed_on").distinct()
+    for producer_id, billed_on in billed:
+        statement_build(producer_id=producer_id, month=billed_on)
+    calendar_feed_rotate(producer_id=producer.pk, user=member)
+
+    _vending(manager=manager, now=now)
+
+
+def _baskets(*, manager: User, today) -> None:
+    """A basket run of the first coming distribution with a published composition (forced before its cutoff, as a
+    manager may), its stock received first; a weekly subscriber's pause a few weeks ahead."""
+    for offer in BasketOffer.objects.filter(is_active=True).order_by("pk"):
+        day = today + timedelta(days=(offer.distribution_weekday - today.weekday()) % 7)
+        for on in (day, day + timedelta(weeks=1)):
+            composition = BasketComposition.objects.filter(
+                offer=offer, week_start=on - timedelta(days=on.weekday()), status=CompositionStatus.PUBLISHED
+            ).first()
+            if composition is None or is_closed(on):
+                continue
+            subscribers = BasketSubscription.objects.filter(offer=offer).count()
+            for line in composition.lines.all():
+                stock_receive(product_id=line.product_id, quantity=line.quantity * subscribers, note="cabas")
+            basket_run_generate(offer_id=offer.pk, on=on, actor=manager, force=True)
+            break
+        else:
+            continue
+        break
+    subscription = BasketSubscription.objects.filter(
+        status=SubscriptionStatus.ACTIVE, frequency=BasketFrequency.WEEKLY, pauses__isnull=True
+    ).order_by("pk")[0]
+    subscription_pause(
+        subscription_id=subscription.pk,
+        start_date=today + timedelta(weeks=3),
+        end_date=today + timedelta(weeks=9),
+        actor=subscription.customer,
+    )
+
+
+def _vending(*, manager: User, now) -> None:
+    """On the demo machine: one unit taken out of a filled shelf, the machine's count of it, and the day's refill
+    request (the shelf is now below its threshold), planned by a manager."""
+    machine = Machine.objects.order_by("pk").first()
+    shelf = Compartment.objects.filter(machine=machine, product__isnull=False, quantity__gt=0).order_by("code").first()
+    removal_record(compartment=shelf, quantity=Decimal("1"), user=manager, note="Abîmé")
+    shelf.refresh_from_db()
+    inventory_record(
+        machine=machine,
+        count_id=f"DEMO-COUNT-{now:%Y%m%d}",
+        counted_at=now,
+        lines=[CountLine(shelf.code, shelf.quantity)],
+    )
+    (request,) = refill_requests_generate(now=now)
+    refill_request_transition(refill_request=request, target=RefillRequestStatus.PLANNED, user=manager)
