@@ -31,7 +31,7 @@ from .models import (
 )
 from .services.calendar import week_monday
 from .services.compositions import CompositionLineRequest, composition_publish, composition_set
-from .services.solidarity import solidarity_grant
+from .services.solidarity import solidarity_grant, solidarity_request_submit
 from .services.subscriptions import PlaceRequest, subscription_create, subscription_skip, upcoming_distributions
 
 OFFERS = [
@@ -176,11 +176,21 @@ def _subscribers(offers: list[BasketOffer], staff, stdout) -> int:
     return created
 
 
+def _solidarity_request() -> None:
+    """A subscriber asked for the solidarity price: the manager finds it pending in the admin (idempotent)."""
+    customer = User.objects.filter(email="abonne07@ecopole.example").first()
+    if customer is not None and not SolidarityEligibility.objects.filter(customer=customer).exists():
+        solidarity_request_submit(
+            customer=customer, message="Je viens de perdre mon emploi, le cabas compte pour nous.", situation="other"
+        )
+
+
 def seed(stdout=None) -> None:
     staff = User.objects.filter(email="gestion@ecopole.example").first()
     offers = _offers()
     published = _compositions(offers, staff, stdout)
     created = _subscribers(offers, staff, stdout)
+    _solidarity_request()
     if stdout:
         stdout.write(
             f"orders: {len(offers)} basket offers, {published} compositions published, {created} subscriptions created"

@@ -156,6 +156,24 @@ def seed(stdout=None) -> None:
     if stdout:
         stdout.write(f"deliveries: {len(PICKUP_POINTS)} pickup points, {len(ZONES)} zones")
     fleet_seed(stdout=stdout)
+    saved_addresses_seed(stdout=stdout)
+
+
+def saved_addresses_seed(stdout=None) -> None:
+    """The demo customer's home, saved (geocoded from the BAN extract): checkout offers it for home delivery."""
+    from accounts.models import User
+
+    from .models import SavedAddress
+    from .services.addresses import saved_address_create
+
+    customer = User.objects.filter(email="client@ecopole.example").first()
+    if customer is None or SavedAddress.objects.filter(customer=customer).exists():
+        return
+    saved_address_create(
+        customer=customer, label="Maison", street="5 boulevard Jacquard", postcode="62100", commune="Calais"
+    )
+    if stdout:
+        stdout.write("deliveries: the demo customer's saved address")
 
 
 VEHICLES = [

@@ -11,6 +11,7 @@ import time_machine
 
 from deliveries.models import PickupPointKind, Weekday
 from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory, PickupPointFactory
+from tests.factories.vending import CompartmentFactory, MachineFactory
 from tests.orders.helpers import MONDAY_MORNING, stocked_product
 
 
@@ -87,3 +88,23 @@ def potatoes(db):
         quantity_step=Decimal("0.5"),
         minimum_quantity=Decimal("1"),
     )
+
+
+# --- a vending machine with click-and-collect lockers (the locker tests, the account's order pages) ---
+
+
+@pytest.fixture
+def machine_point(db):
+    point = PickupPointFactory(
+        name="Distributeur de l'Ilôt Jacquard", slug="distributeur", kind=PickupPointKind.VENDING_MACHINE
+    )
+    DeliveryDayFactory(pickup_point=point)  # Friday, cutoff Wednesday 12:00
+    return point
+
+
+@pytest.fixture
+def machine(machine_point):
+    machine = MachineFactory(name="Distributeur de l'Ilôt Jacquard", open_all_day=True, pickup_point=machine_point)
+    for code in ("D1", "D2"):
+        CompartmentFactory(machine=machine, code=code, capacity=Decimal("1"), low_threshold=Decimal("0"))
+    return machine

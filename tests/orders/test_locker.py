@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -15,11 +14,9 @@ from django.contrib.auth.hashers import check_password
 from django.db import connection
 
 from catalogue.services.stock import stock_check_ledger
-from deliveries.models import PickupPointKind
 from ecopole.core.models import AuditEvent, OutboxMessage
 from orders.models import Order, OrderEvent, OrderFlag, OrderStatus
 from tests.clients import client_for
-from tests.factories.deliveries import DeliveryDayFactory, PickupPointFactory
 from tests.factories.vending import CompartmentFactory, MachineFactory
 from tests.orders.helpers import PARIS, pickup_body, place_pickup
 from tests.vending.helpers import machine_client_for
@@ -28,23 +25,6 @@ from vending.services import locker_reservations_expire, machine_key_rotate
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"
-
-
-@pytest.fixture
-def machine_point(db):
-    point = PickupPointFactory(
-        name="Distributeur de l'Ilôt Jacquard", slug="distributeur", kind=PickupPointKind.VENDING_MACHINE
-    )
-    DeliveryDayFactory(pickup_point=point)  # Friday, cutoff Wednesday 12:00
-    return point
-
-
-@pytest.fixture
-def machine(machine_point):
-    machine = MachineFactory(name="Distributeur de l'Ilôt Jacquard", open_all_day=True, pickup_point=machine_point)
-    for code in ("D1", "D2"):
-        CompartmentFactory(machine=machine, code=code, capacity=Decimal("1"), low_threshold=Decimal("0"))
-    return machine
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from orders.models import OrderLine, OrderStatus
 from orders.services.grocery import order_transition
 from orders.services.locker import order_locker_load
 from tests.orders.helpers import place_pickup
-from tests.orders.test_locker import machine, machine_point  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +146,7 @@ def test_a_refused_change_shows_the_message_next_to_the_field(logged_in, order, 
     assert "Une commande garde au moins une ligne" in _text(empty)
 
 
-def test_the_locker_status_of_a_click_and_collect_order(logged_in, customer, machine, leeks, manager):  # noqa: F811
+def test_the_locker_status_of_a_click_and_collect_order(logged_in, customer, machine, leeks, manager):
     order = place_pickup(customer, machine.pickup_point, [(leeks, 2)])
     order_transition(order_id=order.pk, target=OrderStatus.PREPARING, actor=manager)
     order_locker_load(order_id=order.pk, compartment_code="D1", actor=manager)
