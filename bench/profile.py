@@ -1,6 +1,7 @@
 """Profile a hot path with pyinstrument under the Django test client, on the database `make bench` left behind.
 
     .venv/bin/python bench/profile.py catalogue [N]   # N list requests (default 200)
+    .venv/bin/python bench/profile.py shop [N]        # N requests of the shop's catalogue page (row 1b), as HTML
     .venv/bin/python bench/profile.py orders [N]      # N orders placed through the API (default 100)
 
 Same environment variables as bench/run.py (DATABASE_URL etc.); run `make bench` first (it seeds the database).
@@ -44,6 +45,10 @@ def main(what: str, count: int) -> None:
 
         def one(i):
             assert client.get(path).status_code == 200
+    elif what == "shop":
+
+        def one(i):
+            assert client.get("/produits/" + CATALOGUE_QUERY.format(page=1 + i % 5)).status_code == 200
     else:
         # Only digests are stored: a new token for the first benchmark client that has one.
         token = token_create(user=ApiToken.objects.order_by("created_at").first().user)

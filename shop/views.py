@@ -27,6 +27,7 @@ from orders.errors import InvalidQuantity
 from orders.selectors import delivery_places_open
 
 from . import cart as shop_cart
+from .cards import product_cards
 
 # Products per catalogue page: a multiple of 2, 3 and 4 so the grid fills its rows on every screen width.
 PAGE_SIZE = 24
@@ -85,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     filters, query, invalid = _filters_from_query(request)
-    products = catalogue_selectors.product_list(user=request.user, filters=filters)
+    products = catalogue_selectors.product_card_rows(user=request.user, filters=filters)
     size = request.GET.get("page_size", "")
     page_size = int(size) if size.isascii() and size.isdigit() and 0 < int(size) <= MAX_PAGE_SIZE else PAGE_SIZE
     if page_size != PAGE_SIZE:
@@ -98,11 +99,12 @@ def product_list(request: HttpRequest) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "cards": product_cards(page.object_list),
         "filters": filters,
         "query": query,
         "invalid": invalid,
-        "categories": list(catalogue_selectors.category_list()),
-        "producers": list(catalogue_selectors.producer_list().only("name", "slug")),
+        "categories": list(catalogue_selectors.category_list().values("name", "slug")),
+        "producers": list(catalogue_selectors.producer_list().values("name", "slug")),
         "orderings": ORDERING_LABELS,
     }
     if getattr(request, "htmx", False) and request.htmx.target == "resultats":
