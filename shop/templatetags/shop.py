@@ -9,9 +9,9 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from catalogue.photos import CARD_SIZE, LARGE_SIZE
-from shop.cards import photo_img
 from catalogue.season import ALL_MONTHS, Allergen
 from ecopole.core.formats import display_decimal, plain_decimal
+from shop.cards import photo_img
 
 register = template.Library()
 
