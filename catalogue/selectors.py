@@ -160,8 +160,9 @@ def product_list_rows(*, user=None, filters: ProductFilters | None = None) -> Qu
     return product_list(user=user, filters=filters).values(*PRODUCT_ROW_FIELDS)
 
 
-# What a product card of the shop shows (`shop/_product_card.html`), read as dicts: the catalogue page builds its 50
-# cards without a model instance (no ORM object, no imagekit descriptor per row), from the same query as the list.
+# What a product card of the shop shows (`shop.cards`), read as dicts: the shop's pages build their cards (50 on the
+# catalogue page of the benchmark) without a model instance (no ORM object, no imagekit descriptor per row), from the
+# same query as the list.
 PRODUCT_CARD_FIELDS = (
     "id",
     "name",

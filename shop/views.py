@@ -73,13 +73,13 @@ def home(request: HttpRequest) -> HttpResponse:
     places = delivery_places_open()
     for place in places:
         place["dates"] = place["dates"][:HOME_DATES_PER_PLACE]
-    season = catalogue_selectors.product_list(
+    season = catalogue_selectors.product_card_rows(
         user=request.user, filters=ProductFilters(in_season=True, available=True)
     )[:HOME_SEASON_PRODUCTS]
     return render(
         request,
         "shop/home.html",
-        {"places": places, "offers": list(basket_selectors.offer_list()), "season_products": list(season)},
+        {"places": places, "offers": list(basket_selectors.offer_list()), "cards": product_cards(season)},
     )
 
 
@@ -127,8 +127,8 @@ def producer_list(request: HttpRequest) -> HttpResponse:
 @html_not_found
 def producer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     producer = catalogue_selectors.producer_get(slug=slug)
-    products = catalogue_selectors.product_list(user=request.user, filters=ProductFilters(producer=slug))
-    return render(request, "shop/producer_detail.html", {"producer": producer, "products": list(products)})
+    products = catalogue_selectors.product_card_rows(user=request.user, filters=ProductFilters(producer=slug))
+    return render(request, "shop/producer_detail.html", {"producer": producer, "cards": product_cards(products)})
 
 
 ORDERING_LABELS = [
