@@ -1,6 +1,8 @@
 """Profile a hot path with pyinstrument under the Django test client, on the database `make bench` left behind.
 
     .venv/bin/python bench/profile.py catalogue [N]   # N list requests (default 200)
+    .venv/bin/python bench/profile.py shop [N]        # N requests of the shop's catalogue page (row 1b), as HTML
+    .venv/bin/python bench/profile.py times [N]       # no profiler: median ms of N API list and N page requests
     .venv/bin/python bench/profile.py orders [N]      # N orders placed through the API (default 100)
 
 Same environment variables as bench/run.py (DATABASE_URL etc.); run `make bench` first (it seeds the database).
@@ -30,7 +32,34 @@ from django.test import Client  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
 
+def times(count: int) -> None:
+    """Median milliseconds of the API's list and of the shop's page (pages 1-5 in turn), three times alternated."""
+    import statistics
+    import time
+
+    client = Client()
+
+    def median(path: str) -> float:
+        for i in range(5):  # warm-up
+            assert client.get(path.format(page=1 + i % 5)).status_code == 200
+        spent = []
+        for i in range(count):
+            started = time.perf_counter()
+            client.get(path.format(page=1 + i % 5))
+            spent.append((time.perf_counter() - started) * 1000)
+        return statistics.median(spent)
+
+    for _ in range(3):
+        api = median("/api/v1/catalogue/products/" + CATALOGUE_QUERY)
+        page = median("/produits/" + CATALOGUE_QUERY)
+        print(
+            f"API list {api:.1f} ms, shop page {page:.1f} ms (median of {count}): page at {api / page:.2f} of the API"
+        )
+
+
 def main(what: str, count: int) -> None:
+    if what == "times":
+        return times(count)
     from django.utils import timezone
 
     from accounts.models import ApiToken
@@ -44,6 +73,10 @@ def main(what: str, count: int) -> None:
 
         def one(i):
             assert client.get(path).status_code == 200
+    elif what == "shop":
+
+        def one(i):
+            assert client.get("/produits/" + CATALOGUE_QUERY.format(page=1 + i % 5)).status_code == 200
     else:
         # Only digests are stored: a new token for the first benchmark client that has one.
         token = token_create(user=ApiToken.objects.order_by("created_at").first().user)

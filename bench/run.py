@@ -45,6 +45,13 @@ CATALOGUE_QUERY = "?available=true&ordering=price&page_size=50&page={page}"
 CATALOGUE_PAGES = 5
 SCARCE_SHARE = 4  # one order in 4 asks for the scarce product
 WORKSHOP_REPEATS = 7
+# BENCH_ONLY=1,1b (comma-separated row numbers): measure only those figures ("1" and "1b" are one figure: the page's
+# ratio needs the API's list of the same run; "2" and "2b" likewise). Unset: every figure.
+ONLY = {row.strip().rstrip("b") for row in os.environ.get("BENCH_ONLY", "").split(",") if row.strip()}
+
+
+def wanted(figure: str) -> bool:
+    return not ONLY or figure in ONLY
 
 
 def log(message: str) -> None:
@@ -528,96 +535,101 @@ def _ratio(value) -> str:
 
 def table_rows(figures: dict) -> list[list[str]]:
     rows = []
-    c = figures["catalogue"]
-    rows.append(
-        [
-            "1",
-            "Catalogue list, page of 50, filters on (req/s)",
-            f"{c['api']['per_second']:.0f} req/s (p50 {c['api']['p50_ms']} ms, p95 {c['api']['p95_ms']} ms)",
-            f"{c['floor']['per_second']:.0f} req/s (p50 {c['floor']['p50_ms']} ms, p95 {c['floor']['p95_ms']} ms)",
-            _ratio(c["ratio"]),
-            "goal ≥ 0.50; same JSON: " + ("yes" if c["same_json"] else "NO"),
-        ]
-    )
-    s = c["shop"]
-    rows.append(
-        [
-            "1b",
-            "Shop catalogue page /produits/, 50 products as HTML (req/s)",
-            f"{s['per_second']:.0f} req/s (p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms)",
-            f"the API's list of row 1: {c['api']['per_second']:.0f} req/s",
-            _ratio(s["ratio_to_api"]),
-            f"goal ≥ 0.50 of the API; products on pages 1-{len(s['products_per_page'])}: "
-            + ", ".join(str(n) for n in s["products_per_page"]),
-        ]
-    )
-    o = figures["orders"]
-    clients = f"{o['clients']} client{'s' if o['clients'] > 1 else ''}"
-    rows.append(
-        [
-            "2",
-            f"Place an order, 3 lines, pickup ({clients}, orders/s)",
-            f"{o['api']['per_second']:.0f} orders/s ({o['api']['refused']} refused, p50 {o['api']['p50_ms']} ms)",
-            f"{o['floor']['per_second']:.0f} orders/s ({o['floor']['refused']} refused, p50 {o['floor']['p50_ms']} ms)",
-            _ratio(o["ratio"]),
-            f"goal ≥ 0.50; oversold units: {o['oversold_units']}; ledger mismatches: {o['ledger_mismatches']}",
-        ]
-    )
-    if o.get("floor_http"):
-        h = o["floor_http"]
+    if "catalogue" in figures:
+        c = figures["catalogue"]
         rows.append(
             [
-                "2b",
-                "The same, floor served by the same gunicorn (orders/s)",
-                f"{o['api']['per_second']:.0f} orders/s",
-                f"{h['per_second']:.0f} orders/s ({h['refused']} refused, p50 {h['p50_ms']} ms): a bare Django view "
-                "running the raw transaction",
-                _ratio(o["ratio_http"]),
-                "what DRF, the ORM and the checks cost over HTTP + Django on this machine",
+                "1",
+                "Catalogue list, page of 50, filters on (req/s)",
+                f"{c['api']['per_second']:.0f} req/s (p50 {c['api']['p50_ms']} ms, p95 {c['api']['p95_ms']} ms)",
+                f"{c['floor']['per_second']:.0f} req/s (p50 {c['floor']['p50_ms']} ms, p95 {c['floor']['p95_ms']} ms)",
+                _ratio(c["ratio"]),
+                "goal ≥ 0.50; same JSON: " + ("yes" if c["same_json"] else "NO"),
             ]
         )
-    b = figures["baskets"]
-    if b["available"]:
+        s = c["shop"]
         rows.append(
             [
-                "3",
-                f"Weekly basket generation, {b['baskets']:,} subscriptions",
-                f"{b['seconds']:.2f} s, {b['queries']} SQL queries",
-                "",
-                "",
-                f"{b['offers']} offers, {b['solidarity']:,} at the solidarity price",
+                "1b",
+                "Shop catalogue page /produits/, 50 products as HTML (req/s)",
+                f"{s['per_second']:.0f} req/s (p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms)",
+                f"the API's list of row 1: {c['api']['per_second']:.0f} req/s",
+                _ratio(s["ratio_to_api"]),
+                f"goal ≥ 0.50 of the API; products on pages 1-{len(s['products_per_page'])}: "
+                + ", ".join(str(n) for n in s["products_per_page"]),
             ]
         )
-    else:
-        rows.append(["3", "Weekly basket generation, 10,000 subscriptions", "not available yet", "", "", ""])
-    p = figures["planning"]
-    n = p["nearest_neighbour"]
-    rows.append(
-        [
-            "4",
-            f"Round planning, {p['stops']} stops, {p['vehicles']} vehicles",
-            f"{p['seconds']:.2f} s, {p['distance_km']:.1f} km, {p['queries']} SQL queries",
-            f"nearest neighbour {n['distance_km']:.1f} km ({n['loads']} loads)",
-            _ratio(p["ratio"]),
-            f"distance ratio (lower is better); {p['rounds']} rounds, {p['unassigned']} unassigned; "
-            f"solver time limit {p['time_limit']} s",
-        ]
-    )
-    w = figures["workshop"]
-    if w["available"]:
+    if "orders" in figures:
+        o = figures["orders"]
+        clients = f"{o['clients']} client{'s' if o['clients'] > 1 else ''}"
         rows.append(
             [
-                "5",
-                "Workshop availability, eight weeks",
-                f"{w['selector_ms']:.1f} ms, {w['selector_queries']} SQL queries (selector)",
-                "",
-                "",
-                f"endpoint {w['endpoint_ms']:.1f} ms, {w['endpoint_queries']} queries; {w['slots']} slots, "
-                f"{w['equipment']} equipment, {w['bookings']} bookings; median of {w['repeats']}",
+                "2",
+                f"Place an order, 3 lines, pickup ({clients}, orders/s)",
+                f"{o['api']['per_second']:.0f} orders/s ({o['api']['refused']} refused, p50 {o['api']['p50_ms']} ms)",
+                f"{o['floor']['per_second']:.0f} orders/s ({o['floor']['refused']} refused, p50 {o['floor']['p50_ms']} ms)",
+                _ratio(o["ratio"]),
+                f"goal ≥ 0.50; oversold units: {o['oversold_units']}; ledger mismatches: {o['ledger_mismatches']}",
             ]
         )
-    else:
-        rows.append(["5", "Workshop availability, eight weeks", "not available yet", "", "", ""])
+        if o.get("floor_http"):
+            h = o["floor_http"]
+            rows.append(
+                [
+                    "2b",
+                    "The same, floor served by the same gunicorn (orders/s)",
+                    f"{o['api']['per_second']:.0f} orders/s",
+                    f"{h['per_second']:.0f} orders/s ({h['refused']} refused, p50 {h['p50_ms']} ms): a bare Django view "
+                    "running the raw transaction",
+                    _ratio(o["ratio_http"]),
+                    "what DRF, the ORM and the checks cost over HTTP + Django on this machine",
+                ]
+            )
+    if "baskets" in figures:
+        b = figures["baskets"]
+        if b["available"]:
+            rows.append(
+                [
+                    "3",
+                    f"Weekly basket generation, {b['baskets']:,} subscriptions",
+                    f"{b['seconds']:.2f} s, {b['queries']} SQL queries",
+                    "",
+                    "",
+                    f"{b['offers']} offers, {b['solidarity']:,} at the solidarity price",
+                ]
+            )
+        else:
+            rows.append(["3", "Weekly basket generation, 10,000 subscriptions", "not available yet", "", "", ""])
+    if "planning" in figures:
+        p = figures["planning"]
+        n = p["nearest_neighbour"]
+        rows.append(
+            [
+                "4",
+                f"Round planning, {p['stops']} stops, {p['vehicles']} vehicles",
+                f"{p['seconds']:.2f} s, {p['distance_km']:.1f} km, {p['queries']} SQL queries",
+                f"nearest neighbour {n['distance_km']:.1f} km ({n['loads']} loads)",
+                _ratio(p["ratio"]),
+                f"distance ratio (lower is better); {p['rounds']} rounds, {p['unassigned']} unassigned; "
+                f"solver time limit {p['time_limit']} s",
+            ]
+        )
+    if "workshop" in figures:
+        w = figures["workshop"]
+        if w["available"]:
+            rows.append(
+                [
+                    "5",
+                    "Workshop availability, eight weeks",
+                    f"{w['selector_ms']:.1f} ms, {w['selector_queries']} SQL queries (selector)",
+                    "",
+                    "",
+                    f"endpoint {w['endpoint_ms']:.1f} ms, {w['endpoint_queries']} queries; {w['slots']} slots, "
+                    f"{w['equipment']} equipment, {w['bookings']} bookings; median of {w['repeats']}",
+                ]
+            )
+        else:
+            rows.append(["5", "Workshop availability, eight weeks", "not available yet", "", "", ""])
     return rows
 
 
@@ -676,24 +688,29 @@ def main() -> int:
     server = Server(env)
     log(f"gunicorn ecopole.wsgi, {GUNICORN_WORKERS} workers, on 127.0.0.1:{server.port}")
     try:
-        log(
-            f"1. catalogue list: API, floor and the shop's page, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads"
-        )
-        figures["catalogue"] = catalogue_figure(server)
-        clients = ORDER_CLIENTS
-        log(
-            f"2. placing orders: API, raw transaction and the same in a bare view, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)"
-        )
-        figures["orders"] = orders_figure(server, data)
+        if wanted("1"):
+            log(
+                f"1. catalogue list: API, floor and the shop's page, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {CATALOGUE_THREADS} threads"
+            )
+            figures["catalogue"] = catalogue_figure(server)
+        if wanted("2"):
+            clients = ORDER_CLIENTS
+            log(
+                f"2. placing orders: API, raw transaction and the same in a bare view, {ROUNDS} × {SECONDS / ROUNDS:g} s each, {clients} client(s)"
+            )
+            figures["orders"] = orders_figure(server, data)
     finally:
         server.stop()
     _purge_broker()
-    log("3. basket generation")
-    figures["baskets"] = baskets_figure(data)
-    log("4. round planning")
-    figures["planning"] = planning_figure(data)
-    log("5. workshop availability")
-    figures["workshop"] = workshop_figure(data)
+    if wanted("3"):
+        log("3. basket generation")
+        figures["baskets"] = baskets_figure(data)
+    if wanted("4"):
+        log("4. round planning")
+        figures["planning"] = planning_figure(data)
+    if wanted("5"):
+        log("5. workshop availability")
+        figures["workshop"] = workshop_figure(data)
 
     rows = table_rows(figures)
     result = {

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from imagekit import ImageSpec
+from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill
 from PIL import Image, UnidentifiedImageError
 
@@ -50,6 +51,15 @@ class LargeRendition(ImageSpec):
     processors = [ResizeToFill(*LARGE_SIZE)]
     format = "JPEG"
     options = {"quality": 85, "optimize": True}
+
+
+def rendition_url(model, name: str, rendition: str = "card") -> str:
+    """The URL of a stored photo's rendition known only by the photo's name (a `values()` row of `model`): the same
+    as `instance.photo_card.url` (or `photo_large`), without building the instance. The rendition's name comes from
+    the source's name and the spec (imagekit's namer), so it changes when the photo does."""
+    field = model._meta.get_field("photo")
+    spec_field = getattr(model, "photo_large" if rendition == "large" else "photo_card")
+    return ImageCacheFile(spec_field.get_spec(source=field.attr_class(None, field, name))).url
 
 
 def photo_check(upload) -> str:

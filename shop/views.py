@@ -27,6 +27,7 @@ from orders.errors import InvalidQuantity
 from orders.selectors import delivery_places_open
 
 from . import cart as shop_cart
+from .cards import product_cards
 
 # Products per catalogue page: a multiple of 2, 3 and 4 so the grid fills its rows on every screen width.
 PAGE_SIZE = 24
@@ -72,20 +73,20 @@ def home(request: HttpRequest) -> HttpResponse:
     places = delivery_places_open()
     for place in places:
         place["dates"] = place["dates"][:HOME_DATES_PER_PLACE]
-    season = catalogue_selectors.product_list(
+    season = catalogue_selectors.product_card_rows(
         user=request.user, filters=ProductFilters(in_season=True, available=True)
     )[:HOME_SEASON_PRODUCTS]
     return render(
         request,
         "shop/home.html",
-        {"places": places, "offers": list(basket_selectors.offer_list()), "season_products": list(season)},
+        {"places": places, "offers": list(basket_selectors.offer_list()), "cards": product_cards(season)},
     )
 
 
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     filters, query, invalid = _filters_from_query(request)
-    products = catalogue_selectors.product_list(user=request.user, filters=filters)
+    products = catalogue_selectors.product_card_rows(user=request.user, filters=filters)
     size = request.GET.get("page_size", "")
     page_size = int(size) if size.isascii() and size.isdigit() and 0 < int(size) <= MAX_PAGE_SIZE else PAGE_SIZE
     if page_size != PAGE_SIZE:
@@ -98,11 +99,12 @@ def product_list(request: HttpRequest) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "cards": product_cards(page.object_list),
         "filters": filters,
         "query": query,
         "invalid": invalid,
-        "categories": list(catalogue_selectors.category_list()),
-        "producers": list(catalogue_selectors.producer_list().only("name", "slug")),
+        "categories": list(catalogue_selectors.category_list().values("name", "slug")),
+        "producers": list(catalogue_selectors.producer_list().values("name", "slug")),
         "orderings": ORDERING_LABELS,
     }
     if getattr(request, "htmx", False) and request.htmx.target == "resultats":
@@ -125,8 +127,8 @@ def producer_list(request: HttpRequest) -> HttpResponse:
 @html_not_found
 def producer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     producer = catalogue_selectors.producer_get(slug=slug)
-    products = catalogue_selectors.product_list(user=request.user, filters=ProductFilters(producer=slug))
-    return render(request, "shop/producer_detail.html", {"producer": producer, "products": list(products)})
+    products = catalogue_selectors.product_card_rows(user=request.user, filters=ProductFilters(producer=slug))
+    return render(request, "shop/producer_detail.html", {"producer": producer, "cards": product_cards(products)})
 
 
 ORDERING_LABELS = [

@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from django import template
 from django.utils.dates import MONTHS
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from catalogue.photos import CARD_SIZE, LARGE_SIZE
 from catalogue.season import ALL_MONTHS, Allergen
 from ecopole.core.formats import display_decimal, plain_decimal
+from shop.cards import photo_img
 
 register = template.Library()
 
@@ -42,16 +41,8 @@ def photo(obj, rendition: str = "card", lazy: bool = True) -> str:
     The sizes are the renditions' own (fixed by `catalogue.photos`), so no file is opened to know them."""
     if not obj.photo:
         return ""
-    width, height = LARGE_SIZE if rendition == "large" else CARD_SIZE
     image = obj.photo_large if rendition == "large" else obj.photo_card
-    return format_html(
-        '<img class="photo" src="{}" width="{}" height="{}" alt="{}"{}>',
-        image.url,
-        width,
-        height,
-        _("Photo: {name}").format(name=obj.name),
-        mark_safe(' loading="lazy"') if lazy else "",
-    )
+    return photo_img(image.url, obj.name, LARGE_SIZE if rendition == "large" else CARD_SIZE, lazy=lazy)
 
 
 @register.filter
