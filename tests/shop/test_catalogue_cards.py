@@ -18,7 +18,7 @@ from catalogue.models import Product
 from catalogue.services.photos import product_photo_remove, product_photo_set
 from catalogue.services.products import product_update
 from catalogue.services.stock import stock_record_loss
-from tests.catalogue.factories import ProducerFactory, ProductFactory
+from tests.factories.catalogue import ProducerFactory, ProductFactory
 
 CARD = re.compile(r'<li class="card">.*?</li>', re.S)
 
