@@ -196,6 +196,7 @@ def test_home_delivery_to_a_saved_address_or_another_one(browser, live_server, s
     check_page(page, "26 commande autre adresse")
     # back to the saved one, and confirm: the order has its coordinates
     addresses.get_by_role("radio", name=re.compile("^Maison")).check()
+    expect(page.get_by_role("group", name="Jour de livraison").get_by_role("radio").first).to_be_checked()
     page.get_by_role("button", name="Valider la commande").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Merci")
     order = Order.objects.get(customer=customer)

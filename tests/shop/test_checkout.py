@@ -339,6 +339,17 @@ def test_an_ambiguous_address_offers_choices_that_work_without_javascript(
     assert order.delivery_latitude == Decimal("50.954458")
 
 
+def test_an_address_not_found_is_said_by_the_street(client, customer, shop_catalogue, shop_places, zone, ban_sample):
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    response = client.post(CHECKOUT, home_form(client, zone, street="4 rue de l eglisse"))
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert '<p id="address-street-error" class="field-error">Adresse introuvable' in body
+    assert '<a href="#address-street">Adresse introuvable' in body
+    assert Order.objects.count() == 0
+
+
 def saved(customer, **fields):
     from deliveries.services.addresses import saved_address_create
 
