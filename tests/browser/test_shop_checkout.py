@@ -193,6 +193,7 @@ def test_home_delivery_to_a_saved_address_or_another_one(browser, live_server, s
     # "Une autre adresse" shows the fields (CSS only: the same with JavaScript off)
     addresses.get_by_role("radio", name="Une autre adresse").check()
     expect(page.get_by_role("textbox", name="Numéro et rue")).to_be_visible()
+    expect(page.get_by_text("Indiquez votre commune pour voir les jours de livraison.")).to_be_visible()
     check_page(page, "26 commande autre adresse")
     # back to the saved one, and confirm: the order has its coordinates
     addresses.get_by_role("radio", name=re.compile("^Maison")).check()
