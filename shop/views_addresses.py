@@ -150,4 +150,7 @@ def address_fields(request: HttpRequest) -> HttpResponse:
     """The address fields filled with a chosen suggestion (htmx swaps them in place of the typed ones)."""
     values = {name: request.GET.get(name, "")[:255] for name in ("street", "postcode", "commune")}
     form = AddressFieldsForm(initial=values)
-    return render(request, "shop/_address_fields.html", {"address_form": form, "address_picked": True})
+    response = render(request, "shop/_address_fields.html", {"address_form": form, "address_picked": True})
+    # The page hears it once the fields are in place (the checkout updates its summary for the commune picked).
+    response["HX-Trigger-After-Settle"] = "address-picked"
+    return response

@@ -8,12 +8,17 @@ gives the service the same key and the same request: one order. A reload of the 
 order first (`order_id_for_idempotency_key`) and shows it, since the cart it was placed from is gone.
 
 Without JavaScript the form's "Mettre à jour" button re-renders the page for the place chosen; with htmx a change
-of place or commune re-renders only the dates and the summary.
+of place or address re-renders only the dates and the summary.
+
+Home delivery: one of the customer's saved addresses (the default one preselected; their coordinates were found
+when they were saved), or "another address" typed in the shop's address partial (`shop/_address_fields.html`:
+suggestions as the customer types, from the saved addresses' views), which `order_place` geocodes. Its refusals
+(`address_not_found`, `address_ambiguous`) come back next to the street with, for the customer without
+JavaScript, the addresses it may mean as radio buttons (`pick`), as on the saved addresses' form.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +33,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.errors import InsufficientStock
+from deliveries.errors import AddressAmbiguous, AddressNotFound
+from deliveries.selectors import saved_address_list
 from deliveries.services.places import zone_for_commune
 from ecopole.core.exceptions import ApplicationError, NotFound
 from orders.errors import BelowMinimumOrder, OutsideDeliveryZone
@@ -37,38 +44,48 @@ from orders.services.grocery import HomeAddress, LineRequest, order_place
 from orders.services.home_delivery import home_delivery_fee
 
 from . import cart as shop_cart
+from .forms_addresses import AddressFieldsForm
 from .views import html_not_found
+from .views_addresses import _apply_pick, _choices_for
 
 KEY_SESSION = "shop_checkout_key"
 PLACE_HOME = "home"
 POINT_PREFIX = "point-"
-POSTCODE = re.compile(r"^\d{5}$")
+SAVED_NEW = "new"
+ADDRESS_FIELDS = ("street", "postcode", "commune")
 
 # Which field of the form a refusal of the grocery concerns; a line's refusals name their product in `extra`.
 LINE_ERRORS = {"insufficient_stock", "invalid_quantity", "product_unavailable", "unpaid_quantity_exceeded"}
+# (The ids of the fields: the error summary links to them.)
 FIELD_OF_ERROR = {
     "pickup_point_unavailable": "place",
-    "outside_delivery_zone": "commune",
-    "coordinates_outside_zone": "commune",
+    "outside_delivery_zone": "address-commune",
+    "coordinates_outside_zone": "address-street",
+    "address_not_found": "address-street",
+    "address_ambiguous": "address-street",
     "delivery_date_unavailable": "date",
     "cutoff_passed": "date",
     "closed_day": "date",
 }
+# A saved address's refusals concern the choice of the address, not fields the customer did not type.
+FIELD_OF_SAVED_ERROR = {"outside_delivery_zone": "saved-address", "coordinates_outside_zone": "saved-address"}
 
 
 @dataclass
 class Choice:
-    """What the customer chose in the form (raw text, as typed)."""
+    """What the customer chose in the form (raw text, as typed). `saved` is a saved address's id or "new"."""
 
     place: str = ""
     date: str = ""
-    address: str = ""
+    saved: str = ""
+    street: str = ""
     postcode: str = ""
     commune: str = ""
 
     @classmethod
     def from_data(cls, data) -> Choice:
-        return cls(**{name: str(data.get(name, "")).strip()[:200] for name in cls.__dataclass_fields__})
+        data = _apply_pick(data)  # an address chosen among the server's "did you mean", without JavaScript
+        return cls(**{name: str(data.get(name, "")).strip()[:255] for name in cls.__dataclass_fields__})
 
     @property
     def home(self) -> bool:
@@ -78,6 +95,10 @@ class Choice:
     def point_id(self) -> int | None:
         rest = self.place.removeprefix(POINT_PREFIX)
         return int(rest) if self.place.startswith(POINT_PREFIX) and rest.isdigit() else None
+
+    @property
+    def typed(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in ADDRESS_FIELDS}
 
 
 @dataclass
@@ -106,11 +127,23 @@ def _is_uuid(text: str) -> bool:
         return False
 
 
-def _summary(*, choice: Choice, lines: list[shop_cart.CartLine]) -> dict:
+def _saved_choice(choice: Choice, saved_addresses: list) -> tuple[object | None, bool]:
+    """The saved address chosen (None for "another address") and whether the choice is valid. Nothing chosen: the
+    default address (the selector lists it first), else another address; an id that is not one of the customer's
+    is refused rather than replaced by another address."""
+    by_id = {str(address.pk): address for address in saved_addresses}
+    if not choice.saved:
+        choice.saved = str(saved_addresses[0].pk) if saved_addresses else SAVED_NEW
+    if choice.saved == SAVED_NEW:
+        return None, True
+    return by_id.get(choice.saved), choice.saved in by_id
+
+
+def _summary(*, choice: Choice, lines: list[shop_cart.CartLine], commune: str) -> dict:
     """The places, the chosen one with its open dates, and the amounts: subtotal, fee, minimum, threshold, total.
 
     The fee and the minimum are the grocery's home-delivery rule (`home_delivery_fee`), for the zone that serves
-    the commune typed (`zone_for_commune`, as `order_place` finds it)."""
+    the commune typed or saved (`zone_for_commune`, as `order_place` finds it)."""
     places = delivery_places_open()
     points = [p for p in places if p["type"] == Fulfilment.PICKUP]
     zones = [p for p in places if p["type"] == Fulfilment.HOME]
@@ -121,7 +154,7 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine]) -> dict:
     subtotal = sum((line.estimated_total for line in lines), start=Decimal("0.00"))
     chosen, zone, fee, below_minimum, outside = None, None, Decimal("0.00"), "", ""
     if choice.home:
-        zone = zone_for_commune(commune=choice.commune) if choice.commune else None
+        zone = zone_for_commune(commune=commune) if commune else None
         if zone is not None:
             chosen = next((p for p in zones if p["zone"].pk == zone.pk), None)
             try:
@@ -129,8 +162,8 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine]) -> dict:
             except BelowMinimumOrder as error:
                 below_minimum = error.detail
                 fee = zone.delivery_fee_for(subtotal)
-        elif choice.commune:
-            outside = OutsideDeliveryZone(commune=choice.commune).detail
+        elif commune:
+            outside = OutsideDeliveryZone(commune=commune).detail
     else:
         chosen = next((p for p in points if p["value"] == choice.place), None)
     dates = chosen["dates"] if chosen else []
@@ -151,14 +184,30 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine]) -> dict:
     }
 
 
-def _render(request, *, lines, choice: Choice, errors: Errors | None = None, status: int = 200) -> HttpResponse:
+def _render(
+    request,
+    *,
+    lines,
+    choice: Choice,
+    saved_addresses: list,
+    errors: Errors | None = None,
+    address_form: AddressFieldsForm | None = None,
+    address_choices: list | None = None,
+    status: int = 200,
+) -> HttpResponse:
     errors = errors or Errors()
+    saved, _valid = _saved_choice(choice, saved_addresses)
     context = {
         "lines": [{"line": line, "error": errors.lines.get(line.product.pk, "")} for line in lines],
         "choice": choice,
         "errors": errors,
         "key": _checkout_key(request),
-        **_summary(choice=choice, lines=lines),
+        "saved_addresses": saved_addresses,
+        "saved_address_error": errors.fields.get("saved-address", ""),
+        # Unbound unless the order was being placed: "Mettre à jour" and htmx say nothing about empty fields.
+        "address_form": address_form or AddressFieldsForm(initial=choice.typed),
+        "address_choices": address_choices or [],
+        **_summary(choice=choice, lines=lines, commune=saved.commune if saved else choice.commune),
     }
     template = "shop/checkout/checkout.html"
     if getattr(request, "htmx", False) and request.htmx.target == "details-commande":
@@ -166,18 +215,17 @@ def _render(request, *, lines, choice: Choice, errors: Errors | None = None, sta
     return render(request, template, context, status=status)
 
 
-def _form_errors(choice: Choice) -> Errors:
-    """What the form itself requires before the grocery is asked: a place, a day, and for home an address."""
+def _form_errors(choice: Choice, *, saved_valid: bool, address_form: AddressFieldsForm | None) -> Errors:
+    """What the form itself requires before the grocery is asked: a place, a day, and for home an address (one of
+    the customer's saved addresses, or street and commune typed: the address form's own checks)."""
     errors = Errors()
     if not choice.home and choice.point_id is None:
         errors.fields["place"] = _("Choose a pickup point or home delivery.")
-    if choice.home:
-        if not choice.address:
-            errors.fields["address"] = _("Enter the street and number.")
-        if not POSTCODE.match(choice.postcode):
-            errors.fields["postcode"] = _("Enter a postcode of 5 digits, e.g. 62100.")
-        if not choice.commune:
-            errors.fields["commune"] = _("Enter the commune.")
+    if choice.home and not saved_valid:
+        errors.fields["saved-address"] = _("Choose one of your addresses, or another address.")
+    if choice.home and address_form is not None and not address_form.is_valid():
+        for name, messages_ in address_form.errors.items():
+            errors.fields[f"address-{name}"] = " ".join(messages_)
     try:
         date.fromisoformat(choice.date)
     except ValueError:
@@ -185,10 +233,11 @@ def _form_errors(choice: Choice) -> Errors:
     return errors
 
 
-def _refusal(error: ApplicationError) -> Errors:
+def _refusal(error: ApplicationError, *, saved: bool) -> Errors:
     """The grocery's refusal, tied to the line or the field it concerns (its own French message)."""
     errors = Errors()
     product = error.extra.get("product")
+    fields = {**FIELD_OF_ERROR, **FIELD_OF_SAVED_ERROR} if saved else FIELD_OF_ERROR
     if error.code in LINE_ERRORS and isinstance(product, int):
         shortages = error.extra.get("shortages") if isinstance(error, InsufficientStock) else None
         for shortage in shortages or [None]:
@@ -196,11 +245,25 @@ def _refusal(error: ApplicationError) -> Errors:
                 errors.lines[product] = error.detail
             else:
                 errors.lines[shortage["product"]] = InsufficientStock(**shortage).detail
-    elif error.code in FIELD_OF_ERROR:
-        errors.fields[FIELD_OF_ERROR[error.code]] = error.detail
+    elif error.code in fields:
+        errors.fields[fields[error.code]] = error.detail
     else:
         errors.general.append(error.detail)
     return errors
+
+
+def _home_address(choice: Choice, saved) -> HomeAddress:
+    """A saved address keeps the coordinates found when it was saved; a typed one has none: `order_place` geocodes
+    it (the customer types an address, never a latitude)."""
+    if saved is not None:
+        return HomeAddress(
+            address=saved.street,
+            postcode=saved.postcode,
+            commune=saved.commune,
+            latitude=saved.latitude,
+            longitude=saved.longitude,
+        )
+    return HomeAddress(address=choice.street, postcode=choice.postcode, commune=choice.commune)
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,14 +282,20 @@ def checkout(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Your cart is empty: add products before ordering."))
         return redirect("shop:cart")
     choice = Choice.from_data(request.POST if request.method == "POST" else request.GET)
+    saved_addresses = list(saved_address_list(customer=request.user))
+    page = {"lines": lines, "choice": choice, "saved_addresses": saved_addresses}
     if not placing:
-        return _render(request, lines=lines, choice=choice)
+        return _render(request, **page)
 
-    errors = _form_errors(choice)
+    saved, saved_valid = _saved_choice(choice, saved_addresses)
+    typing = choice.home and saved_valid and saved is None
+    address_form = AddressFieldsForm(choice.typed) if typing else None
+    page["address_form"] = address_form
+    errors = _form_errors(choice, saved_valid=saved_valid, address_form=address_form)
     if not _is_uuid(key):
         errors.general.append(_("This form has expired: check your choices and confirm the order again."))
     if errors:
-        return _render(request, lines=lines, choice=choice, errors=errors, status=400)
+        return _render(request, **page, errors=errors, status=400)
     try:
         placement = order_place(
             customer=request.user,
@@ -234,16 +303,20 @@ def checkout(request: HttpRequest) -> HttpResponse:
             fulfilment=Fulfilment.HOME if choice.home else Fulfilment.PICKUP,
             delivery_date=date.fromisoformat(choice.date),
             pickup_point_id=choice.point_id,
-            # No coordinates: the customer types an address, never a latitude.
-            address=HomeAddress(address=choice.address, postcode=choice.postcode, commune=choice.commune)
-            if choice.home
-            else None,
+            address=_home_address(choice, saved) if choice.home else None,
             idempotency_key=key,
         )
     except ApplicationError as error:
         # The cart is kept: the customer changes a line or the place and confirms again (with the same key: the
         # refused request wrote nothing, its key included).
-        return _render(request, lines=lines, choice=choice, errors=_refusal(error), status=error.status_code)
+        errors = _refusal(error, saved=saved is not None)
+        if address_form is not None:
+            for field_id, message in errors.fields.items():
+                if field_id.startswith("address-"):
+                    address_form.add_error(field_id.removeprefix("address-"), message)
+            if isinstance(error, AddressNotFound | AddressAmbiguous):
+                page["address_choices"] = _choices_for(address_form)
+        return _render(request, **page, errors=errors, status=error.status_code)
     shop_cart.cart_clear(request.session)
     request.session.pop(KEY_SESSION, None)
     return redirect("shop:checkout-thanks", order_id=placement.order.pk)

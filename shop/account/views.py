@@ -51,6 +51,9 @@ from .forms import (
 
 # The address registered in this browser: its confirmation link, opened here, logs the customer in.
 PENDING_EMAIL_KEY = "account_pending_email"
+# Where the customer was going when they registered (checkout, with their cart): the confirmation link, opened in
+# this browser, brings them back there once logged in.
+PENDING_NEXT_KEY = "account_pending_next"
 BACKEND = "accounts.backends.EmailBackend"
 
 
@@ -116,10 +119,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register_view(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect("account:home")
+        return redirect(next_url or "account:home")
     form = RegisterForm(request.POST or None)
-    context = {"form": form}
+    context = {"form": form, "next": next_url}
     if request.method == "POST":
         throttle = AddressRateThrottle("register")
         if not throttle.allow_request(request, None):
@@ -136,6 +140,10 @@ def register_view(request: HttpRequest) -> HttpResponse:
             else:
                 # The same answer for a new and a known address (the service says nothing either).
                 request.session[PENDING_EMAIL_KEY] = data["email"].strip().lower()
+                if next_url:
+                    request.session[PENDING_NEXT_KEY] = next_url
+                else:
+                    request.session.pop(PENDING_NEXT_KEY, None)
                 return redirect("account:register-done")
         return render(request, "shop/account/register.html", context, status=400)
     return render(request, "shop/account/register.html", context)
@@ -163,10 +171,12 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you: your email address is confirmed."))
             return redirect("account:home")
         if pending and pending == user.email.lower() and not request.user.is_authenticated:
-            login(request, user, backend=BACKEND)
+            next_url = safe_next(request, request.session.get(PENDING_NEXT_KEY))
+            login(request, user, backend=BACKEND)  # the session's data stays: the cart, and where they were going
             request.session.pop(PENDING_EMAIL_KEY, None)
+            request.session.pop(PENDING_NEXT_KEY, None)
             messages.success(request, _("Thank you: your email address is confirmed. Welcome, you are logged in."))
-            return redirect("account:home")
+            return redirect(next_url or "account:home")
         return redirect(f"{reverse('email-confirm-page')}?done=1")
     return render(request, template, {"token": request.GET.get("token", ""), "done": request.GET.get("done") == "1"})
 

@@ -61,9 +61,12 @@ def test_register_confirm_by_the_emailed_link_then_log_out_and_in(page, live_ser
     check_page(page, "compte 04 confirmer")
     page.get_by_role("button", name="Confirmer mon adresse e-mail").click()
 
-    # then they are logged in, on their account page
-    expect(page.get_by_role("heading", name="Mon compte", level=1)).to_be_visible()
+    # then they are logged in, back on the page they came from (the menu's "Se connecter" carries it as `next`,
+    # kept through the registration), and their account page has their name
+    expect(page).to_have_url(live_server.url + "/")
     expect(page.get_by_role("status")).to_contain_text("vous êtes connecté")
+    _menu(page).get_by_role("link", name="Mon compte").click()
+    expect(page.get_by_role("heading", name="Mon compte", level=1)).to_be_visible()
     expect(page.get_by_label("Votre nom")).to_have_value("Camille Calaisienne")
     expect(_menu(page).get_by_role("link", name="Mes commandes")).to_be_visible()
     check_page(page, "compte 05 mon compte")

@@ -13,9 +13,10 @@ from django.http import HttpRequest
 from playwright.sync_api import expect
 
 from catalogue.services.stock import stock_available
+from deliveries.services.addresses import saved_address_create
 from orders.models import Order
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, check_page, needs_chromium
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
 from tests.factories.catalogue import ProductFactory
 from tests.factories.deliveries import DeliveryDayFactory, DeliveryZoneFactory
 
@@ -24,8 +25,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 def log_in(context, live_server, user) -> None:
     """Log the browser's own session in as `user`, the way the login page does it (Django's `login`: the session
-    keeps its data, the cart included, under a new key). The customers' login page is another branch's work; the
-    admin's login is not for customers."""
+    keeps its data, the cart included, under a new key): a shortcut for the tests whose subject is not the login
+    (the order journey below logs in through the page)."""
     cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
     request = HttpRequest()
     request.session = import_module(settings.SESSION_ENGINE).SessionStore(cookies.get(settings.SESSION_COOKIE_NAME))
@@ -64,8 +65,9 @@ def order_journey(page, context, live_server, shop, point, *, prefix: str, javas
     page.get_by_role("button", name="Commander").click()
     # not logged in yet: the login page, which brings the customer back to checkout
     expect(page).to_have_url(re.compile(r"\?next=/commande/$"))
-    log_in(context, live_server, customer)
-    page.goto(live_server.url + "/commande/")
+    page.get_by_label("Adresse e-mail").fill(customer.email)
+    page.get_by_label("Mot de passe", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Me connecter").click()
     # checkout: the pickup point is chosen, its days offered with their cutoff
     expect(page.get_by_role("heading", name="Votre commande", level=1)).to_be_visible()
     expect(page.get_by_role("radio", name=re.compile("Ilôt Jacquard"))).to_be_checked()
@@ -101,7 +103,9 @@ def test_order_journey_with_javascript_on(browser, live_server, shop_photos, sho
     context.close()
 
 
-def test_home_delivery_summary_follows_the_choice_with_htmx(browser, live_server, shop_catalogue, shop_places):
+def test_home_delivery_summary_follows_the_choice_with_htmx(
+    browser, live_server, shop_catalogue, shop_places, ban_sample
+):
     zone = DeliveryZoneFactory(name="Calaisis")
     DeliveryDayFactory(zone=zone)
     context = browser.new_context(locale="fr-FR", viewport=PHONE, timezone_id="Europe/Paris")
@@ -161,3 +165,41 @@ def test_two_customers_want_the_last_unit(browser, live_server, shop_catalogue, 
     assert stock_available(product_id=jar.pk) == 0
     for page in pages:
         page.context.close()
+
+
+def test_home_delivery_to_a_saved_address_or_another_one(browser, live_server, shop_catalogue, shop_places, ban_sample):
+    # given a customer with two saved addresses, the default one at the Ilôt Jacquard's boulevard
+    zone = DeliveryZoneFactory(name="Calaisis")
+    DeliveryDayFactory(zone=zone)
+    customer = UserFactory()
+    saved_address_create(customer=customer, label="Travail", street="12 rue Royale", postcode="62100", commune="Calais")
+    home = saved_address_create(
+        customer=customer, label="Maison", street="5 boulevard Jacquard", postcode="", commune="Calais", is_default=True
+    )
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, timezone_id="Europe/Paris")
+    page = context.new_page()
+    page.goto(live_server.url + f"/produits/{shop_catalogue['apple'].pk}/")
+    page.get_by_role("spinbutton", name="Quantité (kilogramme)").fill("10")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    log_in(context, live_server, customer)
+    page.goto(live_server.url + "/commande/")
+    # when they choose home delivery: their addresses, the default one checked, no fields to type
+    page.get_by_role("radio", name=re.compile("Livraison à domicile")).check()
+    addresses = page.get_by_role("group", name="Livrer à")
+    expect(addresses.get_by_role("radio", name=re.compile("^Maison – 5 boulevard Jacquard"))).to_be_checked()
+    expect(page.get_by_role("textbox", name="Numéro et rue")).to_be_hidden()
+    expect(page.get_by_text("commande minimum 20,00 €, frais de livraison 4,50 €")).to_be_visible()
+    check_page(page, "25 commande adresses enregistrees")
+    # "Une autre adresse" shows the fields (CSS only: the same with JavaScript off)
+    addresses.get_by_role("radio", name="Une autre adresse").check()
+    expect(page.get_by_role("textbox", name="Numéro et rue")).to_be_visible()
+    expect(page.get_by_text("Indiquez votre commune pour voir les jours de livraison.")).to_be_visible()
+    check_page(page, "26 commande autre adresse")
+    # back to the saved one, and confirm: the order has its coordinates
+    addresses.get_by_role("radio", name=re.compile("^Maison")).check()
+    expect(page.get_by_role("group", name="Jour de livraison").get_by_role("radio").first).to_be_checked()
+    page.get_by_role("button", name="Valider la commande").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Merci")
+    order = Order.objects.get(customer=customer)
+    assert (order.delivery_latitude, order.delivery_longitude) == (home.latitude, home.longitude)
+    context.close()

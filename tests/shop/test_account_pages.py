@@ -181,6 +181,29 @@ def test_register_then_the_emailed_link_confirms_and_logs_in_this_browser(client
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_registering_from_checkout_comes_back_to_checkout_with_the_cart(client, shop_catalogue, shop_places):
+    # given a visitor sent to the login page by "Commander", with their cart
+    client.post("/panier/ajouter/", {"product": shop_catalogue["apple"].pk, "quantity": "2"})
+    login_page = client.get("/compte/connexion/", {"next": "/commande/"}).content.decode()
+    assert 'href="/compte/inscription/?next=/commande/"' in login_page
+    register_page = client.get("/compte/inscription/", {"next": "/commande/"}).content.decode()
+    assert '<input type="hidden" name="next" value="/commande/">' in register_page
+    assert 'href="/compte/connexion/?next=/commande/"' in register_page
+    # when they register with that next, then follow the emailed link in this browser
+    _register(client, next="/commande/")
+    done = client.post("/compte/confirmer-email/", {"token": _token(mail.outbox[0])}, follow=True)
+    # then they are logged in, back at checkout, their cart kept
+    assert done.redirect_chain[-1][0] == "/commande/"
+    assert "Pommes Reinette" in done.content.decode() and "Valider la commande" in done.content.decode()
+    assert "account_pending_next" not in client.session
+
+
+def test_a_next_of_another_site_is_not_kept_through_registration(client):
+    _register(client, next="https://ailleurs.example/")
+    done = client.post("/compte/confirmer-email/", {"token": _token(mail.outbox[0])}, follow=True)
+    assert done.redirect_chain[-1][0] == "/compte/"
+
+
 def test_the_link_opened_in_another_browser_confirms_without_logging_in(client):
     _register(client)
     token = _token(mail.outbox[0])

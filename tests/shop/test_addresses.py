@@ -156,3 +156,5 @@ def test_the_fields_filled_by_a_suggestion(client):
     page = response.content.decode()
     assert 'id="address-fields"' in page and 'value="4 Rue de Vic"' in page and 'value="62100"' in page
     assert "autofocus" in page
+    # the page hears that the fields are in place (the checkout updates its summary for the commune picked)
+    assert response["HX-Trigger-After-Settle"] == "address-picked"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from catalogue.services.stock import stock_available, stock_count
@@ -60,7 +61,7 @@ def home_form(client, zone, **address) -> dict:
         "idempotency_key": rendered_key(client),
         "place": "home",
         "date": first_open_date(zone=zone),
-        "address": "12 rue Royale",
+        "street": "5 boulevard Jacquard",
         "postcode": "62100",
         "commune": "Calais",
         "confirm": "1",
@@ -75,7 +76,7 @@ def test_checkout_needs_a_logged_in_customer(client, shop_catalogue, shop_places
     add(client, shop_catalogue["apple"], "1")
     response = client.get(CHECKOUT)
     assert response.status_code == 302
-    assert response["Location"] == f"{settings.LOGIN_URL}?next=/commande/"
+    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next=/commande/"
     response = client.post(CHECKOUT, {"confirm": "1"})
     assert response.status_code == 302 and Order.objects.count() == 0
 
@@ -163,7 +164,7 @@ def test_home_delivery_shows_minimum_fee_and_threshold_as_the_cart_changes(
     assert re.search(r"Frais de livraison</dt>\s*<dd>0,00 €", fragment)
     # a commune no zone serves: the grocery's message, no day
     fragment = client.post(CHECKOUT, {**data, "commune": "Lille"}, **DETAILS).content.decode()
-    assert "Nous ne livrons pas encore à Lille." in fragment and "selon la commune" in fragment
+    assert "Nous ne livrons pas encore à Lille" in fragment and "selon la commune" in fragment
     assert 'name="date"' not in fragment
 
 
@@ -269,29 +270,33 @@ def test_a_day_the_place_does_not_serve_is_the_grocerys_refusal_next_to_the_day(
     assert Order.objects.count() == 0
 
 
-def test_home_delivery_refusals_zone_and_minimum(client, customer, shop_catalogue, shop_places, zone):
+def test_home_delivery_refusals_zone_and_minimum(client, customer, shop_catalogue, shop_places, zone, ban_sample):
     add(client, shop_catalogue["apple"], "2")  # 6.40 €: under the zone's 20 €
     client.force_login(customer)
-    # a commune outside every zone: the grocery's message next to the commune
-    response = client.post(CHECKOUT, home_form(client, zone, commune="Lille"))
+    # a commune outside every zone: the grocery's message next to the commune field of the address partial
+    response = client.post(CHECKOUT, home_form(client, zone, commune="Lille", postcode="59000"))
     body = response.content.decode()
     assert response.status_code == 400
-    assert 'aria-describedby="commune-erreur"' in body
-    assert '<p id="commune-erreur" class="field-error">Nous ne livrons pas encore à Lille.</p>' in body
+    assert 'id="address-commune"' in body and 'aria-describedby="address-commune-error"' in body
+    assert re.search(r'<p id="address-commune-error" class="field-error">Nous ne livrons pas encore à Lille', body)
+    assert '<a href="#address-commune">Nous ne livrons pas encore à Lille' in body
     # under the minimum
     response = client.post(CHECKOUT, home_form(client, zone))
     body = response.content.decode()
     assert response.status_code == 400
     assert "La livraison à domicile demande une commande d&#x27;au moins 20,00 € (celle-ci fait 6,40 €)." in body
-    # a postcode that is not one, and no street
-    body = client.post(CHECKOUT, home_form(client, zone, postcode="6210", address="")).content.decode()
-    assert "Indiquez un code postal de 5 chiffres" in body and "Indiquez le numéro et la rue." in body
+    # a postcode that is not one, and no street: the address form's own checks, next to their fields
+    response = client.post(CHECKOUT, home_form(client, zone, postcode="6210", street=""))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<p id="address-postcode-error" class="field-error">Un code postal a 5 chiffres.</p>' in body
+    assert '<p id="address-street-error" class="field-error">Ce champ est obligatoire.</p>' in body
     assert Order.objects.count() == 0
     assert "Pommes Reinette" in client.get("/panier/").content.decode()  # the cart is kept
 
 
-def test_home_delivery_is_placed_with_the_typed_address_and_the_fee(
-    client, customer, shop_catalogue, shop_places, zone
+def test_home_delivery_is_placed_with_the_typed_address_geocoded_and_the_fee(
+    client, customer, shop_catalogue, shop_places, zone, ban_sample
 ):
     add(client, shop_catalogue["apple"], "10")  # 32.00 €
     client.force_login(customer)
@@ -299,15 +304,119 @@ def test_home_delivery_is_placed_with_the_typed_address_and_the_fee(
     order = Order.objects.get(customer=customer)
     assert response["Location"] == f"/commande/{order.pk}/merci/"
     assert order.fulfilment == Fulfilment.HOME and order.delivery_zone == zone
+    # the street as typed, the postcode and commune as the BAN spells them, and the BAN's coordinates
+    assert (order.delivery_address, order.delivery_postcode, order.delivery_commune) == (
+        "5 boulevard Jacquard",
+        "62100",
+        "Calais",
+    )
+    assert (order.delivery_latitude, order.delivery_longitude) == (Decimal("50.954458"), Decimal("1.866856"))
+    assert order.delivery_fee == Decimal("4.50") and order.total == Decimal("36.50")
+    body = client.get(response["Location"]).content.decode()
+    assert "5 boulevard Jacquard, 62100 Calais" in body and "36,50 €" in body
+
+
+def test_an_ambiguous_address_offers_choices_that_work_without_javascript(
+    client, customer, shop_catalogue, shop_places, zone, ban_sample
+):
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    data = home_form(client, zone, street="5 boulevard")
+    # when the address typed may be several
+    response = client.post(CHECKOUT, data)
+    body = response.content.decode()
+    # then the service's refusal is tied to the street, with the addresses it may mean as radio buttons
+    assert response.status_code == 422
+    assert 'aria-describedby="address-street-hint address-street-error"' in body
+    assert re.search(r'<p id="address-street-error" class="field-error">Plusieurs adresses correspondent', body)
+    assert 'name="pick" value="5 Boulevard Jacquard|62100|Calais"' in body
+    assert Order.objects.count() == 0
+    # and choosing one of them places the order at that address, geocoded
+    response = client.post(CHECKOUT, {**data, "pick": "5 Boulevard Jacquard|62100|Calais"})
+    order = Order.objects.get(customer=customer)
+    assert response["Location"] == f"/commande/{order.pk}/merci/"
+    assert (order.delivery_address, order.delivery_commune) == ("5 Boulevard Jacquard", "Calais")
+    assert order.delivery_latitude == Decimal("50.954458")
+
+
+def test_an_address_not_found_is_said_by_the_street(client, customer, shop_catalogue, shop_places, zone, ban_sample):
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    response = client.post(CHECKOUT, home_form(client, zone, street="4 rue de l eglisse"))
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert '<p id="address-street-error" class="field-error">Adresse introuvable' in body
+    assert '<a href="#address-street">Adresse introuvable' in body
+    assert Order.objects.count() == 0
+
+
+def saved(customer, **fields):
+    from deliveries.services.addresses import saved_address_create
+
+    values = {"label": "Maison", "street": "5 boulevard Jacquard", "postcode": "62100", "commune": "Calais"}
+    return saved_address_create(customer=customer, **{**values, **fields})
+
+
+def test_saved_addresses_are_offered_the_default_preselected(
+    client, customer, shop_catalogue, shop_places, zone, ban_sample
+):
+    work = saved(customer, label="Travail", street="12 rue Royale")
+    home = saved(customer, is_default=True)
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    body = client.post(CHECKOUT, {"place": "home", "update": "1"}).content.decode()
+    assert f'name="saved" value="{home.pk}" checked' in body
+    assert f'name="saved" value="{work.pk}">' in body
+    assert "<strong>Travail</strong> – 12 rue Royale, 62100 Calais" in body
+    assert re.search(r'name="saved" value="new">\s*<span><strong>Une autre adresse</strong>', body)
+    # the summary is the saved address's zone's
+    assert "frais de livraison 4,50 €" in body
+    # a customer without saved addresses gets the fields alone
+    client.force_login(UserFactory())
+    add(client, shop_catalogue["apple"], "1")
+    body = client.post(CHECKOUT, {"place": "home", "update": "1"}).content.decode()
+    assert 'name="saved"' not in body and 'id="address-street"' in body
+
+
+def test_home_delivery_to_a_saved_address_uses_its_coordinates(
+    client, customer, shop_catalogue, shop_places, zone, ban_sample
+):
+    address = saved(customer, label="Travail", street="12 rue Royale")
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    data = {**home_form(client, zone, street="", postcode="", commune=""), "saved": str(address.pk)}
+    response = client.post(CHECKOUT, data)
+    order = Order.objects.get(customer=customer)
+    assert response["Location"] == f"/commande/{order.pk}/merci/"
     assert (order.delivery_address, order.delivery_postcode, order.delivery_commune) == (
         "12 rue Royale",
         "62100",
-        "calais",
+        "Calais",
     )
-    assert order.delivery_latitude is None and order.delivery_longitude is None  # geocoded later, never typed
-    assert order.delivery_fee == Decimal("4.50") and order.total == Decimal("36.50")
-    body = client.get(response["Location"]).content.decode()
-    assert "12 rue Royale, 62100 calais" in body and "36,50 €" in body
+    assert (order.delivery_latitude, order.delivery_longitude) == (address.latitude, address.longitude)
+
+
+def test_another_address_typed_beside_saved_ones(client, customer, shop_catalogue, shop_places, zone, ban_sample):
+    saved(customer, label="Travail", street="12 rue Royale", is_default=True)
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    response = client.post(CHECKOUT, {**home_form(client, zone), "saved": "new"})
+    order = Order.objects.get(customer=customer)
+    assert response.status_code == 302
+    assert order.delivery_address == "5 boulevard Jacquard" and order.delivery_latitude == Decimal("50.954458")
+
+
+def test_someone_elses_saved_address_is_refused(client, customer, shop_catalogue, shop_places, zone, ban_sample):
+    theirs = saved(UserFactory())
+    mine = saved(customer, label="Travail", street="12 rue Royale")
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    response = client.post(CHECKOUT, {**home_form(client, zone), "saved": str(theirs.pk)})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<p id="saved-address-erreur" class="field-error">Choisissez l&#x27;une de vos adresses' in body
+    assert f'name="saved" value="{mine.pk}">' in body
+    assert Order.objects.count() == 0
 
 
 def test_the_last_unit_lost_to_another_customer_is_named_on_its_line_and_the_cart_is_kept(
@@ -353,7 +462,7 @@ def test_merci_page_is_only_for_its_customer(client, customer, shop_catalogue, s
     assert client.get("/commande/999999/merci/").status_code == 404
     client.logout()
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
 
 
 # --- Queries ------------------------------------------------------------------------------------------------------
@@ -368,7 +477,7 @@ def test_checkout_page_costs_the_same_queries_whatever_the_cart(
     client.force_login(customer)
     client.get(CHECKOUT)  # warm the session
     # session, user, the user's groups (what the catalogue shows them), the cart's products, then the places with
-    # their days and the closed days (`delivery_places_open`: 5)
-    with django_assert_num_queries(9):
+    # their days and the closed days (`delivery_places_open`: 5), the customer's saved addresses
+    with django_assert_num_queries(10):
         response = client.get(CHECKOUT)
     assert response.status_code == 200
