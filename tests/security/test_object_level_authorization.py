@@ -216,7 +216,9 @@ def test_the_owner_reaches_the_same_objects(world):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize(("op", "role", "overrides", "body", "expected"), MIXED_IDS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(
+    ("op", "role", "overrides", "body", "expected"), MIXED_IDS, ids=lambda v: "fn" if callable(v) else str(v)[:40]
+)
 def test_a_foreign_id_under_an_own_parent_is_refused_and_unchanged(world, op, role, overrides, body, expected):
     before = db_snapshot()
     response = call(world, op, role, overrides=overrides, body=body(world) if callable(body) else body)
@@ -299,7 +301,7 @@ DRIVER_FOREIGN = [
 ]
 
 
-@pytest.mark.parametrize(("op", "targets"), DRIVER_FOREIGN, ids=lambda v: str(v)[:50])
+@pytest.mark.parametrize(("op", "targets"), DRIVER_FOREIGN, ids=lambda v: "fn" if callable(v) else str(v)[:50])
 def test_a_driver_cannot_reach_an_order_or_basket_outside_their_rounds(world, op, targets):
     before = db_snapshot()
     response = call(world, op, "driver", overrides=targets)
