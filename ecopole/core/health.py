@@ -26,7 +26,12 @@ def _broker_ok() -> bool:
     try:
         with Connection(
             settings.CELERY_BROKER_URL,
-            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            # the socket timeouts bound the PING too, whatever options the broker was configured with
+            transport_options={
+                **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+                "socket_timeout": timeout,
+                "socket_connect_timeout": timeout,
+            },
             connect_timeout=timeout,
         ) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)

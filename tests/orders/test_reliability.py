@@ -101,20 +101,38 @@ def _start_redis(port: int) -> subprocess.Popen:
 
 @contextlib.contextmanager
 def _broker(url: str):
-    """Point this process's Celery producer at `url` (the pools are rebuilt from it)."""
-    names = ("broker_url", "broker_write_url", "broker_read_url", "result_backend")
+    """Point this process's Celery producer at `url` (the pools are rebuilt from it), with the transport options
+    settings/base.py gives a Redis broker (its socket timeouts), whatever broker the tests were started with (a
+    fresh clone's is the filesystem transport)."""
+    from django.conf import settings
+
+    names = ("broker_url", "broker_write_url", "broker_read_url", "result_backend", "broker_transport_options")
     saved = {name: app.conf[name] for name in names}
-    for name in names:
+    for name in names[:-1]:
         app.conf[name] = url
-    app._pool = None
-    app.amqp._producer_pool = None
+    app.conf["broker_transport_options"] = {
+        "visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT,
+        "socket_timeout": settings.REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": settings.REDIS_SOCKET_TIMEOUT,
+    }
+    _reset_connections()
     try:
         yield
     finally:
         for name, value in saved.items():
             app.conf[name] = value
-        app._pool = None
-        app.amqp._producer_pool = None
+        _reset_connections()
+
+
+def _reset_connections() -> None:
+    """Forget the producer pools and the result backend (cached per thread): the next use opens them from the
+    current configuration, not on a server an earlier test stopped."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    backend = app._local.__dict__.pop("backend", None)
+    if backend is not None and hasattr(backend, "result_consumer"):
+        with contextlib.suppress(Exception):
+            backend.result_consumer.stop()
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
