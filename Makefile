@@ -11,6 +11,9 @@ export UV_PYTHON_DOWNLOADS := never
 PYTEST_ARGS ?=
 # Markers `make test` selects: the slow tests (the API fuzz) run in CI (`make test-all`) and with `make test-slow`.
 PYTEST_MARK ?= not slow
+# Two test processes (pytest-xdist) when no Redis is configured (a fresh clone: the cache is then per process, so the
+# processes cannot clear each other's); with REDIS_URL set (CI) the tests share one Redis and run in one process.
+PYTEST_WORKERS ?= $(if $(REDIS_URL),,2)
 # With DATABASE_URL unset, commands that need the database run inside the embedded PostgreSQL of var/postgres:
 # started before, stopped after (ecopole/devdb.py). With DATABASE_URL set, they run as they are.
 WITH_DB := $(PY) scripts/with_postgres.py
@@ -50,7 +53,7 @@ run: $(VENV)/.synced-run
 
 ## test: the suite but the slow tests (PostgreSQL: DATABASE_URL's, else the embedded one; Redis when configured)
 test: setup
-	$(WITH_DB) $(PY) -m pytest $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") $(PYTEST_ARGS)
+	$(WITH_DB) $(PY) -m pytest $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
 ## test-slow: only the slow tests (the API fuzz)
 test-slow:
