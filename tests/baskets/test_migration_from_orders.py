@@ -106,8 +106,10 @@ def _expected_after(before: dict) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_seeded_at_the_previous_head_keeps_every_row_through_the_move():
-    # given a database at the previous head (the cabas models still in orders) filled by seed_demo
+def test_a_database_seeded_at_the_previous_head_keeps_every_row_through_the_move(monkeypatch):
+    # given a database at the previous head (the cabas models still in orders) filled by seed_demo — today's demo, less
+    # its step for a table created after the move (a pending solidarity request: baskets 0003)
+    monkeypatch.setattr("baskets.demo._solidarity_request", lambda: None)
     leaves = _leaves()
     head = [node for node in leaves if node[0] != "baskets"] + [MOVE_HEAD]
     _migrate(PRE_MOVE)
