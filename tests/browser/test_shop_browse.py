@@ -35,7 +35,8 @@ def test_browse_search_product_and_producer(page, live_server, shop_photos, shop
     expect(page.get_by_text("3,20 €")).to_be_visible()
     photo = page.get_by_role("img", name="Photo : Pommes Reinette")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 800
+    # the rendition is served (decode() waits for it to load: `complete` alone raced the download)
+    assert photo.evaluate("img => img.decode().then(() => img.naturalWidth)") == 800
     check_page(page, "04 produit")
 
     # and its producer
