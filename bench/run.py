@@ -689,8 +689,13 @@ def table_rows(figures: dict) -> list[list[str]]:
                 f"distance ratio (lower is better); {p['rounds']} rounds, {p['unassigned']} unassigned; "
                 f"solver time limit {p['time_limit']} s"
                 + (
-                    f"; {p['beyond_time_limit_seconds']:.2f} s beyond the time limit; outside routing.solve "
-                    f"{p['outside_solver_seconds']:.2f} s (routing.solve {p['solver_seconds']:.2f} s with its "
+                    (
+                        f"; {p['beyond_time_limit_seconds']:.2f} s beyond the time limit"
+                        if p["beyond_time_limit_seconds"] > 0
+                        else "; within the time limit (the search stopped at its iteration budget)"
+                    )
+                    + "; outside routing.solve "
+                    + f"{p['outside_solver_seconds']:.2f} s (routing.solve {p['solver_seconds']:.2f} s with its "
                     f"matrices, {p['solver_runs']} run(s))"
                     if "solver_seconds" in p
                     else ""
