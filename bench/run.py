@@ -697,7 +697,7 @@ def table_rows(figures: dict) -> list[list[str]]:
                     + "; outside routing.solve "
                     + f"{p['outside_solver_seconds']:.2f} s (routing.solve {p['solver_seconds']:.2f} s with its "
                     f"matrices, {p['solver_runs']} run(s))"
-                    if "solver_seconds" in p
+                    if SCALED and "solver_seconds" in p
                     else ""
                 ),
             ]
