@@ -18,7 +18,7 @@ PYTEST_WORKERS ?= $(if $(REDIS_URL),,2)
 # started before, stopped after (ecopole/devdb.py). With DATABASE_URL set, they run as they are.
 WITH_DB := $(PY) scripts/with_postgres.py
 
-.PHONY: setup run test test-slow test-all bench lint format migrate seed messages clean
+.PHONY: setup run test test-slow test-all bench bench-scale lint format migrate seed messages clean
 
 # uv into .tools/: with the interpreter's own pip when it has one (a virtualenv's ensurepip costs seconds), else in a
 # virtualenv (a system Python that refuses pip installs).
@@ -65,7 +65,16 @@ test-all:
 
 ## bench: the benchmarks in bench/ (see bench/README.md); they migrate and seed their own database
 bench: setup
-	$(WITH_DB) $(PY) bench/run.py
+	$(if $(SCALE),BENCH_SCALE=$(SCALE)) $(WITH_DB) $(PY) bench/run.py
+
+## bench-scale: rows 4 and 6 at 1× then at $(SCALE_LARGE)× the data, and how each figure grew (bench/compare.py)
+SCALE_LARGE ?= 10
+bench-scale: setup
+	BENCH_SCALE=1 BENCH_ONLY=$${BENCH_ONLY:-4,6} $(WITH_DB) $(PY) bench/run.py > bench/results/scale-1.log \
+	  || { tail -40 bench/results/scale-1.log; exit 1; }
+	BENCH_SCALE=$(SCALE_LARGE) BENCH_ONLY=$${BENCH_ONLY:-4,6} $(WITH_DB) $(PY) bench/run.py > bench/results/scale-$(SCALE_LARGE).log \
+	  || { tail -40 bench/results/scale-$(SCALE_LARGE).log; exit 1; }
+	$(PY) bench/compare.py bench/results/scale-1.json bench/results/scale-$(SCALE_LARGE).json
 
 lint: setup
 	$(VENV)/bin/ruff check .

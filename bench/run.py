@@ -26,6 +26,7 @@ import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +48,9 @@ SCARCE_SHARE = 4  # one order in 4 asks for the scarce product
 WORKSHOP_REPEATS = 7
 # BENCH_ONLY=1,1b (comma-separated row numbers): measure only those figures ("1" and "1b" are one figure: the page's
 # ratio needs the API's list of the same run; "2" and "2b" likewise). Unset: every figure.
+# BENCH_SCALE=N (make bench SCALE=N): N times the data (bench/seed.py) and row 6, the lists, with the planning's
+# time outside the solver; the results are also written to bench/results/scale-N.json for bench/compare.py.
+SCALED = bool(os.environ.get("BENCH_SCALE"))
 ONLY = {row.strip().rstrip("b") for row in os.environ.get("BENCH_ONLY", "").split(",") if row.strip()}
 
 
@@ -453,6 +457,7 @@ def planning_figure(data) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from bench.nearest import nearest_neighbour
+    from deliveries import routing
     from deliveries.models import Vehicle
     from deliveries.services.planning import DEFAULT_TIME_LIMIT, depot_get, round_plan, routing_problem
     from deliveries.services.sources import stop_demands_for
@@ -464,8 +469,24 @@ def planning_figure(data) -> dict:
     nearest = nearest_neighbour(problem)
     nearest_seconds = time.perf_counter() - started
 
+    # The solver's own time (bounded by its time limit) is timed apart: what is left is the planner's own cost
+    # (reading the stops, the matrices, writing the rounds).
+    solver_seconds = []
+    solve = routing.solve
+
+    def timed_solve(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return solve(*args, **kwargs)
+        finally:
+            solver_seconds.append(time.perf_counter() - began)
+
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries, transaction.atomic(durable=True):
+    with (
+        CaptureQueriesContext(connection) as queries,
+        transaction.atomic(durable=True),
+        mock.patch.object(routing, "solve", timed_solve),
+    ):
         result = round_plan(date=data.plan_date)
     seconds = time.perf_counter() - started
     distance = float(sum(r.distance_km for r in result.rounds))
@@ -474,6 +495,12 @@ def planning_figure(data) -> dict:
         "vehicles": len(vehicles),
         "time_limit": DEFAULT_TIME_LIMIT,
         "seconds": round(seconds, 2),
+        "solver_seconds": round(sum(solver_seconds), 2),
+        "outside_solver_seconds": round(seconds - sum(solver_seconds), 2),
+        # The issue's measure: the whole call less the solver's own time limit (what planning costs beyond the
+        # search it is allowed).
+        "beyond_time_limit_seconds": round(seconds - DEFAULT_TIME_LIMIT * len(solver_seconds), 2),
+        "solver_runs": len(solver_seconds),
         "queries": len(queries.captured_queries),
         "distance_km": round(distance, 1),
         "rounds": len(result.rounds),
@@ -486,6 +513,55 @@ def planning_figure(data) -> dict:
         },
         "ratio": round(distance / nearest.distance_km, 2) if nearest.distance_km else None,
     }
+
+
+LIST_REPEATS = 7
+
+
+def lists_figure(data) -> dict:
+    """Row 6, the lists whose cost may grow with the data: each asked `LIST_REPEATS` times after a warm-up under
+    the Django test client (no HTTP, no load generator: the figure is the code's), median ms, SQL queries and
+    body size."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    day = data.plan_date.isoformat()
+    catalogue = CATALOGUE_QUERY.format(page=1)
+    anonymous = Client()
+    customer = Client(HTTP_AUTHORIZATION=f"Token {data.customer_token}")
+    staff = Client(HTTP_AUTHORIZATION=f"Token {data.staff_token}")
+    cases = {
+        "catalogue_api": (anonymous, "/api/v1/catalogue/products/" + catalogue, {}),
+        "catalogue_page": (anonymous, "/produits/" + catalogue, {"HTTP_ACCEPT": "text/html"}),
+        "customer_orders": (customer, "/api/v1/orders/", {}),
+        "staff_orders": (staff, f"/api/v1/orders/?status=placed&delivery_date={day}", {}),
+        "preparation_json": (staff, f"/api/v1/orders/preparation-list/?date={day}", {}),
+        "preparation_csv": (staff, f"/api/v1/orders/preparation-list/?date={day}&format=csv", {}),
+    }
+    figures = {}
+    for name, (client, path, headers) in cases.items():
+        response = client.get(path, **headers)  # warm-up
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
+        times = []
+        for _ in range(LIST_REPEATS):
+            began = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, **headers)
+                body = b"".join(response) if response.streaming else response.content
+            times.append(time.perf_counter() - began)
+            count = len(queries.captured_queries)
+        figures[name] = {
+            "path": path,
+            "ms": round(statistics.median(times) * 1000, 1),
+            "queries": count,
+            "bytes": len(body),
+            "repeats": LIST_REPEATS,
+        }
+    return figures
 
 
 def baskets_figure(data) -> dict:
@@ -611,7 +687,19 @@ def table_rows(figures: dict) -> list[list[str]]:
                 f"nearest neighbour {n['distance_km']:.1f} km ({n['loads']} loads)",
                 _ratio(p["ratio"]),
                 f"distance ratio (lower is better); {p['rounds']} rounds, {p['unassigned']} unassigned; "
-                f"solver time limit {p['time_limit']} s",
+                f"solver time limit {p['time_limit']} s"
+                + (
+                    (
+                        f"; {p['beyond_time_limit_seconds']:.2f} s beyond the time limit"
+                        if p["beyond_time_limit_seconds"] > 0
+                        else "; within the time limit (the search stopped at its iteration budget)"
+                    )
+                    + "; outside routing.solve "
+                    + f"{p['outside_solver_seconds']:.2f} s (routing.solve {p['solver_seconds']:.2f} s with its "
+                    f"matrices, {p['solver_runs']} run(s))"
+                    if SCALED and "solver_seconds" in p
+                    else ""
+                ),
             ]
         )
     if "workshop" in figures:
@@ -630,7 +718,30 @@ def table_rows(figures: dict) -> list[list[str]]:
             )
         else:
             rows.append(["5", "Workshop availability, eight weeks", "not available yet", "", "", ""])
+    for key, label in LIST_LABELS.items():
+        if key in figures.get("lists", {}):
+            f = figures["lists"][key]
+            rows.append(
+                [
+                    "6",
+                    label,
+                    f"{f['ms']:.1f} ms, {f['queries']} SQL queries",
+                    "",
+                    "",
+                    f"{f['bytes']:,} bytes; median of {f['repeats']} (test client); {f['path']}",
+                ]
+            )
     return rows
+
+
+LIST_LABELS = {
+    "catalogue_api": "Catalogue list (API), page of 50",
+    "catalogue_page": "Shop catalogue page /produits/, 50 products (HTML)",
+    "customer_orders": "A customer's order list",
+    "staff_orders": "Staff order list, status=placed and the planning date",
+    "preparation_json": "Preparation list of the planning date (JSON)",
+    "preparation_csv": "Preparation list of the planning date (CSV)",
+}
 
 
 def render_table(rows: list[list[str]]) -> str:
@@ -711,6 +822,9 @@ def main() -> int:
     if wanted("5"):
         log("5. workshop availability")
         figures["workshop"] = workshop_figure(data)
+    if SCALED and wanted("6"):
+        log(f"6. lists at {data.scale}×")
+        figures["lists"] = lists_figure(data)
 
     rows = table_rows(figures)
     result = {
@@ -728,6 +842,7 @@ def main() -> int:
             "gunicorn_workers": GUNICORN_WORKERS,
             "catalogue_threads": CATALOGUE_THREADS,
         },
+        "scale": data.scale,
         "data": data.counts,
         "timings": {"migrate_s": round(migrate_seconds, 1), "seed_s": round(seed_seconds, 1)},
         "figures": figures,
@@ -736,6 +851,8 @@ def main() -> int:
     result["timings"]["total_s"] = round(time.perf_counter() - began, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
+    if SCALED:
+        (RESULTS.parent / f"scale-{data.scale}.json").write_text(RESULTS.read_text())
     print()
     print(
         f"Ecopôle benchmarks on {vendor_version}, "

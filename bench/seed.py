@@ -9,7 +9,9 @@ Stock levels equal the ledger (one receipt per product, one reservation per orde
 
 from __future__ import annotations
 
+import os
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,15 +19,20 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-PRODUCTS = 500
-CUSTOMERS = 5_000
-ORDERS = 2_000
-HOME_ORDERS = 190
-SUBSCRIPTIONS = 10_000
+# `make bench SCALE=N` (BENCH_SCALE): N times the products, customers, orders on the planning date (home deliveries
+# among them, hence stops), vans, subscriptions and workshop bookings. 1 (the default) is the data set every earlier
+# figure was measured on: the same rows, from the same random sequence.
+SCALE = max(1, int(os.environ.get("BENCH_SCALE") or "1"))
+PRODUCTS = 500 * SCALE
+CUSTOMERS = 5_000 * SCALE
+ORDERS = 2_000 * SCALE
+HOME_ORDERS = 190 * SCALE
+SUBSCRIPTIONS = 10_000 * SCALE
+VEHICLES = 4 * SCALE
 BENCH_CLIENTS = 8
 SCARCE_STOCK = Decimal(20)
 PLENTY_STOCK = Decimal(5_000)
-BASKET_STOCK = Decimal(20_000)
+BASKET_STOCK = Decimal(20_000) * SCALE
 
 DEPOT = ("Ecopôle alimentaire", "Vieille-Église", Decimal("50.927000"), Decimal("2.077000"))
 POINTS = [
@@ -79,6 +86,9 @@ class BenchData:
     client_tokens: list[str]
     client_user_ids: list[int]
     order_content_type_id: int
+    scale: int = 1
+    staff_token: str | None = None  # a manager's clear token key (the staff order list, the preparation list)
+    customer_token: str | None = None  # a customer with seeded orders on the planning date (their order list)
     basket_offer_ids: list[int] = field(default_factory=list)
     basket_date: date | None = None
     workshop_user_id: int | None = None
@@ -206,7 +216,7 @@ def seed() -> BenchData:
                 shift_end=time(19),
                 weekdays=list(range(7)),
             )
-            for i in range(4)
+            for i in range(VEHICLES)
         ]
     )
 
@@ -237,9 +247,10 @@ def seed() -> BenchData:
     plan_date = today + timedelta(days=3)
     cutoff_at = datetime.combine(plan_date, time(23), tzinfo=timezone.get_current_timezone())
     orders, lines_per_order = [], []
+    orderable = [p for p in stocked if p.pk != scarce.pk]
     for i in range(ORDERS):
         home = i < HOME_ORDERS
-        chosen = rng.sample([p for p in stocked if p.pk != scarce.pk], 3)
+        chosen = rng.sample(orderable, 3)
         lines = []
         for product in chosen:
             quantity = Decimal(rng.choice([1, 1, 1, 2]))
@@ -310,7 +321,11 @@ def seed() -> BenchData:
         [StockLevel(product_id=p.pk, quantity=receipts.get(p.pk, 0) - reserved.get(p.pk, 0)) for p in products]
     )
     data_counts.update(
-        products=len(products), customers=len(users), orders_on_plan_date=len(orders), order_lines=len(all_lines)
+        products=len(products),
+        customers=len(users),
+        orders_on_plan_date=len(orders),
+        order_lines=len(all_lines),
+        vehicles=VEHICLES,
     )
 
     data = BenchData(
@@ -323,11 +338,31 @@ def seed() -> BenchData:
         client_user_ids=[u.pk for u in clients],
         order_content_type_id=order_ct.pk,
         counts=data_counts,
+        scale=SCALE,
     )
     _ = depot, now
+    # The customer with the most seeded orders (the first of them on a tie): their order list has something to show.
+    busiest = Counter(order.customer_id for order in orders).most_common(1)[0][0]
+    seed_readers(data, customer=next(u for u in users if u.pk == busiest))
     seed_baskets(data, users=users, points=points, products=basket_products)
     seed_workshop(data, producers=producers, rng=rng)
     return data
+
+
+def seed_readers(data: BenchData, *, customer) -> None:
+    """A manager and a customer who has orders, with tokens, for the list figures of the scale run (row 6). Made
+    after everything drawn from the random sequence, so that the rest of the data set does not move."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.services import token_create
+    from ecopole.core.permissions import MANAGER
+
+    manager = User.objects.create(email="gestion@bench.example", full_name="Gestion bench", email_confirmed_at=None)
+    manager.groups.add(Group.objects.get_or_create(name=MANAGER)[0])
+    data.staff_token = token_create(user=manager).key
+    data.customer_token = token_create(user=customer).key
+    data.counts.update(customer_orders=customer.orders.count())
 
 
 def baskets_available() -> bool:
@@ -445,7 +480,7 @@ WORKSHOP_EQUIPMENT = [
     ("bench-autoclave", "Autoclave (bench)", "autoclave", "9.00", 0, 120, 400),
     ("bench-chambre-froide", "Chambre froide (bench)", "cold_room", "2.50", 15, 240, None),
 ]
-WORKSHOP_BOOKINGS = 150
+WORKSHOP_BOOKINGS = 150 * SCALE
 
 
 def seed_workshop(data: BenchData, *, producers, rng) -> None:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Q
 
 from deliveries.errors import ResolutionNotAllowed
-from deliveries.models import StopKind
+from deliveries.models import PickupPoint, StopKind
 from deliveries.ports import BaseStopSource, Handover, HandoverItem, StopDemand, StopOutcome
 from deliveries.services.places import delivery_rule_for
 from deliveries.services.sources import (
@@ -39,30 +39,59 @@ DELIVERABLE_ORDER_STATUSES = ("placed", "preparing", "ready", "out_for_delivery"
 SOURCE = "grocery"
 
 
-def _order_load(order: Order) -> tuple[Decimal, int, Handover]:
-    weight = Decimal(0)
-    items = []
-    for line in order.lines.all():
-        quantity = line.billed_quantity
-        weight += line_weight_kg(unit=line.unit, quantity=quantity)
-        items.append(HandoverItem(name=line.product_name, quantity=plain_decimal(quantity), unit=line.unit))
-    handover = Handover(
-        source=SOURCE,
-        ref=order.pk,
-        customer=order.customer.get_full_name(),
-        phone=order.customer.phone,
-        items=tuple(items),
-    )
-    return kg(weight), crates_for(weight), handover
-
-
 def _deliverable_orders(day: date):
-    return (
-        Order.objects.filter(delivery_date=day, status__in=DELIVERABLE_ORDER_STATUSES)
-        .select_related("customer", "pickup_point")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
-        .order_by("pk")
+    """The orders of `day` that make stops: home deliveries and orders for a pickup point other than the depot."""
+    return Order.objects.filter(delivery_date=day, status__in=DELIVERABLE_ORDER_STATUSES).filter(
+        Q(fulfilment="home") | Q(fulfilment="pickup", pickup_point__is_depot=False)
     )
+
+
+def _order_loads(day: date) -> tuple[list[dict], dict[int, tuple[Decimal, int, Handover]]]:
+    """The deliverable orders of `day` (dicts, in id order) and each one's load and hand-over list, in two queries
+    whatever the number of orders: planning reads thousands of them, and model instances cost more than the rest of
+    the reading together."""
+    orders = list(
+        _deliverable_orders(day)
+        .order_by("pk")
+        .values(
+            "pk",
+            "fulfilment",
+            "pickup_point_id",
+            "delivery_latitude",
+            "delivery_longitude",
+            "delivery_address",
+            "delivery_postcode",
+            "delivery_commune",
+            "customer__full_name",
+            "customer__email",
+            "customer__phone",
+        )
+    )
+    lines: dict[int, list[dict]] = {}
+    for line in (
+        OrderLine.objects.filter(order__in=_deliverable_orders(day))
+        .order_by("id")
+        .values("order_id", "product_name", "unit", "quantity", "prepared_quantity")
+    ):
+        lines.setdefault(line["order_id"], []).append(line)
+    loads = {}
+    for order in orders:
+        weight = Decimal(0)
+        items = []
+        for line in lines.get(order["pk"], ()):
+            # OrderLine.billed_quantity
+            quantity = line["prepared_quantity"] if line["prepared_quantity"] is not None else line["quantity"]
+            weight += line_weight_kg(unit=line["unit"], quantity=quantity)
+            items.append(HandoverItem(name=line["product_name"], quantity=plain_decimal(quantity), unit=line["unit"]))
+        handover = Handover(
+            source=SOURCE,
+            ref=order["pk"],
+            customer=order["customer__full_name"] or order["customer__email"],  # User.get_full_name
+            phone=order["customer__phone"],
+            items=tuple(items),
+        )
+        loads[order["pk"]] = (kg(weight), crates_for(weight), handover)
+    return orders, loads
 
 
 def _stop_orders(stop_id: int, refs: tuple[int, ...]) -> list[int]:
@@ -83,38 +112,46 @@ class GrocerySource(BaseStopSource):
     name = SOURCE
 
     def demands(self, day: date) -> list[StopDemand]:
+        """Home deliveries first, then pickup-point orders, each in id order. Three queries (orders, lines, pickup
+        points), whatever the number of orders."""
+        orders, loads = _order_loads(day)
+        points = PickupPoint.objects.in_bulk({o["pickup_point_id"] for o in orders if o["fulfilment"] == "pickup"})
         demands = []
-        for order in _deliverable_orders(day).filter(fulfilment="home"):
-            if order.delivery_latitude is None or order.delivery_longitude is None:
+        for order in orders:
+            if order["fulfilment"] != "home":
                 continue
-            weight, crates, handover = _order_load(order)
+            if order["delivery_latitude"] is None or order["delivery_longitude"] is None:
+                continue
+            weight, crates, handover = loads[order["pk"]]
             demands.append(
                 StopDemand(
-                    key=f"order:{order.pk}",
+                    key=f"order:{order['pk']}",
                     kind=StopKind.HOME,
-                    label=order.customer.get_full_name() or order.customer.email,
-                    latitude=order.delivery_latitude,
-                    longitude=order.delivery_longitude,
-                    address=order.delivery_address,
-                    postcode=order.delivery_postcode,
-                    commune=order.delivery_commune,
+                    label=handover.customer,
+                    latitude=order["delivery_latitude"],
+                    longitude=order["delivery_longitude"],
+                    address=order["delivery_address"],
+                    postcode=order["delivery_postcode"],
+                    commune=order["delivery_commune"],
                     window_start=DEFAULT_HOME_WINDOW[0],
                     window_end=DEFAULT_HOME_WINDOW[1],
                     load_kg=weight,
                     load_crates=crates,
                     service_minutes=SERVICE_MINUTES[StopKind.HOME],
-                    order_ids=(order.pk,),
+                    order_ids=(order["pk"],),
                     handover=(handover,),
                 )
             )
-        for order in _deliverable_orders(day).filter(fulfilment="pickup", pickup_point__is_depot=False):
-            weight, crates, handover = _order_load(order)
+        for order in orders:
+            if order["fulfilment"] != "pickup":
+                continue
+            weight, crates, handover = loads[order["pk"]]
             demands.append(
                 point_demand(
-                    order.pickup_point,
+                    points[order["pickup_point_id"]],
                     load_kg=weight,
                     load_crates=crates,
-                    order_ids=(order.pk,),
+                    order_ids=(order["pk"],),
                     handover=(handover,),
                 )
             )

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.db import transaction
@@ -159,13 +160,26 @@ class PlanInputs:
     fingerprint: str
 
 
+def _fingerprint_default(value):
+    """JSON for what `json` cannot write: a dataclass as the dict of its fields (what `asdict` gives, without its
+    deep copy, which cost seconds for thousands of demands), anything else (decimals, times) as its string."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    return str(value)
+
+
+@cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _fingerprint(*, depot: PickupPoint, kept: list[Round], demands: list[StopDemand], vehicles: list[Vehicle]) -> str:
     """A digest of every input that changes the plan: the depot, the rounds kept (started, finished, locked), each
     demand (place, window, load, orders) and each vehicle (capacities, hours, communes, driver)."""
     payload = {
         "depot": [depot.pk, str(depot.latitude), str(depot.longitude)],
         "kept": [[r.pk, r.vehicle_id, r.status, r.is_locked] for r in kept],
-        "demands": [asdict(d) for d in demands],
+        "demands": demands,  # dataclasses, written field by field by _fingerprint_default
         "vehicles": [
             [
                 v.pk,
@@ -180,7 +194,7 @@ def _fingerprint(*, depot: PickupPoint, kept: list[Round], demands: list[StopDem
             for v in vehicles
         ],
     }
-    encoded = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":")).encode()
+    encoded = json.dumps(payload, sort_keys=True, default=_fingerprint_default, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
 
 

@@ -51,21 +51,32 @@ DEFAULT_HOME_WINDOW = (time(9, 0), time(18, 0))
 def stop_demands_for(day: date) -> list[StopDemand]:
     """Every demand of every registered source for `day`, demands for one pickup point merged into one, in key
     order."""
-    merged: dict[str, StopDemand] = {}
+    by_key: dict[str, list[StopDemand]] = {}
     for source in stop_sources():
         for demand in source.demands(day):
-            previous = merged.get(demand.key)
-            if previous is None:
-                merged[demand.key] = demand
-            else:
-                merged[demand.key] = replace(
-                    previous,
-                    load_kg=previous.load_kg + demand.load_kg,
-                    load_crates=previous.load_crates + demand.load_crates,
-                    order_ids=previous.order_ids + demand.order_ids,
-                    handover=previous.handover + demand.handover,
-                )
-    return [merged[key] for key in sorted(merged)]
+            by_key.setdefault(demand.key, []).append(demand)
+    # Merged once per key (a pickup point gathers thousands of orders at ten times the data: merging them one by one
+    # copied the growing tuples each time). The first demand gives the place; loads add up in the same order.
+    merged = []
+    for key in sorted(by_key):
+        first, *others = by_key[key]
+        if not others:
+            merged.append(first)
+            continue
+        load_kg, load_crates = first.load_kg, first.load_crates
+        for demand in others:
+            load_kg += demand.load_kg
+            load_crates += demand.load_crates
+        merged.append(
+            replace(
+                first,
+                load_kg=load_kg,
+                load_crates=load_crates,
+                order_ids=tuple(ref for demand in by_key[key] for ref in demand.order_ids),
+                handover=tuple(item for demand in by_key[key] for item in demand.handover),
+            )
+        )
+    return merged
 
 
 # --- Load estimates ---------------------------------------------------------------------------------------------
