@@ -79,7 +79,30 @@ def postprocess_schema(result, generator, request, public):
 
     visit(result.get("paths", {}))
     visit(result.get("components", {}))
+    _document_401_everywhere(result.get("paths", {}))
     return result
+
+
+_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
+def _document_401_everywhere(paths: dict) -> None:
+    """Every operation may answer 401: DRF authenticates a request that carries an `Authorization` (or machine key)
+    header before it looks at the permission, so a public operation called with an invalid or revoked token is a
+    401 `authentication_failed`. The operations that declare no 401 get the error body under that code."""
+    operations = [op for item in paths.values() for method, op in item.items() if method in _METHODS]
+    template = next((op["responses"]["401"] for op in operations if "401" in op.get("responses", {})), None)
+    if template is None:
+        return
+    for op in operations:
+        op.setdefault("responses", {}).setdefault(
+            "401",
+            {
+                **template,
+                "description": "Authentication failed: a token was sent and is invalid or revoked (the operation "
+                "itself is open without one).",
+            },
+        )
 
 
 # The serializer fields the schema maps while `fields_mapped()` is open (the strict-fields check reads them).
