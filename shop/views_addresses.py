@@ -43,7 +43,7 @@ def _owned_or_404(request: HttpRequest, address_id: int):
         raise Http404 from error
 
 
-def _choices_for(form: AddressFieldsForm) -> list:
+def address_choices_for(form: AddressFieldsForm) -> list:
     """The addresses a refused typing may mean, for the no-JavaScript choice (empty when the geocoder is down)."""
     typed = [str(form.data.get(name, "")).strip() for name in ("street", "postcode", "commune")]
     try:
@@ -55,7 +55,7 @@ def _choices_for(form: AddressFieldsForm) -> list:
         return []
 
 
-def _apply_pick(data):
+def address_pick_apply(data):
     """A suggestion chosen without JavaScript: `pick` is "street|postcode|commune", it replaces the typed fields."""
     pick = data.get("pick", "")
     if pick.count(PICK_SEPARATOR) != 2:
@@ -74,7 +74,7 @@ def address_list(request: HttpRequest) -> HttpResponse:
 
 def _address_form_page(request: HttpRequest, *, address=None) -> HttpResponse:
     if request.method == "POST":
-        form = SavedAddressForm(_apply_pick(request.POST))
+        form = SavedAddressForm(address_pick_apply(request.POST))
     else:
         initial = {}
         if address is not None:
@@ -96,7 +96,7 @@ def _address_form_page(request: HttpRequest, *, address=None) -> HttpResponse:
             raise Http404 from error
         except (AddressNotFound, AddressAmbiguous) as error:
             form.add_address_error(error)
-            choices = _choices_for(form)
+            choices = address_choices_for(form)
         except (OutsideDeliveryZone, CoordinatesOutsideZone) as error:
             form.add_address_error(error)
         except (GeocoderUnavailable, AddressLimitReached) as error:

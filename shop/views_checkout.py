@@ -46,7 +46,7 @@ from orders.services.home_delivery import home_delivery_fee
 from . import cart as shop_cart
 from .forms_addresses import AddressFieldsForm
 from .views import html_not_found
-from .views_addresses import _apply_pick, _choices_for
+from .views_addresses import address_choices_for, address_pick_apply
 
 KEY_SESSION = "shop_checkout_key"
 PLACE_HOME = "home"
@@ -84,7 +84,7 @@ class Choice:
 
     @classmethod
     def from_data(cls, data) -> Choice:
-        data = _apply_pick(data)  # an address chosen among the server's "did you mean", without JavaScript
+        data = address_pick_apply(data)  # an address chosen among the server's "did you mean", without JavaScript
         return cls(**{name: str(data.get(name, "")).strip()[:255] for name in cls.__dataclass_fields__})
 
     @property
@@ -315,7 +315,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 if field_id.startswith("address-"):
                     address_form.add_error(field_id.removeprefix("address-"), message)
             if isinstance(error, AddressNotFound | AddressAmbiguous):
-                page["address_choices"] = _choices_for(address_form)
+                page["address_choices"] = address_choices_for(address_form)
         return _render(request, **page, errors=errors, status=error.status_code)
     shop_cart.cart_clear(request.session)
     request.session.pop(KEY_SESSION, None)
