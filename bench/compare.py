@@ -37,6 +37,8 @@ def figures(result: dict) -> dict[str, float]:
     for key, figure in result["figures"].get("lists", {}).items():
         out[f"{LABELS.get(key, key)}, ms"] = figure["ms"]
         out[f"{LABELS.get(key, key)}, SQL queries"] = figure["queries"]
+        if "first_chunk_ms" in figure:
+            out[f"{LABELS.get(key, key)}, ms to the first chunk"] = figure["first_chunk_ms"]
     return out
 
 

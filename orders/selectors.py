@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -104,60 +103,143 @@ def delivery_places_open(*, now: datetime | None = None) -> list[dict]:
     return places
 
 
-def preparation_list(*, delivery_date: date) -> dict:
-    """What to prepare for `delivery_date`: the ordered quantities of every order not cancelled, per product and
-    per destination (pickup point or home-delivery zone). Two aggregate queries."""
+PREPARATION_BY = ("destination", "product")
+
+
+def _preparation_lines(delivery_date: date) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(order__delivery_date=delivery_date).exclude(order__status=OrderStatus.CANCELLED)
+
+
+_DESTINATION_ORDER = (
+    "order__fulfilment",
+    "order__pickup_point__name",
+    "order__delivery_zone__name",
+    "order__pickup_point_id",
+    "order__delivery_zone_id",
+)
+
+
+def preparation_destinations(*, delivery_date: date) -> list[dict]:
+    """The pickup points and home-delivery zones that have orders (not cancelled) for `delivery_date`, in the order
+    of the preparation list (pickup points first, then by name), each with its number of orders and of products (its
+    rows in the list): one query, a dozen rows whatever the number of orders."""
     rows = (
-        OrderLine.objects.filter(order__delivery_date=delivery_date)
-        .exclude(order__status=OrderStatus.CANCELLED)
+        _preparation_lines(delivery_date)
         .values(
             "order__fulfilment",
             "order__pickup_point_id",
             "order__pickup_point__name",
             "order__delivery_zone_id",
             "order__delivery_zone__name",
-            "product_id",
-            "product__name",
-            "product__unit",
         )
-        .annotate(quantity=Sum("quantity"), orders=Count("order_id", distinct=True))
-        .order_by("order__fulfilment", "order__pickup_point__name", "order__delivery_zone__name", "product__name")
+        .annotate(orders_count=Count("order_id", distinct=True), products_count=Count("product_id", distinct=True))
+        .order_by(*_DESTINATION_ORDER)
     )
-    totals: dict[int, dict] = {}
-    destinations: dict[tuple, dict] = {}
-    order_counts: dict[tuple, int] = {}
+    places = []
     for row in rows:
         pickup = row["order__fulfilment"] == Fulfilment.PICKUP
-        key = (row["order__fulfilment"], row["order__pickup_point_id"] or row["order__delivery_zone_id"])
-        destination = destinations.setdefault(
-            key,
+        places.append(
             {
                 "type": row["order__fulfilment"],
-                "id": key[1],
+                "id": row["order__pickup_point_id"] if pickup else row["order__delivery_zone_id"],
                 "name": row["order__pickup_point__name"] if pickup else row["order__delivery_zone__name"],
-                "products": [],
-            },
+                "orders_count": row["orders_count"],
+                "products_count": row["products_count"],
+            }
         )
-        product = {
-            "product": row["product_id"],
-            "name": row["product__name"],
-            "unit": row["product__unit"],
-            "quantity": row["quantity"],
-            "orders": row["orders"],
-        }
-        destination["products"].append(product)
-        total = totals.setdefault(row["product_id"], {**product, "quantity": Decimal(0), "orders": 0})
-        total["quantity"] += row["quantity"]
-        total["orders"] += row["orders"]
-    orders = Order.objects.filter(delivery_date=delivery_date).exclude(status=OrderStatus.CANCELLED)
-    per_destination = orders.values("fulfilment", "pickup_point_id", "delivery_zone_id").annotate(n=Count("id"))
-    for row in per_destination:
-        order_counts[(row["fulfilment"], row["pickup_point_id"] or row["delivery_zone_id"])] = row["n"]
-    for key, destination in destinations.items():
-        destination["orders_count"] = order_counts.get(key, 0)
+    return places
+
+
+def _destination_q(kind: str, place: int) -> Q:
+    if kind == Fulfilment.PICKUP:
+        return Q(order__fulfilment=kind, order__pickup_point_id=place)
+    return Q(order__fulfilment=kind, order__delivery_zone_id=place)
+
+
+class PreparationDestinationRows:
+    """The per-destination rows of a date as a sequence a paginator slices: its length is the sum of the
+    destinations' product counts (`preparation_destinations`), and a slice reads, in one query, only the
+    destinations it spans. At ten times the bench data (20,000 orders, 34,000 rows) the first page aggregates one
+    pickup point's 5,400 lines instead of the date's 60,000."""
+
+    def __init__(self, delivery_date: date, destinations: list[dict]):
+        self.delivery_date = delivery_date
+        self.destinations = destinations
+
+    def __len__(self) -> int:
+        return sum(place["products_count"] for place in self.destinations)
+
+    def __getitem__(self, item: slice) -> list[dict]:
+        start, stop = item.start or 0, item.stop if item.stop is not None else len(self)
+        spanned, before, offset = [], 0, 0
+        for place in self.destinations:
+            end = before + place["products_count"]
+            if end > start and before < stop:
+                if not spanned:
+                    offset = start - before
+                spanned.append(place)
+            before = end
+        if not spanned:
+            return []
+        only = Q()
+        for place in spanned:
+            only |= _destination_q(place["type"], place["id"])
+        rows = preparation_rows(delivery_date=self.delivery_date).filter(only)
+        return list(rows[offset : offset + stop - start])
+
+
+def preparation_rows(
+    *, delivery_date: date, by: str = "destination", destination: tuple[str, int] | None = None
+) -> QuerySet:
+    """What to prepare for `delivery_date`, as one aggregate query to page or to iterate: the ordered quantities of
+    the orders not cancelled, per destination and product (`by="destination"`, ordered by destination then product
+    name), or per product over all destinations (`by="product"`, the totals). `destination` = (`pickup`|`home`, id)
+    keeps one pickup point or zone. Rows are `.values()` dicts; `preparation_row` gives them their public shape.
+
+    An order holds a product on one line at most (`order_line_one_per_product`), so counting lines counts orders:
+    no COUNT(DISTINCT), which made PostgreSQL sort the 60,000 lines of the 10x bench date on disk."""
+    lines = _preparation_lines(delivery_date)
+    if destination is not None:
+        lines = lines.filter(_destination_q(*destination))
+    product_fields = ("product_id", "product__name", "product__unit")
+    if by == "product":
+        return (
+            lines.values(*product_fields)
+            .annotate(quantity=Sum("quantity"), orders=Count("id"))
+            .order_by("product__name", "product_id")
+        )
+    return (
+        lines.values(
+            "order__fulfilment",
+            "order__pickup_point_id",
+            "order__pickup_point__name",
+            "order__delivery_zone_id",
+            "order__delivery_zone__name",
+            *product_fields,
+        )
+        .annotate(quantity=Sum("quantity"), orders=Count("id"))
+        .order_by(*_DESTINATION_ORDER, "product__name", "product_id")
+    )
+
+
+def preparation_row(row: dict) -> dict:
+    """A row of `preparation_rows` in the shape the API, the CSV and the pages show: the destination (`pickup` or
+    `home` with its id and name; `total` with neither for the per-product totals), the product, its unit, the
+    quantity ordered (estimates for variable-weight products) and the number of orders."""
+    if "order__fulfilment" in row:
+        kind = row["order__fulfilment"]
+        pickup = kind == Fulfilment.PICKUP
+        place = row["order__pickup_point_id"] if pickup else row["order__delivery_zone_id"]
+        name = row["order__pickup_point__name"] if pickup else row["order__delivery_zone__name"]
+    else:
+        kind, place, name = "total", None, None
     return {
-        "date": delivery_date,
-        "orders_count": sum(order_counts.values()),
-        "products": sorted(totals.values(), key=lambda p: (p["name"], p["product"])),
-        "destinations": list(destinations.values()),
+        "destination_type": kind,
+        "destination_id": place,
+        "destination": name,
+        "product": row["product_id"],
+        "name": row["product__name"],
+        "unit": row["product__unit"],
+        "quantity": row["quantity"],
+        "orders": row["orders"],
     }

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from deliveries.models import DeliveryZone, PickupPoint
 from ecopole.core.fields import (
+    QueryIntegerField,
     StrictBigIntegerField,
     StrictBooleanField,
     StrictCharField,
@@ -19,7 +20,9 @@ from ecopole.core.fields import (
     StrictEmailField,
     StrictIntegerField,
     StrictRegexField,
+    StrictURLField,
 )
+from ecopole.core.pagination import MAX_PAGE
 from ecopole.core.permissions import is_staff_member
 from ecopole.core.schema import model_label
 from ecopole.core.serializers import StrictModelSerializer
@@ -140,8 +143,43 @@ class OrderPaymentSerializer(serializers.Serializer):
         return attrs
 
 
+PREPARATION_PAGE_SIZE = 100
+PREPARATION_PAGE_SIZE_MAX = 1000
+
+
 class PreparationListQuerySerializer(serializers.Serializer):
-    date = StrictDateField()
+    date = StrictDateField(help_text="Delivery date (YYYY-MM-DD).")
+    by = serializers.ChoiceField(
+        choices=[("destination", "destination"), ("product", "product")],
+        default="destination",
+        help_text="`destination`: one row per pickup point or zone and product (default); `product`: the totals.",
+    )
+    destination_type = serializers.ChoiceField(
+        choices=Fulfilment.choices, required=False, help_text="With `destination`: keep one pickup point or zone."
+    )
+    destination = QueryIntegerField(
+        min_value=1, required=False, help_text="Pickup point id (pickup) or delivery zone id (home)."
+    )
+
+    # Read by the view's paginator (`PreparationPagination`); declared here for the schema, with its bounds.
+    page = QueryIntegerField(min_value=1, max_value=MAX_PAGE, required=False, help_text="Page number.")
+    page_size = QueryIntegerField(
+        min_value=1,
+        max_value=PREPARATION_PAGE_SIZE_MAX,
+        required=False,
+        help_text=f"Rows per page ({PREPARATION_PAGE_SIZE} by default).",
+    )
+
+    def validate(self, attrs):
+        if ("destination_type" in attrs) != ("destination" in attrs):
+            raise serializers.ValidationError(
+                {"destination": _("Give both destination_type and destination, or neither.")}
+            )
+        return attrs
+
+    def destination_filter(self) -> tuple[str, int] | None:
+        data = self.validated_data
+        return (data["destination_type"], data["destination"]) if "destination" in data else None
 
 
 # --- Output -----------------------------------------------------------------------------------------------------
@@ -335,7 +373,14 @@ class DeliveryPlaceSerializer(serializers.Serializer):
     dates = OpenDateSerializer(many=True)
 
 
-class PreparationProductSerializer(serializers.Serializer):
+class PreparationRowSerializer(serializers.Serializer):
+    destination_type = serializers.ChoiceField(
+        choices=[*Fulfilment.choices, ("total", "total")], help_text="`total`: the product over all destinations."
+    )
+    destination_id = StrictIntegerField(
+        allow_null=True, help_text="Pickup point id (pickup) or delivery zone id (home); null for a total."
+    )
+    destination = StrictCharField(allow_null=True, help_text="Its name; null for a total.")
     product = StrictIntegerField()
     name = StrictCharField()
     unit = StrictCharField()
@@ -348,11 +393,17 @@ class PreparationDestinationSerializer(serializers.Serializer):
     id = StrictIntegerField(help_text="Pickup point id (pickup) or delivery zone id (home).")
     name = StrictCharField()
     orders_count = StrictIntegerField()
-    products = PreparationProductSerializer(many=True)
+    products_count = StrictIntegerField(help_text="Products to prepare for it: its rows in the list.")
 
 
 class PreparationListSerializer(serializers.Serializer):
+    """One page of the preparation list, with the date's destinations (a dozen) and its number of orders."""
+
     date = StrictDateField()
-    orders_count = StrictIntegerField()
-    products = PreparationProductSerializer(many=True)
-    destinations = PreparationDestinationSerializer(many=True)
+    by = serializers.ChoiceField(choices=[("destination", "destination"), ("product", "product")])
+    orders_count = StrictIntegerField(help_text="Orders of the date, not cancelled, all destinations.")
+    destinations = PreparationDestinationSerializer(many=True, help_text="Every destination of the date.")
+    count = StrictIntegerField(help_text="Rows in all pages.")
+    next = StrictURLField(allow_null=True)
+    previous = StrictURLField(allow_null=True)
+    results = PreparationRowSerializer(many=True)

@@ -71,12 +71,9 @@ def _csv_renderers() -> set[type]:
 
 
 def _preparation_list() -> dict:
-    product = {"product": 1, "name": EVIL, "unit": "kg", "quantity": "1.000", "orders": 1}
-    return {
-        "date": "2026-10-23",
-        "destinations": [{"type": "pickup_point", "id": 1, "name": EVIL, "products": [product]}],
-        "products": [product],
-    }
+    row = {"destination_id": 1, "product": 1, "name": EVIL, "unit": "kg", "quantity": "1.000", "orders": 1}
+    rows = [{**row, "destination_type": "pickup", "destination": EVIL}, {**row, "destination_type": "total"}]
+    return {"date": "2026-10-23", "rows": [{**rows[1], "destination": None, "destination_id": None}, rows[0]]}
 
 
 def _pickup_sheet() -> dict:

@@ -99,6 +99,8 @@ def _queries(client, url, params=None) -> int:
     client.get(url, params or {})  # warm up: the user's groups are cached on the (forced) user after one request
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
+        if response.streaming:
+            b"".join(response.streaming_content)  # a streamed body reads the database as it is sent
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -147,51 +149,158 @@ def friday_orders(customer, other_customer, depot, relay, calais_zone, leeks, me
     place_pickup(customer, depot, [(leeks, 7)], delivery_date=date(2026, 10, 30))  # another day
 
 
-def test_the_preparation_list_sums_quantities_per_product_and_per_destination(
-    friday_orders, preparer_client, depot, relay, calais_zone, leeks, meal, potatoes
+PREPARATION = "/api/v1/orders/preparation-list/"
+
+
+def _rows(data: dict) -> list[tuple]:
+    return [
+        (r["destination_type"], r["destination_id"], r["name"], r["quantity"], r["orders"]) for r in data["results"]
+    ]
+
+
+def test_the_preparation_list_sums_quantities_per_destination_and_product(
+    friday_orders, preparer_client, depot, relay, calais_zone
 ):
-    response = preparer_client.get("/api/v1/orders/preparation-list/", {"date": FRIDAY.isoformat()})
+    response = preparer_client.get(PREPARATION, {"date": FRIDAY.isoformat()})
 
     assert response.status_code == 200
     data = response.json()
-    assert data["date"] == "2026-10-23" and data["orders_count"] == 4
-    assert [(p["name"], p["quantity"], p["orders"]) for p in data["products"]] == [
-        ("Plat du jour", "2.000", 1),
-        ("Poireaux", "8.000", 4),
-        ("Pommes de terre", "3.000", 1),
+    assert (data["date"], data["by"], data["orders_count"], data["count"]) == ("2026-10-23", "destination", 4, 5)
+    assert (data["next"], data["previous"]) == (None, None)
+    depot_first = sorted([(depot.name, depot.pk), (relay.name, relay.pk)])
+    assert [(d["type"], d["id"], d["name"], d["orders_count"], d["products_count"]) for d in data["destinations"]] == [
+        ("home", calais_zone.pk, "Calais et littoral", 1, 2),
+        *[("pickup", pk, name, *((2, 2) if pk == depot.pk else (1, 1))) for name, pk in depot_first],
     ]
-    destinations = {(d["type"], d["id"]): d for d in data["destinations"]}
-    assert destinations[("pickup", depot.pk)]["orders_count"] == 2
-    assert [(p["name"], p["quantity"]) for p in destinations[("pickup", depot.pk)]["products"]] == [
-        ("Poireaux", "3.000"),
-        ("Pommes de terre", "3.000"),
+    per_place = {
+        ("home", calais_zone.pk): [("Plat du jour", "2.000", 1), ("Poireaux", "1.000", 1)],
+        ("pickup", depot.pk): [("Poireaux", "3.000", 2), ("Pommes de terre", "3.000", 1)],
+        ("pickup", relay.pk): [("Poireaux", "4.000", 1)],  # the cancelled order's 10 are not there
+    }
+    expected = [
+        (kind, pk, *row)
+        for kind, pk in [("home", calais_zone.pk)] + [("pickup", pk) for _, pk in depot_first]
+        for row in per_place[(kind, pk)]
     ]
-    assert [(p["name"], p["quantity"]) for p in destinations[("pickup", relay.pk)]["products"]] == [
-        ("Poireaux", "4.000")
+    assert _rows(data) == expected
+    assert data["results"][0]["destination"] == "Calais et littoral"
+
+
+def test_the_preparation_list_gives_the_totals_per_product(friday_orders, preparer_client):
+    data = preparer_client.get(PREPARATION, {"date": FRIDAY.isoformat(), "by": "product"}).json()
+
+    assert data["by"] == "product" and data["count"] == 3
+    assert _rows(data) == [
+        ("total", None, "Plat du jour", "2.000", 1),
+        ("total", None, "Poireaux", "8.000", 4),
+        ("total", None, "Pommes de terre", "3.000", 1),
     ]
-    assert destinations[("home", calais_zone.pk)]["name"] == "Calais et littoral"
+    assert {r["destination"] for r in data["results"]} == {None}
+
+
+def test_the_preparation_list_keeps_one_destination(friday_orders, preparer_client, depot, calais_zone):
+    at_depot = preparer_client.get(
+        PREPARATION, {"date": FRIDAY.isoformat(), "destination_type": "pickup", "destination": depot.pk}
+    ).json()
+    assert _rows(at_depot) == [
+        ("pickup", depot.pk, "Poireaux", "3.000", 2),
+        ("pickup", depot.pk, "Pommes de terre", "3.000", 1),
+    ]
+    assert len(at_depot["destinations"]) == 3  # the menu of destinations stays whole
+    # The zone's id may equal a pickup point's: the type says which.
+    totals_home = preparer_client.get(
+        PREPARATION,
+        {"date": FRIDAY.isoformat(), "destination_type": "home", "destination": calais_zone.pk, "by": "product"},
+    ).json()
+    assert _rows(totals_home) == [("total", None, "Plat du jour", "2.000", 1), ("total", None, "Poireaux", "1.000", 1)]
+
+
+def test_the_preparation_list_is_paginated(friday_orders, preparer_client):
+    params = {"date": FRIDAY.isoformat(), "page_size": 2}
+    first = preparer_client.get(PREPARATION, params).json()
+    second = preparer_client.get(PREPARATION, {**params, "page": 2}).json()
+    third = preparer_client.get(PREPARATION, {**params, "page": 3}).json()
+    whole = preparer_client.get(PREPARATION, {"date": FRIDAY.isoformat()}).json()
+
+    assert [first["count"], len(first["results"]), len(second["results"]), len(third["results"])] == [5, 2, 2, 1]
+    assert first["results"] + second["results"] + third["results"] == whole["results"]
+    assert "page=2" in first["next"] and first["previous"] is None and third["next"] is None
+    assert preparer_client.get(PREPARATION, {**params, "page": 4}).status_code == 404
+
+
+def test_pages_of_every_size_put_together_give_the_whole_list(friday_orders, preparer_client, depot):
+    """A page reads only the destinations it spans (`PreparationDestinationRows`): wherever its edges fall, within
+    a destination or across two, the pages make the whole list, in order, once."""
+    day = FRIDAY.isoformat()
+    for extra in ({}, {"destination_type": "pickup", "destination": depot.pk}):
+        whole = preparer_client.get(PREPARATION, {"date": day, **extra}).json()["results"]
+        for size in range(1, len(whole) + 1):
+            pages, page = [], 1
+            while True:
+                data = preparer_client.get(PREPARATION, {"date": day, "page_size": size, "page": page, **extra}).json()
+                pages += data["results"]
+                assert data["count"] == len(whole)
+                if data["next"] is None:
+                    break
+                page += 1
+            assert pages == whole, size
+
+
+def test_a_date_without_orders_gives_an_empty_preparation_list(preparer_client):
+    data = preparer_client.get(PREPARATION, {"date": "2026-10-24"}).json()
+    assert (data["orders_count"], data["count"], data["results"], data["destinations"]) == (0, 0, [], [])
 
 
 @pytest.mark.parametrize("how", ["query", "accept"])
-def test_the_preparation_list_comes_as_csv(friday_orders, preparer_client, depot, how):
+def test_the_preparation_list_comes_as_a_streamed_csv(friday_orders, preparer_client, depot, how):
     if how == "query":
-        response = preparer_client.get("/api/v1/orders/preparation-list/", {"date": "2026-10-23", "format": "csv"})
+        response = preparer_client.get(PREPARATION, {"date": "2026-10-23", "format": "csv", "page_size": 1})
     else:
-        response = preparer_client.get(
-            "/api/v1/orders/preparation-list/", {"date": "2026-10-23"}, HTTP_ACCEPT="text/csv"
-        )
+        response = preparer_client.get(PREPARATION, {"date": "2026-10-23"}, HTTP_ACCEPT="text/csv")
 
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.streaming
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="preparation-2026-10-23.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 5 + 3  # unpaginated: every destination row, then the totals
     depot_leeks = next(
         r
         for r in rows
         if (r["destination_type"], r["destination_id"], r["name"]) == ("pickup", str(depot.pk), "Poireaux")
     )
-    assert depot_leeks["quantity"] == "3.000" and depot_leeks["destination_type"] == "pickup"
+    assert depot_leeks["quantity"] == "3.000" and depot_leeks["orders"] == "2"
     assert [r["quantity"] for r in rows if r["destination_type"] == "total"] == ["2.000", "8.000", "3.000"]
+    assert [r["destination_type"] for r in rows][-3:] == ["total"] * 3
+
+
+def test_the_preparation_csv_streams_in_chunks(customer, depot, leeks, preparer_client, monkeypatch):
+    from orders import renderers
+
+    monkeypatch.setattr(renderers, "PREPARATION_CSV_CHUNK", 1)
+    place_pickup(customer, depot, [(leeks, 2)])
+    response = preparer_client.get(PREPARATION, {"date": "2026-10-23", "format": "csv"})
+    chunks = list(response.streaming_content)
+    assert chunks[0].startswith(b"date,destination_type") and len(chunks) == 3  # header + row, total, end
+
+
+def test_the_preparation_list_takes_the_same_number_of_queries_for_few_or_many_orders(
+    customer, other_customer, depot, relay, calais_zone, leeks, jam, potatoes, meal, manager_client
+):
+    def counts():
+        return [
+            _queries(manager_client, PREPARATION, {"date": FRIDAY.isoformat(), **extra})
+            for extra in ({}, {"by": "product"}, {"format": "csv"})
+        ]
+
+    place_pickup(customer, depot, [(leeks, 1)])
+    few = counts()
+    for index in range(6):
+        place_pickup(
+            other_customer if index % 2 else customer, relay if index % 3 else depot, [(jam, 1), (potatoes, 2)]
+        )
+    place_home(customer, [(meal, 2), (leeks, 1)])
+    many = counts()
+    assert few == many == [2, 2, 2]  # page with its window count + destinations; CSV: rows, totals
 
 
 def test_the_preparation_list_is_for_staff_only(customer_client, producer_client, api_client):
@@ -210,6 +319,12 @@ def test_the_preparation_list_is_for_staff_only(customer_client, producer_client
         ({"date": "2026-10-23", "format": "xml"}, None, 404),
         ({"date": "nope"}, "text/csv", 400),
         ({"date": "2026-10-23"}, "application/pdf", 406),
+        ({"date": "2026-10-23", "by": "zone"}, None, 400),
+        ({"date": "2026-10-23", "destination": "3"}, None, 400),
+        ({"date": "2026-10-23", "destination_type": "pickup"}, None, 400),
+        ({"date": "2026-10-23", "destination_type": "pickup", "destination": "x"}, None, 400),
+        ({"date": "2026-10-23", "page_size": "1001"}, None, 400),
+        ({"date": "2026-10-23", "page": "0"}, None, 400),
     ],
 )
 def test_preparation_list_errors_are_json_whatever_the_format(manager_client, params, accept, status):
