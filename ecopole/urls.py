@@ -55,6 +55,10 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}login/", admin_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("producteurs/", include("farmers.urls")),  # before the shop: the farmers' space (issue 17)
+    path("lots/", include("farmers.urls_lots")),
+    path("equipe/", include("staff.urls")),
+    path("livreur/", include("staff.urls_driver")),
     path("", include("shop.urls")),
 ]
 

@@ -68,9 +68,13 @@ INSTALLED_APPS = [
     "deliveries",
     "processing",
     "vending",
+    "payments",
+    "invoicing",
     "django_htmx",
     "imagekit",
     "shop",
+    "farmers",
+    "staff",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Payment pages and webhooks outside the API (none yet)."""

@@ -1,0 +1,3 @@
+"""Staff pages: urls_planning."""
+
+urlpatterns: list = []

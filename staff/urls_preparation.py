@@ -1,0 +1,3 @@
+"""Staff pages: urls_preparation."""
+
+urlpatterns: list = []
