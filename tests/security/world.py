@@ -684,6 +684,12 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/vending/machines/{id}/unlock/": Call(
         "machine", lambda w: {"compartment": "L1", "code": w.o.locker_code_a}
     ),
+    # Stripe signs its calls (tests/payments); a world call carries no signature: 400 webhook_signature_invalid.
+    "POST /api/v1/payments/stripe/webhook/": Call(
+        "anonymous",
+        {"id": "evt_world", "type": "payment_intent.succeeded", "data": {"object": {}}},
+        succeeds="unsigned: 400 webhook_signature_invalid",
+    ),
 }
 
 # Default path parameters: parameter name (or "path prefix:name" for the ambiguous `id`) → world object name.
