@@ -250,9 +250,7 @@ class Voucher(models.Model):
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="vouchers"
     )
-    payment = models.OneToOneField(
-        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="voucher"
-    )
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="voucher")
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

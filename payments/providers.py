@@ -45,9 +45,7 @@ class PaymentProvider(Protocol):
 
 
 class OnlineProvider(PaymentProvider, Protocol):
-    def authorise(
-        self, *, payment_id: int, amount: Decimal, manual_capture: bool, email: str
-    ) -> IntentResult: ...
+    def authorise(self, *, payment_id: int, amount: Decimal, manual_capture: bool, email: str) -> IntentResult: ...
 
     def save_card(self, *, payment_id: int, email: str) -> IntentResult: ...
 
@@ -156,15 +154,19 @@ class StripeProvider:
 
     def save_card(self, *, payment_id: int, email: str) -> IntentResult:
         customer = stripe.Customer.create(
-            email=email or None, metadata={"payment": str(payment_id)}, **self._options(f"payment-{payment_id}-customer")
-        )
-        setup = _plain(stripe.SetupIntent.create(
-            customer=customer["id"],
-            usage="off_session",
-            payment_method_types=["card"],
+            email=email or None,
             metadata={"payment": str(payment_id)},
-            **self._options(f"payment-{payment_id}-setup"),
-        ))
+            **self._options(f"payment-{payment_id}-customer"),
+        )
+        setup = _plain(
+            stripe.SetupIntent.create(
+                customer=customer["id"],
+                usage="off_session",
+                payment_method_types=["card"],
+                metadata={"payment": str(payment_id)},
+                **self._options(f"payment-{payment_id}-setup"),
+            )
+        )
         return IntentResult(
             reference=setup["id"],
             status="pending",

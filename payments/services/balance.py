@@ -36,7 +36,14 @@ def _locked_balance(customer_id: int) -> CustomerBalance:
 
 
 def balance_change_in_transaction(
-    *, customer_id: int, amount: Decimal, kind: str, source: str = "", ref: int | None = None, note: str = "", actor=None
+    *,
+    customer_id: int,
+    amount: Decimal,
+    kind: str,
+    source: str = "",
+    ref: int | None = None,
+    note: str = "",
+    actor=None,
 ) -> BalanceEntry:
     """Credit (`amount` > 0) or debit (< 0) a customer's balance inside the caller's transaction."""
     amount = Decimal(amount).quantize(CENT)
@@ -58,7 +65,14 @@ def balance_change_in_transaction(
 
 
 def balance_credit(
-    *, customer_id: int, amount: Decimal, kind: str, source: str = "", ref: int | None = None, note: str = "", actor=None
+    *,
+    customer_id: int,
+    amount: Decimal,
+    kind: str,
+    source: str = "",
+    ref: int | None = None,
+    note: str = "",
+    actor=None,
 ) -> BalanceEntry:
     """Credit a customer's balance (a refund, a voucher, a deposit). Its own durable transaction."""
     with transaction.atomic(durable=True):
