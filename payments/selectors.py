@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from ecopole.core.csv_export import SafeCsvWriter
 
-from .models import BalanceEntry, CustomerBalance, Payment, PaymentMovement, Voucher
+from .models import BalanceEntry, CustomerBalance, Payment, PaymentMovement, Provider, Voucher
 from .services.ledger import kept_total
 
 
@@ -42,6 +42,21 @@ def payment_movements(
     if end is not None:
         movements = movements.filter(created_at__lt=end)
     return movements.order_by("created_at", "pk")
+
+
+def payment_methods_for(*, customer_id: int, amount: Decimal, variable_weight: bool) -> list[str]:
+    """The providers a thing may be paid with now, in the order the shop offers them: online card (when configured),
+    the balance (when it covers the amount, and the amount is final: not a weighed order), at pickup (always)."""
+    from .providers import providers_available
+
+    names = {provider.name for provider in providers_available()}
+    methods = []
+    if Provider.STRIPE in names:
+        methods.append(Provider.STRIPE)
+    if not variable_weight and amount > 0 and balance_of(customer_id=customer_id) >= amount:
+        methods.append(Provider.BALANCE)
+    methods.append(Provider.COUNTER)
+    return methods
 
 
 def balance_of(*, customer_id: int) -> Decimal:

@@ -7,8 +7,11 @@ from decimal import Decimal
 
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one
-from payments.models import DifferenceTo, Method
+from payments.errors import ProviderUnavailable
+from payments.models import DifferenceTo, Method, Provider
 from payments.ports import PaymentNews
+from payments.selectors import payment_methods_for
+from payments.services.balance import balance_pay
 from payments.services.card import CardCheckout, card_payment_start
 
 from ..models import Order, OrderEvent, OrderEventKind, OrderStatus, PaymentMethod, PaymentStatus
@@ -65,9 +68,7 @@ def order_card_payment_start(*, order_id: int, actor, difference_to: str = Diffe
     """Open the online card payment of the customer's own placed order: authorised at the estimate plus the weight
     margin when it has weighed lines (captured once weighed), or saved for an off-session charge when the delivery
     is too far for an authorisation. `payment_provider_unavailable` (409) without Stripe's keys."""
-    order = Order.objects.filter(pk=order_id, customer=actor).first()
-    if order is None or order.status == OrderStatus.CANCELLED or order.payment_status != PaymentStatus.UNPAID:
-        raise NotFound()
+    order = _payable(order_id, actor)
     variable = order.lines.filter(sold_by_weight=True).exists()
     return card_payment_start(
         customer=actor,
@@ -78,6 +79,32 @@ def order_card_payment_start(*, order_id: int, actor, difference_to: str = Diffe
         delivery_date=order.delivery_date,
         difference_to=difference_to,
     )
+
+
+def _payable(order_id: int, actor) -> Order:
+    order = Order.objects.filter(pk=order_id, customer=actor).first()
+    if order is None or order.status == OrderStatus.CANCELLED or order.payment_status != PaymentStatus.UNPAID:
+        raise NotFound()
+    return order
+
+
+def order_payment_methods(*, order_id: int, actor) -> list[str]:
+    """How the customer may pay their own unpaid order now (`payments.selectors.payment_methods_for`)."""
+    order = _payable(order_id, actor)
+    return payment_methods_for(
+        customer_id=actor.pk,
+        amount=Decimal(order.total),
+        variable_weight=order.lines.filter(sold_by_weight=True).exists(),
+    )
+
+
+def order_balance_pay(*, order_id: int, actor):
+    """Pay the customer's own unpaid order with their balance: only a final amount (no weighed line), all of it
+    (`insufficient_balance`, 409, otherwise). The order turns paid in the same transaction (`ports`)."""
+    order = _payable(order_id, actor)
+    if order.lines.filter(sold_by_weight=True).exists():
+        raise ProviderUnavailable(provider=Provider.BALANCE)
+    return balance_pay(customer_id=actor.pk, source=SOURCE, ref=order.pk, amount=Decimal(order.total), actor=actor)
 
 
 def order_payments_follow(order: Order) -> None:
@@ -91,4 +118,10 @@ def order_payments_follow(order: Order) -> None:
         payments_follow_on_commit(source=SOURCE, ref=order.pk)
 
 
-__all__ = ["OrderPaymentListener", "order_card_payment_start", "order_payment_set_in_transaction"]
+__all__ = [
+    "OrderPaymentListener",
+    "order_balance_pay",
+    "order_card_payment_start",
+    "order_payment_methods",
+    "order_payment_set_in_transaction",
+]
