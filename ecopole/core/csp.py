@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 
-
 # The one external script the project allows, on the one page that needs it: Stripe's card field (card numbers go
 # from the customer's browser to Stripe, never through our server), in its own frame, talking to Stripe's API.
 STRIPE_SOURCES = {
