@@ -110,7 +110,7 @@ def card_payment_start(
 def _open_online_payment(source: str, ref: int) -> Payment | None:
     return (
         Payment.objects.filter(source=source, ref=ref, provider__in=ONLINE)
-        .exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.FAILED, PaymentStatus.PENDING])
+        .exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.FAILED])
         .order_by("-pk")
         .first()
     )
@@ -124,6 +124,10 @@ def payment_settle(*, source: str, ref: int, final_amount: Decimal) -> Payment |
     payment = _open_online_payment(source, ref)
     if payment is None:
         return None
+    if payment.status == PaymentStatus.PENDING:
+        # Stripe has not said yet that the card was authorised (or saved): the amount is kept, and the webhook that
+        # says so settles it then (`webhooks.stripe_event_apply`).
+        return _record(payment, final_amount=final_amount)
     online = _online(payment.provider)
     if payment.status == PaymentStatus.AUTHORISED:
         to_capture = min(final_amount, payment.amount_authorised)

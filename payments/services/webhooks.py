@@ -121,6 +121,12 @@ def stripe_event_apply(*, event: dict) -> StripeEvent | None:
         if report.get("refunded") is not None and report.get("captured") is not None:
             report["refunded"] = min(report["refunded"], max(report["captured"], payment.amount_captured))
         payment_apply(payment, **report)
+        if payment.final_amount is not None and payment.status in {PaymentStatus.AUTHORISED, PaymentStatus.CARD_SAVED}:
+            # Weighed before Stripe confirmed the card: settle now at the amount that was waiting.
+            from ..tasks import payment_settle_task
+
+            source, ref, amount = payment.source, payment.ref, str(payment.final_amount)
+            transaction.on_commit(lambda: payment_settle_task.delay(source, ref, amount))
         record.payment = payment
         record.save(update_fields=["payment"])
         return record

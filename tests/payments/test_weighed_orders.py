@@ -171,3 +171,24 @@ def test_a_lower_total_after_capture_goes_back_as_the_customer_chose(
         assert fake_stripe.refunds == []
         assert balance_of(customer_id=customer.pk) == Decimal("1.00")
         assert BalanceEntry.objects.get(customer=customer).kind == "refund"
+
+
+def test_weighed_before_stripe_confirms_the_card_is_captured_when_it_does(
+    api_client, fake_stripe, weighed_order, customer, preparer, django_capture_on_commit_callbacks
+):
+    # given the card payment opened, but Stripe's "authorised" event not yet received when the order is weighed
+    checkout = order_card_payment_start(order_id=weighed_order.pk, actor=customer)
+    order = _weigh_and_ready(weighed_order, "1.8", preparer, django_capture_on_commit_callbacks)
+    assert fake_stripe.calls_of("payment_intent", "capture") == []
+
+    # when the event comes
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(api_client, fake_stripe.confirm_card(checkout.payment.provider_reference))
+
+    # then the weighed amount is captured
+    (capture,) = fake_stripe.calls_of("payment_intent", "capture")
+    assert capture["amount_to_capture"] == "631"
+    payment = Payment.objects.get(pk=checkout.payment.pk)
+    assert (payment.status, payment.amount_captured) == ("captured", Decimal("6.31"))
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
