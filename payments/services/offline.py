@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from catalogue.models import Product
@@ -110,6 +111,8 @@ def jar_return_record(*, customer_id: int, product_id: int, quantity: int, place
     """Jars of a product brought back (counter, pickup point, driver): their deposit is credited to the customer's
     balance, in one transaction. A product without a deposit is refused (`product_has_no_deposit`)."""
     with transaction.atomic(durable=True):
+        if not get_user_model().objects.filter(pk=customer_id, is_active=True).exists():
+            raise NotFound(customer=customer_id)
         product = Product.objects.filter(pk=product_id).first()
         if product is None:
             raise NotFound(product=product_id)
