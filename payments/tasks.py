@@ -8,6 +8,8 @@ from decimal import Decimal
 import stripe
 from celery import shared_task
 
+from ecopole.core.countdown import bounded_countdown
+
 from .services.card import payment_release, payment_settle
 
 NETWORK_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError)
@@ -18,7 +20,7 @@ def payment_settle_task(self, source: str, ref: int, final_amount: str) -> None:
     try:
         payment_settle(source=source, ref=ref, final_amount=Decimal(final_amount))
     except NETWORK_ERRORS as error:
-        raise self.retry(exc=error, countdown=30 * (self.request.retries + 1)) from error
+        raise self.retry(exc=error, countdown=bounded_countdown(30 * (self.request.retries + 1))) from error
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90)
@@ -26,4 +28,4 @@ def payment_release_task(self, source: str, ref: int) -> None:
     try:
         payment_release(source=source, ref=ref)
     except NETWORK_ERRORS as error:
-        raise self.retry(exc=error, countdown=30 * (self.request.retries + 1)) from error
+        raise self.retry(exc=error, countdown=bounded_countdown(30 * (self.request.retries + 1))) from error
