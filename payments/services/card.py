@@ -230,7 +230,7 @@ def payments_follow_on_commit(*, source: str, ref: int, final_amount: Decimal | 
     if not Payment.objects.filter(source=source, ref=ref).exclude(provider=Provider.COUNTER).exists():
         return
     if final_amount is None:
-        transaction.on_commit(lambda: payment_release_task.delay(source, ref))
+        transaction.on_commit(lambda: payment_release_task.delay(source, ref), robust=True)
     else:
         amount = str(final_amount)
-        transaction.on_commit(lambda: payment_settle_task.delay(source, ref, amount))
+        transaction.on_commit(lambda: payment_settle_task.delay(source, ref, amount), robust=True)

@@ -126,7 +126,7 @@ def stripe_event_apply(*, event: dict) -> StripeEvent | None:
             from ..tasks import payment_settle_task
 
             source, ref, amount = payment.source, payment.ref, str(payment.final_amount)
-            transaction.on_commit(lambda: payment_settle_task.delay(source, ref, amount))
+            transaction.on_commit(lambda: payment_settle_task.delay(source, ref, amount), robust=True)
         record.payment = payment
         record.save(update_fields=["payment"])
         return record
