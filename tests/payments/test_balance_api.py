@@ -33,9 +33,7 @@ def test_the_driver_credits_returned_jars_and_the_customer_sees_the_balance(
     assert [(e["kind"], e["amount"], e["balance_after"]) for e in mine["entries"]] == [("deposit", "1.50", "1.50")]
 
 
-def test_customers_cannot_credit_jars_and_refusals_write_nothing(
-    customer_client, driver_client, customer, jam, leeks
-):
+def test_customers_cannot_credit_jars_and_refusals_write_nothing(customer_client, driver_client, customer, jam, leeks):
     body = {"customer": customer.pk, "product": jam.pk, "quantity": 3, "place": "counter"}
 
     forbidden = customer_client.post(URL, body, format="json")
