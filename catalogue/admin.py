@@ -103,6 +103,7 @@ class ProductAdminForm(forms.ModelForm):
             "sold_by_weight",
             "quantity_step",
             "minimum_quantity",
+            "deposit",
             "is_active",
         ]
 

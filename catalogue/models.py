@@ -193,6 +193,13 @@ class Product(models.Model):
     allergens = models.PositiveIntegerField(
         _("allergens"), default=0, help_text=_("Bitmask of the 14 EU allergens, in the order of annex II.")
     )
+    deposit = models.DecimalField(
+        _("deposit (consigne)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Returnable jar: added to the price at checkout, credited to the balance when the jar comes back."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -39,6 +39,7 @@ api_v1 = [
     path("deliveries/", include("deliveries.urls")),
     path("processing/", include("processing.urls")),
     path("vending/", include("vending.urls")),
+    path("payments/", include("payments.urls")),
 ]
 
 urlpatterns = [

@@ -25,4 +25,10 @@ class OrdersConfig(AppConfig):
         # The rounds carry grocery orders (`deliveries.ports`); the arrival-window email of a home delivery keeps the
         # name its queued messages were stored under.
         stop_source_register(GrocerySource())
+        # A webhook (or a capture) that confirms or refunds an order's payment reaches the order (`payments.ports`).
+        from payments.ports import payment_listener_register
+
+        from .services.payment import OrderPaymentListener
+
+        payment_listener_register("order", OrderPaymentListener())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)

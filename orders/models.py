@@ -47,6 +47,8 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Card")
     CASH = "cash", _("Cash")
     CHEQUE = "cheque", _("Cheque")
+    VOUCHER = "voucher", _("Food-aid voucher")
+    BALANCE = "balance", _("Balance")
 
 
 class Order(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cabas, views_checkout
+from . import views, views_cabas, views_checkout, views_payment
 
 app_name = "shop"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("panier/modifier/", views.cart_update, name="cart-update"),
     path("commande/", views_checkout.checkout, name="checkout"),
     path("commande/<int:order_id>/merci/", views_checkout.checkout_thanks, name="checkout-thanks"),
+    path("commande/<int:order_id>/paiement/", views_payment.order_payment, name="order-payment"),
     path("producteurs/", views.producer_list, name="producer-list"),
     path("producteurs/<slug:slug>/", views.producer_detail, name="producer-detail"),
     path("cabas/", views_cabas.cabas, name="cabas"),

@@ -431,6 +431,18 @@ DELIVERIES_PLANNING_JOB_TIMEOUT_SECONDS = env_int("DELIVERIES_PLANNING_JOB_TIMEO
 # When a failed home delivery is moved to a pickup point, the home-delivery fee is "refund"ed (the order total drops
 # by the fee) or "keep"-t (the trip was made); the customer's email says which (deliveries.services.rounds).
 DELIVERIES_FAILED_HOME_FEE = os.environ.get("DELIVERIES_FAILED_HOME_FEE", "refund")
+
+# Payments (issue 19). Online card payment is offered only when the three Stripe keys are set.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# How old a webhook's signed timestamp may be (Stripe's default tolerance).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE_SECONDS", "300"))
+# A weighed order's card is authorised for the estimate plus this margin, captured at the weighed amount.
+PAYMENTS_WEIGHT_MARGIN_PERCENT = Decimal(os.environ.get("PAYMENTS_WEIGHT_MARGIN_PERCENT", "15"))
+# A card authorisation lasts about 7 days: a delivery this many days away or more saves the card instead and charges
+# it off-session at the final amount.
+PAYMENTS_AUTHORISATION_DAYS = int(os.environ.get("PAYMENTS_AUTHORISATION_DAYS", "7"))
 # "south,west,north,east" (degrees): the box every home-delivery address must fall in, unless its zone has its own
 # (admin: delivery zone → area). The default covers the Calaisis and the Audruicq area.
 DELIVERIES_SERVICE_AREA = os.environ.get("DELIVERIES_SERVICE_AREA", "50.70,1.55,51.10,2.35")

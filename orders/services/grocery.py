@@ -35,6 +35,7 @@ from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, Not
 from ecopole.core.formats import plain_decimal
 from ecopole.core.locking import lock_one
 from ecopole.core.permissions import is_staff_member
+from payments.services.offline import counter_payment_record_in_transaction, counter_payment_undo_in_transaction
 
 from ..errors import (
     CancellationClosed,
@@ -68,6 +69,7 @@ from .home_delivery import home_delivery_fee
 from .limits import customer_lock, customer_may_order_check, order_rate_check, unpaid_caps_check
 from .locker import machine_takes_orders, order_is_for_machine, order_lockers_release
 from .notifications import order_notify
+from .payment import order_payment_set_in_transaction, order_payments_follow
 from .pricing import PricedLine, line_amounts, order_totals
 
 
@@ -426,6 +428,7 @@ def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
         order_notify(order=order, kind=NotificationKind.CANCELLED)
     if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.fulfilment == Fulfilment.PICKUP:
         order_lockers_release(order=order, actor=actor)  # handed over or cancelled: its locker, if any, is free again
+    order_payments_follow(order)  # weighed: captured at the final amount; cancelled: released or refunded
     if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.flag:
         order.flag, order.flagged_at = OrderFlag.NONE, None
         order.save(update_fields=["flag", "flagged_at", "updated_at"])
@@ -534,6 +537,8 @@ def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Dec
         return order
 
 
+COUNTER_METHODS = {PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD, PaymentMethod.ON_PICKUP}
+
 PAYMENT_TRANSITIONS: dict[str, set[str]] = {
     PaymentStatus.UNPAID: {PaymentStatus.PAID},
     PaymentStatus.PAID: {PaymentStatus.REFUNDED, PaymentStatus.UNPAID},
@@ -553,17 +558,16 @@ def order_payment_record(*, order_id: int, payment_status: str, payment_method: 
             raise PaymentNotAllowed(current=order.payment_status, target=payment_status)
         if payment_status == PaymentStatus.UNPAID:
             method = PaymentMethod.NONE
-        previous = f"{order.payment_status}:{order.payment_method}".rstrip(":")
-        order.payment_status, order.payment_method = payment_status, method
-        order.save(update_fields=["payment_status", "payment_method", "updated_at"])
-        OrderEvent.objects.create(
-            order=order,
-            kind=OrderEventKind.PAYMENT,
-            from_value=previous,
-            to_value=f"{payment_status}:{method}".rstrip(":"),
-            actor=actor,
-        )
-        return order
+        # Through payments' counter provider, so that what was taken or given back is in its ledger too.
+        if payment_status == PaymentStatus.PAID != order.payment_status and method in COUNTER_METHODS:
+            counter_payment_record_in_transaction(
+                customer_id=order.customer_id, source="order", ref=order.pk, amount=order.total, method=method
+            )
+        elif order.payment_status == PaymentStatus.PAID and payment_status != PaymentStatus.PAID:
+            counter_payment_undo_in_transaction(
+                source="order", ref=order.pk, refunded=payment_status == PaymentStatus.REFUNDED
+            )
+        return order_payment_set_in_transaction(order=order, payment_status=payment_status, method=method, actor=actor)
 
 
 __all__ = [

@@ -29,12 +29,16 @@ from baskets.models import (
 )
 from baskets.services.generation import basket_run_generate
 from baskets.services.subscriptions import subscription_pause
-from catalogue.models import Category
+from catalogue.models import Category, Product
 from catalogue.services.imports import product_import_csv
 from catalogue.services.stock import stock_receive
 from deliveries.services.planning_jobs import planning_job_request
 from ecopole.core.calendar import is_closed
 from ecopole.core.models import Closure
+from orders.models import Order
+from payments.models import VoucherPartner
+from payments.services.offline import jar_return_record, voucher_record
+from payments.services.webhooks import stripe_event_apply
 from processing.models import BillingLine
 from processing.services.billing import statement_build
 from processing.services.feeds import calendar_feed_rotate
@@ -43,7 +47,17 @@ from vending.services import inventory_record, refill_request_transition, refill
 from vending.services.stock import CountLine
 
 # The apps of the project (Django's own and third-party apps are left out).
-PROJECT_APPS = ("core", "accounts", "catalogue", "deliveries", "orders", "baskets", "processing", "vending")
+PROJECT_APPS = (
+    "core",
+    "accounts",
+    "catalogue",
+    "deliveries",
+    "orders",
+    "baskets",
+    "processing",
+    "vending",
+    "payments",
+)
 
 # Project tables allowed to stay empty in the full world, each with the reason. Keep it short.
 MAY_BE_EMPTY: dict[str, str] = {}
@@ -116,6 +130,7 @@ def fill_demo_gaps() -> None:
     calendar_feed_rotate(producer_id=producer.pk, user=member)
 
     _vending(manager=manager, now=now)
+    _payments(manager=manager)
 
 
 def _baskets(*, manager: User, today) -> None:
@@ -163,3 +178,22 @@ def _vending(*, manager: User, now) -> None:
     )
     (request,) = refill_requests_generate(now=now)
     refill_request_transition(refill_request=request, target=RefillRequestStatus.PLANNED, user=manager)
+
+
+def _payments(*, manager: User) -> None:
+    """A food-aid voucher paying the customer's first order and one credited to their balance, jars returned to the
+    driver, and a Stripe event (for no payment of ours: recorded, ignored)."""
+    customer = User.objects.get(email=CUSTOMER)
+    partner, _ = VoucherPartner.objects.get_or_create(name="CCAS de Calais")  # staff add partners in the admin
+    order = Order.objects.filter(customer=customer).order_by("pk").first()
+    voucher_record(
+        partner_id=partner.pk, number="FW-1", value=Decimal("10.00"), customer_id=customer.pk, source="order",
+        ref=order.pk, actor=manager,
+    )  # fmt: skip
+    voucher_record(partner_id=partner.pk, number="FW-2", value=Decimal("5.00"), customer_id=customer.pk, actor=manager)
+    jam = Product.objects.filter(is_active=True).order_by("pk").first()
+    Product.objects.filter(pk=jam.pk).update(deposit=Decimal("0.50"))  # a jar's deposit, set in the admin
+    jar_return_record(customer_id=customer.pk, product_id=jam.pk, quantity=3, place="driver", actor=manager)
+    stripe_event_apply(
+        event={"id": "evt_full_world", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_none"}}}
+    )

@@ -21,6 +21,10 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "wrong_password",
         "invalid_confirmation_token",
         "confirmation_token_expired",
+        # payments: Stripe's webhook is signed (no schema can say so)
+        "webhook_signature_invalid",
+        "webhook_payload_invalid",
+        "product_has_no_deposit",
         # the calendar of closed days (public holidays, the association's closures)
         "closed_day",
         # catalogue: the producer's certificate, the CSV's content, a stock count below what is reserved

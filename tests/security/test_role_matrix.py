@@ -159,6 +159,9 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/processing/statements/{id}/csv/": PRODUCER_OR_MANAGER,
     "GET /api/v1/processing/statements/{id}/pdf/": PRODUCER_OR_MANAGER,
     # vending: the public view, the machine's own endpoints (its key only), staff endpoints
+    "POST /api/v1/payments/stripe/webhook/": PUBLIC,
+    "GET /api/v1/payments/balance/": ANY_USER,  # one's own balance only (no id in the path)
+    "POST /api/v1/payments/jar-returns/": STAFF,  # the signature is the credential: unsigned is a 400 for all
     "GET /api/v1/vending/machines/": PUBLIC,
     "GET /api/v1/vending/machines/{id}/": PUBLIC,
     "POST /api/v1/vending/machines/{id}/inventory/": MACHINE,

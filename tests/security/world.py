@@ -684,6 +684,18 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/vending/machines/{id}/unlock/": Call(
         "machine", lambda w: {"compartment": "L1", "code": w.o.locker_code_a}
     ),
+    "GET /api/v1/payments/balance/": Call("customer"),
+    "POST /api/v1/payments/jar-returns/": Call(
+        "driver",
+        lambda w: {"customer": w.users["customer"].pk, "product": w.o.product_a.pk, "quantity": 2, "place": "driver"},
+        succeeds="the world's products carry no deposit: 400 product_has_no_deposit",
+    ),
+    # Stripe signs its calls (tests/payments); a world call carries no signature: 400 webhook_signature_invalid.
+    "POST /api/v1/payments/stripe/webhook/": Call(
+        "anonymous",
+        {"id": "evt_world", "type": "payment_intent.succeeded", "data": {"object": {}}},
+        succeeds="unsigned: 400 webhook_signature_invalid",
+    ),
 }
 
 # Default path parameters: parameter name (or "path prefix:name" for the ambiguous `id`) → world object name.

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import apis
+
+app_name = "payments"
+urlpatterns = [
+    path("stripe/webhook/", apis.StripeWebhookApi.as_view(), name="stripe-webhook"),
+    path("balance/", apis.BalanceApi.as_view(), name="balance"),
+    path("jar-returns/", apis.JarReturnApi.as_view(), name="jar-returns"),
+]
