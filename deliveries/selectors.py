@@ -135,13 +135,8 @@ def delivered_stop_list(*, order_id: int) -> list[Stop]:
     return list(delivered_stops().filter(orders__id=order_id))
 
 
-def driver_stop_get(*, user, round_id: int, stop_id: int) -> tuple[Round, Stop]:
-    """A stop of one of `user`'s visible rounds (a driver: their own), or `NotFound` (404)."""
-    round_ = round_get(user=user, round_id=round_id)
-    stop = next((s for s in round_.stops.all() if s.pk == stop_id), None)
-    if stop is None:
-        raise NotFound()
-    return round_, stop
+def stop_is_delivered(*, round_id: int, stop_id: int) -> bool:
+    return Stop.objects.filter(round_id=round_id, pk=stop_id, status=StopStatus.DELIVERED).exists()
 
 
 def handovers_with_phones(stops) -> dict[int, list[dict]]:

@@ -19,6 +19,7 @@ from ecopole.core.fields import (
 from ecopole.core.serializers import StrictModelSerializer
 
 from .models import FailedResolution, FailureReason, PlanningJobStatus, Round, Stop
+from .proofs import RECEIVED_BY_MAX
 
 MAX_ID = 2**31 - 1
 
@@ -31,6 +32,18 @@ class RoundPlanInputSerializer(serializers.Serializer):
 
 class RoundListQuerySerializer(serializers.Serializer):
     date = StrictDateField(required=False)
+
+
+class StopDeliverInputSerializer(serializers.Serializer):
+    """The optional proof of delivery (multipart/form-data): who received it and a photo or a signature (PNG)."""
+
+    received_by = StrictCharField(
+        max_length=RECEIVED_BY_MAX, required=False, allow_blank=True, default="", help_text="Who received it."
+    )
+    photo = serializers.FileField(
+        required=False, help_text="A JPEG, PNG or WebP photo; its content is checked (DELIVERY_PROOF_MAX_BYTES)."
+    )
+    signature = serializers.FileField(required=False, help_text="The signature drawn on the driver's phone, as PNG.")
 
 
 class StopFailInputSerializer(serializers.Serializer):

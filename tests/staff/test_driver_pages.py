@@ -303,3 +303,54 @@ def test_the_admin_links_the_proof_through_the_authorised_view(driver, my_round,
 
     assert page.status_code == 200
     assert reverse("driver:proof", kwargs={"stop_id": stop.pk, "part": "signature"}) in page.content.decode()
+
+
+def test_the_api_records_a_proof_sent_as_multipart_once(driver, my_round):
+    stop = my_round.stops.get(sequence=1)
+    url = reverse("deliveries:stop-delivered", kwargs={"round_id": my_round.pk, "stop_id": stop.pk})
+    client = client_for(driver)
+
+    def post(name):
+        signature = SimpleUploadedFile("s.png", image_bytes("PNG"), content_type="image/png")
+        return client.post(url, {"received_by": name, "signature": signature}, format="multipart")
+
+    first, second = post("M. Martin"), post("Quelqu'un d'autre")
+
+    assert first.status_code == second.status_code == 200
+    proof = second.json()["proof"]
+    assert proof["received_by"] == "M. Martin" and proof["signature_url"].endswith(f"/{stop.pk}/signature/")
+    stop.refresh_from_db()
+    stored = [
+        p.relative_to(settings.DELIVERY_PROOF_ROOT).as_posix() for p in Path(settings.DELIVERY_PROOF_ROOT).rglob("*.*")
+    ]
+    assert stored == [stop.proof_signature.name]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"received_by": "M. Martin"}, "proof_incomplete"),
+        ({"received_by": "M. Martin", "photo": b"%PDF-1.4"}, "proof_invalid"),
+    ],
+)
+def test_the_api_refuses_an_incomplete_or_invalid_proof(driver, my_round, data, code):
+    stop = my_round.stops.get(sequence=1)
+    url = reverse("deliveries:stop-delivered", kwargs={"round_id": my_round.pk, "stop_id": stop.pk})
+    if "photo" in data:
+        data = {**data, "photo": SimpleUploadedFile("p.jpg", data["photo"], content_type="image/jpeg")}
+
+    response = client_for(driver).post(url, data, format="multipart")
+
+    assert response.status_code == 400 and response.json()["code"] == code
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.PENDING
+
+
+def test_the_api_still_delivers_without_a_proof(driver, my_round):
+    stop = my_round.stops.get(sequence=2)
+    url = reverse("deliveries:stop-delivered", kwargs={"round_id": my_round.pk, "stop_id": stop.pk})
+
+    response = client_for(driver).post(url, {}, format="json")
+
+    assert response.status_code == 200 and response.json()["status"] == "delivered"
+    assert response.json()["proof"] is None
