@@ -222,11 +222,12 @@ class StopDeliveredApi(APIView):
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
         data = serializer.validated_data
         proof = None
-        if data.get("received_by") or data.get("photo") or data.get("signature"):
-            if not selectors.stop_is_delivered(round_id=round_id, stop_id=stop_id):  # a replay keeps the first
-                proof = proof_prepare(
-                    received_by=data.get("received_by", ""), photo=data.get("photo"), signature=data.get("signature")
-                )
+        sent = data.get("received_by") or data.get("photo") or data.get("signature")
+        # A replay (the stop already delivered) keeps the first proof: nothing to check or store.
+        if sent and not selectors.stop_is_delivered(round_id=round_id, stop_id=stop_id):
+            proof = proof_prepare(
+                received_by=data.get("received_by", ""), photo=data.get("photo"), signature=data.get("signature")
+            )
         stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user, proof=proof)
         return Response(_stop(request, round_id, stop_id))
 
