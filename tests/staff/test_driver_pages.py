@@ -5,12 +5,14 @@ records once."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -354,3 +356,39 @@ def test_the_api_still_delivers_without_a_proof(driver, my_round):
 
     assert response.status_code == 200 and response.json()["status"] == "delivered"
     assert response.json()["proof"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_delivered_taps_at_once_record_one_delivery_and_one_proof(driver, my_round):
+    stop = my_round.stops.get(sequence=1)
+    barrier = threading.Barrier(2)
+    responses, errors = [], []
+
+    def tap(name):
+        try:
+            client = _web(driver)
+            data = {"received_by": name, "signature": signature_data_url()}
+            barrier.wait()
+            responses.append(client.post(_stop_url("stop-deliver", stop), data))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # when the same stop is posted twice at the same moment (a tap repeated while the network hangs)
+    threads = [threading.Thread(target=tap, args=(name,)) for name in ("Mme Lefebvre", "M. Lefebvre")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then both are answered with the round, and one delivery with one proof is recorded
+    assert errors == []
+    assert [r.status_code for r in responses] == [302, 302]
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.DELIVERED and stop.received_by in {"Mme Lefebvre", "M. Lefebvre"}
+    assert RoundEvent.objects.filter(stop=stop, to_value=StopStatus.DELIVERED).count() == 1
+    stored = [
+        p.relative_to(settings.DELIVERY_PROOF_ROOT).as_posix() for p in Path(settings.DELIVERY_PROOF_ROOT).rglob("*.*")
+    ]
+    assert stored == [stop.proof_signature.name]
