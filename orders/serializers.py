@@ -330,7 +330,9 @@ class OrderDetailSerializer(OrderSerializer):
     def get_delivery_proofs(self, order) -> list:
         stops = getattr(order, "delivered_stops", None)  # prefetched by selectors.order_get
         if stops is None:
-            stops = delivered_stop_list(order_id=order.pk)
+            # A delivered stop leaves its orders ready or fulfilled: a new order (the 201 of a placement) asks nothing.
+            undelivered = {OrderStatus.PLACED, OrderStatus.PREPARING, OrderStatus.OUT_FOR_DELIVERY}
+            stops = [] if order.status in undelivered else delivered_stop_list(order_id=order.pk)
         return DeliveryProofSerializer([s for s in stops if s.has_proof], many=True).data
 
     locker = serializers.SerializerMethodField(
