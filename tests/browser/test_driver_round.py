@@ -107,3 +107,8 @@ def test_a_driver_delivers_with_a_signature_fails_a_stop_and_the_customer_sees_t
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth") == 340
     check_page(page, "livreur 07 client preuve")
+
+    # and the driver's pages are not for customers
+    page.goto(live_server.url + "/livreur/")
+    expect(page.get_by_role("heading", name="Réservé aux livreurs", level=1)).to_be_visible()
+    check_page(page, "livreur 08 refuse")

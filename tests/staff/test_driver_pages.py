@@ -156,7 +156,9 @@ def test_the_same_delivered_post_twice_records_one_delivery_and_one_proof(driver
     stop = my_round.stops.get(sequence=1)
     client = _web(driver)
 
-    first, second = _deliver(client, stop), _deliver(client, stop, received_by="Quelqu'un d'autre")
+    first = _deliver(client, stop)
+    messages = OutboxMessage.objects.count()
+    second = _deliver(client, stop, received_by="Quelqu'un d'autre")
 
     assert first.status_code == second.status_code == 302
     stop.refresh_from_db()
@@ -167,6 +169,7 @@ def test_the_same_delivered_post_twice_records_one_delivery_and_one_proof(driver
         OrderEvent.objects.filter(order__in=stop.orders.all(), kind="status", to_value=OrderStatus.FULFILLED).count()
         == 1
     )
+    assert OutboxMessage.objects.count() == messages  # nothing (no email) written by the second post
     stored = [p for p in Path(settings.DELIVERY_PROOF_ROOT).rglob("*") if p.is_file()]
     assert [p.relative_to(settings.DELIVERY_PROOF_ROOT).as_posix() for p in stored] == [stop.proof_signature.name]
     assert "déjà enregistré" in client.get(second["Location"]).content.decode()
