@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -14,6 +15,10 @@ from .models import (
     Stop,
     Vehicle,
 )
+from .serializers import proof_url
+
+PROOF_FILES = ("proof_photo", "proof_signature")
+PROOF_LINKS = ("proof_photo_link", "proof_signature_link")
 
 
 class DeliveryDayInline(admin.TabularInline):
@@ -115,7 +120,22 @@ class StopAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "failure_reason", "resolution", "round__date"]
     search_fields = ["label", "address", "commune", "source_key"]
     list_select_related = ["round__vehicle"]
-    readonly_fields = [f.name for f in Stop._meta.fields] + ["orders"]
+    # The proof's files have no public URL: links to the authorised view instead of the storage's URL.
+    fields = [f.name for f in Stop._meta.fields if f.name not in PROOF_FILES] + ["orders", *PROOF_LINKS]
+    readonly_fields = fields
+
+    @admin.display(description=_("proof photo"))
+    def proof_photo_link(self, stop):
+        return self._proof_link(stop, "photo", stop.proof_photo)
+
+    @admin.display(description=_("proof signature"))
+    def proof_signature_link(self, stop):
+        return self._proof_link(stop, "signature", stop.proof_signature)
+
+    def _proof_link(self, stop, part, file):
+        if not file:
+            return "-"
+        return format_html('<a href="{}">{}</a>', proof_url(stop, part), _("open"))
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -8,15 +8,18 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecopole.core.parsers import JSONParser
 from ecopole.core.permissions import IsDriverOrManager, IsManager, IsStaffMember
 from ecopole.core.schema import error_responses
 
 from . import selectors
 from .models import Round
+from .proofs import proof_prepare
 from .renderers import RoundSheetHtmlRenderer, RoundSheetPdfRenderer, sheet_context
 from .serializers import (
     PlanningJobSerializer,
@@ -26,6 +29,7 @@ from .serializers import (
     RoundPlanInputSerializer,
     RoundReorderInputSerializer,
     RoundSerializer,
+    StopDeliverInputSerializer,
     StopFailInputSerializer,
     StopResolveInputSerializer,
     StopSerializer,
@@ -196,17 +200,35 @@ class RoundFinishApi(APIView):
 
 class StopDeliveredApi(APIView):
     permission_classes = [IsDriverOrManager]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         tags=TAGS,
         operation_id="deliveries_stops_delivered",
         summary="Driver: the stop is delivered (its orders are fulfilled, or ready at a pickup point)",
-        request=None,
-        responses={200: StopSerializer, **error_responses(401, 403, 404, 409, 503)},
+        description=(
+            "With a proof of delivery (multipart/form-data): `received_by` and a `photo` or a `signature` "
+            "(`proof_incomplete`, `proof_invalid`, `proof_too_large`: 400). The files are private: the stop's "
+            "`proof` gives their URLs, which answer the staff who can see the round and the customers of its "
+            "orders. A stop already delivered answers 200 and keeps its first proof (a replayed request records "
+            "nothing)."
+        ),
+        request={"multipart/form-data": StopDeliverInputSerializer, "application/json": StopDeliverInputSerializer},
+        responses={200: StopSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
     )
     def post(self, request, round_id: int, stop_id: int):
+        serializer = StopDeliverInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         selectors.round_ensure_visible(user=request.user, round_id=round_id)
-        stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user)
+        data = serializer.validated_data
+        proof = None
+        sent = data.get("received_by") or data.get("photo") or data.get("signature")
+        # A replay (the stop already delivered) keeps the first proof: nothing to check or store.
+        if sent and not selectors.stop_is_delivered(round_id=round_id, stop_id=stop_id):
+            proof = proof_prepare(
+                received_by=data.get("received_by", ""), photo=data.get("photo"), signature=data.get("signature")
+            )
+        stop_deliver(round_id=round_id, stop_id=stop_id, actor=request.user, proof=proof)
         return Response(_stop(request, round_id, stop_id))
 
 

@@ -19,6 +19,9 @@ __all__ = [
     "NotAFailedStop",
     "OutsideDeliveryZone",
     "PlanningInputsChanged",
+    "ProofIncomplete",
+    "ProofInvalid",
+    "ProofTooLarge",
     "ResolutionNotAllowed",
     "RoundLocked",
     "RoundNotDue",
@@ -153,3 +156,33 @@ class AddressLimitReached(ApplicationError):
     code = "address_limit_reached"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("You already have {limit} saved addresses: delete one first.")
+
+
+def proof_part_label(part: str) -> str:
+    return str(_("signature") if part == "signature" else _("photo"))
+
+
+class ProofInvalid(ApplicationError):
+    """A proof-of-delivery photo or signature that is not a JPEG, PNG or WebP image (the content decides)."""
+
+    code = "proof_invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The {part} is not a readable image (JPEG, PNG or WebP).")
+
+    def message_values(self) -> dict:
+        return {**super().message_values(), "part": proof_part_label(self.extra.get("part", ""))}
+
+
+class ProofTooLarge(ApplicationError):
+    code = "proof_too_large"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("The {part} is too large ({size_mb} MB): {max_mb} MB at most.")
+
+    def message_values(self) -> dict:
+        return {**super().message_values(), "part": proof_part_label(self.extra.get("part", ""))}
+
+
+class ProofIncomplete(ApplicationError):
+    code = "proof_incomplete"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("A proof of delivery needs the name of who received it and a photo or a signature.")

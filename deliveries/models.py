@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ecopole.core.models import HistoryEvent
 
+from .proofs import proof_storage, proof_upload_to
+
 
 class Weekday(models.IntegerChoices):
     """Python's numbering (`date.weekday()`): Monday is 0."""
@@ -439,6 +441,14 @@ class Stop(models.Model):
     resolution = models.CharField(
         _("what happens to a failed delivery"), max_length=20, choices=FailedResolution.choices, blank=True
     )
+    # Proof of delivery (deliveries.proofs): private files, served by an authorised view only.
+    received_by = models.CharField(_("received by"), max_length=120, blank=True)
+    proof_photo = models.FileField(
+        _("proof photo"), storage=proof_storage, upload_to=proof_upload_to, blank=True, max_length=200
+    )
+    proof_signature = models.FileField(
+        _("proof signature"), storage=proof_storage, upload_to=proof_upload_to, blank=True, max_length=200
+    )
 
     class Meta:
         verbose_name = _("stop")
@@ -459,6 +469,10 @@ class Stop(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def has_proof(self) -> bool:
+        return bool(self.received_by or self.proof_photo or self.proof_signature)
 
 
 class RoundEventKind(models.TextChoices):

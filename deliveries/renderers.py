@@ -16,31 +16,13 @@ from rest_framework.renderers import BaseRenderer
 from ecopole.core.units import quantity_with_unit
 
 from .models import Round, StopStatus
-from .ports import stop_sources
-
-
-def _with_phones(stops) -> dict[int, list[dict]]:
-    """Each stop's hand-over list with the customer's phone: stored at planning time; asked of the item's source
-    (`StopSource.phones`, one query per source) for the stops planned before phones were stored."""
-    handovers = {stop.pk: [dict(h) for h in stop.handover or []] for stop in stops}
-    phones: dict[str, dict[int, str]] = {}
-    for source in stop_sources():
-        missing = tuple(
-            {h["id"] for hs in handovers.values() for h in hs if h.get("source") == source.name and "phone" not in h}
-        )
-        lookup = getattr(source, "phones", None)  # optional hook (`BaseStopSource`)
-        phones[source.name] = lookup(missing) if missing and lookup is not None else {}
-    for hs in handovers.values():
-        for handover in hs:
-            if "phone" not in handover:
-                handover["phone"] = phones.get(handover.get("source"), {}).get(handover.get("id"), "")
-    return handovers
+from .selectors import handovers_with_phones
 
 
 def sheet_context(round_: Round) -> dict:
     stops = []
     all_stops = list(round_.stops.all())
-    handovers = _with_phones(all_stops)
+    handovers = handovers_with_phones(all_stops)
     for stop in all_stops:
         arrival = timezone.localtime(stop.arrival_at)
         stops.append(

@@ -11,8 +11,8 @@ from django.utils import timezone
 from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import MANAGER, PREPARER, has_group, is_staff_member
 
-from .models import PlanningJob, PlanningRun, Round, SavedAddress, Stop
-from .ports import handover_refs
+from .models import PlanningJob, PlanningRun, Round, SavedAddress, Stop, StopStatus
+from .ports import handover_refs, stop_sources
 
 
 def _stops() -> Prefetch:
@@ -95,3 +95,63 @@ def saved_address_get(*, customer, address_id: int) -> SavedAddress:
     if address is None:
         raise NotFound()
     return address
+
+
+# --- Proofs of delivery -------------------------------------------------------------------------------------------
+
+PROOF_PARTS = ("photo", "signature")
+
+
+def _stop_visible_to_customer(*, user, stop_id: int) -> bool:
+    return bool(user.is_authenticated) and Stop.objects.filter(pk=stop_id, orders__customer=user).exists()
+
+
+def stop_proof_file(*, user, stop_id: int, part: str):
+    """The stop's proof photo or signature (an open-able `FieldFile`) for the staff who can see its round (a driver:
+    their own rounds) and the customers of the orders it carried; `NotFound` (404) for anybody else, a stop without
+    that file, or another `part`: nobody learns whether a proof exists."""
+    if part not in PROOF_PARTS:
+        raise NotFound()
+    stop = Stop.objects.filter(pk=stop_id, status=StopStatus.DELIVERED).select_related("round").first()
+    if stop is None:
+        raise NotFound()
+    allowed = (
+        is_staff_member(user) and round_list(user=user).filter(pk=stop.round_id).exists()
+    ) or _stop_visible_to_customer(user=user, stop_id=stop.pk)
+    file = stop.proof_photo if part == "photo" else stop.proof_signature
+    if not allowed or not file:
+        raise NotFound()
+    return file
+
+
+def delivered_stops() -> QuerySet[Stop]:
+    """Delivered stops, the latest first: what `Prefetch("round_stops", …)` of an order reads for its proofs."""
+    return Stop.objects.filter(status=StopStatus.DELIVERED).order_by("-completed_at", "-pk")
+
+
+def delivered_stop_list(*, order_id: int) -> list[Stop]:
+    """The delivered stops that carried the order, the latest first (one query). The caller has already checked
+    that the user may see the order."""
+    return list(delivered_stops().filter(orders__id=order_id))
+
+
+def stop_is_delivered(*, round_id: int, stop_id: int) -> bool:
+    return Stop.objects.filter(round_id=round_id, pk=stop_id, status=StopStatus.DELIVERED).exists()
+
+
+def handovers_with_phones(stops) -> dict[int, list[dict]]:
+    """Each stop's hand-over list with the customer's phone: stored at planning time; asked of the item's source
+    (`StopSource.phones`, one query per source) for the stops planned before phones were stored."""
+    handovers = {stop.pk: [dict(h) for h in stop.handover or []] for stop in stops}
+    phones: dict[str, dict[int, str]] = {}
+    for source in stop_sources():
+        missing = tuple(
+            {h["id"] for hs in handovers.values() for h in hs if h.get("source") == source.name and "phone" not in h}
+        )
+        lookup = getattr(source, "phones", None)  # optional hook (`BaseStopSource`)
+        phones[source.name] = lookup(missing) if missing and lookup is not None else {}
+    for hs in handovers.values():
+        for handover in hs:
+            if "phone" not in handover:
+                handover["phone"] = phones.get(handover.get("source"), {}).get(handover.get("id"), "")
+    return handovers

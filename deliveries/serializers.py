@@ -3,6 +3,7 @@ distances are computed: no input serializer declares them, so sending them chang
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +19,7 @@ from ecopole.core.fields import (
 from ecopole.core.serializers import StrictModelSerializer
 
 from .models import FailedResolution, FailureReason, PlanningJobStatus, Round, Stop
+from .proofs import RECEIVED_BY_MAX
 
 MAX_ID = 2**31 - 1
 
@@ -30,6 +32,18 @@ class RoundPlanInputSerializer(serializers.Serializer):
 
 class RoundListQuerySerializer(serializers.Serializer):
     date = StrictDateField(required=False)
+
+
+class StopDeliverInputSerializer(serializers.Serializer):
+    """The optional proof of delivery (multipart/form-data): who received it and a photo or a signature (PNG)."""
+
+    received_by = StrictCharField(
+        max_length=RECEIVED_BY_MAX, required=False, allow_blank=True, default="", help_text="Who received it."
+    )
+    photo = serializers.FileField(
+        required=False, help_text="A JPEG, PNG or WebP photo; its content is checked (DELIVERY_PROOF_MAX_BYTES)."
+    )
+    signature = serializers.FileField(required=False, help_text="The signature drawn on the driver's phone, as PNG.")
 
 
 class StopFailInputSerializer(serializers.Serializer):
@@ -98,8 +112,30 @@ class DriverRefSerializer(serializers.Serializer):
     full_name = StrictCharField()
 
 
+class DeliveryProofSerializer(serializers.Serializer):
+    """A stop's proof of delivery. The files are not public: their URLs answer the staff who can see the round and
+    the customers of the stop's orders (session or token), 404 to anybody else."""
+
+    stop = StrictIntegerField(source="pk")
+    received_by = StrictCharField(help_text="The name of who received the delivery.")
+    delivered_at = StrictDateTimeField(source="completed_at")
+    photo_url = serializers.SerializerMethodField(help_text="The photo (JPEG), or null.")
+    signature_url = serializers.SerializerMethodField(help_text="The signature drawn on the driver's phone (PNG).")
+
+    def get_photo_url(self, stop) -> str | None:
+        return proof_url(stop, "photo") if stop.proof_photo else None
+
+    def get_signature_url(self, stop) -> str | None:
+        return proof_url(stop, "signature") if stop.proof_signature else None
+
+
+def proof_url(stop, part: str) -> str:
+    return reverse("driver:proof", kwargs={"stop_id": stop.pk, "part": part})
+
+
 class StopSerializer(StrictModelSerializer):
     orders = serializers.SerializerMethodField()
+    proof = serializers.SerializerMethodField(help_text="The proof of delivery, or null.")
     handover = HandoverSerializer(many=True, read_only=True)
     is_late = serializers.SerializerMethodField(help_text="The planned arrival is after the window closes.")
 
@@ -131,8 +167,13 @@ class StopSerializer(StrictModelSerializer):
             "failure_note",
             "resolution",
             "completed_at",
+            "proof",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DeliveryProofSerializer(allow_null=True))
+    def get_proof(self, stop):
+        return DeliveryProofSerializer(stop).data if stop.status == "delivered" and stop.has_proof else None
 
     def get_orders(self, stop) -> list[int]:
         return [order.pk for order in stop.orders.all()]

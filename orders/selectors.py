@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from deliveries.selectors import driver_order_ids
+from deliveries.selectors import delivered_stops, driver_order_ids
 from deliveries.services.places import (
     ORDER_HORIZON_DAYS,
     delivery_dates_open,
@@ -54,6 +54,8 @@ def order_get(*, user, order_id: int) -> Order:
                 "locker_reservations",
                 queryset=locker_reservations_newest_first(),
             ),
+            # The proofs of delivery (`OrderDetailSerializer.delivery_proofs`, the shop's order page).
+            Prefetch("round_stops", queryset=delivered_stops(), to_attr="delivered_stops"),
         )
         .filter(pk=order_id)
         .first()

@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliveries.models import DeliveryZone, PickupPoint
+from deliveries.selectors import delivered_stop_list
+from deliveries.serializers import DeliveryProofSerializer
 from ecopole.core.fields import (
     QueryIntegerField,
     StrictBigIntegerField,
@@ -320,6 +322,19 @@ class OrderLockerSerializer(serializers.Serializer):
 
 class OrderDetailSerializer(OrderSerializer):
     events = OrderEventSerializer(many=True, read_only=True)
+    delivery_proofs = serializers.SerializerMethodField(
+        help_text="The proofs of delivery of the rounds that delivered the order (who received it, photo, signature)."
+    )
+
+    @extend_schema_field(DeliveryProofSerializer(many=True))
+    def get_delivery_proofs(self, order) -> list:
+        stops = getattr(order, "delivered_stops", None)  # prefetched by selectors.order_get
+        if stops is None:
+            # A delivered stop leaves its orders ready or fulfilled: a new order (the 201 of a placement) asks nothing.
+            undelivered = {OrderStatus.PLACED, OrderStatus.PREPARING, OrderStatus.OUT_FOR_DELIVERY}
+            stops = [] if order.status in undelivered else delivered_stop_list(order_id=order.pk)
+        return DeliveryProofSerializer([s for s in stops if s.has_proof], many=True).data
+
     locker = serializers.SerializerMethodField(
         help_text="The order's latest vending-machine locker (click and collect at the machine), or null."
     )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import formats, timezone
 
@@ -46,6 +47,7 @@ from ..models import (
     StopStatus,
 )
 from ..ports import StopOutcome, handover_refs, stop_sources
+from ..proofs import DeliveryProof
 from .planning import depot_get, place_times
 from .timing import at_minutes, km, minutes_since_midnight, route_schedule
 
@@ -145,10 +147,14 @@ def _stop_change(*, round_id: int, stop_id: int, actor) -> tuple[Round, Stop]:
     return round_, stop
 
 
-def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
+def stop_deliver(*, round_id: int, stop_id: int, actor, proof: DeliveryProof | None = None) -> Stop:
     """pending → delivered on a started round; each source of the stop is told (`StopSource.delivered`): grocery
     orders are fulfilled (or ready at a pickup point), baskets marked delivered, refill requests done. Delivering a
-    delivered stop is a no-op; a failed one is `invalid_transition` (409)."""
+    delivered stop is a no-op (a tap repeated because the network dropped: its proof is not stored again, the
+    first one stays); a failed one is `invalid_transition` (409).
+
+    `proof` (checked beforehand by `proofs.proof_prepare`) is stored with the stop: who received it, the photo
+    (JPEG) and the signature (PNG) in the private proof storage, under random names."""
     with transaction.atomic(durable=True):
         round_, stop = _stop_change(round_id=round_id, stop_id=stop_id, actor=actor)
         if stop.status == StopStatus.DELIVERED:
@@ -158,7 +164,11 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
         if not stop.can_become(StopStatus.DELIVERED):
             raise _invalid(StopStatus(stop.status).label, StopStatus.DELIVERED.label, stop.status, "delivered")
         stop.status, stop.completed_at = StopStatus.DELIVERED, timezone.now()
-        stop.save(update_fields=["status", "completed_at"])
+        fields = ["status", "completed_at"]
+        if proof is not None:
+            _proof_store(stop, proof)
+            fields += ["received_by", "proof_photo", "proof_signature"]
+        stop.save(update_fields=fields)
         carried = {}
         for source, outcome in _outcomes(round_=round_, stop=stop, actor=actor):
             source.delivered(outcome)
@@ -171,9 +181,28 @@ def stop_deliver(*, round_id: int, stop_id: int, actor) -> Stop:
             actor=actor,
             action="round.stop_delivered",
             obj=round_,
-            changes={"stop": stop.pk, "status": ["pending", "delivered"], "carried": carried},
+            changes={
+                "stop": stop.pk,
+                "status": ["pending", "delivered"],
+                "carried": carried,
+                "proof": {
+                    "received_by": stop.received_by,
+                    "photo": bool(stop.proof_photo),
+                    "signature": bool(stop.proof_signature),
+                },
+            },
         )
         return stop
+
+
+def _proof_store(stop: Stop, proof: DeliveryProof) -> None:
+    """Writes the proof's files (random names) and sets the stop's fields; the caller saves the stop. A file written
+    by a transaction that then rolls back stays on disk, unreferenced (never served: no stop names it)."""
+    stop.received_by = proof.received_by
+    if proof.photo:
+        stop.proof_photo.save("photo.jpg", ContentFile(proof.photo), save=False)
+    if proof.signature:
+        stop.proof_signature.save("signature.png", ContentFile(proof.signature), save=False)
 
 
 def stop_fail(*, round_id: int, stop_id: int, reason: str, note: str = "", actor) -> Stop:

@@ -161,6 +161,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # A photo larger than this is refused with 400 `photo_too_large` (catalogue.services.photos).
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Proofs of delivery (the photo and the signature a driver takes at a stop): NOT under MEDIA_ROOT, never served by a
+# web server; Django hands them out to the stop's staff and the customers of its orders only (deliveries.proofs).
+DELIVERY_PROOF_ROOT = Path(os.environ.get("DELIVERY_PROOF_ROOT") or VAR_DIR / "proofs")
+# A proof photo or signature larger than this is refused with 400 `proof_too_large`.
+DELIVERY_PROOF_MAX_BYTES = env_int("DELIVERY_PROOF_MAX_BYTES", 8 * 1024 * 1024)
 # Renditions are generated when the photo is saved and then assumed present: a page shows N photos with no file
 # check and no query.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "catalogue.photos.GenerateOnSave"

@@ -26,3 +26,4 @@ REST_FRAMEWORK = {
 # The browser tests load the product photos from the live server.
 SERVE_MEDIA = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+DELIVERY_PROOF_ROOT = VAR_DIR / "test-proofs"  # noqa: F405

@@ -75,6 +75,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "locker": reservations[0] if reservations else None,
             "cancellable": order_is_cancellable(order),
             "modifiable": order_is_modifiable(order),
+            "proofs": [stop for stop in order.delivered_stops if stop.has_proof],  # prefetched by order_get
         },
     )
 

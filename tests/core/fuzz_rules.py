@@ -58,9 +58,12 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "refusal_reason_required",
         "solidarity_request_empty",
         "valid_until_past",
-        # deliveries: who may drive, which stops belong to the round
+        # deliveries: who may drive, which stops belong to the round; a proof of delivery needs a name and an image
         "driver_invalid",
         "stop_order_invalid",
+        "proof_incomplete",
+        "proof_invalid",
+        "proof_too_large",
         # processing: opening hours, notice, the producer's own products and equipment
         "invalid_range",
         "jars_required",
