@@ -95,3 +95,26 @@ def saved_address_get(*, customer, address_id: int) -> SavedAddress:
     if address is None:
         raise NotFound()
     return address
+
+
+def delivery_windows_offered(*, zone_id: int, day: date) -> list:
+    """The windows of a zone on a date that still have a place, by start (a full window is not offered)."""
+    from django.db.models import F
+
+    from .models import DeliveryWindow
+
+    return list(
+        DeliveryWindow.objects.filter(zone_id=zone_id, date=day, taken__lt=F("capacity")).order_by("start", "pk")
+    )
+
+
+def delivery_window_list(*, day: date | None = None, zone_id: int | None = None):
+    """Every window (staff), with its zone, by date, zone and start."""
+    from .models import DeliveryWindow
+
+    queryset = DeliveryWindow.objects.select_related("zone")
+    if day is not None:
+        queryset = queryset.filter(date=day)
+    if zone_id is not None:
+        queryset = queryset.filter(zone_id=zone_id)
+    return queryset.order_by("date", "zone_id", "start", "pk")
