@@ -118,3 +118,19 @@ def delivery_window_list(*, day: date | None = None, zone_id: int | None = None)
     if zone_id is not None:
         queryset = queryset.filter(zone_id=zone_id)
     return queryset.order_by("date", "zone_id", "start", "pk")
+
+
+def planning_job_latest(*, day: date) -> PlanningJob | None:
+    """The date's most recent planning job (the planning board shows its progress or its outcome)."""
+    return PlanningJob.objects.filter(date=day).order_by("-created_at", "-id").first()
+
+
+def driver_list() -> list:
+    """The active members of the `driver` group, by name: who a round can be given to."""
+    from django.contrib.auth import get_user_model
+
+    from ecopole.core.permissions import DRIVER
+
+    return list(
+        get_user_model().objects.filter(is_active=True, groups__name=DRIVER).order_by("full_name", "email", "pk")
+    )

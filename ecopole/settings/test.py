@@ -26,3 +26,6 @@ REST_FRAMEWORK = {
 # The browser tests load the product photos from the live server.
 SERVE_MEDIA = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# No map tiles in tests (no network): the planning board's map draws the stops and route lines on a blank ground.
+MAP_TILES_URL = ""
