@@ -59,17 +59,21 @@ def _check(round_: Round, stops: list[Stop], schedule: Schedule) -> None:
         raise StopMoveInfeasible(reason="shift", end=_hhmm(round_.date, schedule.end), shift_end=vehicle.shift_end)
 
 
+def _park(stops: list[Stop]) -> None:
+    """Give every stop concerned a temporary sequence out of the way, so that (round, sequence) stays unique at
+    every step of the rewrite."""
+    for index, stop in enumerate(stops, start=1):
+        stop.sequence = 1000 + index
+    Stop.objects.bulk_update(stops, ["sequence"])
+
+
 def _write(round_: Round, stops: list[Stop], schedule: Schedule) -> None:
-    offset = 1000  # two passes keep (round, sequence) unique at every step
     for index, stop in enumerate(stops, start=1):
         stop.round = round_
-        stop.sequence = index + offset
-    Stop.objects.bulk_update(stops, ["round", "sequence"])
-    for index, stop in enumerate(stops, start=1):
         stop.sequence = index
         stop.arrival_at = at_minutes(round_.date, schedule.arrivals[index - 1])
         stop.departure_at = at_minutes(round_.date, schedule.departures[index - 1])
-    Stop.objects.bulk_update(stops, ["sequence", "arrival_at", "departure_at"])
+    Stop.objects.bulk_update(stops, ["round", "sequence", "arrival_at", "departure_at"])
     round_.distance_km = km(schedule.distance_km)
     round_.planned_end = at_minutes(round_.date, schedule.end) if stops else round_.planned_start
     round_.load_kg = sum((s.load_kg for s in stops), Decimal("0.00"))
@@ -112,9 +116,9 @@ def stop_move(*, stop_id: int, round_id: int, target_round_id: int, position: in
         depot = depot_get()
         target_schedule = _schedule(target, moved, depot)
         _check(target, moved, target_schedule)
+        _park(source_stops if target.pk == source.pk else [*source_stops, *target_stops])
         if target.pk != source.pk:
-            source_schedule = _schedule(source, remaining, depot)
-            _write(source, remaining, source_schedule)
+            _write(source, remaining, _schedule(source, remaining, depot))
         _write(target, moved, target_schedule)
         for round_ in {source.pk: source, target.pk: target}.values():
             RoundEvent.objects.create(
