@@ -82,9 +82,9 @@ def test_moving_a_stop_to_another_round_recomputes_both_and_locks_them(two_round
 
 
 def test_reordering_within_a_round(two_rounds, depot, manager):
-    van_round, _, calais, marck = two_rounds
+    van_round, _, _calais, marck = two_rounds
     stop_move(stop_id=_stop(marck).pk, round_id=van_round.pk, target_round_id=van_round.pk, position=1, actor=manager)
-    assert [s.source_key for s in van_round.stops.order_by("sequence")][0] == f"order:{marck.pk}"
+    assert next(s.source_key for s in van_round.stops.order_by("sequence")) == f"order:{marck.pk}"
     _assert_times_recomputed(van_round, depot)
 
 
@@ -100,7 +100,7 @@ def _refused(two_rounds, manager, stop, target, position=1) -> StopMoveInfeasibl
 
 
 def test_a_move_past_the_vehicles_capacity_is_refused_with_the_reason(two_rounds, manager):
-    van_round, bike_round, calais, _ = two_rounds
+    _van_round, bike_round, calais, _ = two_rounds
     heavy = _stop(calais[0])
     Stop.objects.filter(pk=heavy.pk).update(load_kg=Decimal("28"))  # the bike carries 30 kg and has 6 already
     error = _refused(two_rounds, manager, Stop.objects.get(pk=heavy.pk), bike_round)
@@ -110,7 +110,7 @@ def test_a_move_past_the_vehicles_capacity_is_refused_with_the_reason(two_rounds
 
 
 def test_a_move_that_misses_a_window_is_refused(two_rounds, manager):
-    van_round, bike_round, calais, _ = two_rounds
+    van_round, _bike_round, calais, _ = two_rounds
     early = _stop(calais[3])
     # the bike's stop must be reached by 08:20; put last on the van it would come far later
     Stop.objects.filter(pk=early.pk).update(window_start=time(8, 0), window_end=time(8, 20))
