@@ -57,3 +57,7 @@ def board_friday(db):
     ]
     orders.append(order_create(day=FRIDAY, zone=zone, commune="Marck", lat=MARCK[0], lon=MARCK[1], kg="6"))
     return {"depot": depot, "zone": zone, "van": van, "bike": bike, "orders": orders}
+
+
+# The browser tests of the board run Debian's Chromium as tests/browser does (its launch and context settings).
+from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401
