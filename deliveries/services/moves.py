@@ -32,8 +32,8 @@ def _schedule(round_: Round, stops: list[Stop], depot) -> Schedule:
     )
 
 
-def _hhmm(day, minutes: float):
-    return timezone.localtime(at_minutes(day, minutes)).time().replace(second=0, microsecond=0)
+def _hhmm(day, minutes: float) -> str:
+    return f"{timezone.localtime(at_minutes(day, minutes)):%H:%M}"
 
 
 def _check(round_: Round, stops: list[Stop], schedule: Schedule) -> None:
@@ -53,10 +53,12 @@ def _check(round_: Round, stops: list[Stop], schedule: Schedule) -> None:
         if late:
             arrival = schedule.arrivals[stops.index(stop)]
             raise StopMoveInfeasible(
-                reason="window", stop=stop.label, arrival=_hhmm(round_.date, arrival), end=stop.window_end
+                reason="window", stop=stop.label, arrival=_hhmm(round_.date, arrival), end=f"{stop.window_end:%H:%M}"
             )
     if stops and schedule.end > minutes_of(vehicle.shift_end) + 1e-6:
-        raise StopMoveInfeasible(reason="shift", end=_hhmm(round_.date, schedule.end), shift_end=vehicle.shift_end)
+        raise StopMoveInfeasible(
+            reason="shift", end=_hhmm(round_.date, schedule.end), shift_end=f"{vehicle.shift_end:%H:%M}"
+        )
 
 
 def _park(stops: list[Stop]) -> None:

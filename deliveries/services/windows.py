@@ -84,7 +84,7 @@ def delivery_window_take(*, window_id: int, zone_id: int, day: date) -> Delivery
     with transaction.atomic():
         taken = DeliveryWindow.objects.filter(pk=window.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1)
     if not taken:
-        raise WindowFull(window=window.pk, start=window.start, end=window.end)
+        raise WindowFull(window=window.pk, start=f"{window.start:%H:%M}", end=f"{window.end:%H:%M}")
     window.refresh_from_db(fields=["taken", "capacity"])
     return window
 

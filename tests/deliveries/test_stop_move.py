@@ -116,7 +116,7 @@ def test_a_move_that_misses_a_window_is_refused(two_rounds, manager):
     Stop.objects.filter(pk=early.pk).update(window_start=time(8, 0), window_end=time(8, 20))
     error = _refused(two_rounds, manager, Stop.objects.get(pk=early.pk), van_round, position=5)
     assert error.extra["reason"] == "window"
-    assert "après la fin de son créneau à 08:20" in str(error.detail)
+    assert str(error.detail).endswith("après la fin de son créneau à 08:20.")
 
 
 def test_a_stop_outside_the_vehicles_communes_is_refused(two_rounds, manager):
