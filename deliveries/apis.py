@@ -397,10 +397,7 @@ class DeliveryWindowListApi(APIView):
             "Filter by `date` and `zone` (the zone of the delivery address, `GET /api/v1/orders/places/`). "
             "Customers see only the windows that still have a place; staff see every window with its capacity."
         ),
-        parameters=[
-            OpenApiParameter("date", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD"),
-            OpenApiParameter("zone", OpenApiTypes.INT, required=False, description="Delivery zone id."),
-        ],
+        parameters=[DeliveryWindowQuerySerializer],
         responses={200: DeliveryWindowSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):

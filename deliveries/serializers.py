@@ -73,8 +73,8 @@ class StopMoveInputSerializer(serializers.Serializer):
 
 
 class DeliveryWindowQuerySerializer(serializers.Serializer):
-    date = StrictDateField(required=False)
-    zone = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False)
+    date = StrictDateField(required=False, help_text="YYYY-MM-DD")
+    zone = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Delivery zone id.")
 
 
 class DeliveryWindowInputSerializer(serializers.Serializer):
