@@ -31,6 +31,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from deliveries import selectors
 from deliveries.models import PlanningJob, RoundStatus
 from deliveries.services.moves import stop_move
+from deliveries.services.planning import depot_get
 from deliveries.services.planning_jobs import planning_job_request
 from deliveries.services.rounds import round_driver_assign, round_lock_set
 from ecopole.core.exceptions import ApplicationError
@@ -92,8 +93,6 @@ def _round_view(round_, index: int) -> dict:
 def _map_data(rounds: list[dict]) -> dict:
     depot = None
     try:
-        from deliveries.services.planning import depot_get
-
         point = depot_get()
         depot = {"lat": float(point.latitude), "lon": float(point.longitude), "label": point.name}
     except ApplicationError:

@@ -49,9 +49,8 @@ def _check(round_: Round, stops: list[Stop], schedule: Schedule) -> None:
     load_crates = sum(s.load_crates for s in stops)
     if load_crates > vehicle.capacity_crates:
         raise StopMoveInfeasible(reason="capacity_crates", load=load_crates, capacity=vehicle.capacity_crates)
-    for stop, late in zip(stops, schedule.late, strict=True):
+    for stop, late, arrival in zip(stops, schedule.late, schedule.arrivals, strict=True):
         if late:
-            arrival = schedule.arrivals[stops.index(stop)]
             raise StopMoveInfeasible(
                 reason="window", stop=stop.label, arrival=_hhmm(round_.date, arrival), end=f"{stop.window_end:%H:%M}"
             )

@@ -81,8 +81,7 @@ def delivery_window_take(*, window_id: int, zone_id: int, day: date) -> Delivery
     window = DeliveryWindow.objects.filter(pk=window_id, zone_id=zone_id, date=day).first()
     if window is None:
         raise WindowInvalid(window=window_id)
-    with transaction.atomic():
-        taken = DeliveryWindow.objects.filter(pk=window.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1)
+    taken = DeliveryWindow.objects.filter(pk=window.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1)
     if not taken:
         raise WindowFull(window=window.pk, start=f"{window.start:%H:%M}", end=f"{window.end:%H:%M}")
     window.refresh_from_db(fields=["taken", "capacity"])
