@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     BanAddress,
     DeliveryDay,
+    DeliveryWindow,
     DeliveryZone,
     PickupPoint,
     PlanningJob,
@@ -235,3 +236,24 @@ class SavedAddressAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DeliveryWindow)
+class DeliveryWindowAdmin(admin.ModelAdmin):
+    """Staff open windows and set capacities here; `taken` changes only through orders (services.windows)."""
+
+    list_display = ["date", "zone", "start", "end", "capacity", "taken"]
+    list_filter = ["zone", "date"]
+    readonly_fields = ["end", "taken"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        from .services.windows import delivery_window_capacity_set, delivery_window_create
+
+        if change:
+            delivery_window_capacity_set(window_id=obj.pk, capacity=obj.capacity, actor=request.user)
+        else:
+            saved = delivery_window_create(
+                zone_id=obj.zone_id, day=obj.date, start=obj.start, capacity=obj.capacity, actor=request.user
+            )
+            obj.pk, obj.end, obj.taken = saved.pk, saved.end, saved.taken

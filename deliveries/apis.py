@@ -9,12 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ecopole.core.parsers import JSONParser
-from ecopole.core.permissions import IsDriverOrManager, IsManager, IsStaffMember
+from ecopole.core.permissions import IsDriverOrManager, IsManager, IsStaffMember, is_staff_member
 from ecopole.core.schema import error_responses
 
 from . import selectors
@@ -22,6 +23,10 @@ from .models import Round
 from .proofs import proof_prepare
 from .renderers import RoundSheetHtmlRenderer, RoundSheetPdfRenderer, sheet_context
 from .serializers import (
+    DeliveryWindowCapacitySerializer,
+    DeliveryWindowInputSerializer,
+    DeliveryWindowQuerySerializer,
+    DeliveryWindowSerializer,
     PlanningJobSerializer,
     RoundDriverInputSerializer,
     RoundListQuerySerializer,
@@ -31,9 +36,11 @@ from .serializers import (
     RoundSerializer,
     StopDeliverInputSerializer,
     StopFailInputSerializer,
+    StopMoveInputSerializer,
     StopResolveInputSerializer,
     StopSerializer,
 )
+from .services.moves import stop_move
 from .services.planning_jobs import planning_job_request
 from .services.rounds import (
     failed_stop_resolve,
@@ -45,6 +52,7 @@ from .services.rounds import (
     stop_deliver,
     stop_fail,
 )
+from .services.windows import delivery_window_capacity_set, delivery_window_create
 
 TAGS = ["deliveries"]
 
@@ -366,3 +374,97 @@ class RoundSheetApi(APIView):
         if response.status_code >= 400:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class StopMoveApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_stops_move",
+        summary="Manager: move a stop to another planned round of the date, or to another place in its round",
+        description=(
+            "Arrival times of both rounds are recomputed with the planner's model and checked: a missed window, an "
+            "exceeded capacity (kg, crates), the vehicle's hours or communes refuse the move with "
+            "`stop_move_infeasible` (409) and the reason in `fields.reason`. Both rounds are locked afterwards. "
+            "Answers the round the stop went to."
+        ),
+        request=StopMoveInputSerializer,
+        responses={200: RoundSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, round_id: int, stop_id: int):
+        serializer = StopMoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = serializer.validated_data["round"]
+        selectors.round_ensure_visible(user=request.user, round_id=round_id)
+        stop_move(
+            stop_id=stop_id,
+            round_id=round_id,
+            target_round_id=target,
+            position=serializer.validated_data["position"],
+            actor=request.user,
+        )
+        return Response(_round(request, target))
+
+
+class DeliveryWindowListApi(APIView):
+    def get_permissions(self):
+        return [IsManager()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_windows_list",
+        summary="The two-hour home-delivery windows (customers: those with a place left)",
+        description=(
+            "Filter by `date` and `zone` (the zone of the delivery address, `GET /api/v1/orders/places/`). "
+            "Customers see only the windows that still have a place; staff see every window with its capacity."
+        ),
+        parameters=[DeliveryWindowQuerySerializer],
+        responses={200: DeliveryWindowSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request):
+        query = DeliveryWindowQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        windows = selectors.delivery_window_list(
+            day=query.validated_data.get("date"), zone_id=query.validated_data.get("zone")
+        )
+        if not is_staff_member(request.user):
+            windows = [w for w in windows if w.remaining > 0][:500]
+        else:
+            windows = list(windows[:500])
+        return Response(DeliveryWindowSerializer(windows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_windows_create",
+        summary="Manager: open a two-hour window of a zone on a date with its capacity (again: sets the capacity)",
+        request=DeliveryWindowInputSerializer,
+        responses={201: DeliveryWindowSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request):
+        serializer = DeliveryWindowInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        window = delivery_window_create(
+            zone_id=data["zone"], day=data["date"], start=data["start"], capacity=data["capacity"], actor=request.user
+        )
+        return Response(DeliveryWindowSerializer(window).data, status=201)
+
+
+class DeliveryWindowDetailApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="deliveries_windows_capacity",
+        summary="Manager: set a window's capacity (never below the places taken)",
+        request=DeliveryWindowCapacitySerializer,
+        responses={200: DeliveryWindowSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def patch(self, request, window_id: int):
+        serializer = DeliveryWindowCapacitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        window = delivery_window_capacity_set(
+            window_id=window_id, capacity=serializer.validated_data["capacity"], actor=request.user
+        )
+        return Response(DeliveryWindowSerializer(window).data)

@@ -26,8 +26,12 @@ __all__ = [
     "RoundLocked",
     "RoundNotDue",
     "RoundNotStarted",
+    "StopMoveInfeasible",
     "StopOrderInvalid",
     "StopsPending",
+    "WindowCapacityBelowTaken",
+    "WindowFull",
+    "WindowInvalid",
 ]
 
 
@@ -186,3 +190,50 @@ class ProofIncomplete(ApplicationError):
     code = "proof_incomplete"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("A proof of delivery needs the name of who received it and a photo or a signature.")
+
+
+class StopMoveInfeasible(ApplicationError):
+    """A hand move or reorder of a stop that the round could not carry out: `reason` says which rule it breaks
+    (`window`, `capacity_kg`, `capacity_crates`, `shift`, `commune`, `round_date`), the other fields the figures."""
+
+    code = "stop_move_infeasible"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This move is not possible.")
+    MESSAGES = {
+        "window": _(
+            "This move is not possible: {stop} would be reached at {arrival}, after its window closes at {end}."
+        ),
+        "capacity_kg": _("This move is not possible: {load} kg would exceed the vehicle's {capacity} kg."),
+        "capacity_crates": _("This move is not possible: {load} crates would exceed the vehicle's {capacity} crates."),
+        "shift": _(
+            "This move is not possible: the round would come back at {end}, after the vehicle's hours ({shift_end})."
+        ),
+        "commune": _("This move is not possible: {vehicle} does not serve {commune}."),
+        "round_date": _("This move is not possible: a stop moves only between rounds of the same date."),
+    }
+
+    def __init__(self, *, reason: str, **values) -> None:
+        super().__init__(reason=reason, **values)
+
+    @property
+    def detail(self) -> str:
+        template = self.MESSAGES.get(self.extra["reason"], self.default_message)
+        return str(template).format(**self.message_values())
+
+
+class WindowFull(ApplicationError):
+    code = "delivery_window_full"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("The delivery window {start}–{end} is full: choose another one.")
+
+
+class WindowInvalid(ApplicationError):
+    code = "delivery_window_invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This delivery window is not offered for this address and date.")
+
+
+class WindowCapacityBelowTaken(ApplicationError):
+    code = "delivery_window_capacity_below_taken"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("{taken} customers already chose this window: the capacity cannot be lower.")

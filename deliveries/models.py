@@ -240,6 +240,38 @@ class DeliveryDay(models.Model):
         return datetime.combine(cutoff_date, self.cutoff_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+class DeliveryWindow(models.Model):
+    """Créneau de livraison à domicile: a two-hour window of a zone on a date, with the number of customers it can
+    take (`capacity`, set by staff) and the number who chose it (`taken`, changed only by `F()` updates in
+    `services.windows`: taking the last place is one conditional UPDATE, so two customers never both get it)."""
+
+    zone = models.ForeignKey(
+        DeliveryZone, verbose_name=_("delivery zone"), on_delete=models.CASCADE, related_name="windows"
+    )
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    taken = models.PositiveIntegerField(_("taken"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("delivery window")
+        verbose_name_plural = _("delivery windows")
+        ordering = ["date", "zone_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "date", "start"], name="delivery_window_unique_start"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="delivery_window_ordered"),
+            models.CheckConstraint(condition=Q(taken__lte=models.F("capacity")), name="delivery_window_not_overbooked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.date} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+
 # --- Fleet and rounds ---------------------------------------------------------------------------------------------
 
 
@@ -483,6 +515,7 @@ class RoundEventKind(models.TextChoices):
     LOCKED = "locked", _("Lock")
     DRIVER = "driver", _("Driver")
     RESOLVED = "resolved", _("Failed delivery resolved")
+    MOVED = "moved", _("Stop moved")
 
 
 class RoundEvent(HistoryEvent):

@@ -155,3 +155,42 @@ def handovers_with_phones(stops) -> dict[int, list[dict]]:
             if "phone" not in handover:
                 handover["phone"] = phones.get(handover.get("source"), {}).get(handover.get("id"), "")
     return handovers
+
+
+def delivery_windows_offered(*, zone_id: int, day: date) -> list:
+    """The windows of a zone on a date that still have a place, by start (a full window is not offered)."""
+    from django.db.models import F
+
+    from .models import DeliveryWindow
+
+    return list(
+        DeliveryWindow.objects.filter(zone_id=zone_id, date=day, taken__lt=F("capacity")).order_by("start", "pk")
+    )
+
+
+def delivery_window_list(*, day: date | None = None, zone_id: int | None = None):
+    """Every window (staff), with its zone, by date, zone and start."""
+    from .models import DeliveryWindow
+
+    queryset = DeliveryWindow.objects.select_related("zone")
+    if day is not None:
+        queryset = queryset.filter(date=day)
+    if zone_id is not None:
+        queryset = queryset.filter(zone_id=zone_id)
+    return queryset.order_by("date", "zone_id", "start", "pk")
+
+
+def planning_job_latest(*, day: date) -> PlanningJob | None:
+    """The date's most recent planning job (the planning board shows its progress or its outcome)."""
+    return PlanningJob.objects.filter(date=day).order_by("-created_at", "-id").first()
+
+
+def driver_list() -> list:
+    """The active members of the `driver` group, by name: who a round can be given to."""
+    from django.contrib.auth import get_user_model
+
+    from ecopole.core.permissions import DRIVER
+
+    return list(
+        get_user_model().objects.filter(is_active=True, groups__name=DRIVER).order_by("full_name", "email", "pk")
+    )

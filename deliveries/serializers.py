@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ecopole.core.fields import (
+    QueryIntegerField,
     StrictBooleanField,
     StrictCharField,
     StrictDateField,
@@ -18,7 +19,7 @@ from ecopole.core.fields import (
 )
 from ecopole.core.serializers import StrictModelSerializer
 
-from .models import FailedResolution, FailureReason, PlanningJobStatus, Round, Stop
+from .models import DeliveryWindow, FailedResolution, FailureReason, PlanningJobStatus, Round, Stop
 from .proofs import RECEIVED_BY_MAX
 
 MAX_ID = 2**31 - 1
@@ -74,6 +75,40 @@ class RoundReorderInputSerializer(serializers.Serializer):
 
 class RoundLockInputSerializer(serializers.Serializer):
     locked = StrictBooleanField()
+
+
+class StopMoveInputSerializer(serializers.Serializer):
+    round = StrictIntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The round the stop goes to (its own round: a reorder)."
+    )
+    position = StrictIntegerField(
+        min_value=1, max_value=500, help_text="Its place in that round, 1 for the first; past the end: last."
+    )
+
+
+class DeliveryWindowQuerySerializer(serializers.Serializer):
+    date = StrictDateField(required=False, help_text="YYYY-MM-DD")
+    zone = QueryIntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Delivery zone id.")
+
+
+class DeliveryWindowInputSerializer(serializers.Serializer):
+    zone = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    date = StrictDateField()
+    start = serializers.TimeField(help_text="When the two-hour window opens (HH:MM, Europe/Paris).")
+    capacity = StrictIntegerField(min_value=0, max_value=10000, help_text="How many customers it takes.")
+
+
+class DeliveryWindowCapacitySerializer(serializers.Serializer):
+    capacity = StrictIntegerField(min_value=0, max_value=10000)
+
+
+class DeliveryWindowSerializer(StrictModelSerializer):
+    remaining = StrictIntegerField(read_only=True, help_text="Places left.")
+
+    class Meta:
+        model = DeliveryWindow
+        fields = ["id", "zone", "date", "start", "end", "capacity", "taken", "remaining"]
+        read_only_fields = fields
 
 
 class RoundDriverInputSerializer(serializers.Serializer):

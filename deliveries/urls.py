@@ -1,6 +1,8 @@
 from django.urls import path
 
 from .apis import (
+    DeliveryWindowDetailApi,
+    DeliveryWindowListApi,
     MyRoundListApi,
     PlanningJobApi,
     RoundDetailApi,
@@ -14,6 +16,7 @@ from .apis import (
     RoundStartApi,
     StopDeliveredApi,
     StopFailedApi,
+    StopMoveApi,
     StopResolveApi,
 )
 
@@ -33,4 +36,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/stops/<int:stop_id>/delivered/", StopDeliveredApi.as_view(), name="stop-delivered"),
     path("rounds/<int:round_id>/stops/<int:stop_id>/failed/", StopFailedApi.as_view(), name="stop-failed"),
     path("rounds/<int:round_id>/stops/<int:stop_id>/resolve/", StopResolveApi.as_view(), name="stop-resolve"),
+    path("rounds/<int:round_id>/stops/<int:stop_id>/move/", StopMoveApi.as_view(), name="stop-move"),
+    path("windows/", DeliveryWindowListApi.as_view(), name="window-list"),
+    path("windows/<int:window_id>/", DeliveryWindowDetailApi.as_view(), name="window-detail"),
 ]

@@ -138,6 +138,7 @@ class OrderListCreateApi(GenericAPIView):
             delivery_date=data["delivery_date"],
             note=data["note"],
             idempotency_key=key,
+            delivery_window_id=fulfilment.get("window"),
         )
         if not placement.created:
             return Response(_detail(placement.order.pk, request), headers={"Idempotent-Replayed": "true"})

@@ -92,6 +92,15 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="orders",
     )
+    # The two-hour window the customer chose for a home delivery (optional): the planner treats it as a hard window.
+    delivery_window = models.ForeignKey(
+        "deliveries.DeliveryWindow",
+        verbose_name=_("delivery window"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     delivery_address = models.CharField(_("delivery address"), max_length=255, blank=True)
     delivery_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     delivery_commune = models.CharField(_("commune"), max_length=100, blank=True)

@@ -81,10 +81,21 @@ class FulfilmentInputSerializer(serializers.Serializer):
         min_value=1, max_value=MAX_ID, required=False, help_text="Pickup point id (type `pickup`)."
     )
     address = AddressInputSerializer(required=False, help_text="Delivery address (type `home`).")
+    window = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text=(
+            "Optional, type `home`: the id of a two-hour delivery window of the address's zone on the delivery date "
+            "(`GET /api/v1/deliveries/windows/`). A full window answers 409 `delivery_window_full`."
+        ),
+    )
 
     def validate(self, attrs):
         if attrs["type"] == Fulfilment.PICKUP and not attrs.get("point"):
             raise serializers.ValidationError({"point": _("Choose a pickup point.")})
+        if attrs["type"] == Fulfilment.PICKUP and attrs.get("window"):
+            raise serializers.ValidationError({"window": _("A delivery window is for home delivery only.")})
         if attrs["type"] == Fulfilment.HOME and not attrs.get("address"):
             raise serializers.ValidationError({"address": _("Give the delivery address.")})
         return attrs
@@ -287,6 +298,12 @@ class OrderSerializer(serializers.Serializer):
         max_digits=9, decimal_places=6, allow_null=True, read_only=True, label=model_label(Order, "delivery_longitude")
     )
     delivery_date = StrictDateField(read_only=True, label=model_label(Order, "delivery_date"))
+    delivery_window = StrictIntegerField(
+        source="delivery_window_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The chosen two-hour delivery window's id (home delivery), or null.",
+    )
     cutoff_at = StrictDateTimeField(read_only=True, label=model_label(Order, "cutoff_at"))
     subtotal = _money(Order, "subtotal")
     delivery_fee = _money(Order, "delivery_fee", max_digits=8)

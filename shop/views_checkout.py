@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.errors import InsufficientStock
 from deliveries.errors import AddressAmbiguous, AddressNotFound
-from deliveries.selectors import saved_address_list
+from deliveries.selectors import delivery_windows_offered, saved_address_list
 from deliveries.services.places import zone_for_commune
 from ecopole.core.exceptions import ApplicationError, NotFound
 from orders.errors import BelowMinimumOrder, OutsideDeliveryZone
@@ -66,6 +66,8 @@ FIELD_OF_ERROR = {
     "delivery_date_unavailable": "date",
     "cutoff_passed": "date",
     "closed_day": "date",
+    "delivery_window_full": "window",
+    "delivery_window_invalid": "window",
 }
 # A saved address's refusals concern the choice of the address, not fields the customer did not type.
 FIELD_OF_SAVED_ERROR = {"outside_delivery_zone": "saved-address", "coordinates_outside_zone": "saved-address"}
@@ -78,6 +80,7 @@ class Choice:
     place: str = ""
     date: str = ""
     saved: str = ""
+    window: str = ""  # a delivery window's id (home delivery), or "" for no preference
     street: str = ""
     postcode: str = ""
     commune: str = ""
@@ -169,6 +172,10 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine], commune: str) -
     dates = chosen["dates"] if chosen else []
     if choice.date not in {d.date.isoformat() for d in dates}:
         choice.date = dates[0].date.isoformat() if dates else ""
+    # The two-hour windows of the zone on that day that still have a place (a full one is not offered)
+    windows = delivery_windows_offered(zone_id=zone.pk, day=date.fromisoformat(choice.date)) if zone and dates else []
+    if choice.window not in {str(w.pk) for w in windows}:
+        choice.window = ""
     return {
         "points": points,
         "zones": zones,
@@ -176,6 +183,7 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine], commune: str) -
         "chosen": chosen,
         "zone": zone,
         "dates": dates,
+        "windows": windows,
         "subtotal": subtotal,
         "fee": fee,
         "total": subtotal + fee,
@@ -305,6 +313,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             pickup_point_id=choice.point_id,
             address=_home_address(choice, saved) if choice.home else None,
             idempotency_key=key,
+            delivery_window_id=int(choice.window) if choice.home and choice.window.isdigit() else None,
         )
     except ApplicationError as error:
         # The cart is kept: the customer changes a line or the place and confirms again (with the same key: the

@@ -391,11 +391,34 @@ def _actor(user):
 ARRIVAL_WINDOW = timedelta(hours=2)
 
 
-def arrival_window(arrival: datetime) -> tuple[datetime, datetime]:
-    """A two-hour window around the planned arrival: it opens 45 minutes before, rounded down to the quarter hour."""
-    local = (arrival - timedelta(minutes=45)).astimezone(paris())
+# Within a window the customer chose (two hours), the email narrows it to this.
+NARROWED_WINDOW = timedelta(hours=1)
+
+
+def arrival_window(arrival: datetime, *, chosen: tuple[datetime, datetime] | None = None) -> tuple[datetime, datetime]:
+    """A two-hour window around the planned arrival: it opens 45 minutes before, rounded down to the quarter hour.
+
+    With the window the customer chose (`chosen`, aware instants), one hour inside it instead: opening 30 minutes
+    before the arrival, rounded down to the quarter hour, then shifted to lie wholly within the chosen window (the
+    planner arrives within it, so the arrival stays inside the narrowed one)."""
+    if chosen is None:
+        local = (arrival - timedelta(minutes=45)).astimezone(paris())
+        opens = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+        return opens, opens + ARRIVAL_WINDOW
+    chosen_opens, chosen_closes = (instant.astimezone(paris()) for instant in chosen)
+    length = min(NARROWED_WINDOW, chosen_closes - chosen_opens)
+    local = (arrival - timedelta(minutes=30)).astimezone(paris())
     opens = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    return opens, opens + ARRIVAL_WINDOW
+    opens = min(max(opens, chosen_opens), chosen_closes - length)
+    return opens, opens + length
+
+
+def _chosen_window(stop: Stop) -> tuple[datetime, datetime] | None:
+    """A home stop's window when the customer chose it (at most two hours: the day's window is longer)."""
+    if stop.window_start is None or stop.window_end is None:
+        return None
+    opens, closes = (at_minutes(stop.round.date, minutes_of(t)) for t in (stop.window_start, stop.window_end))
+    return (opens, closes) if closes - opens <= ARRIVAL_WINDOW else None
 
 
 def dates_due(*, now: datetime | None = None) -> list[date]:
@@ -438,13 +461,14 @@ def round_plan_due(*, now: datetime | None = None, time_limit: float | None = No
 
 
 def round_arrival_windows_notify(*, date: date) -> int:
-    """Tell each home-delivery customer planned on `date` when the round comes, through the stop's sources
+    """Tell each home-delivery customer planned on `date` when the round comes (within the window they chose, when they
+    chose one: `arrival_window`), through the stop's sources
     (`StopSource.arrival_window`: the grocery enqueues one email per order, key `round_arrival:<order>:<date>`, so
     that enqueuing twice sends once). Returns how many customers were considered."""
     count = 0
-    stops = Stop.objects.filter(round__date=date, kind=StopKind.HOME)
+    stops = Stop.objects.filter(round__date=date, kind=StopKind.HOME).select_related("round")
     for stop in stops.order_by("pk"):
-        opens, closes = arrival_window(stop.arrival_at)
+        opens, closes = arrival_window(stop.arrival_at, chosen=_chosen_window(stop))
         for source in stop_sources():
             announce = getattr(source, "arrival_window", None)  # optional hook (`BaseStopSource`)
             if announce is not None:

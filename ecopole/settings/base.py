@@ -238,8 +238,23 @@ SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 
 # Sent on every response (ecopole/core/csp.py). Scripts only from the site itself; inline styles are allowed because
 # the admin and the Swagger UI set some.
+# The map tiles of the planning board (Leaflet, staff/static/staff/vendor/leaflet/): a URL template with {z}, {x},
+# {y} (and optionally {s}); empty: no tiles (tests, offline), the map still draws the stops and the route lines.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def _tiles_origin(url: str) -> str:
+    """The origin of the tile server, for the CSP's img-src ("{s}" subdomains become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "*."))
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    f"img-src 'self' data:{_tiles_origin(MAP_TILES_URL)}; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )

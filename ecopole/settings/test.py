@@ -27,3 +27,6 @@ REST_FRAMEWORK = {
 SERVE_MEDIA = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 DELIVERY_PROOF_ROOT = VAR_DIR / "test-proofs"  # noqa: F405
+
+# No map tiles in tests (no network): the planning board's map draws the stops and route lines on a blank ground.
+MAP_TILES_URL = ""

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from catalogue.models import MovementReason, Product
 from catalogue.services.stock import StockLine, stock_apply, stock_release, stock_reserve
+from deliveries.errors import WindowInvalid
 from deliveries.models import PickupPoint, PickupPointKind
 from deliveries.services.places import (
     delivery_date_within_horizon,
@@ -30,6 +31,7 @@ from deliveries.services.places import (
     home_coordinates_check,
     zone_for_commune,
 )
+from deliveries.services.windows import delivery_window_release, delivery_window_take
 from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, NotFound
 from ecopole.core.formats import plain_decimal
@@ -134,6 +136,7 @@ def order_place(
     address: HomeAddress | None = None,
     note: str = "",
     idempotency_key: str | None = None,
+    delivery_window_id: int | None = None,
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, snapshot prices and VAT, compute totals, all or nothing.
 
@@ -165,6 +168,7 @@ def order_place(
         located=located,
         note=note,
         idempotency_key=idempotency_key,
+        delivery_window_id=delivery_window_id,
     )
 
 
@@ -180,6 +184,7 @@ def _order_place(
     located: HomeAddress | None,
     note: str,
     idempotency_key: str | None,
+    delivery_window_id: int | None = None,
 ) -> OrderPlacement:
     fingerprint = _request_fingerprint(
         lines=sorted([line.product_id, plain_decimal(line.quantity)] for line in lines),
@@ -188,6 +193,7 @@ def _order_place(
         pickup_point=pickup_point_id,
         address=address and {k: str(v) for k, v in address.__dict__.items()},
         note=note,
+        **({"delivery_window": delivery_window_id} if delivery_window_id else {}),
     )
     if idempotency_key:
         replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
@@ -216,6 +222,7 @@ def _order_place(
                 address=located,
                 note=note,
                 staff=staff,
+                delivery_window_id=delivery_window_id,
             )
             if record is not None:
                 record.order = order
@@ -294,6 +301,7 @@ def _order_create(
     address: HomeAddress | None,
     note: str,
     staff: bool = False,
+    delivery_window_id: int | None = None,
 ) -> Order:
     point, zone, rules = _place_and_rules(fulfilment=fulfilment, pickup_point_id=pickup_point_id, address=address)
     cutoff_at = _check_date(rules=rules, delivery_date=delivery_date)
@@ -328,12 +336,20 @@ def _order_create(
         quantities={line.product_id: Decimal(line.quantity) for line in order_lines},
         names={line.product_id: line.product_name for line in order_lines},
     )
+    window = None
+    if delivery_window_id is not None:
+        if zone is None:  # a pickup order has no delivery window
+            raise WindowInvalid(window=delivery_window_id)
+        # Takes the place (a conditional UPDATE on the window's row, held until commit): a refusal further down
+        # rolls it back with the order.
+        window = delivery_window_take(window_id=delivery_window_id, zone_id=zone.pk, day=delivery_date)
 
     order = Order.objects.create(
         customer=customer,
         fulfilment=fulfilment,
         pickup_point=point,
         delivery_zone=zone,
+        delivery_window=window,
         delivery_address=address.address if address else "",
         delivery_postcode=address.postcode if address else "",
         delivery_commune=address.commune if address else "",
@@ -415,6 +431,8 @@ def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
             raise PreparedQuantityMissing(products=", ".join(missing))
     if target == OrderStatus.CANCELLED:
         stock_release(source=order, user=actor, note="order cancelled")
+        if order.delivery_window_id is not None:  # once: a cancelled order never comes back
+            delivery_window_release(window_id=order.delivery_window_id)
     previous = order.status
     order.status = target
     order.save(update_fields=["status", "updated_at"])

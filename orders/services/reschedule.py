@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from deliveries.models import PickupPoint
+from deliveries.services.windows import delivery_window_release
 from ecopole.core.audit import audit_record
 from ecopole.core.calendar import closed_day_check
 from ecopole.core.exceptions import InvalidTransition
@@ -92,6 +93,10 @@ def order_reschedule(
         }
         fields = ["delivery_date", "updated_at"]
         previous_date, order.delivery_date = order.delivery_date, delivery_date
+        if order.delivery_window_id is not None:  # the chosen window was for the first date: its place is freed
+            delivery_window_release(window_id=order.delivery_window_id)
+            order.delivery_window = None
+            fields.append("delivery_window")
         fee = order.delivery_fee
         fee_refunded = moves_to_point and refund_delivery_fee and fee > 0
         if moves_to_point:

@@ -8,7 +8,7 @@ that no project table is left empty, so a new model must be filled here (or excl
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.apps import apps
@@ -32,7 +32,9 @@ from baskets.services.subscriptions import subscription_pause
 from catalogue.models import Category, Product
 from catalogue.services.imports import product_import_csv
 from catalogue.services.stock import stock_receive
+from deliveries.models import DeliveryZone
 from deliveries.services.planning_jobs import planning_job_request
+from deliveries.services.windows import delivery_window_create
 from ecopole.core.calendar import is_closed
 from ecopole.core.models import Closure
 from orders.models import Order
@@ -122,6 +124,9 @@ def fill_demo_gaps() -> None:
     while day.weekday() >= 5 or is_closed(day):
         day += timedelta(days=1)
     planning_job_request(date=day, user=manager)
+    # deliveries: a two-hour window of the first home-delivery zone on that day, for customers to choose
+    zone = DeliveryZone.objects.order_by("pk").first()
+    delivery_window_create(zone_id=zone.pk, day=day, start=time(10, 0), capacity=8, actor=manager)
 
     # processing: the month's statement of every producer billed, and a producer's private calendar feed
     billed = BillingLine.objects.filter(statement__isnull=True).values_list("producer_id", "billed_on").distinct()

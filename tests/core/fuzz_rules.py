@@ -64,6 +64,8 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "proof_incomplete",
         "proof_invalid",
         "proof_too_large",
+        # deliveries: a delivery window of the address's zone and date (orders), a window that ends past midnight
+        "delivery_window_invalid",
         # processing: opening hours, notice, the producer's own products and equipment
         "invalid_range",
         "jars_required",
@@ -118,6 +120,9 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "sale_not_flagged",
         "resolution_not_allowed",
         "round_locked",
+        "stop_move_infeasible",
+        "delivery_window_full",
+        "delivery_window_capacity_below_taken",
         "round_not_due",
         "round_not_started",
         "slot_taken",
@@ -151,6 +156,7 @@ SCHEMALESS_FIELD_RULES: dict[str, str] = {
     "pickup_point": "a failed delivery sent to a pickup point names the point (the `action` decides)",
     "payment_method": "a paid order says how it was paid (the `status` decides)",
     "point": "a pickup names its point (the fulfilment's `type` decides which fields it needs)",
+    "window": "a delivery window goes with a home delivery only (the fulfilment's `type` decides)",
     "address": "a home delivery gives its address (likewise)",
     "password": "Django's password validators: too common, all digits, too close to the email",
 }

@@ -63,9 +63,10 @@ def order_create(
     customer=None,
     status="preparing",
     jars=0,
+    window=None,
 ) -> Order:
     """A grocery order for `day`: home delivery in `zone` at (lat, lon), or for pickup at `point`, weighing `kg` (of
-    potatoes), plus `jars` jars of jam."""
+    potatoes), plus `jars` jars of jam; `window`: the customer's chosen delivery window (its place is not counted)."""
     customer = customer or UserFactory()
     home = point is None
     order = Order.objects.create(
@@ -80,6 +81,7 @@ def order_create(
         delivery_latitude=Decimal(lat) if home else None,
         delivery_longitude=Decimal(lon) if home else None,
         delivery_date=day,
+        delivery_window=window,
         cutoff_at=dt.datetime.combine(day, dt.time(0), tzinfo=PARIS),
     )
     OrderLine.objects.create(

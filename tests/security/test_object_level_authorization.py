@@ -101,6 +101,10 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "GET /api/v1/deliveries/planning-jobs/{job_id}/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/lock/": ROUND_MANAGER,
     "POST /api/v1/deliveries/rounds/{round_id}/reorder/": ROUND_MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/move/": ROUND_MANAGER,
+    "PATCH /api/v1/deliveries/windows/{window_id}/": StaffWide(
+        "the manager sets the capacity of every window; others get 401/403 (role matrix)"
+    ),
     "GET /api/v1/orders/{order_id}/": Owned("customer", {"order_id": "order_b"}),
     "POST /api/v1/orders/{order_id}/cancel/": Owned("customer", {"order_id": "order_b_pickup"}),
     "PUT /api/v1/orders/{order_id}/lines/": Owned("customer", {"order_id": "order_b_pickup"}),

@@ -107,6 +107,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     # deliveries: staff; drivers only their own rounds; planning and corrections by the manager
     "GET /api/v1/deliveries/my-rounds/": STAFF,
     "GET /api/v1/deliveries/planning-jobs/{job_id}/": MANAGER,
+    "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/move/": MANAGER,
+    "GET /api/v1/deliveries/windows/": ANY_USER,
+    "POST /api/v1/deliveries/windows/": MANAGER,
+    "PATCH /api/v1/deliveries/windows/{window_id}/": MANAGER,
     "GET /api/v1/deliveries/rounds/": STAFF,
     "GET /api/v1/deliveries/rounds/{round_id}/": STAFF,
     "POST /api/v1/deliveries/rounds/{round_id}/driver/": MANAGER,

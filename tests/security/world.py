@@ -43,6 +43,7 @@ from catalogue.services.stock import stock_receive
 from deliveries.geocoding import SAMPLE_CSV, ban_import
 from deliveries.models import (
     DeliveryDay,
+    DeliveryWindow,
     DeliveryZone,
     PickupPoint,
     PickupPointKind,
@@ -240,6 +241,9 @@ def build_world() -> World:
     DeliveryDay.objects.create(pickup_point=o.depot, weekday=Weekday.FRIDAY, cutoff_weekday=Weekday.WEDNESDAY)
     o.zone = DeliveryZone.objects.create(name="Calais et littoral", slug="calais", communes=["Calais", "Marck"])
     DeliveryDay.objects.create(zone=o.zone, weekday=Weekday.FRIDAY, cutoff_weekday=Weekday.WEDNESDAY)
+    o.delivery_window = DeliveryWindow.objects.create(
+        zone=o.zone, date=FRIDAY, start=time(10, 0), end=time(12, 0), capacity=5
+    )
     # saved addresses: the BAN extract for the geocoder, one address of customer A's and one of B's (personal data)
     ban_import(SAMPLE_CSV)
     o.saved_address_a = saved_address_create(
@@ -588,6 +592,14 @@ CALLS: dict[str, Call] = {
         "driver", params={"round_id": "live_a"}, succeeds="a stop is still pending: 409 stops_pending"
     ),
     "POST /api/v1/deliveries/rounds/{round_id}/lock/": Call("manager", {"locked": True}),
+    "POST /api/v1/deliveries/rounds/{round_id}/stops/{stop_id}/move/": Call(
+        "manager", lambda w: {"round": w.o.round_a.pk, "position": 2}
+    ),
+    "GET /api/v1/deliveries/windows/": Call("customer", query={"date": FRIDAY.isoformat()}),
+    "POST /api/v1/deliveries/windows/": Call(
+        "manager", lambda w: {"zone": w.o.zone.pk, "date": FRIDAY.isoformat(), "start": "14:00", "capacity": 3}
+    ),
+    "PATCH /api/v1/deliveries/windows/{window_id}/": Call("manager", {"capacity": 6}),
     "POST /api/v1/deliveries/rounds/{round_id}/reorder/": Call(
         "manager", lambda w: {"stops": [s.pk for s in reversed(w.o.round_a_stops)]}
     ),
@@ -716,6 +728,7 @@ DEFAULT_PARAMS = {
     "subscription_id": "subscription_a",
     "delivery_id": "basket_delivery_a",
     "job_id": "planning_job",
+    "window_id": "delivery_window",
     "address_id": "saved_address_a",
     "request_id": "solidarity_request_a",
 }

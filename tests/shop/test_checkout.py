@@ -2,7 +2,7 @@
 service with an idempotency key, refusals next to their field or line, and the confirmation page."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -481,3 +481,59 @@ def test_checkout_page_costs_the_same_queries_whatever_the_cart(
     with django_assert_num_queries(10):
         response = client.get(CHECKOUT)
     assert response.status_code == 200
+
+
+# --- Delivery windows ---------------------------------------------------------------------------------------------
+
+
+def test_a_home_customer_picks_a_window_and_a_full_one_is_not_offered(
+    client, customer, shop_catalogue, shop_places, zone, ban_sample
+):
+    from deliveries.models import DeliveryWindow
+    from deliveries.services.windows import delivery_window_create
+
+    day = date.fromisoformat(first_open_date(zone=zone))
+    morning = delivery_window_create(zone_id=zone.pk, day=day, start=time(10, 0), capacity=2, actor=None)
+    full = delivery_window_create(zone_id=zone.pk, day=day, start=time(14, 0), capacity=1, actor=None)
+    DeliveryWindow.objects.filter(pk=full.pk).update(taken=1)
+    address = saved(customer)
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+
+    # the page offers the windows with a place left, and no preference by default
+    body = client.post(CHECKOUT, {"place": "home", "update": "1"}).content.decode()
+    assert "<legend>Créneau de livraison</legend>" in body
+    assert f'name="window" value="{morning.pk}"' in body and "10:00–12:00</strong> – 2 places restantes" in body
+    assert f'name="window" value="{full.pk}"' not in body
+    assert 'name="window" value="" checked' in body
+
+    # the customer takes the morning window
+    data = {**home_form(client, zone, street="", postcode="", commune=""), "saved": str(address.pk)}
+    response = client.post(CHECKOUT, {**data, "window": str(morning.pk)})
+    order = Order.objects.get(customer=customer)
+    assert response.status_code == 302 and order.delivery_window_id == morning.pk
+    morning.refresh_from_db()
+    assert morning.taken == 1
+
+
+def test_a_window_filled_meanwhile_is_refused_next_to_the_choice(
+    client, customer, shop_catalogue, shop_places, zone, ban_sample
+):
+    from deliveries.models import DeliveryWindow
+    from deliveries.services.windows import delivery_window_create
+
+    day = date.fromisoformat(first_open_date(zone=zone))
+    window = delivery_window_create(zone_id=zone.pk, day=day, start=time(10, 0), capacity=1, actor=None)
+    address = saved(customer)
+    add(client, shop_catalogue["apple"], "10")
+    client.force_login(customer)
+    data = {**home_form(client, zone, street="", postcode="", commune=""), "saved": str(address.pk)}
+    # another customer takes the last place after this page was shown
+    DeliveryWindow.objects.filter(pk=window.pk).update(taken=1)
+
+    response = client.post(CHECKOUT, {**data, "window": str(window.pk)})
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Le créneau 10:00–12:00 est complet : choisissez-en un autre." in body
+    assert Order.objects.count() == 0
