@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from ecopole.core.fields import TEXT_MAX_LENGTH
@@ -26,7 +27,7 @@ class BookingForm(forms.Form):
     process = forms.ChoiceField(label=_("Process"), choices=Process.choices)
     raw_product_name = forms.CharField(label=_("Raw product"), max_length=150)
     raw_quantity_kg = forms.DecimalField(
-        label=_("Raw quantity (kg)"), max_digits=10, decimal_places=3, min_value=Decimal("0.001")
+        label=_("Raw quantity (kg)"), max_digits=10, decimal_places=3, min_value=Decimal("0.001"), localize=True
     )
     expected_output = forms.CharField(label=_("Expected output"), max_length=200, required=False)
     jars = forms.IntegerField(
@@ -42,12 +43,31 @@ class BookingForm(forms.Form):
         self.fields["raw_quantity_kg"].widget.attrs["inputmode"] = "decimal"
 
 
-class StockReceiptForm(forms.Form):
-    quantity = forms.DecimalField(
-        label=_("Quantity received"), max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+class ProductForm(forms.Form):
+    """What a producer changes of a product in the space: photo, description, price, season, availability
+    (catalogue.services.products.product_update and product_photo_set, as the API's PATCH and PUT photo)."""
+
+    description = forms.CharField(
+        label=_("Description"), max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    unit_price = forms.DecimalField(
+        label=_("Price (€, VAT included)"), max_digits=8, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    season_months = forms.TypedMultipleChoiceField(
+        label=_("Season"),
+        coerce=int,
+        choices=[(number, name) for number, name in MONTHS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The months the product is in season."),
+    )
+    is_active = forms.BooleanField(
+        label=_("On sale"), required=False, help_text=_("Untick to withdraw the product from sale.")
+    )
+    photo = forms.FileField(
+        label=_("New photo"), required=False, help_text=_("JPEG, PNG or WebP. Leave empty to keep the current one.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
+        self.fields["unit_price"].widget.attrs["inputmode"] = "decimal"
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"

@@ -6,7 +6,7 @@ and an old producer address /producteurs/<slug>/ that is not a page of the space
 
 from django.urls import path
 
-from . import views_redirect, views_workshop
+from . import views_products, views_redirect, views_workshop
 
 app_name = "farmers"
 
@@ -19,5 +19,7 @@ urlpatterns = [
     path("reservations/<int:pk>/accepter/", views_workshop.booking_accept, name="booking-accept"),
     path("calendrier/", views_workshop.calendar_link, name="calendar"),
     path("lots/", views_workshop.lot_list, name="lots"),
+    path("produits/", views_products.product_list, name="products"),
+    path("produits/<int:pk>/", views_products.product_edit, name="product-edit"),
     path("<slug:slug>/", views_redirect.old_producer_page, name="old-producer-page"),
 ]

@@ -212,7 +212,7 @@ def booking_new(request: HttpRequest) -> HttpResponse:
         if "starts_at" in probe.errors or "ends_at" in probe.errors:
             messages.error(request, _("Choose a slot in the week's calendar."))
             return redirect("farmers:workshop")
-    _describe(form)
+    describe_fields(form)
     slot_start = form["starts_at"].value()
     slot_end = form["ends_at"].value()
     context = {
@@ -231,7 +231,7 @@ def _parse(field, value):
         return None
 
 
-def _describe(form) -> None:
+def describe_fields(form) -> None:
     """Tie each field to its help text and its errors (aria-describedby, aria-invalid)."""
     for name, field in form.fields.items():
         bound = form[name]
