@@ -6,7 +6,7 @@ and an old producer address /producteurs/<slug>/ that is not a page of the space
 
 from django.urls import path
 
-from . import views_products, views_redirect, views_workshop
+from . import views_products, views_redirect, views_sales, views_workshop
 
 app_name = "farmers"
 
@@ -21,5 +21,10 @@ urlpatterns = [
     path("lots/", views_workshop.lot_list, name="lots"),
     path("produits/", views_products.product_list, name="products"),
     path("produits/<int:pk>/", views_products.product_edit, name="product-edit"),
+    path("ventes/", views_sales.sales, name="sales"),
+    path("ventes.csv", views_sales.sales_csv, name="sales-csv"),
+    path("releves/", views_sales.statement_list, name="statements"),
+    path("releves/<int:pk>/", views_sales.statement_detail, name="statement"),
+    path("releves/<int:pk>/pdf/", views_sales.statement_pdf_download, name="statement-pdf"),
     path("<slug:slug>/", views_redirect.old_producer_page, name="old-producer-page"),
 ]
