@@ -7,6 +7,7 @@ through axe-core, on a phone (first) and a desktop."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -17,14 +18,16 @@ from django.core import mail
 from django.test import Client
 from playwright.sync_api import expect
 
+from catalogue.services.stock import stock_receive
 from processing.models import Booking, BookingStatus
+from processing.services.billing import statement_build
 from processing.services.bookings import booking_confirm
 from processing.services.lots import Output, booking_complete
 from tests.browser.conftest import check_page, needs_chromium
-from tests.factories.accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory
-from tests.factories.catalogue import ProducerFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory, UserFactory
+from tests.factories.catalogue import ProducerFactory, ProductFactory
 from tests.factories.processing import workshop_setup
-from tests.processing.helpers import NOW, paris
+from tests.processing.helpers import NOW, THURSDAY_MORNING, make_booking, paris
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -161,3 +164,65 @@ def test_book_wait_cancel_accept_from_the_email_then_the_lot(browser, browser_co
     )
     check_page(page_b, "producteurs 09 lien agenda")
     context_b.close()
+
+
+def test_products_sales_and_statements_pages(page, live_server, clock):
+    """The other pages of the space, through axe on a phone and a desktop: a product changed (price, season, sale),
+    the sales per week and per month, a workshop statement; and the page a customer gets."""
+    workshop = workshop_setup()
+    oyats = ProducerFactory(name="Ferme des Oyats")
+    farmer = ProducerMemberFactory(producer=oyats, email="oyats@example.org")
+    leeks = ProductFactory(producer=oyats, name="Poireaux", unit_price=Decimal("2.50"))
+    stock_receive(product_id=leeks.pk, quantity=Decimal("12"), note="Livraison du lundi")
+    manager = StaffFactory()
+    booking = make_booking(oyats, workshop["washing"], *THURSDAY_MORNING, user=farmer)
+    booking_confirm(booking_id=booking.pk, user=manager)
+    clock.move_to(paris(2026, 11, 19, 13))
+    booking_complete(booking_id=booking.pk, user=manager, outputs=[Output(description="Soupe", quantity=10)])
+    statement, _ = statement_build(producer_id=oyats.pk, month=date(2026, 11, 1))
+    _log_in_by_cookie(page, live_server, farmer)
+
+    # a product: its receipts, then a new price, the winter season, on sale
+    page.goto(live_server.url + "/producteurs/")
+    _space_menu(page).get_by_role("link", name="Mes produits").click()
+    expect(page.get_by_role("heading", name="Mes produits", level=1)).to_be_visible()
+    check_page(page, "producteurs 10 mes produits")
+    page.get_by_role("link", name="Poireaux").click()
+    expect(page.get_by_role("cell", name="Livraison du lundi", exact=False)).to_be_visible()
+    page.get_by_label("Prix (€ TTC)").fill("2,80")
+    for month in ("Juin", "Juillet", "Août"):
+        page.get_by_role("checkbox", name=month).uncheck()
+    check_page(page, "producteurs 11 produit")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Poireaux est enregistré")
+    leeks.refresh_from_db()
+    assert leeks.unit_price == Decimal("2.80") and 7 not in leeks.months_in_season and leeks.is_active
+
+    # the sales, per week then per month, and the CSV link
+    _space_menu(page).get_by_role("link", name="Mes ventes").click()
+    expect(page.get_by_role("heading", name="Mes ventes", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Télécharger en CSV")).to_be_visible()
+    check_page(page, "producteurs 12 ventes semaine")
+    page.get_by_role("link", name="Par mois").click()
+    check_page(page, "producteurs 13 ventes mois")
+
+    # the workshop statements, HTML
+    _space_menu(page).get_by_role("link", name="Relevés de l'atelier").click()
+    check_page(page, "producteurs 14 releves")
+    page.get_by_role("link", name="Novembre 2026", exact=True).click()
+    expect(page.get_by_role("heading", name="Relevé de novembre 2026", level=1)).to_be_visible()
+    expect(page.get_by_role("cell", name="Ligne de lavage", exact=False).first).to_be_visible()
+    check_page(page, "producteurs 15 releve")
+    assert statement is not None
+
+    # a page of another producer's statement: the space's 404 page
+    page.goto(live_server.url + f"/producteurs/releves/{statement.pk + 1000}/")
+    expect(page.get_by_role("heading", name="Page introuvable", level=1)).to_be_visible()
+    check_page(page, "producteurs 16 introuvable")
+
+    # a customer: the page that says the space is for producers
+    page.context.clear_cookies()
+    _log_in_by_cookie(page, live_server, UserFactory(email="cliente@example.org"))
+    page.goto(live_server.url + "/producteurs/")
+    expect(page.get_by_text("votre compte n'est pas rattaché à un producteur")).to_be_visible()
+    check_page(page, "producteurs 17 non producteur")
