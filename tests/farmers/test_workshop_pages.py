@@ -271,3 +271,8 @@ def test_the_lots_page_lists_the_producers_lots_only(member_client, member, work
     assert ours_lot.code in body and "Soupe de potimarron" in body and "240 " in body
     assert f"{ours_lot.best_before.day} " in body and "19 novembre 2026" in body
     assert theirs_lot.code not in body and "Velouté du voisin" not in body
+
+
+def test_the_shops_menu_links_to_the_space_for_producer_members_only(member_client, customer_client, workshop):
+    assert 'href="/producteurs/">Espace producteur</a>' in member_client.get("/").content.decode()
+    assert "Espace producteur" not in customer_client.get("/").content.decode()
