@@ -129,3 +129,10 @@ def test_sales_and_statements_refuse_customers_and_anonymous_visitors(customer_c
     assert customer_client.get(path).status_code == 403
     response = client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/compte/connexion/?next=")
+
+
+def test_the_sales_csv_neutralises_a_formula_in_a_product_name(member_client, farm, frozen):
+    evil = ProductFactory(producer=farm, name='=HYPERLINK("http://evil.example/","clic")', unit_price=Decimal("1"))
+    _order_line(evil, day=date(2026, 11, 12), quantity="1", total="1.00")
+    rows = list(csv.reader(io.StringIO(member_client.get("/producteurs/ventes.csv").content.decode()), delimiter=";"))
+    assert rows[1][3] == "'" + evil.name
