@@ -100,6 +100,9 @@ def availability(
                             "starts_at": slot.starts_at,
                             "ends_at": slot.ends_at,
                             "available": available,
+                            # Free but outside the booking window, or taken (the waiting list): the farmers' space.
+                            "free": free,
+                            "in_window": in_window,
                             "capacity_left": capacity_left,
                         }
                     )

@@ -168,6 +168,35 @@ def _transition(booking: Booking, target: str, *, actor, now: datetime, note: st
     )
 
 
+def fee_unit_price(*, hourly_rate: Decimal, rate: Decimal) -> Decimal:
+    return money(hourly_rate * Decimal(rate))
+
+
+def is_late_cancellation(*, booking: Booking, now: datetime) -> bool:
+    """A requested or confirmed booking cancelled less than FREE_CANCELLATION_HOURS before its start is billed."""
+    return booking.status in {
+        BookingStatus.REQUESTED,
+        BookingStatus.CONFIRMED,
+    } and now > cancellation_free_until(booking=booking)
+
+
+def cancellation_free_until(*, booking: Booking) -> datetime:
+    return booking.starts_at - timedelta(hours=int(settings.PROCESSING_FREE_CANCELLATION_HOURS))
+
+
+def late_cancellation_fee(*, booking: Booking) -> Decimal:
+    """What a late cancellation of `booking` bills: the sum of the lines `_bill_fee` writes (reads its lines)."""
+    rate = Decimal(settings.PROCESSING_LATE_CANCELLATION_FEE_RATE)
+    hours = booking.hours
+    return sum(
+        (
+            money(hours * fee_unit_price(hourly_rate=line.equipment.hourly_rate, rate=rate))
+            for line in booking.lines.all()
+        ),
+        Decimal("0.00"),
+    )
+
+
 def _bill_fee(*, booking: Booking, kind: str, rate: Decimal, now: datetime) -> list[BillingLine]:
     """A fee line per equipment: booked hours × hourly rate × `rate` (late cancellation, no-show)."""
     hours = booking.hours
@@ -175,7 +204,7 @@ def _bill_fee(*, booking: Booking, kind: str, rate: Decimal, now: datetime) -> l
         label = str(BillingKind(kind).label)
         rows = []
         for line in booking.lines.select_related("equipment"):
-            unit_price = money(line.equipment.hourly_rate * Decimal(rate))
+            unit_price = fee_unit_price(hourly_rate=line.equipment.hourly_rate, rate=rate)
             rows.append(
                 BillingLine(
                     booking=booking,
@@ -380,10 +409,7 @@ def _release(*, booking_id: int, target: str, user, only_if_hold_over: bool = Fa
             return None
         was_active = booking.status in ACTIVE_STATUSES
         previous_status = booking.status
-        late = booking.status in {
-            BookingStatus.REQUESTED,
-            BookingStatus.CONFIRMED,
-        } and now > booking.starts_at - timedelta(hours=int(settings.PROCESSING_FREE_CANCELLATION_HOURS))
+        late = is_late_cancellation(booking=booking, now=now)
         booking.hold_expires_at = None
         _transition(booking, target, actor=user, now=now, note="late cancellation" if late else "")
         if late and target == BookingStatus.CANCELLED:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,8 @@ from ..models import BillingKind, Booking, BookingStatus
 
 
 def booking_send_offer_email(*, booking_id: int) -> bool:
-    """Tell the producer's members that a slot they waited for is held for them until `hold_expires_at`.
+    """Tell the producer's members that a slot they waited for is held for them until `hold_expires_at`, with the
+    link of the page of their space (farmers app) where they accept it.
 
     Sent only while the booking is still `held` (a late or repeated task sends nothing)."""
     booking = Booking.objects.select_related("producer").filter(pk=booking_id).first()
@@ -29,6 +31,7 @@ def booking_send_offer_email(*, booking_id: int) -> bool:
     )
     if not recipients:
         return False
+    accept_url = settings.SITE_URL.rstrip("/") + reverse("farmers:booking-accept", kwargs={"pk": booking.pk})
     with translation.override(settings.LANGUAGE_CODE), timezone.override("Europe/Paris"):
         slot = formats.date_format(timezone.localtime(booking.starts_at), "DATETIME_FORMAT")
         until = formats.date_format(timezone.localtime(booking.hold_expires_at), "DATETIME_FORMAT")
@@ -37,9 +40,9 @@ def booking_send_offer_email(*, booking_id: int) -> bool:
             body=_(
                 "Hello,\n\nThe slot of %(slot)s you were waiting for at the légumerie-conserverie is free. "
                 "It is held for you until %(until)s: accept it in your space (booking #%(id)s), after that it is "
-                "offered to the next producer.\n\nThe Ecopôle alimentaire team"
+                "offered to the next producer:\n%(url)s\n\nThe Ecopôle alimentaire team"
             )
-            % {"slot": slot, "until": until, "id": booking.pk},
+            % {"slot": slot, "until": until, "id": booking.pk, "url": accept_url},
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=recipients,
         )

@@ -110,7 +110,7 @@ def test_home_and_producer_pages_show_the_same_cards(client, every_kind_of_card)
     assert len(home) == 6 and not any("Velouté" in card for card in home)
     assert home == [reference_card(pk, "fr") for pk in ids_of(home)]
     # and the producer's page (leeks, apples, soup, by name)
-    page = cards(client.get(f"/producteurs/{garden.slug}/").content.decode())
+    page = cards(client.get(f"/nos-producteurs/{garden.slug}/").content.decode())
     assert page == [reference_card(every_kind_of_card[key].pk, "fr") for key in ("leek", "apple", "soup")]
 
 

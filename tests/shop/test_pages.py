@@ -109,11 +109,11 @@ def test_inactive_product_is_not_found(client, shop_catalogue):
 
 
 def test_producer_pages_list_the_producers_and_their_products(client, shop_catalogue):
-    body = client.get("/producteurs/").content.decode()
+    body = client.get("/nos-producteurs/").content.decode()
     assert "Jardin des Anges" in body
-    body = client.get("/producteurs/jardin-des-anges/").content.decode()
+    body = client.get("/nos-producteurs/jardin-des-anges/").content.decode()
     assert "Pommes Reinette" in body and "Poireaux" in body and "14,2 km" in body
-    response = client.get("/producteurs/inconnu/")
+    response = client.get("/nos-producteurs/inconnu/")
     assert response.status_code == 404 and "Page introuvable" in response.content.decode()
 
 
@@ -151,7 +151,7 @@ def test_photos_are_served_with_their_size_and_alt(client, shop_catalogue, with_
     assert f'src="/media/{apple.photo_card.name}" width="400" height="300" alt="Photo : Pommes Reinette"' in body
     body = client.get(reverse("shop:product-detail", args=[apple.pk])).content.decode()
     assert f'src="/media/{apple.photo_large.name}" width="800" height="600" alt="Photo : Pommes Reinette"' in body
-    body = client.get("/producteurs/jardin-des-anges/").content.decode()
+    body = client.get("/nos-producteurs/jardin-des-anges/").content.decode()
     assert 'width="800" height="600" alt="Photo : Jardin des Anges"' in body
     # and the rendition is served
     assert client.get(f"/media/{apple.photo.name}").status_code == 200
