@@ -25,4 +25,10 @@ class OrdersConfig(AppConfig):
         # The rounds carry grocery orders (`deliveries.ports`); the arrival-window email of a home delivery keeps the
         # name its queued messages were stored under.
         stop_source_register(GrocerySource())
+        # A recall asks who received a lot through this app's stock sources (`catalogue.ports`).
+        from catalogue.ports import lot_holder_register
+
+        from .lot_holder import GroceryLotHolder
+
+        lot_holder_register("orders.order", GroceryLotHolder())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)

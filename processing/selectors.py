@@ -27,6 +27,7 @@ from .models import (
     CalendarFeed,
     Equipment,
     Lot,
+    LotRecall,
     RecallStatus,
     Statement,
 )
@@ -306,3 +307,15 @@ def lot_public_get(*, code: str) -> LotPublic:
         recalled_at=recall.confirmed_at if confirmed else None,
         recall_reason=recall.reason if confirmed else "",
     )
+
+
+def lot_recall_get(*, code: str) -> LotRecall:
+    """The recall of lot `code` (staff: the caller checked), `NotFound` when the lot has none."""
+    recall = LotRecall.objects.select_related("lot").filter(lot__code=code).first()
+    if recall is None:
+        raise NotFound()
+    return recall
+
+
+def lot_recall_list() -> QuerySet[LotRecall]:
+    return LotRecall.objects.select_related("lot__producer", "lot__product").order_by("-requested_at", "-id")

@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "LotUnitEnum": "processing.models.LotUnit",
         "ProductUnitEnum": "catalogue.models.Unit",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
+        "LotRecallStatusEnum": "processing.models.RecallStatus",
     },
 }
 
