@@ -35,9 +35,10 @@ from catalogue.services.stock import stock_receive
 from deliveries.services.planning_jobs import planning_job_request
 from ecopole.core.calendar import is_closed
 from ecopole.core.models import Closure
-from processing.models import BillingLine
+from processing.models import BillingLine, Lot
 from processing.services.billing import statement_build
 from processing.services.feeds import calendar_feed_rotate
+from processing.services.recall import lot_recall_request
 from vending.models import Compartment, Machine, RefillRequestStatus
 from vending.services import inventory_record, refill_request_transition, refill_requests_generate, removal_record
 from vending.services.stock import CountLine
@@ -114,6 +115,8 @@ def fill_demo_gaps() -> None:
     for producer_id, billed_on in billed:
         statement_build(producer_id=producer_id, month=billed_on)
     calendar_feed_rotate(producer_id=producer.pk, user=member)
+    # a recall requested (left for the manager to confirm: the demo's jars stay on sale)
+    lot_recall_request(lot_id=Lot.objects.order_by("pk").first().pk, user=manager, reason="Bocal mal serti")
 
     _vending(manager=manager, now=now)
 
