@@ -15,6 +15,12 @@ class BasketsConfig(AppConfig):
 
         # The rounds carry the basket deliveries (`deliveries.ports`).
         stop_source_register(BasketSource())
+        # A recall asks who received a lot through this app's stock sources (`catalogue.ports`).
+        from catalogue.ports import lot_holder_register
+
+        from .lot_holder import BasketLotHolder
+
+        lot_holder_register("baskets.basketrun", BasketLotHolder())
         # Queued messages of the cabas emails name these handlers (baskets/0002 renamed the older `orders.basket_*`).
         outbox_handler_register("baskets.emails.basket_reminder_send", emails.basket_reminder_send)
         outbox_handler_register("baskets.emails.subscription_email_send", emails.subscription_email_send)

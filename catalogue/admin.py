@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Producer, Product, ProductImport, StockLevel, StockMovement
+from .models import Category, Producer, Product, ProductImport, StockLevel, StockLot, StockMovement
 from .season import Allergen, allergens_to_mask, mask_to_allergens, mask_to_months, months_to_mask
 from .services.producers import producer_derive
 from .services.products import product_derive
@@ -105,6 +105,8 @@ class ProductAdminForm(forms.ModelForm):
             "minimum_quantity",
             "deposit",
             "is_active",
+            "tracked_by_lot",
+            "ingredients",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -148,10 +150,28 @@ class StockLevelAdmin(ReadOnlyAdmin):
     list_filter = ["product__producer"]
 
 
+@admin.register(StockLot)
+class StockLotAdmin(ReadOnlyAdmin):
+    list_display = ["code", "product", "best_before", "quantity", "blocked_at"]
+    list_select_related = ["product"]
+    search_fields = ["code", "product__name"]
+    list_filter = ["product__producer"]
+
+
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "product", "quantity", "reason", "created_by", "source_type", "source_id", "note"]
-    list_select_related = ["product", "created_by", "source_type"]
+    list_display = [
+        "created_at",
+        "product",
+        "lot",
+        "quantity",
+        "reason",
+        "created_by",
+        "source_type",
+        "source_id",
+        "note",
+    ]
+    list_select_related = ["product", "lot", "created_by", "source_type"]
     list_filter = ["reason", "product__producer"]
     search_fields = ["product__name", "note"]
     date_hierarchy = "created_at"

@@ -201,6 +201,14 @@ class Product(models.Model):
         help_text=_("Returnable jar: added to the price at checkout, credited to the balance when the jar comes back."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    tracked_by_lot = models.BooleanField(
+        _("tracked by lot"),
+        default=False,
+        help_text=_("Jars, bottles, preserves: the stock is kept per workshop lot and sold first-expired first-out."),
+    )
+    ingredients = models.CharField(
+        _("ingredients"), max_length=TEXT_MAX_LENGTH, blank=True, help_text=_("As printed on the label.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Lower-cased, unaccented name and description, maintained by the product services (see selectors.product_list).
@@ -283,6 +291,33 @@ class MovementReason(models.TextChoices):
     PROCESSING_OUTPUT = "processing_output", _("Processing output")
     LOSS = "loss", _("Loss")
     ADJUSTMENT = "adjustment", _("Inventory adjustment")
+    RECALL = "recall", _("Recalled lot blocked")
+
+
+class StockLot(models.Model):
+    """Lot en stock: the part of a lot-tracked product's stock that comes from one workshop lot (numéro de lot).
+
+    `quantity` is the running sum of the movements that name the lot, kept by the ledger (catalogue.services.stock)
+    under the lock of the product's `StockLevel`; the rest of the level, if any, carries no lot. A blocked lot (a
+    recall) holds nothing and is never taken again.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_lots")
+    code = models.CharField(_("lot number"), max_length=20, unique=True)
+    best_before = models.DateField(_("best before (DDM)"))
+    quantity = models.DecimalField(_("quantity in stock"), max_digits=12, decimal_places=3, default=Decimal("0"))
+    blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock lot")
+        verbose_name_plural = _("stock lots")
+        ordering = ["best_before", "id"]
+        indexes = [models.Index(fields=["product", "best_before"])]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_lot_never_negative")]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class StockMovement(models.Model):
@@ -302,6 +337,11 @@ class StockMovement(models.Model):
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
+    # The lot the quantity came from or went to (lot-tracked products only): with `source`, it records which lots
+    # and how many an order, a basket run or a vending refill took.
+    lot = models.ForeignKey(
+        StockLot, null=True, blank=True, on_delete=models.PROTECT, related_name="movements", verbose_name=_("lot")
+    )
 
     class Meta:
         verbose_name = _("stock movement")

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from ecopole.core.permissions import is_staff_member
 
-from .models import Category, Producer, Product, StockMovement, organic_q, producer_certified_q
+from .models import Category, MovementReason, Producer, Product, StockMovement, organic_q, producer_certified_q
 from .season import month_bit
 from .text import search_normalise
 
@@ -230,3 +232,47 @@ def producer_get_for_update(*, user, slug: str) -> Producer:
     if is_staff_member(user) or getattr(user, "producer_id", None) == producer.pk:
         return producer
     raise Http404
+
+
+# --- Lots (the recall) ---------------------------------------------------------------------------------------------
+
+LOT_OUTFLOW_EXCLUDED = (MovementReason.RECALL, MovementReason.PROCESSING_OUTPUT, MovementReason.RECEIPT)
+
+
+def stock_lot_outflows(*, code: str) -> tuple[dict[str, dict[int, Decimal]], Decimal]:
+    """What left the stock from lot `code`, net of what came back: ({"app_label.model": {source id: quantity}},
+    quantity without a source, e.g. a loss). Blocking the lot (a recall) and its own receipt are not outflows."""
+    rows = (
+        StockMovement.objects.filter(lot__code=code)
+        .exclude(reason__in=LOT_OUTFLOW_EXCLUDED)
+        .values("source_type__app_label", "source_type__model", "source_id")
+        .annotate(total=Sum("quantity"))
+    )
+    by_source: dict[str, dict[int, Decimal]] = {}
+    without_source = Decimal("0")
+    for row in rows:
+        if row["total"] >= 0:
+            continue
+        if row["source_id"] is None:
+            without_source += -row["total"]
+            continue
+        label = f"{row['source_type__app_label']}.{row['source_type__model']}"
+        by_source.setdefault(label, {})[row["source_id"]] = -row["total"]
+    return by_source, without_source
+
+
+def stock_source_lot_split(*, source: Model, product_id: int) -> list[tuple[str | None, Decimal]]:
+    """The lots a source took of a product, first-expired first (the order the ledger took them in), the part
+    without a lot last: [(lot code or None, quantity)]."""
+    content_type = ContentType.objects.get_for_model(source)
+    rows = (
+        StockMovement.objects.filter(source_type=content_type, source_id=source.pk, product_id=product_id)
+        .exclude(reason=MovementReason.RECALL)
+        .values("lot__code", "lot__best_before", "lot_id")
+        .annotate(total=Sum("quantity"))
+    )
+    taken = [row for row in rows if row["total"] < 0]
+    taken.sort(
+        key=lambda row: (row["lot_id"] is None, row["lot__best_before"] or datetime.date.max, row["lot_id"] or 0)
+    )
+    return [(row["lot__code"], -row["total"]) for row in taken]

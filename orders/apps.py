@@ -31,4 +31,10 @@ class OrdersConfig(AppConfig):
         from .services.payment import OrderPaymentListener
 
         payment_listener_register("order", OrderPaymentListener())
+        # A recall asks who received a lot through this app's stock sources (`catalogue.ports`).
+        from catalogue.ports import lot_holder_register
+
+        from .lot_holder import GroceryLotHolder
+
+        lot_holder_register("orders.order", GroceryLotHolder())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)

@@ -1,4 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from ecopole.core.exceptions import ApplicationError
+from ecopole.core.fields import TEXT_MAX_LENGTH
+from ecopole.core.permissions import is_manager
 
 from .models import (
     BillingLine,
@@ -10,11 +19,13 @@ from .models import (
     Equipment,
     Lot,
     LotInput,
+    LotRecall,
     LotSequence,
     OpeningHours,
     ProcessShelfLife,
     Statement,
 )
+from .services.recall import lot_recall
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -114,6 +125,123 @@ class LotAdmin(admin.ModelAdmin):
     search_fields = ["code", "description", "producer__name"]
     readonly_fields = ["code", "booking", "producer", "product", "quantity", "production_date", "created_by"]
     inlines = [LotInputInline]
+    actions = ["recall"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_manager(request.user):
+            actions.pop("recall", None)
+        return actions
+
+    @admin.action(description=_("Recall the selected lots (with a reason)"))
+    def recall(self, request, queryset):
+        """An intermediate page asks for the reason; "apply" recalls each lot through the service (one transaction
+        each: stock blocked, compartments flagged, customers emailed once, report stored)."""
+        form = RecallReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for lot in queryset.order_by("pk"):
+                try:
+                    _recall, done = lot_recall(lot_id=lot.pk, user=request.user, reason=form.cleaned_data["reason"])
+                except ApplicationError as error:
+                    self.message_user(request, f"{lot.code}: {error.detail}", messages.ERROR)
+                else:
+                    text = _("Lot %(code)s recalled.") if done else _("Lot %(code)s was already recalled.")
+                    self.message_user(request, text % {"code": lot.code})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Recall the lots"),
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/processing/lot/recall.html", context)
+
+
+class RecallReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason of the recall"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
+
+
+@admin.register(LotRecall)
+class LotRecallAdmin(admin.ModelAdmin):
+    """The recalls and their reports (they name customers: the manager's). Requested recalls are confirmed here."""
+
+    list_display = ["lot", "status", "reason", "requested_at", "confirmed_at", "blocked_quantity"]
+    list_filter = ["status"]
+    search_fields = ["lot__code", "reason"]
+    readonly_fields = [
+        "lot",
+        "status",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "confirmed_by",
+        "confirmed_at",
+        "blocked_quantity",
+        "report_table",
+    ]
+    exclude = ["report"]
+    actions = ["confirm"]
+
+    def has_module_permission(self, request) -> bool:
+        return is_manager(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_manager(request.user)  # the action needs it; every field is read-only
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Report"))
+    def report_table(self, obj):
+        report = obj.report or {}
+        if not report:
+            return "–"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (r["channel"], r["reference"], r["customer_name"], r["customer_email"], r["quantity"], r["at"])
+                for r in report.get("rows", [])
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table><p>{} : {} · {} : {} · {} : {} · {} : {}</p>",
+            _("Channel"),
+            _("Reference"),
+            _("Customer"),
+            _("Email"),
+            _("Quantity"),
+            _("Date"),
+            rows,
+            _("Vending sales not tied to a person"),
+            report.get("vending_not_attributable", "0"),
+            _("Other outflows (losses)"),
+            report.get("other", "0"),
+            _("Left the stock"),
+            report.get("left_stock", "0"),
+            _("Blocked in stock"),
+            report.get("blocked_in_stock", "0"),
+        )
+
+    @admin.action(description=_("Confirm the selected recall requests"))
+    def confirm(self, request, queryset):
+        for recall in queryset.select_related("lot").order_by("pk"):
+            try:
+                _recall, done = lot_recall(lot_id=recall.lot_id, user=request.user)
+            except ApplicationError as error:
+                self.message_user(request, f"{recall.lot.code}: {error.detail}", messages.ERROR)
+            else:
+                text = _("Lot %(code)s recalled.") if done else _("Lot %(code)s was already recalled.")
+                self.message_user(request, text % {"code": recall.lot.code})
 
 
 @admin.register(LotSequence)

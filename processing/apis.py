@@ -40,6 +40,9 @@ from .serializers import (
     CalendarFeedQuerySerializer,
     CalendarFeedSerializer,
     EquipmentSerializer,
+    LotRecallBodySerializer,
+    LotRecallDetailSerializer,
+    LotRecallSerializer,
     LotSerializer,
     LotTraceSerializer,
     StatementDetailSerializer,
@@ -59,6 +62,7 @@ from .services.calendar import local_date
 from .services.feeds import calendar_feed_revoke, calendar_feed_rotate
 from .services.ical import render_calendar
 from .services.lots import Output, RawInput, booking_complete
+from .services.recall import lot_recall, lot_recall_request, recall_report_csv
 
 TAG = "processing"
 FROM_TO = [
@@ -525,4 +529,71 @@ class IcalFeedApi(APIView):
         )
         response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+# --- Recalls -------------------------------------------------------------------------------------------------------
+
+
+class LotRecallApi(APIView):
+    """A manager recalls a lot (or confirms its producer's request); a member of the lot's producer requests it."""
+
+    permission_classes = [IsProducerMemberOrManager]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Recall a lot (manager), or ask for its recall (its producer's members)",
+        description=(
+            "A manager: in one transaction the lot's remaining stock is blocked, the vending compartments holding it "
+            "are flagged for removal, every customer who received it is emailed once (after commit) and the report "
+            "is stored; 200 with the recall. Calling it again changes nothing (200, same recall). A member of the "
+            "lot's producer: the recall is requested (202) and a manager confirms it."
+        ),
+        request=LotRecallBodySerializer,
+        responses={
+            200: LotRecallDetailSerializer,
+            202: LotRecallSerializer,
+            **error_responses(400, 401, 403, 404, 409),
+        },
+    )
+    def post(self, request, code: str):
+        body = LotRecallBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lot = selectors.lot_list(user=request.user).filter(code=code).first()
+        if lot is None:
+            raise NotFound()
+        if is_manager(request.user):
+            recall, _done = lot_recall(lot_id=lot.pk, user=request.user, reason=body.validated_data["reason"])
+            return Response(LotRecallDetailSerializer(recall).data)
+        recall = lot_recall_request(lot_id=lot.pk, user=request.user, reason=body.validated_data["reason"])
+        return Response(LotRecallSerializer(recall).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Manager: the recall of a lot and its report (who got how much and when)",
+        responses={200: LotRecallDetailSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, code: str):
+        return Response(LotRecallDetailSerializer(selectors.lot_recall_get(code=code)).data)
+
+    def get_permissions(self):
+        # The report names the customers: the manager's only; a producer member may only ask for a recall.
+        if self.request.method == "GET":
+            return [IsManager()]
+        return super().get_permissions()
+
+
+class LotRecallCsvApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Manager: the recall report of a lot as CSV",
+        operation_id="processing_lots_recall_csv",
+        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, code: str):
+        recall = selectors.lot_recall_get(code=code)
+        response = HttpResponse(recall_report_csv(recall), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="rappel-{recall.lot.code}.csv"'
         return response

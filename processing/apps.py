@@ -18,3 +18,4 @@ class ProcessingConfig(AppConfig):
         outbox_handler_register(
             "processing.services.notifications.booking_send_offer_email", notifications.booking_send_offer_email
         )
+        outbox_handler_register("processing.services.notifications.recall_send_email", notifications.recall_send_email)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalogue.models import Category, Producer, Product
+from catalogue.season import allergens_to_mask
 from ecopole.core.exceptions import ApplicationError
 
 from .models import (
@@ -139,6 +140,10 @@ def _completed_booking(producer: Producer, equipment: dict, manager) -> None:
             "unit": "jar",
             "unit_price": Decimal("5.90"),
             "organic": True,
+            # A jar: its stock is kept by lot (the public lot page, the labels, a recall).
+            "tracked_by_lot": True,
+            "ingredients": "Poireaux 35 %, carottes 30 %, potimarrons 30 %, céleri, huile de colza, sel",
+            "allergens": allergens_to_mask(["celery"]),
         },
     )
     today = timezone.localdate()

@@ -97,3 +97,15 @@ class InvalidRange(ApplicationError):
     code = "invalid_range"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("The range must start before it ends and span at most {max_days} days.")
+
+
+class RecallReasonRequired(ApplicationError):
+    code = "recall_reason_required"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Say why the lot is recalled.")
+
+
+class RecallAlreadyRequested(ApplicationError):
+    code = "recall_already_requested"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("A recall of lot {lot} already exists.")

@@ -391,6 +391,48 @@ class LotInput(models.Model):
         return f"{self.lot}: {self.name} {self.quantity_kg} kg"
 
 
+class RecallStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested by the producer")
+    CONFIRMED = "confirmed", _("Recalled")
+
+
+class LotRecall(models.Model):
+    """Rappel de lot: a lot withdrawn from sale and its customers told.
+
+    A producer member may request it; a manager confirms it (or recalls at once). On confirmation, in one
+    transaction, the lot's stock is blocked, the vending compartments holding it are flagged for removal, one email
+    per customer who received it is queued and `report` stores who got how much and when (see
+    `processing.services.recall`).
+    """
+
+    lot = models.OneToOneField(Lot, on_delete=models.PROTECT, related_name="recall")
+    status = models.CharField(_("status"), max_length=12, choices=RecallStatus.choices)
+    reason = models.CharField(_("reason"), max_length=TEXT_MAX_LENGTH)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    blocked_quantity = models.DecimalField(_("quantity blocked in stock"), max_digits=12, decimal_places=3, default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lot recall")
+        verbose_name_plural = _("lot recalls")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(confirmed_at__isnull=False), name="processing_recall_confirmed_at"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.get_status_display()}"
+
+
 class BillingKind(models.TextChoices):
     USAGE = "usage", _("Equipment use")
     CONSUMABLES = "consumables", _("Consumables")

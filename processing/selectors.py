@@ -4,16 +4,20 @@ availability grid, the trace of a lot. Each selector owns its select_related / p
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from catalogue.models import StockMovement
+from catalogue.season import Allergen
 from ecopole.core.exceptions import NotFound
 
+from .labels import ingredient_segments
 from .models import (
     ACTIVE_STATUSES,
     Booking,
@@ -23,6 +27,8 @@ from .models import (
     CalendarFeed,
     Equipment,
     Lot,
+    LotRecall,
+    RecallStatus,
     Statement,
 )
 from .permissions import is_workshop_staff
@@ -242,3 +248,77 @@ def calendar_feed_bookings(*, feed: CalendarFeed, now: datetime | None = None) -
     if feed.producer_id:
         queryset = queryset.filter(producer_id=feed.producer_id)
     return queryset
+
+
+# --- The public lot page and labels --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LotPublic:
+    """What anyone holding a jar may know of its lot (the QR code on the label): never a customer's data."""
+
+    code: str
+    name: str
+    description: str
+    container: str
+    ingredients: list[tuple[str, bool]]
+    other_allergens: list[str]
+    allergens: list[str]
+    organic: bool
+    producer_name: str
+    producer_commune: str
+    inputs: list[dict]
+    production_date: date
+    best_before: date
+    equipment: list[str]
+    recalled: bool
+    recalled_at: datetime | None
+    recall_reason: str
+
+
+def lot_public_get(*, code: str) -> LotPublic:
+    """The public facts of lot `code`; `Http404` when no lot has that code. Three queries."""
+    lot = (
+        Lot.objects.select_related("producer", "product", "recall")
+        .prefetch_related("inputs", "booking__lines__equipment")
+        .filter(code=code)
+        .first()
+    )
+    if lot is None:
+        raise Http404
+    product = lot.product
+    recall = getattr(lot, "recall", None)
+    confirmed = recall is not None and recall.status == RecallStatus.CONFIRMED
+    allergen_labels = dict(Allergen.choices)
+    segments, unnamed = ingredient_segments(product.ingredients, product.allergen_codes) if product else ([], [])
+    return LotPublic(
+        code=lot.code,
+        name=product.name if product else lot.description,
+        description=lot.description,
+        container=lot.container,
+        ingredients=segments,
+        other_allergens=[str(allergen_labels[c]) for c in unnamed],
+        allergens=[str(allergen_labels[c]) for c in product.allergen_codes] if product else [],
+        organic=lot.organic,
+        producer_name=lot.producer.name,
+        producer_commune=lot.producer.commune,
+        inputs=[{"name": i.name, "quantity_kg": i.quantity_kg, "origin": i.origin} for i in lot.inputs.all()],
+        production_date=lot.production_date,
+        best_before=lot.best_before,
+        equipment=sorted({line.equipment.name for line in lot.booking.lines.all()}),
+        recalled=confirmed,
+        recalled_at=recall.confirmed_at if confirmed else None,
+        recall_reason=recall.reason if confirmed else "",
+    )
+
+
+def lot_recall_get(*, code: str) -> LotRecall:
+    """The recall of lot `code` (staff: the caller checked), `NotFound` when the lot has none."""
+    recall = LotRecall.objects.select_related("lot").filter(lot__code=code).first()
+    if recall is None:
+        raise NotFound()
+    return recall
+
+
+def lot_recall_list() -> QuerySet[LotRecall]:
+    return LotRecall.objects.select_related("lot__producer", "lot__product").order_by("-requested_at", "-id")

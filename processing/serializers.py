@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from ecopole.core.fields import (
     MONTH_PATTERN,
+    TEXT_MAX_LENGTH,
     StrictBooleanField,
     StrictCharField,
     StrictDateField,
@@ -28,6 +29,7 @@ from .models import (
     Equipment,
     Lot,
     LotInput,
+    LotRecall,
     LotUnit,
     Process,
     Statement,
@@ -370,3 +372,55 @@ class CalendarFeedSerializer(serializers.Serializer):
     scope = StrictCharField()
     producer = StrictIntegerField(allow_null=True)
     created_at = StrictDateTimeField(allow_null=True)
+
+
+# --- Recalls -------------------------------------------------------------------------------------------------------
+
+
+class LotRecallBodySerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class LotRecallSerializer(StrictModelSerializer):
+    lot = StrictCharField(source="lot.code")
+
+    class Meta:
+        model = LotRecall
+        fields = ["lot", "status", "reason", "requested_at", "confirmed_at", "blocked_quantity"]
+        read_only_fields = fields
+
+
+class LotRecallRowSerializer(serializers.Serializer):
+    channel = StrictCharField()
+    reference = StrictCharField()
+    customer_id = StrictIntegerField(allow_null=True)
+    customer_name = StrictCharField(allow_blank=True)
+    customer_email = StrictCharField(allow_blank=True)
+    quantity = StrictDecimalField(max_digits=12, decimal_places=3)
+    at = StrictCharField(allow_blank=True)
+
+
+class LotRecallReportSerializer(serializers.Serializer):
+    """The stored report: who got how much and when. `left_stock` = the rows + `other` (what left the ledger)."""
+
+    produced = StrictDecimalField(max_digits=12, decimal_places=3)
+    blocked_in_stock = StrictDecimalField(max_digits=12, decimal_places=3)
+    left_stock = StrictDecimalField(max_digits=12, decimal_places=3)
+    vending_not_attributable = StrictDecimalField(max_digits=12, decimal_places=3)
+    other = StrictDecimalField(max_digits=12, decimal_places=3)
+    customers = StrictIntegerField()
+    rows = LotRecallRowSerializer(many=True)
+
+
+class LotRecallDetailSerializer(LotRecallSerializer):
+    report = LotRecallReportSerializer(allow_null=True)
+
+    class Meta(LotRecallSerializer.Meta):
+        fields = [*LotRecallSerializer.Meta.fields, "report"]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.report:
+            data["report"] = None
+        return data

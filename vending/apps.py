@@ -14,6 +14,12 @@ class VendingConfig(AppConfig):
         from .stop_source import RefillSource
 
         stop_source_register(RefillSource())  # refill requests as stops of the delivery rounds
+        # A recall asks who received a lot through this app's stock sources (`catalogue.ports`).
+        from catalogue.ports import lot_holder_register
+
+        from .lot_holder import RefillLotHolder
+
+        lot_holder_register("vending.refill", RefillLotHolder())
 
         outbox_handler_register(
             "vending.services.refill_requests.refill_request_notify", refill_requests.refill_request_notify

@@ -168,6 +168,8 @@ class Compartment(models.Model):
         **MONEY,
     )
     filled_at = models.DateTimeField(_("filled at"), null=True, blank=True, editable=False)
+    # Set when a lot it may hold is recalled (processing): everything in it is removed at the next round.
+    recall_flagged_at = models.DateTimeField(_("flagged for removal (recall)"), null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

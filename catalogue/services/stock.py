@@ -15,11 +15,12 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.utils import timezone
 
 from ecopole.core.locking import lock_rows
 
 from ..errors import InsufficientStock, InvalidStockQuantity
-from ..models import MovementReason, Product, StockLevel, StockMovement
+from ..models import MovementReason, Product, StockLevel, StockLot, StockMovement
 
 QUANTITY_PLACES = Decimal("0.001")
 QUANTITY_FIELD = DecimalField(max_digits=12, decimal_places=3)
@@ -63,13 +64,18 @@ def stock_apply(
     source: models.Model | None = None,
     user=None,
     note: str = "",
+    lot_id: int | None = None,
 ) -> list[StockMovement]:
     """Apply signed quantities to several products at once, all or nothing.
 
     Guarantees: the affected `StockLevel` rows are locked in primary-key order (no deadlock between two callers
     locking overlapping products in different orders); levels are re-read under the lock; if any product would go
     below zero, `InsufficientStock` is raised listing every short product and nothing is written. One movement row
-    per product. Joins the caller's transaction when there is one (so an order and its reservation commit together).
+    per product, or, for a product tracked by lot, one per lot it touches: what goes out is taken first-expired
+    first-out from its unblocked lots, then from its stock without a lot; a release gives back to the lots the
+    source holds (latest best-before first), and what comes back to a blocked (recalled) lot is blocked again at
+    once; other receipts carry no lot unless `lot_id` names one. The lots change under the same level lock.
+    Joins the caller's transaction (so an order and its reservation commit together).
     """
     totals = _normalise(lines)
     if not totals:
@@ -90,29 +96,112 @@ def stock_apply(
             for shortage in shortages:
                 shortage["product_name"] = names.get(shortage["product"], "")
         else:
-            # One UPDATE for every level (numeric arithmetic: exact).
-            delta = Case(
-                *[When(product_id=pid, then=Value(totals[pid])) for pid in product_ids],
-                output_field=QUANTITY_FIELD,
-            )
-            StockLevel.objects.filter(product_id__in=product_ids).update(quantity=F("quantity") + delta)
             source_fields = _source_fields(source)
-            movements = StockMovement.objects.bulk_create(
-                [
-                    StockMovement(
-                        product_id=pid,
-                        quantity=totals[pid],
-                        reason=reason,
-                        note=note[:255],
-                        created_by=user,
-                        **source_fields,
-                    )
-                    for pid in product_ids
-                ]
-            )
+            tracked = [pid for pid in product_ids if levels[pid].tracked_by_lot or lot_id is not None]
+            # {product: [(lot id or None, quantity, blocked)]}: how each tracked product's delta splits over its lots.
+            splits = {
+                pid: _lot_split(
+                    product_id=pid,
+                    delta=totals[pid],
+                    level=levels[pid].quantity,
+                    reason=reason,
+                    source_fields=source_fields,
+                    lot_id=lot_id,
+                )
+                for pid in tracked
+            }
+            # What comes back to a blocked lot leaves again at once: the level does not change by it.
+            level_delta = {
+                pid: totals[pid] - sum((q for _, q, blocked in splits.get(pid, []) if blocked), Decimal("0"))
+                for pid in product_ids
+            }
+            changed = [pid for pid in product_ids if level_delta[pid] != 0]
+            if changed:
+                # One UPDATE for every level (numeric arithmetic: exact).
+                delta = Case(
+                    *[When(product_id=pid, then=Value(level_delta[pid])) for pid in changed],
+                    output_field=QUANTITY_FIELD,
+                )
+                StockLevel.objects.filter(product_id__in=changed).update(quantity=F("quantity") + delta)
+            rows = []
+            for pid in product_ids:
+                if pid not in splits:
+                    rows.append(_movement(pid, totals[pid], reason, note, user, source_fields, None))
+                    continue
+                for split_lot, quantity, blocked in splits[pid]:
+                    rows.append(_movement(pid, quantity, reason, note, user, source_fields, split_lot))
+                    if split_lot is not None and not blocked:
+                        StockLot.objects.filter(pk=split_lot).update(quantity=F("quantity") + quantity)
+                    if blocked:
+                        rows.append(
+                            _movement(pid, -quantity, MovementReason.RECALL, note, user, source_fields, split_lot)
+                        )
+            movements = StockMovement.objects.bulk_create(rows)
     if shortages:
         raise InsufficientStock(**shortages[0], shortages=shortages)
     return movements
+
+
+def _movement(pid, quantity, reason, note, user, source_fields, lot_id) -> StockMovement:
+    return StockMovement(
+        product_id=pid,
+        quantity=quantity,
+        reason=reason,
+        note=note[:255],
+        created_by=user,
+        lot_id=lot_id,
+        **source_fields,
+    )
+
+
+def _lot_split(
+    *, product_id: int, delta: Decimal, level: Decimal, reason: str, source_fields: dict, lot_id: int | None
+) -> list[tuple[int | None, Decimal, bool]]:
+    """Split a tracked product's delta over its lots. The caller holds the product's level lock, under which every
+    lot of the product changes, so the lots read here are current. Returns [(lot id or None, signed quantity,
+    the lot is blocked)]."""
+    if lot_id is not None:
+        if delta <= 0:
+            raise InvalidStockQuantity()
+        return [(lot_id, delta, False)]
+    lots = list(StockLot.objects.filter(product_id=product_id).values("pk", "quantity", "blocked_at", "best_before"))
+    if delta < 0:
+        # First-expired first-out over the unblocked lots, then the stock without a lot (the level check passed).
+        wanted = -delta
+        split = []
+        for lot in sorted(lots, key=lambda row: (row["best_before"], row["pk"])):
+            if wanted <= 0:
+                break
+            if lot["blocked_at"] is not None or lot["quantity"] <= 0:
+                continue
+            take = min(wanted, lot["quantity"])
+            split.append((lot["pk"], -take, False))
+            wanted -= take
+        if wanted > 0:
+            split.append((None, -wanted, False))
+        return split
+    if reason == MovementReason.RELEASE and source_fields["source_type"] is not None:
+        held = {
+            row["lot_id"]: -row["total"]
+            for row in StockMovement.objects.filter(product_id=product_id, lot__isnull=False, **source_fields)
+            .exclude(reason=MovementReason.RECALL)
+            .values("lot_id")
+            .annotate(total=Sum("quantity"))
+            if row["total"] < 0
+        }
+        by_lot = {lot["pk"]: lot for lot in lots}
+        remaining = delta
+        split = []
+        for held_lot in sorted(held, key=lambda pk: (by_lot[pk]["best_before"], pk), reverse=True):
+            if remaining <= 0:
+                break
+            give = min(remaining, held[held_lot])
+            split.append((held_lot, give, by_lot[held_lot]["blocked_at"] is not None))
+            remaining -= give
+        if remaining > 0:
+            split.append((None, remaining, False))
+        return split
+    return [(None, delta, False)]
 
 
 def _lock_levels(product_ids: list[int]) -> dict[int, StockLevel]:
@@ -123,15 +212,19 @@ def _lock_levels(product_ids: list[int]) -> dict[int, StockLevel]:
     Otherwise the missing rows are inserted (ignore_conflicts makes two racing creators harmless) and locked after
     the rows already held. Primary-key order then holds within each group only; a deadlock needs two transactions
     creating the first levels of overlapping products at the same moment, and PostgreSQL aborts one of them
-    (nothing written, the request answers an error and can be retried).
+    (nothing written, the request answers an error and can be retried). Each level carries `tracked_by_lot`, its
+    product's flag, read in the same statement (only the level rows are locked).
     """
-    levels = {level.product_id: level for level in lock_rows(StockLevel.objects.filter(product_id__in=product_ids))}
+
+    def locked(ids):
+        queryset = StockLevel.objects.filter(product_id__in=ids).annotate(tracked_by_lot=F("product__tracked_by_lot"))
+        return lock_rows(queryset, of=("self",))
+
+    levels = {level.product_id: level for level in locked(product_ids)}
     missing = [pid for pid in product_ids if pid not in levels]
     if missing:
         StockLevel.objects.bulk_create([StockLevel(product_id=pid) for pid in missing], ignore_conflicts=True)
-        levels.update(
-            (level.product_id, level) for level in lock_rows(StockLevel.objects.filter(product_id__in=missing))
-        )
+        levels.update((level.product_id, level) for level in locked(missing))
     return levels
 
 
@@ -207,6 +300,58 @@ def stock_receive(
         note=note,
         source=source,
     )[0]
+
+
+def stock_lot_receive(
+    *,
+    product_id: int,
+    code: str,
+    best_before,
+    quantity: Decimal,
+    reason: str = MovementReason.PROCESSING_OUTPUT,
+    user=None,
+    note: str = "",
+    source: models.Model | None = None,
+) -> StockLot:
+    """Receive `quantity` of a product as a new lot (a completed workshop booking's jars): the `StockLot` and its
+    movement, under the product's level lock. Joins the caller's transaction."""
+    if Decimal(quantity) <= 0:
+        raise InvalidStockQuantity()
+    with transaction.atomic(savepoint=False):
+        _lock_levels([product_id])
+        lot = StockLot.objects.create(product_id=product_id, code=code, best_before=best_before)
+        stock_apply(
+            lines=[StockLine(product_id, quantity)], reason=reason, user=user, note=note, source=source, lot_id=lot.pk
+        )
+    lot.refresh_from_db()
+    return lot
+
+
+def stock_lot_block(*, code: str, user=None, note: str = "") -> Decimal:
+    """Block a lot (a recall): what it still holds leaves the stock (one `recall` movement), and it is never taken
+    again; what a cancelled order gives back to it later is blocked at once (see `stock_apply`). Idempotent: the
+    quantity blocked now, zero when it was already blocked. Joins the caller's transaction; locks the product's
+    level first, like every other writer of the lot."""
+    with transaction.atomic(savepoint=False):
+        product_id = StockLot.objects.filter(code=code).values_list("product_id", flat=True).get()
+        _lock_levels([product_id])
+        lot = StockLot.objects.get(code=code)
+        if lot.blocked_at is not None:
+            return Decimal("0")
+        remaining = lot.quantity
+        StockLot.objects.filter(pk=lot.pk).update(blocked_at=timezone.now(), quantity=0)
+        if remaining > 0:
+            StockLevel.objects.filter(product_id=product_id).update(quantity=F("quantity") - remaining)
+            StockMovement.objects.create(
+                product_id=product_id,
+                quantity=-remaining,
+                reason=MovementReason.RECALL,
+                note=note[:255],
+                created_by=user,
+                lot=lot,
+                **_source_fields(lot),
+            )
+    return remaining
 
 
 def stock_record_loss(

@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "LotUnitEnum": "processing.models.LotUnit",
         "ProductUnitEnum": "catalogue.models.Unit",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
+        "LotRecallStatusEnum": "processing.models.RecallStatus",
     },
 }
 
@@ -444,6 +445,8 @@ PROCESSING_AVAILABILITY_MAX_DAYS = env_int("PROCESSING_AVAILABILITY_MAX_DAYS", 6
 # Where the workshop's iCalendar feeds are served from, for the absolute URLs of the API's answers; empty: the
 # request's own host.
 PROCESSING_PUBLIC_BASE_URL = os.environ.get("PROCESSING_PUBLIC_BASE_URL", "")
+# The Ecopôle's address, printed on the labels of the workshop's jars (the lot pages' QR codes use SITE_URL).
+ECOPOLE_ADDRESS = "Ecopôle alimentaire, 62162 Vieille-Église"
 
 # Delivery rounds (deliveries/). A planning job queued or running for longer than this is taken as lost and a new
 # planning request replaces it (deliveries.services.planning_jobs).

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from catalogue.models import MovementReason, Product
-from catalogue.services.stock import StockLine, stock_apply
+from catalogue.services.stock import StockLine, stock_apply, stock_lot_receive
 from ecopole.core.exceptions import InvalidTransition
 from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.money import money
@@ -80,7 +80,7 @@ def booking_complete(*, booking_id: int, user, outputs: list[Output], hours_used
     In one transaction, under a lock on the booking: one `Lot` per output (unique daily number, production date =
     the slot's day, DDM from the process), its raw inputs (default: the booking's raw product and quantity), the
     jars put into the catalogue stock ledger (`processing_output`, source = the lot) when the output is one of the
-    producer's catalogue products, the billing lines (hours × rate, consumables per jar or kg), the status
+    producer's catalogue products (as a stock lot of the same code and DDM when the product is tracked by lot), the billing lines (hours × rate, consumables per jar or kg), the status
     `completed` and its event. A second call is refused with `invalid_transition`: nothing is stocked or billed twice.
     """
     now = timezone.now()
@@ -134,7 +134,18 @@ def booking_complete(*, booking_id: int, user, outputs: list[Output], hours_used
                     for item in inputs
                 ]
             )
-            if output.product_id:
+            if output.product_id and products[output.product_id].tracked_by_lot:
+                # Jars of a product tracked by lot: the ledger keeps them as this lot (same code, same DDM).
+                stock_lot_receive(
+                    product_id=output.product_id,
+                    code=lot.code,
+                    best_before=best_before,
+                    quantity=output.quantity,
+                    source=lot,
+                    user=user,
+                    note=lot.code,
+                )
+            elif output.product_id:
                 stock_apply(
                     lines=[StockLine(output.product_id, output.quantity)],
                     reason=MovementReason.PROCESSING_OUTPUT,

@@ -88,3 +88,43 @@ def booking_send_status_email(*, booking_id: int, status: str) -> bool:
     }
     email_send(templated_email(STATUS_EMAILS[status], context, to=recipients))
     return True
+
+
+def recall_send_email(*, recall_id: int, user_id: int) -> bool:
+    """Tell a customer who received jars of a recalled lot not to eat them (French). Queued once per recall and
+    customer by the recall's transaction (the outbox key); sends nothing for an unknown or inactive customer."""
+    from ..models import LotRecall, RecallStatus
+
+    recall = LotRecall.objects.select_related("lot__product", "lot__producer").filter(pk=recall_id).first()
+    customer = User.objects.filter(pk=user_id, is_active=True).first()
+    if recall is None or recall.status != RecallStatus.CONFIRMED or customer is None or not customer.email:
+        return False
+    from ..labels import lot_public_url
+
+    lot = recall.lot
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMessage(
+            subject=_("Recall: do not eat the %(product)s of lot %(code)s")
+            % {
+                "product": lot.product.name if lot.product else lot.description,
+                "code": lot.code,
+            },
+            body=_(
+                "Hello,\n\nYou received jars of %(product)s of lot %(code)s (best before %(best_before)s), made by "
+                "%(producer)s at the Ecopôle's workshop. This lot is recalled: %(reason)s\n\nDo not eat them. Bring "
+                "them back to the Ecopôle or to your pickup point: they will be refunded.\n\nThe lot's page: "
+                "%(url)s\n\nThe Ecopôle alimentaire team"
+            )
+            % {
+                "product": lot.product.name if lot.product else lot.description,
+                "code": lot.code,
+                "best_before": f"{lot.best_before:%d/%m/%Y}",
+                "producer": lot.producer.name,
+                "reason": recall.reason,
+                "url": lot_public_url(lot.code),
+            },
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[customer.email],
+        )
+    email_send(message)
+    return True

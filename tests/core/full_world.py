@@ -41,9 +41,10 @@ from orders.models import Order
 from payments.models import VoucherPartner
 from payments.services.offline import jar_return_record, voucher_record
 from payments.services.webhooks import stripe_event_apply
-from processing.models import BillingLine
+from processing.models import BillingLine, Lot
 from processing.services.billing import statement_build
 from processing.services.feeds import calendar_feed_rotate
+from processing.services.recall import lot_recall_request
 from vending.models import Compartment, Machine, RefillRequestStatus
 from vending.services import inventory_record, refill_request_transition, refill_requests_generate, removal_record
 from vending.services.stock import CountLine
@@ -133,6 +134,8 @@ def fill_demo_gaps() -> None:
     for producer_id, billed_on in billed:
         statement_build(producer_id=producer_id, month=billed_on)
     calendar_feed_rotate(producer_id=producer.pk, user=member)
+    # a recall requested (left for the manager to confirm: the demo's jars stay on sale)
+    lot_recall_request(lot_id=Lot.objects.order_by("pk").first().pk, user=manager, reason="Bocal mal serti")
 
     _vending(manager=manager, now=now)
     _payments(manager=manager)

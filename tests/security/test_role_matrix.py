@@ -158,6 +158,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/processing/ical/{token}.ics": PUBLIC,
     "GET /api/v1/processing/lots/": WORKSHOP,
     "GET /api/v1/processing/lots/{code}/": WORKSHOP,
+    # a recall: its producer's members ask, the manager recalls and alone reads the report (it names customers)
+    "POST /api/v1/processing/lots/{code}/recall/": PRODUCER_OR_MANAGER,
+    "GET /api/v1/processing/lots/{code}/recall/": MANAGER,
+    "GET /api/v1/processing/lots/{code}/recall/csv/": MANAGER,
     "GET /api/v1/processing/statements/": PRODUCER_OR_MANAGER,
     "GET /api/v1/processing/statements/{id}/": PRODUCER_OR_MANAGER,
     "GET /api/v1/processing/statements/{id}/csv/": PRODUCER_OR_MANAGER,

@@ -675,6 +675,7 @@ CALLS: dict[str, Call] = {
         },
         params={"id": "confirmed_a"},
     ),
+    "POST /api/v1/processing/lots/{code}/recall/": Call("manager", {"reason": "Bocal mal serti"}),
     "POST /api/v1/processing/calendar-feed/": Call("producer"),
     "DELETE /api/v1/processing/calendar-feed/": Call("producer"),
     "POST /api/v1/vending/machines/{id}/inventory/": Call(

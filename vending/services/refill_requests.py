@@ -49,7 +49,10 @@ def _lines_for(machine: Machine, now: dt.datetime, available: dict[int, Decimal]
     for compartment in machine.compartments.all():
         if not compartment.is_active or compartment.product_id is None or compartment.has_reservation:
             continue
-        stale = compartment.quantity > 0 and compartment.filled_at is not None and compartment.filled_at < stale_before
+        stale = compartment.quantity > 0 and (
+            compartment.recall_flagged_at is not None
+            or (compartment.filled_at is not None and compartment.filled_at < stale_before)
+        )
         low = compartment.quantity <= compartment.low_threshold
         if not (stale or low):
             continue

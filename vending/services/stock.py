@@ -160,7 +160,7 @@ def removal_record(
             removal=removal,
         )
         if requested == locked.quantity:
-            Compartment.objects.filter(pk=locked.pk).update(filled_at=None)
+            Compartment.objects.filter(pk=locked.pk).update(filled_at=None, recall_flagged_at=None)
         audit_record(
             actor=user,
             action="vending.removal",
