@@ -7,3 +7,10 @@ class InvoicingConfig(AppConfig):
 
     name = "invoicing"
     verbose_name = _("Invoicing")
+
+    def ready(self) -> None:
+        from ecopole.core.outbox import outbox_handler_register
+
+        from .services import emails
+
+        outbox_handler_register("invoicing.services.emails.invoice_send", emails.invoice_send)
