@@ -10,12 +10,17 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 
 
+def _compact(value: str) -> str:
+    """Spaces, dots, dashes and slashes people type removed, upper case; validity is the validators' business."""
+    return "".join(ch for ch in (value or "") if ch not in " .-/\t").upper()
+
+
 def siret_normalise(value: str) -> str:
-    return siret.compact(value or "")
+    return _compact(value)
 
 
 def vat_number_normalise(value: str) -> str:
-    return vat.compact(value or "")
+    return _compact(value)
 
 
 def validate_siret(value: str) -> None:

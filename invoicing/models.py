@@ -132,10 +132,6 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def reference(self) -> str:
-        return f"{self.series}{self.year}-{self.number:05d}"
-
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and not (update_fields and set(update_fields) <= ImmutableQuerySet.MUTABLE):
@@ -144,6 +140,10 @@ class Invoice(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableDocument(_("An issued invoice cannot be deleted: issue a credit note."))
+
+    @property
+    def reference(self) -> str:
+        return f"{self.series}{self.year}-{self.number:05d}"
 
 
 class InvoiceLine(models.Model):
@@ -173,10 +173,6 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return f"{self.description}: {self.amount_incl_vat} €"
 
-    @property
-    def amount_excl_vat(self) -> Decimal:
-        return self.amount_incl_vat - self.vat_amount
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ImmutableDocument(_("An issued invoice cannot be changed: issue a credit note."))
@@ -184,6 +180,10 @@ class InvoiceLine(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableDocument(_("An issued invoice cannot be deleted: issue a credit note."))
+
+    @property
+    def amount_excl_vat(self) -> Decimal:
+        return self.amount_incl_vat - self.vat_amount
 
 
 class SepaMandate(models.Model):

@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "WeekdayEnum": "deliveries.models.Weekday",
         "RoundStatusEnum": "deliveries.models.RoundStatus",
         "BasketRoundStatusEnum": "baskets.models.BasketRoundStatus",
+        "InvoiceKindEnum": "invoicing.models.InvoiceKind",
         "StopStatusEnum": "deliveries.models.StopStatus",
         "StopKindEnum": "deliveries.models.StopKind",
         "FailureReasonEnum": "deliveries.models.FailureReason",

@@ -55,6 +55,8 @@ from deliveries.models import (
     Weekday,
 )
 from deliveries.services.addresses import saved_address_create
+from invoicing.models import Series
+from invoicing.services.invoices import Buyer, LineData, invoice_issue
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
 from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
@@ -392,7 +394,24 @@ def build_world() -> World:
         setattr(o, f"booking_{letter}", _book(producer, o.equipment["washing"], thursday))
     o.feed_a = calendar_feed_rotate(producer_id=o.producer_a.pk, user=world.users["producer"])
     _baskets(world)
+    _invoices(world)
     return world
+
+
+def _invoices(world: World) -> None:
+    """Invoicing: customers A and B each have an invoice (the producers' came with their statements, series P)."""
+    o = world.o
+    for letter in ("a", "b"):
+        customer = world.users["customer" if letter == "a" else "customer_b"]
+        line = LineData(
+            description=f"Panier {letter}", quantity=Decimal(1), unit_price=Decimal("12.40"), vat_rate=Decimal("5.5")
+        )
+        buyer = Buyer(name=customer.full_name or customer.email, email=customer.email)
+        with transaction.atomic():
+            invoice, _ = invoice_issue(
+                series=Series.CUSTOMER, source=f"world:{letter}", buyer=buyer, lines=[line], customer_id=customer.pk
+            )
+        setattr(o, f"invoice_{letter}", invoice)
 
 
 def _baskets(world: World) -> None:
@@ -501,6 +520,8 @@ def _sale(tid: str, compartment: str = "A1") -> dict:
         "sold_at": "2026-10-19T08:30:00+02:00",
     }
 
+
+PERIOD_2026 = {"from": "2026-01-01", "to": "2026-12-31"}
 
 # Every operation that the walkers call with a body or a query, and who calls it naturally. Read-only operations
 # without a query are called as GET with no body by whoever the table says; they need no row here.
@@ -643,6 +664,11 @@ CALLS: dict[str, Call] = {
         },
     ),
     "POST /api/v1/processing/bookings/{id}/cancel/": Call("producer"),
+    "POST /api/v1/invoicing/invoices/{id}/credit-note/": Call("manager", {"reason": "Erreur de facturation"}),
+    "GET /api/v1/invoicing/exports/invoices/": Call("manager", query=PERIOD_2026),
+    "GET /api/v1/invoicing/exports/movements/": Call("manager", query=PERIOD_2026),
+    "GET /api/v1/invoicing/exports/fec/": Call("manager", query=PERIOD_2026),
+    "GET /api/v1/invoicing/exports/reconciliation/": Call("manager", query=PERIOD_2026),
     "POST /api/v1/processing/bookings/{id}/accept-offer/": Call("producer", succeeds="no offer is held: 409"),
     "POST /api/v1/processing/bookings/{id}/confirm/": Call("manager"),
     "POST /api/v1/processing/bookings/{id}/no-show/": Call("manager", succeeds="the slot is ahead: 409"),
@@ -694,6 +720,7 @@ DEFAULT_PARAMS = {
     "/api/v1/vending/sales/:id": "sale_flagged_a",
     "/api/v1/processing/bookings/:id": "booking_a",
     "/api/v1/processing/statements/:id": "statement_a",
+    "/api/v1/invoicing/invoices/:id": "invoice_a",
     "code": "lot_a",
     "token": "feed_a",
     "order_id": "order_a",
