@@ -13,23 +13,30 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecopole.core.fields import MONTH_PATTERN
 from ecopole.core.permissions import IsManager
 from ecopole.core.schema import error_responses
 
 from . import selectors
-from .errors import PeriodInvalid
+from .errors import MandateNotAccepted, PeriodInvalid
 from .models import Invoice
 from .serializers import (
     CreditNoteRequestSerializer,
+    DebitReturnRequestSerializer,
+    DirectDebitSerializer,
     InvoiceDetailSerializer,
     InvoiceListQuerySerializer,
     InvoiceSerializer,
+    MandateRequestSerializer,
+    MandateSerializer,
+    MonthQuerySerializer,
     PeriodQuerySerializer,
     ReconciliationSerializer,
 )
 from .services.documents import invoice_document, invoice_filename
 from .services.exports import fec_export, invoices_csv, movements_csv, reconciliation
 from .services.invoices import credit_note_issue
+from .services.sepa import direct_debit_return, mandate_sign, pain008_build
 
 TAG = "invoicing"
 
@@ -183,3 +190,66 @@ class ReconciliationApi(APIView):
     def get(self, request):
         start, end = _period(request)
         return Response(ReconciliationSerializer(reconciliation(start, end)).data)
+
+
+# --- SEPA direct debit of the cabas -----------------------------------------------------------------------------------
+
+
+class MandateSignApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Sign a SEPA direct-debit mandate for the cabas (replaces the previous one)",
+        request=MandateRequestSerializer,
+        responses={201: MandateSerializer, **error_responses(400, 401)},
+    )
+    def post(self, request):
+        body = MandateRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not body.validated_data["accept"]:
+            raise MandateNotAccepted()
+        mandate = mandate_sign(
+            customer=request.user,
+            account_holder=body.validated_data["account_holder"],
+            iban=body.validated_data["iban"],
+        )
+        return Response(MandateSerializer(mandate).data, status=status.HTTP_201_CREATED)
+
+
+class Pain008Api(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="The month's pain.008 file of the cabas invoices' direct debits, for the bank (manager)",
+        operation_id="invoicing_sepa_pain008",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, required=True, pattern=MONTH_PATTERN, description="YYYY-MM")
+        ],
+        responses={(200, "application/xml"): OpenApiTypes.STR, **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        query = MonthQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        month = query.validated_data["month"]
+        content = pain008_build(month=month)
+        response = HttpResponse(content, content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="prelevements-{month:%Y-%m}.xml"'
+        return response
+
+
+class DebitReturnApi(APIView):
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Record a returned direct debit: the subscriber's cabas goes on hold, with an email (manager)",
+        request=DebitReturnRequestSerializer,
+        responses={200: DirectDebitSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        body = DebitReturnRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        debit = direct_debit_return(debit_id=pk, reason=body.validated_data["reason"])
+        return Response(DirectDebitSerializer(debit).data)

@@ -46,3 +46,9 @@ class PeriodInvalid(ApplicationError):
     code = "period_invalid"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("The period must start before it ends and span at most {max_days} days.")
+
+
+class MandateNotAccepted(ApplicationError):
+    code = "mandate_not_accepted"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Accept the mandate's text to sign it.")

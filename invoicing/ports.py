@@ -53,3 +53,22 @@ def movements(start: date, end: date) -> list[Movement]:
     """Every registered source's movements of the period, by day then reference."""
     found = [movement for source in _SOURCES.values() for movement in source(start, end)]
     return sorted(found, key=lambda m: (m.on, m.reference))
+
+
+# A direct debit the bank returned (rejet de prélèvement): the apps that sell on subscription register what to do
+# (baskets puts the subscriber's cabas on hold). Called after the return is committed, outside any transaction,
+# once per return; a hook must be idempotent (the outbox may run it twice).
+DebitReturnedHook = Callable[..., object]
+
+_DEBIT_RETURNED_HOOKS: dict[str, DebitReturnedHook] = {}
+
+
+def debit_returned_hook_register(name: str, hook: DebitReturnedHook) -> None:
+    """`hook(customer_id=…, invoice_source=…)` after a returned debit. Same rules as movement sources."""
+    if name in _DEBIT_RETURNED_HOOKS and _DEBIT_RETURNED_HOOKS[name] is not hook:
+        raise ValueError(f"debit-returned hook {name!r} is already registered")
+    _DEBIT_RETURNED_HOOKS[name] = hook
+
+
+def debit_returned_hooks() -> list[DebitReturnedHook]:
+    return list(_DEBIT_RETURNED_HOOKS.values())

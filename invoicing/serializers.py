@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from datetime import date
+
 from rest_framework import serializers
 
 from ecopole.core.fields import (
+    MONTH_PATTERN,
     StrictBooleanField,
     StrictCharField,
     StrictDateField,
     StrictDateTimeField,
     StrictDecimalField,
     StrictIntegerField,
+    StrictRegexField,
 )
 
 from .models import InvoiceKind
@@ -93,10 +97,17 @@ class MandateRequestSerializer(serializers.Serializer):
     accept = StrictBooleanField(help_text="The subscriber accepts the mandate's text (must be true).")
 
 
+class MonthQuerySerializer(serializers.Serializer):
+    month = StrictRegexField(MONTH_PATTERN)
+
+    def validate_month(self, value: str) -> date:
+        return date(int(value[:4]), int(value[5:7]), 1)
+
+
 class MandateSerializer(serializers.Serializer):
     reference = StrictCharField(read_only=True)
     account_holder = StrictCharField(read_only=True)
-    iban = StrictCharField(read_only=True, source="iban_masked")
+    iban = StrictCharField(read_only=True)
     bic = StrictCharField(read_only=True)
     signed_at = StrictDateTimeField(read_only=True)
     text = StrictCharField(read_only=True)

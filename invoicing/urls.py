@@ -13,4 +13,7 @@ urlpatterns = [
     path("exports/movements/", apis.MovementsExportApi.as_view(), name="export-movements"),
     path("exports/fec/", apis.FecExportApi.as_view(), name="export-fec"),
     path("exports/reconciliation/", apis.ReconciliationApi.as_view(), name="export-reconciliation"),
+    path("sepa/mandate/", apis.MandateSignApi.as_view(), name="sepa-mandate"),
+    path("sepa/pain008/", apis.Pain008Api.as_view(), name="sepa-pain008"),
+    path("sepa/debits/<int:pk>/return/", apis.DebitReturnApi.as_view(), name="sepa-debit-return"),
 ]

@@ -99,3 +99,25 @@ def basket_invoices_issue_monthly(*, month: date | None = None) -> int:
         if customer_id not in already and basket_invoice_issue(customer_id=customer_id, month=start):
             issued += 1
     return issued
+
+
+def subscriptions_hold_for_returned_debit(*, customer_id: int, invoice_source: str) -> int:
+    """A returned direct debit (`invoicing.ports`): each active subscription of the customer is paused from its next
+    open distribution for SEPA_RETURN_HOLD_WEEKS weeks, through the pause service (its rules and its event).
+    Idempotent: a subscription already paused over that period stays as it is. Returns how many were paused."""
+    from ecopole.core.exceptions import ApplicationError
+
+    from ..models import BasketSubscription, SubscriptionStatus
+    from .subscriptions import next_distribution, subscription_pause
+
+    paused = 0
+    subscriptions = BasketSubscription.objects.filter(customer_id=customer_id, status=SubscriptionStatus.ACTIVE)
+    for subscription in subscriptions.select_related("offer").order_by("pk"):
+        start = next_distribution(subscription=subscription)
+        end = start + timedelta(weeks=settings.SEPA_RETURN_HOLD_WEEKS) - timedelta(days=1)
+        try:
+            subscription_pause(subscription_id=subscription.pk, start_date=start, end_date=end, actor=None)
+        except ApplicationError:
+            continue  # already paused over it, or its cutoff passed: nothing more to hold
+        paused += 1
+    return paused

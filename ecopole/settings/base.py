@@ -460,6 +460,8 @@ SEPA_CREDITOR_NAME = os.environ.get("SEPA_CREDITOR_NAME", "Ecopole alimentaire")
 SEPA_CREDITOR_IBAN = os.environ.get("SEPA_CREDITOR_IBAN", "FR7630006000011234567890189")
 SEPA_CREDITOR_BIC = os.environ.get("SEPA_CREDITOR_BIC", "AGRIFRPPXXX")
 SEPA_CREDITOR_ID = os.environ.get("SEPA_CREDITOR_ID", "FR72ZZZ123456")
+# A returned direct debit pauses the subscriber's cabas for this many weeks from its next distribution.
+SEPA_RETURN_HOLD_WEEKS = env_int("SEPA_RETURN_HOLD_WEEKS", 4)
 
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {

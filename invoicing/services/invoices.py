@@ -146,6 +146,7 @@ def _create(
     credited_invoice: Invoice | None = None,
     note: str = "",
     now: datetime | None = None,
+    send: bool = True,
 ) -> Invoice:
     # The date is read once the counter is locked: numbers and issue times then run in the same order.
     year = timezone.localdate(now or timezone.now()).year
@@ -175,7 +176,8 @@ def _create(
         note=note[:255],
     )
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **line) for line in priced])
-    outbox_enqueue(key=f"invoicing.invoice:{invoice.pk}", handler=SEND_HANDLER, payload={"invoice_id": invoice.pk})
+    if send:
+        outbox_enqueue(key=f"invoicing.invoice:{invoice.pk}", handler=SEND_HANDLER, payload={"invoice_id": invoice.pk})
     return invoice
 
 
@@ -190,12 +192,14 @@ def invoice_issue(
     e_invoice: bool = False,
     note: str = "",
     now: datetime | None = None,
+    send: bool = True,
 ) -> tuple[Invoice, bool]:
     """Issue the invoice of `source` (e.g. "order:12"), numbered next in its series and year.
 
     Guarantees: idempotent by `source` (a second call returns the existing invoice and False); the number comes
     from the counter row locked until the caller's transaction ends (no gap, no duplicate; a rollback consumes no
-    number); the seller's legal mentions are copied from settings; the email goes through the outbox after commit.
+    number); the seller's legal mentions are copied from settings; the email goes through the outbox after commit
+    (`send=False`: the caller sends the document in its own email and marks it with `invoice_mark_emailed`).
     Runs inside the caller's transaction when there is one (an order's fulfilment, a statement's build), so the
     invoice exists exactly when what it bills does.
     """
@@ -218,6 +222,7 @@ def invoice_issue(
                 e_invoice=e_invoice,
                 note=note,
                 now=now,
+                send=send,
             )
     except IntegrityError:
         existing = Invoice.objects.filter(source=source).first()
@@ -270,3 +275,8 @@ def credit_note_issue(*, invoice_id: int, reason: str = "", now: datetime | None
             note=reason,
             now=now,
         )
+
+
+def invoice_mark_emailed(*, invoice_id: int) -> None:
+    """Record that the invoice reached its buyer in another app's email (the workshop statement's)."""
+    Invoice.objects.filter(pk=invoice_id, emailed_at__isnull=True).update(emailed_at=timezone.now())

@@ -23,8 +23,9 @@ from ecopole.core.emails import email_send
 from ecopole.core.locking import lock_rows
 from ecopole.core.money import money
 from ecopole.core.outbox import outbox_enqueue
-from invoicing.models import Series
-from invoicing.services.invoices import Buyer, LineData, invoice_issue
+from invoicing.models import Invoice, Series
+from invoicing.services.documents import invoice_document, invoice_filename
+from invoicing.services.invoices import Buyer, LineData, invoice_issue, invoice_mark_emailed
 
 from ..models import BillingKind, BillingLine, Statement
 from .calendar import local_date
@@ -115,6 +116,7 @@ def statement_invoice_issue(*, statement: Statement, producer: Producer, lines: 
         producer_id=producer.pk,
         e_invoice=True,
         note=note,
+        send=False,  # attached to the statement's email (statement_send): one email a month
     )[0]
 
 
@@ -257,6 +259,11 @@ def statement_send(*, statement_id: int) -> bool:
         slug = statement.producer.slug
         message.attach(f"releve-{slug}-{month}.pdf", statement_pdf(statement), "application/pdf")
         message.attach(f"releve-{slug}-{month}.csv", statement_csv(statement), "text/csv")
+        invoice = Invoice.objects.filter(source=f"statement:{statement.pk}").first()
+        if invoice is not None:  # the Factur-X e-invoice of the statement (statements before invoicing have none)
+            message.attach(invoice_filename(invoice), invoice_document(invoice), "application/pdf")
     email_send(message)
     Statement.objects.filter(pk=statement_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if invoice is not None:
+        invoice_mark_emailed(invoice_id=invoice.pk)
     return True

@@ -71,6 +71,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "not_an_invoice",
         "invalid_iban",
         "no_active_mandate",
+        "mandate_not_accepted",
         "period_invalid",
         # vending: a period whose end is before its start, a compartment that is not a locker
         "invalid_report_period",

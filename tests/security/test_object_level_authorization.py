@@ -121,6 +121,9 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "GET /api/v1/processing/statements/{id}/pdf/": Owned("producer", {"id": "statement_b"}),
     "GET /api/v1/invoicing/invoices/{id}/": Owned("customer", {"id": "invoice_b"}),
     "GET /api/v1/invoicing/invoices/{id}/pdf/": Owned("customer", {"id": "invoice_b"}),
+    "POST /api/v1/invoicing/sepa/debits/{id}/return/": StaffWide(
+        "the manager records every returned debit; everyone else gets 403 (role matrix)"
+    ),
     "POST /api/v1/invoicing/invoices/{id}/credit-note/": StaffWide(
         "the manager credits every invoice; everyone else gets 403 (role matrix)"
     ),

@@ -169,6 +169,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/invoicing/exports/movements/": MANAGER,
     "GET /api/v1/invoicing/exports/fec/": MANAGER,
     "GET /api/v1/invoicing/exports/reconciliation/": MANAGER,
+    # SEPA: anyone signed in signs their own mandate; the month's file and returned debits: the manager
+    "POST /api/v1/invoicing/sepa/mandate/": ANY_USER,
+    "GET /api/v1/invoicing/sepa/pain008/": MANAGER,
+    "POST /api/v1/invoicing/sepa/debits/{id}/return/": MANAGER,
     # vending: the public view, the machine's own endpoints (its key only), staff endpoints
     "GET /api/v1/vending/machines/": PUBLIC,
     "GET /api/v1/vending/machines/{id}/": PUBLIC,

@@ -36,6 +36,7 @@ from accounts.services import email_confirmation_token, token_create
 from baskets.models import BasketDelivery, BasketSize
 from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
 from baskets.services.generation import basket_run_generate
+from baskets.services.invoices import basket_invoice_issue
 from baskets.services.solidarity import solidarity_grant, solidarity_request_submit
 from baskets.services.subscriptions import PlaceRequest, subscription_create, subscription_pause
 from catalogue.models import Category
@@ -57,6 +58,7 @@ from deliveries.models import (
 from deliveries.services.addresses import saved_address_create
 from invoicing.models import Series
 from invoicing.services.invoices import Buyer, LineData, invoice_issue
+from invoicing.services.sepa import direct_debits_prepare, mandate_sign
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
 from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
@@ -412,6 +414,11 @@ def _invoices(world: World) -> None:
                 series=Series.CUSTOMER, source=f"world:{letter}", buyer=buyer, lines=[line], customer_id=customer.pk
             )
         setattr(o, f"invoice_{letter}", invoice)
+    # SEPA: customer A signed a mandate; October's cabas invoice is debited under it
+    customer_a = world.users["customer"]
+    basket_invoice_issue(customer_id=customer_a.pk, month=date(2026, 10, 1))
+    mandate_sign(customer=customer_a, account_holder="Client A", iban="FR14 2004 1010 0505 0001 3M02 606")
+    o.debit_a = direct_debits_prepare(month=date(2026, 10, 1))[0]
 
 
 def _baskets(world: World) -> None:
@@ -669,6 +676,11 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/invoicing/exports/movements/": Call("manager", query=PERIOD_2026),
     "GET /api/v1/invoicing/exports/fec/": Call("manager", query=PERIOD_2026),
     "GET /api/v1/invoicing/exports/reconciliation/": Call("manager", query=PERIOD_2026),
+    "POST /api/v1/invoicing/sepa/mandate/": Call(
+        "customer", {"account_holder": "Client A", "iban": "FR7630006000011234567890189", "accept": True}
+    ),
+    "GET /api/v1/invoicing/sepa/pain008/": Call("manager", query={"month": "2026-10"}),
+    "POST /api/v1/invoicing/sepa/debits/{id}/return/": Call("manager", {"reason": "AM04 provision insuffisante"}),
     "POST /api/v1/processing/bookings/{id}/accept-offer/": Call("producer", succeeds="no offer is held: 409"),
     "POST /api/v1/processing/bookings/{id}/confirm/": Call("manager"),
     "POST /api/v1/processing/bookings/{id}/no-show/": Call("manager", succeeds="the slot is ahead: 409"),
@@ -721,6 +733,7 @@ DEFAULT_PARAMS = {
     "/api/v1/processing/bookings/:id": "booking_a",
     "/api/v1/processing/statements/:id": "statement_a",
     "/api/v1/invoicing/invoices/:id": "invoice_a",
+    "/api/v1/invoicing/sepa/debits/:id": "debit_a",
     "code": "lot_a",
     "token": "feed_a",
     "order_id": "order_a",
