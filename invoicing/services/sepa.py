@@ -5,6 +5,7 @@ cabas invoices, and returned debits, which put the subscription on hold (through
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -62,7 +63,8 @@ def mandate_sign(*, customer, account_holder: str, iban: str, now: datetime | No
     with transaction.atomic(durable=True):
         lock_rows(type(customer).objects.filter(pk=customer.pk), no_key=True)
         SepaMandate.objects.filter(customer=customer, revoked_at__isnull=True).update(revoked_at=now)
-        reference = f"ECO{customer.pk:06d}{now:%Y%m%d%H%M%S}"
+        # Unique (the column is), at most 35 characters, only the characters the SEPA rulebook allows.
+        reference = f"ECO{customer.pk:06d}{now:%Y%m%d}{secrets.token_hex(4).upper()}"
         return SepaMandate.objects.create(
             customer=customer,
             reference=reference,
