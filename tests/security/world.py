@@ -91,7 +91,17 @@ ROLES = ("anonymous", "customer", "producer", "preparer", "driver", "manager", "
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 # The apps whose tables the walkers snapshot ("nothing changed in the database").
-PROJECT_APPS = ("accounts", "catalogue", "orders", "baskets", "deliveries", "processing", "vending", "core")
+PROJECT_APPS = (
+    "accounts",
+    "catalogue",
+    "orders",
+    "baskets",
+    "deliveries",
+    "processing",
+    "vending",
+    "core",
+    "invoicing",
+)
 
 
 @functools.cache
