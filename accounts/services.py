@@ -37,6 +37,7 @@ MANAGED_APPS = (
     "processing",
     "vending",
     "core",
+    "invoicing",  # shown read-only in the admin: invoices are issued and credited by the services
     "django_celery_beat",
 )
 

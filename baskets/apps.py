@@ -9,8 +9,10 @@ class BasketsConfig(AppConfig):
     def ready(self) -> None:
         from deliveries.ports import stop_source_register
         from ecopole.core.outbox import outbox_handler_register
+        from invoicing.ports import debit_returned_hook_register
 
         from . import emails
+        from .services.invoices import subscriptions_hold_for_returned_debit
         from .stops import BasketSource
 
         # The rounds carry the basket deliveries (`deliveries.ports`).
@@ -26,3 +28,5 @@ class BasketsConfig(AppConfig):
         outbox_handler_register("baskets.emails.subscription_email_send", emails.subscription_email_send)
         outbox_handler_register("baskets.emails.basket_delivery_failed_send", emails.basket_delivery_failed_send)
         outbox_handler_register("baskets.emails.solidarity_request_email_send", emails.solidarity_request_email_send)
+        # A returned SEPA debit puts the subscriber's cabas on hold (`invoicing.ports`).
+        debit_returned_hook_register("baskets", subscriptions_hold_for_returned_debit)

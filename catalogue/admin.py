@@ -66,6 +66,7 @@ class ProducerAdmin(admin.ModelAdmin):
             _("Organic certification"),
             {"fields": ["organic_certifier", "organic_certificate_number", "organic_certificate_valid_until"]},
         ),
+        (_("Invoicing"), {"fields": ["siret", "vat_number", "billing_address", "billing_postcode"]}),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -15,6 +15,7 @@ from imagekit.models import ImageSpecField
 
 from ecopole.core.fields import TEXT_MAX_LENGTH
 
+from .legal_ids import validate_siret, validate_vat_number
 from .photos import (
     CardRendition,
     LargeRendition,
@@ -72,6 +73,11 @@ class Producer(models.Model):
         _("organic certifier code"), max_length=12, blank=True, validators=[CERTIFIER_CODE_VALIDATOR]
     )
     organic_certificate_number = models.CharField(_("organic certificate number"), max_length=50, blank=True)
+    # Legal identity for the invoices the Ecopôle sends the producer (Factur-X e-invoices: invoicing app).
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    vat_number = models.CharField(_("intra-EU VAT number"), max_length=16, blank=True, validators=[validate_vat_number])
+    billing_address = models.CharField(_("billing address"), max_length=200, blank=True)
+    billing_postcode = models.CharField(_("billing postcode"), max_length=10, blank=True)
     organic_certificate_valid_until = models.DateField(_("organic certificate valid until"), null=True, blank=True)
     # Lower-cased, unaccented name and commune, maintained by the producer services (see selectors.product_list).
     search_text = models.TextField(editable=False, blank=True, default="")

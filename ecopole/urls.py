@@ -38,6 +38,7 @@ api_v1 = [
     path("baskets/", include("baskets.urls")),
     path("deliveries/", include("deliveries.urls")),
     path("processing/", include("processing.urls")),
+    path("invoicing/", include("invoicing.urls")),
     path("vending/", include("vending.urls")),
     path("payments/", include("payments.urls")),
 ]

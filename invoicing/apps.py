@@ -7,3 +7,11 @@ class InvoicingConfig(AppConfig):
 
     name = "invoicing"
     verbose_name = _("Invoicing")
+
+    def ready(self) -> None:
+        from ecopole.core.outbox import outbox_handler_register
+
+        from .services import emails, sepa
+
+        outbox_handler_register("invoicing.services.emails.invoice_send", emails.invoice_send)
+        outbox_handler_register("invoicing.services.sepa.debit_returned_dispatch", sepa.debit_returned_dispatch)

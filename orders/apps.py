@@ -9,10 +9,12 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from deliveries.ports import stop_source_register
         from ecopole.core.outbox import outbox_handler_register
+        from invoicing.ports import movement_source_register
         from vending.ports import locker_collected, locker_expired
 
         from .services import locker, notifications
         from .stop_source import GrocerySource
+        from .treasury import order_payment_movements
 
         outbox_handler_register("orders.services.locker.locker_code_send", locker.locker_code_send)
         outbox_handler_register("orders.services.notifications.notification_send", notifications.notification_send)
@@ -38,3 +40,5 @@ class OrdersConfig(AppConfig):
 
         lot_holder_register("orders.order", GroceryLotHolder())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)
+        # The treasurer's exports read the payments staff record (`invoicing.ports`).
+        movement_source_register("orders", order_payment_movements)

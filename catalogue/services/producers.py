@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from ..geo import distance_to_ecopole_km
+from ..legal_ids import siret_normalise, vat_number_normalise
 from ..models import Producer
 from ..text import search_normalise
 
@@ -22,11 +23,18 @@ PRODUCER_FIELDS = {
     "organic_certifier",
     "organic_certificate_number",
     "organic_certificate_valid_until",
+    "siret",
+    "vat_number",
+    "billing_address",
+    "billing_postcode",
 }
 
 
 def producer_derive(*, producer: Producer) -> None:
-    """Recompute the derived columns in memory: `distance_km` (haversine to Vieille-Église) and `search_text`."""
+    """Recompute the derived columns in memory: `distance_km` (haversine to Vieille-Église) and `search_text`; store
+    the SIRET and VAT number compact (spaces and dots typed by people removed)."""
+    producer.siret = siret_normalise(producer.siret)
+    producer.vat_number = vat_number_normalise(producer.vat_number)
     producer.distance_km = distance_to_ecopole_km(producer.latitude, producer.longitude)
     producer.search_text = search_normalise(producer.name, producer.commune)
 

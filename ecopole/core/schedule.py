@@ -35,6 +35,15 @@ PERIODIC_TASKS: list[Periodic] = [
         description="Each producer's statement of the légumerie-conserverie for the month just ended, emailed.",
     ),
     Periodic(
+        name="Cabas bio: monthly invoices",
+        task="baskets.invoices_monthly",
+        minute="30",
+        hour="6",
+        day_of_month="1",
+        description="Each subscriber's invoice of the baskets of the month just ended, emailed; they feed the "
+        "month's SEPA direct-debit file.",
+    ),
+    Periodic(
         name="Workshop: expire waiting-list offers",
         task="processing.expire_offers",
         minute="*/10",

@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "WeekdayEnum": "deliveries.models.Weekday",
         "RoundStatusEnum": "deliveries.models.RoundStatus",
         "BasketRoundStatusEnum": "baskets.models.BasketRoundStatus",
+        "InvoiceKindEnum": "invoicing.models.InvoiceKind",
         "StopStatusEnum": "deliveries.models.StopStatus",
         "StopKindEnum": "deliveries.models.StopKind",
         "FailureReasonEnum": "deliveries.models.FailureReason",
@@ -474,6 +475,28 @@ DELIVERIES_SERVICE_AREA = os.environ.get("DELIVERIES_SERVICE_AREA", "50.70,1.55,
 # GEOCODER_TIMEOUT_SECONDS (a timeout or an error is 503 `geocoder_unavailable`).
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "").strip()
 GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS") or "3")
+
+# Invoices (invoicing/): the seller's legal mentions printed on every invoice. An empty VAT number means the
+# association is exempt (franchise en base): the invoices then carry INVOICING_VAT_EXEMPTION_TEXT and no VAT.
+INVOICING_SELLER_NAME = os.environ.get("INVOICING_SELLER_NAME", "Ecopôle alimentaire de la région d'Audruicq")
+INVOICING_SELLER_ADDRESS = os.environ.get(
+    "INVOICING_SELLER_ADDRESS", "Route de Gravelines, 62370 Vieille-Église, France"
+)
+INVOICING_SELLER_POSTCODE = os.environ.get("INVOICING_SELLER_POSTCODE", "62370")
+INVOICING_SELLER_CITY = os.environ.get("INVOICING_SELLER_CITY", "Vieille-Église")
+INVOICING_SELLER_SIRET = os.environ.get("INVOICING_SELLER_SIRET", "73282932000074")
+INVOICING_SELLER_VAT_NUMBER = os.environ.get("INVOICING_SELLER_VAT_NUMBER", "FR44732829320")
+INVOICING_VAT_EXEMPTION_TEXT = os.environ.get("INVOICING_VAT_EXEMPTION_TEXT", "TVA non applicable, art. 293 B du CGI")
+INVOICING_PAYMENT_TERMS = os.environ.get("INVOICING_PAYMENT_TERMS", "Paiement à réception. Pas d'escompte.")
+# VAT rate (%) of the workshop's services invoiced to producers (the statements' amounts are VAT included).
+INVOICING_WORKSHOP_VAT_RATE = Decimal(os.environ.get("INVOICING_WORKSHOP_VAT_RATE") or "20.00")
+# SEPA direct debit of the cabas (invoicing.services.sepa): the creditor's identity at its bank.
+SEPA_CREDITOR_NAME = os.environ.get("SEPA_CREDITOR_NAME", "Ecopole alimentaire")
+SEPA_CREDITOR_IBAN = os.environ.get("SEPA_CREDITOR_IBAN", "FR7630006000011234567890189")
+SEPA_CREDITOR_BIC = os.environ.get("SEPA_CREDITOR_BIC", "AGRIFRPPXXX")
+SEPA_CREDITOR_ID = os.environ.get("SEPA_CREDITOR_ID", "FR72ZZZ123456")
+# A returned direct debit pauses the subscriber's cabas for this many weeks from its next distribution.
+SEPA_RETURN_HOLD_WEEKS = env_int("SEPA_RETURN_HOLD_WEEKS", 4)
 
 # --- Logging ----------------------------------------------------------------------------------------------------
 LOGGING = {

@@ -68,6 +68,7 @@ from ..models import (
     PaymentStatus,
 )
 from .home_delivery import home_delivery_fee
+from .invoices import order_invoice_issue
 from .limits import customer_lock, customer_may_order_check, order_rate_check, unpaid_caps_check
 from .locker import machine_takes_orders, order_is_for_machine, order_lockers_release
 from .notifications import order_notify
@@ -450,6 +451,8 @@ def _transition(*, order: Order, target: str, actor, note: str = "") -> Order:
     if target in {OrderStatus.FULFILLED, OrderStatus.CANCELLED} and order.flag:
         order.flag, order.flagged_at = OrderFlag.NONE, None
         order.save(update_fields=["flag", "flagged_at", "updated_at"])
+    if target == OrderStatus.FULFILLED:
+        order_invoice_issue(order=order)  # numbered in this transaction: no fulfilled order without its invoice
     return order
 
 

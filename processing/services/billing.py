@@ -23,6 +23,9 @@ from ecopole.core.emails import email_send
 from ecopole.core.locking import lock_rows
 from ecopole.core.money import money
 from ecopole.core.outbox import outbox_enqueue
+from invoicing.models import Invoice, Series
+from invoicing.services.documents import invoice_document, invoice_filename
+from invoicing.services.invoices import Buyer, LineData, invoice_issue, invoice_mark_emailed
 
 from ..models import BillingKind, BillingLine, Statement
 from .calendar import local_date
@@ -69,6 +72,7 @@ def statement_build(*, producer_id: int, month: date) -> tuple[Statement | None,
                 producer=producer, month=month, total=total, data=_snapshot(producer, month, lines, total)
             )
             BillingLine.objects.filter(pk__in=[line.pk for line in lines]).update(statement=statement)
+            statement_invoice_issue(statement=statement, producer=producer, lines=lines)
             outbox_enqueue(
                 key=f"processing.statement:{statement.pk}",
                 handler="processing.services.billing.statement_send",
@@ -77,6 +81,43 @@ def statement_build(*, producer_id: int, month: date) -> tuple[Statement | None,
     except IntegrityError:
         return Statement.objects.get(producer_id=producer_id, month=month), False
     return statement, True
+
+
+def statement_invoice_issue(*, statement: Statement, producer: Producer, lines: list[BillingLine]):
+    """The statement becomes the producer's invoice (series "P"), issued as a Factur-X e-invoice in the statement's
+    transaction: invoicing receives plain lines (amounts VAT included at the workshop's rate) and the producer's
+    legal identity (SIRET, VAT number, billing address)."""
+    rate = settings.INVOICING_WORKSHOP_VAT_RATE
+    invoice_lines = [
+        LineData(
+            description=f"{line.billed_on:%d/%m/%Y} – {line.description}",
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=rate,
+            amount=line.amount,
+        )
+        for line in sorted(lines, key=lambda item: (item.billed_on, item.pk))
+    ]
+    buyer = Buyer(
+        name=producer.name,
+        address=producer.billing_address,
+        postcode=producer.billing_postcode,
+        city=producer.commune,
+        siret=producer.siret,
+        vat_number=producer.vat_number,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Workshop statement for %(month)s") % {"month": f"{statement.month:%m/%Y}"}
+    return invoice_issue(
+        series=Series.PRODUCER,
+        source=f"statement:{statement.pk}",
+        buyer=buyer,
+        lines=invoice_lines,
+        producer_id=producer.pk,
+        e_invoice=True,
+        note=note,
+        send=False,  # attached to the statement's email (statement_send): one email a month
+    )[0]
 
 
 def _snapshot(producer: Producer, month: date, lines: list[BillingLine], total: Decimal) -> dict:
@@ -218,6 +259,11 @@ def statement_send(*, statement_id: int) -> bool:
         slug = statement.producer.slug
         message.attach(f"releve-{slug}-{month}.pdf", statement_pdf(statement), "application/pdf")
         message.attach(f"releve-{slug}-{month}.csv", statement_csv(statement), "text/csv")
+        invoice = Invoice.objects.filter(source=f"statement:{statement.pk}").first()
+        if invoice is not None:  # the Factur-X e-invoice of the statement (statements before invoicing have none)
+            message.attach(invoice_filename(invoice), invoice_document(invoice), "application/pdf")
     email_send(message)
     Statement.objects.filter(pk=statement_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if invoice is not None:
+        invoice_mark_emailed(invoice_id=invoice.pk)
     return True

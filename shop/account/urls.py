@@ -7,7 +7,7 @@ from django.urls import path
 
 from shop import urls_addresses
 
-from . import orders, views
+from . import invoices, orders, views
 
 app_name = "account"
 
@@ -33,5 +33,7 @@ urlpatterns = [
     path("commandes/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("commandes/<int:order_id>/annuler/", orders.order_cancel_view, name="order-cancel"),
     path("commandes/<int:order_id>/modifier/", orders.order_modify_view, name="order-modify"),
+    path("factures/", invoices.invoice_list, name="invoices"),
+    path("factures/<int:invoice_id>/pdf/", invoices.invoice_pdf, name="invoice-pdf"),
     *urls_addresses.urlpatterns,
 ]

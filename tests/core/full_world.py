@@ -60,6 +60,7 @@ PROJECT_APPS = (
     "processing",
     "vending",
     "payments",
+    "invoicing",
 )
 
 # Project tables allowed to stay empty in the full world, each with the reason. Keep it short.
@@ -139,6 +140,21 @@ def fill_demo_gaps() -> None:
 
     _vending(manager=manager, now=now)
     _payments(manager=manager)
+    _invoicing(today=today)
+
+
+def _invoicing(*, today) -> None:
+    """The customer's cabas invoice of this month, a SEPA mandate and its direct debit, a credit note."""
+    from baskets.models import BasketDelivery
+    from baskets.services.invoices import basket_invoice_issue
+    from invoicing.services.invoices import credit_note_issue
+    from invoicing.services.sepa import direct_debits_prepare, mandate_sign
+
+    delivery = BasketDelivery.objects.order_by("date", "pk").first()
+    invoice = basket_invoice_issue(customer_id=delivery.customer_id, month=delivery.date)
+    mandate_sign(customer=delivery.customer, account_holder="Client démo", iban="FR1420041010050500013M02606")
+    direct_debits_prepare(month=delivery.date)
+    credit_note_issue(invoice_id=invoice.pk, reason="Démonstration")
 
 
 def _baskets(*, manager: User, today) -> None:

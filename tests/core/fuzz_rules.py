@@ -77,6 +77,12 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "too_late_to_book",
         "unknown_equipment",
         "workshop_closed",
+        # invoicing: a credit note of a credit note, an IBAN that fails its check digits, no mandate signed, a period
+        "not_an_invoice",
+        "invalid_iban",
+        "no_active_mandate",
+        "mandate_not_accepted",
+        "period_invalid",
         # vending: a period whose end is before its start, a compartment that is not a locker
         "invalid_report_period",
         "not_a_locker",
@@ -101,6 +107,8 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "failed_stop_not_home",
         "import_already_applied",
         "insufficient_stock",
+        "invoice_already_credited",
+        "debit_already_returned",
         "invalid_transition",
         "modification_closed",
         "no_depot",

@@ -1,7 +1,17 @@
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = {"accounts", "catalogue", "orders", "baskets", "deliveries", "processing", "vending", "core"}
+PROJECT_APPS = {
+    "accounts",
+    "catalogue",
+    "orders",
+    "baskets",
+    "deliveries",
+    "processing",
+    "vending",
+    "core",
+    "invoicing",
+}
 
 
 def test_every_model_of_the_project_is_in_the_admin_as_a_page_or_an_inline():

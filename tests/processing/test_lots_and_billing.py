@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from facturx import get_facturx_xml_from_pdf
 
 from catalogue.models import MovementReason, StockMovement
 from catalogue.services.stock import StockLine, stock_apply, stock_available, stock_check_ledger
+from invoicing.models import Invoice
 from processing.models import BillingLine, Lot, ProcessShelfLife, Statement
 from processing.services.billing import statement_build, statements_build_monthly
 from processing.services.bookings import booking_confirm
@@ -194,8 +196,18 @@ def test_monthly_statement_built_once_emailed_with_pdf_and_csv(
     (message,) = mailoutbox
     assert message.to == [producer_member.email]
     names = [name for name, _content, _type in message.attachments]
-    assert names == [f"releve-{producer.slug}-2026-11.pdf", f"releve-{producer.slug}-2026-11.csv"]
+    # the statement, its CSV, and the invoice it became: a Factur-X e-invoice (series P), marked emailed with it
+    invoice = Invoice.objects.get(source=f"statement:{statement.pk}")
+    assert names == [
+        f"releve-{producer.slug}-2026-11.pdf",
+        f"releve-{producer.slug}-2026-11.csv",
+        f"facture-{invoice.reference}.pdf",
+    ]
     assert message.attachments[0][1].startswith(b"%PDF")
+    assert get_facturx_xml_from_pdf(message.attachments[2][1], check_xsd=True)[0] == "factur-x.xml"
+    assert invoice.total_incl_vat == statement.total and invoice.producer_id == producer.pk
+    invoice.refresh_from_db()
+    assert invoice.emailed_at is not None
 
 
 def test_statement_build_is_idempotent(confirmed, soup, squash, manager_client, producer):

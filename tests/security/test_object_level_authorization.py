@@ -126,6 +126,14 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "GET /api/v1/processing/statements/{id}/": Owned("producer", {"id": "statement_b"}),
     "GET /api/v1/processing/statements/{id}/csv/": Owned("producer", {"id": "statement_b"}),
     "GET /api/v1/processing/statements/{id}/pdf/": Owned("producer", {"id": "statement_b"}),
+    "GET /api/v1/invoicing/invoices/{id}/": Owned("customer", {"id": "invoice_b"}),
+    "GET /api/v1/invoicing/invoices/{id}/pdf/": Owned("customer", {"id": "invoice_b"}),
+    "POST /api/v1/invoicing/sepa/debits/{id}/return/": StaffWide(
+        "the manager records every returned debit; everyone else gets 403 (role matrix)"
+    ),
+    "POST /api/v1/invoicing/invoices/{id}/credit-note/": StaffWide(
+        "the manager credits every invoice; everyone else gets 403 (role matrix)"
+    ),
     "GET /api/v1/processing/ical/{token}.ics": Public(
         "a capability URL: the 256-bit token is the credential (a wrong or revoked token is 404, tested below)"
     ),

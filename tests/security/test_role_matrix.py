@@ -166,6 +166,21 @@ ROLE_MATRIX: dict[str, tuple] = {
     "GET /api/v1/processing/statements/{id}/": PRODUCER_OR_MANAGER,
     "GET /api/v1/processing/statements/{id}/csv/": PRODUCER_OR_MANAGER,
     "GET /api/v1/processing/statements/{id}/pdf/": PRODUCER_OR_MANAGER,
+    # invoices: everyone signed in lists their own (a customer's, a producer member's producer's; the manager all);
+    # customer A's invoice: its owner and the manager, anyone else 404; credit notes: the manager only
+    "GET /api/v1/invoicing/invoices/": ANY_USER,
+    "GET /api/v1/invoicing/invoices/{id}/": OWN_OR_MANAGER,
+    "GET /api/v1/invoicing/invoices/{id}/pdf/": OWN_OR_MANAGER,
+    "POST /api/v1/invoicing/invoices/{id}/credit-note/": MANAGER,
+    # the treasurer's exports: the manager only
+    "GET /api/v1/invoicing/exports/invoices/": MANAGER,
+    "GET /api/v1/invoicing/exports/movements/": MANAGER,
+    "GET /api/v1/invoicing/exports/fec/": MANAGER,
+    "GET /api/v1/invoicing/exports/reconciliation/": MANAGER,
+    # SEPA: anyone signed in signs their own mandate; the month's file and returned debits: the manager
+    "POST /api/v1/invoicing/sepa/mandate/": ANY_USER,
+    "GET /api/v1/invoicing/sepa/pain008/": MANAGER,
+    "POST /api/v1/invoicing/sepa/debits/{id}/return/": MANAGER,
     # vending: the public view, the machine's own endpoints (its key only), staff endpoints
     "POST /api/v1/payments/stripe/webhook/": PUBLIC,
     "GET /api/v1/payments/balance/": ANY_USER,  # one's own balance only (no id in the path)

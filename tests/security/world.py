@@ -36,6 +36,7 @@ from accounts.services import email_confirmation_token, token_create
 from baskets.models import BasketDelivery, BasketSize
 from baskets.services.compositions import CompositionLineRequest, composition_publish, composition_set
 from baskets.services.generation import basket_run_generate
+from baskets.services.invoices import basket_invoice_issue
 from baskets.services.solidarity import solidarity_grant, solidarity_request_submit
 from baskets.services.subscriptions import PlaceRequest, subscription_create, subscription_pause
 from catalogue.models import Category
@@ -56,6 +57,9 @@ from deliveries.models import (
     Weekday,
 )
 from deliveries.services.addresses import saved_address_create
+from invoicing.models import Series
+from invoicing.services.invoices import Buyer, LineData, invoice_issue
+from invoicing.services.sepa import direct_debits_prepare, mandate_sign
 from orders.services.grocery import HomeAddress, LineRequest, order_place, order_transition
 from processing.services.billing import statement_build
 from processing.services.bookings import BookingRequest, booking_confirm, booking_create
@@ -88,7 +92,17 @@ ROLES = ("anonymous", "customer", "producer", "preparer", "driver", "manager", "
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 # The apps whose tables the walkers snapshot ("nothing changed in the database").
-PROJECT_APPS = ("accounts", "catalogue", "orders", "baskets", "deliveries", "processing", "vending", "core")
+PROJECT_APPS = (
+    "accounts",
+    "catalogue",
+    "orders",
+    "baskets",
+    "deliveries",
+    "processing",
+    "vending",
+    "core",
+    "invoicing",
+)
 
 
 @functools.cache
@@ -396,7 +410,29 @@ def build_world() -> World:
         setattr(o, f"booking_{letter}", _book(producer, o.equipment["washing"], thursday))
     o.feed_a = calendar_feed_rotate(producer_id=o.producer_a.pk, user=world.users["producer"])
     _baskets(world)
+    _invoices(world)
     return world
+
+
+def _invoices(world: World) -> None:
+    """Invoicing: customers A and B each have an invoice (the producers' came with their statements, series P)."""
+    o = world.o
+    for letter in ("a", "b"):
+        customer = world.users["customer" if letter == "a" else "customer_b"]
+        line = LineData(
+            description=f"Panier {letter}", quantity=Decimal(1), unit_price=Decimal("12.40"), vat_rate=Decimal("5.5")
+        )
+        buyer = Buyer(name=customer.full_name or customer.email, email=customer.email)
+        with transaction.atomic():
+            invoice, _ = invoice_issue(
+                series=Series.CUSTOMER, source=f"world:{letter}", buyer=buyer, lines=[line], customer_id=customer.pk
+            )
+        setattr(o, f"invoice_{letter}", invoice)
+    # SEPA: customer A signed a mandate; October's cabas invoice is debited under it
+    customer_a = world.users["customer"]
+    basket_invoice_issue(customer_id=customer_a.pk, month=date(2026, 10, 1))
+    mandate_sign(customer=customer_a, account_holder="Client A", iban="FR14 2004 1010 0505 0001 3M02 606")
+    o.debit_a = direct_debits_prepare(month=date(2026, 10, 1))[0]
 
 
 def _baskets(world: World) -> None:
@@ -505,6 +541,8 @@ def _sale(tid: str, compartment: str = "A1") -> dict:
         "sold_at": "2026-10-19T08:30:00+02:00",
     }
 
+
+PERIOD_2026 = {"from": "2026-01-01", "to": "2026-12-31"}
 
 # Every operation that the walkers call with a body or a query, and who calls it naturally. Read-only operations
 # without a query are called as GET with no body by whoever the table says; they need no row here.
@@ -655,6 +693,16 @@ CALLS: dict[str, Call] = {
         },
     ),
     "POST /api/v1/processing/bookings/{id}/cancel/": Call("producer"),
+    "POST /api/v1/invoicing/invoices/{id}/credit-note/": Call("manager", {"reason": "Erreur de facturation"}),
+    "GET /api/v1/invoicing/exports/invoices/": Call("manager", query=PERIOD_2026),
+    "GET /api/v1/invoicing/exports/movements/": Call("manager", query=PERIOD_2026),
+    "GET /api/v1/invoicing/exports/fec/": Call("manager", query=PERIOD_2026),
+    "GET /api/v1/invoicing/exports/reconciliation/": Call("manager", query=PERIOD_2026),
+    "POST /api/v1/invoicing/sepa/mandate/": Call(
+        "customer", {"account_holder": "Client A", "iban": "FR7630006000011234567890189", "accept": True}
+    ),
+    "GET /api/v1/invoicing/sepa/pain008/": Call("manager", query={"month": "2026-10"}),
+    "POST /api/v1/invoicing/sepa/debits/{id}/return/": Call("manager", {"reason": "AM04 provision insuffisante"}),
     "POST /api/v1/processing/bookings/{id}/accept-offer/": Call("producer", succeeds="no offer is held: 409"),
     "POST /api/v1/processing/bookings/{id}/confirm/": Call("manager"),
     "POST /api/v1/processing/bookings/{id}/no-show/": Call("manager", succeeds="the slot is ahead: 409"),
@@ -719,6 +767,8 @@ DEFAULT_PARAMS = {
     "/api/v1/vending/sales/:id": "sale_flagged_a",
     "/api/v1/processing/bookings/:id": "booking_a",
     "/api/v1/processing/statements/:id": "statement_a",
+    "/api/v1/invoicing/invoices/:id": "invoice_a",
+    "/api/v1/invoicing/sepa/debits/:id": "debit_a",
     "code": "lot_a",
     "token": "feed_a",
     "order_id": "order_a",

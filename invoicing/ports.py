@@ -1,0 +1,74 @@
+"""The treasurer's port: the apps where money moves (orders' recorded payments today, the payments app's captures,
+refunds, vouchers and balance credits once merged) register a source of movements; invoicing's exports read them
+all, journal them against the invoices they settle and reconcile the two. Invoicing imports none of its sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+class MovementKind:
+    PAYMENT = "payment"  # money received (cash, card, cheque, a captured online payment)
+    REFUND = "refund"  # money given back
+    VOUCHER = "voucher"  # a food-aid voucher accepted as payment (the partner pays later)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One movement of money on a day; `amount` is positive, its direction is its kind.
+
+    `invoice_source` names the invoice it settles by that invoice's `source` ("order:12", "cabas:7:2026-10"): the
+    reconciliation checks each captured euro lands on exactly one invoice or credit note. `account` (optional)
+    overrides the treasury account the method gives (a partner's account for vouchers, say)."""
+
+    kind: str
+    on: date
+    reference: str
+    label: str
+    amount: Decimal
+    method: str
+    invoice_source: str = ""
+    party: str = ""
+    account: str = ""
+
+
+MovementSource = Callable[[date, date], Iterable[Movement]]
+
+_SOURCES: dict[str, MovementSource] = {}
+
+
+def movement_source_register(name: str, source: MovementSource) -> None:
+    """Register `source(start, end)` (both days included, Europe/Paris) under `name`, from an AppConfig.ready().
+    The same function again is a no-op; another function under a taken name is refused."""
+    if name in _SOURCES and _SOURCES[name] is not source:
+        raise ValueError(f"movement source {name!r} is already registered")
+    _SOURCES[name] = source
+
+
+def movements(start: date, end: date) -> list[Movement]:
+    """Every registered source's movements of the period, by day then reference."""
+    found = [movement for source in _SOURCES.values() for movement in source(start, end)]
+    return sorted(found, key=lambda m: (m.on, m.reference))
+
+
+# A direct debit the bank returned (rejet de prélèvement): the apps that sell on subscription register what to do
+# (baskets puts the subscriber's cabas on hold). Called after the return is committed, outside any transaction,
+# once per return; a hook must be idempotent (the outbox may run it twice).
+DebitReturnedHook = Callable[..., object]
+
+_DEBIT_RETURNED_HOOKS: dict[str, DebitReturnedHook] = {}
+
+
+def debit_returned_hook_register(name: str, hook: DebitReturnedHook) -> None:
+    """`hook(customer_id=…, invoice_source=…)` after a returned debit. Same rules as movement sources."""
+    if name in _DEBIT_RETURNED_HOOKS and _DEBIT_RETURNED_HOOKS[name] is not hook:
+        raise ValueError(f"debit-returned hook {name!r} is already registered")
+    _DEBIT_RETURNED_HOOKS[name] = hook
+
+
+def debit_returned_hooks() -> list[DebitReturnedHook]:
+    return list(_DEBIT_RETURNED_HOOKS.values())

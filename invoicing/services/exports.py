@@ -1,0 +1,219 @@
+"""The treasurer's exports of a period: invoices and movements (payments, refunds, vouchers) as CSV, and the
+accounting journal with the columns of the French FEC (fichier des écritures comptables, art. A47 A-1 of the LPF).
+
+Sources: the invoices and credit notes of this app, and the movements every app registers through
+`invoicing.ports` (orders' recorded payments today; the payments app's captures, refunds and vouchers once merged:
+it registers one more source and nothing here changes). Every entry of the journal balances by construction (an
+invoice's total = its bases + its VAT, per rate, from the same rounded figures).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ecopole.core.csv_export import csv_writer
+from ecopole.core.money import ZERO
+
+from ..models import Invoice, InvoiceKind, Series
+from ..ports import Movement, MovementKind, movements
+
+FEC_COLUMNS = [
+    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+    "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
+    "ValidDate", "Montantdevise", "Idevise",
+]  # fmt: skip
+CUSTOMERS_ACCOUNT = ("411000", "Clients")
+VAT_ACCOUNT = ("445710", "TVA collectée")
+# Sales: goods (the grocery, the cabas) in 707, services (the workshop, invoiced to producers) in 706; one
+# sub-account per VAT rate, so the VAT return reads straight from the balance.
+SALES_ACCOUNTS = {Series.CUSTOMER: ("707", "Ventes de marchandises"), Series.PRODUCER: ("706", "Prestations")}
+TREASURY_ACCOUNTS = {
+    "cash": ("530000", "Caisse"),
+    "cheque": ("511200", "Chèques à encaisser"),
+    "voucher": ("467100", "Chèques alimentaires à recevoir"),
+}
+BANK_ACCOUNT = ("512000", "Banque")
+JOURNALS = {"VT": "Ventes", "TR": "Trésorerie"}
+
+
+@dataclass(frozen=True)
+class Line:
+    journal: str
+    number: int
+    on: date
+    account: tuple[str, str]
+    party: str
+    piece: str
+    label: str
+    debit: Decimal
+    credit: Decimal
+
+
+def _invoices(start: date, end: date):
+    return (
+        Invoice.objects.filter(issue_date__gte=start, issue_date__lte=end)
+        .select_related("credited_invoice")
+        .order_by("issue_date", "issued_at", "id")
+    )
+
+
+def _party(invoice: Invoice) -> str:
+    return f"P{invoice.producer_id}" if invoice.producer_id else f"C{invoice.customer_id or 0}"
+
+
+def _rate_suffix(rate: str) -> str:
+    return f"{Decimal(rate):05.2f}".replace(".", "")[:3]  # 5.50 → 055, 20.00 → 200
+
+
+def invoice_entry(invoice: Invoice, number: int) -> list[Line]:
+    """The sales journal's entry of an invoice (debit the customer, credit sales per rate and VAT), reversed for a
+    credit note."""
+    credited = invoice.credited_invoice
+    series = credited.series if credited is not None else invoice.series
+    prefix, sales_label = SALES_ACCOUNTS.get(series, SALES_ACCOUNTS[Series.CUSTOMER])
+    reverse = invoice.kind == InvoiceKind.CREDIT_NOTE
+    label = f"{'Avoir' if reverse else 'Facture'} {invoice.reference} {invoice.buyer.get('name', '')}".strip()[:200]
+
+    def line(account, amount, *, debit_side: bool, party: str = "") -> Line:
+        debit_side = debit_side != reverse
+        return Line(
+            "VT", number, invoice.issue_date, account, party, invoice.reference, label,
+            amount if debit_side else ZERO, ZERO if debit_side else amount,
+        )  # fmt: skip
+
+    lines = [line(CUSTOMERS_ACCOUNT, invoice.total_incl_vat, debit_side=True, party=_party(invoice))]
+    for row in invoice.vat_breakdown:
+        suffix = _rate_suffix(row["rate"])
+        base, vat = Decimal(row["base"]), Decimal(row["vat"])
+        if base:
+            account = (f"{prefix}{suffix}", f"{sales_label} {row['rate']} %")
+            lines.append(line(account, base, debit_side=False))
+        if vat:
+            lines.append(line((VAT_ACCOUNT[0], f"{VAT_ACCOUNT[1]} {row['rate']} %"), vat, debit_side=False))
+    return lines
+
+
+def movement_entry(movement: Movement, number: int, invoice_reference: str) -> list[Line]:
+    """The treasury journal's entry of a movement: a payment debits the treasury account of its method and credits
+    the customer; a refund the reverse; a voucher debits the partner's account."""
+    account = TREASURY_ACCOUNTS.get(movement.method, BANK_ACCOUNT)
+    if movement.kind == MovementKind.VOUCHER:
+        account = TREASURY_ACCOUNTS["voucher"]
+    if movement.account:
+        account = (movement.account, account[1])
+    piece = invoice_reference or movement.reference
+    incoming = movement.kind != MovementKind.REFUND
+    label = f"{movement.label} ({movement.method or '?'})"[:200]
+    amount = movement.amount
+    treasury = Line(
+        "TR", number, movement.on, account, "", piece, label, *((amount, ZERO) if incoming else (ZERO, amount))
+    )
+    customer = Line(
+        "TR", number, movement.on, CUSTOMERS_ACCOUNT, movement.party, piece, label,
+        *((ZERO, amount) if incoming else (amount, ZERO)),
+    )  # fmt: skip
+    return [treasury, customer]
+
+
+def journal_lines(start: date, end: date) -> list[Line]:
+    """The period's entries: the sales journal (invoices, credit notes), then treasury (every registered source)."""
+    lines: list[Line] = []
+    for number, invoice in enumerate(_invoices(start, end), start=1):
+        lines += invoice_entry(invoice, number)
+    found = movements(start, end)
+    references = _invoice_references({m.invoice_source for m in found if m.invoice_source})
+    for number, movement in enumerate(found, start=1):
+        lines += movement_entry(movement, number, references.get(movement.invoice_source, ""))
+    return lines
+
+
+def _invoice_references(sources: set[str]) -> dict[str, str]:
+    return {
+        invoice.source: invoice.reference
+        for invoice in Invoice.objects.filter(source__in=sources).only("source", "series", "year", "number")
+    }
+
+
+def _fec_amount(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def fec_export(start: date, end: date) -> str:
+    """The journal as a FEC file: tab-separated, one header row, dates YYYYMMDD, amounts with a decimal comma."""
+    out = io.StringIO()
+    writer = csv_writer(out, delimiter="\t", lineterminator="\r\n")
+    writer.writerow(FEC_COLUMNS)
+    for line in journal_lines(start, end):
+        day = line.on.strftime("%Y%m%d")
+        writer.writerow(
+            [
+                line.journal, JOURNALS[line.journal], f"{line.journal}{line.number:06d}", day,
+                line.account[0], line.account[1], line.party, line.party, line.piece, day, line.label,
+                _fec_amount(line.debit), _fec_amount(line.credit), "", "", day, "", "EUR",
+            ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def invoices_csv(start: date, end: date) -> str:
+    out = io.StringIO()
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["reference", "kind", "issue_date", "buyer", "party", "credited_invoice", "total_excl_vat", "vat_total",
+         "total_incl_vat", "vat_breakdown", "source"]
+    )  # fmt: skip
+    for invoice in _invoices(start, end):
+        breakdown = " ".join(f"{row['rate']}%:{row['base']}+{row['vat']}" for row in invoice.vat_breakdown)
+        writer.writerow(
+            [
+                invoice.reference, invoice.kind, invoice.issue_date.isoformat(), invoice.buyer.get("name", ""),
+                _party(invoice), invoice.credited_invoice.reference if invoice.credited_invoice_id else "",
+                invoice.total_excl_vat, invoice.vat_total, invoice.total_incl_vat, breakdown, invoice.source,
+            ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def movements_csv(start: date, end: date) -> str:
+    """Payments, refunds and vouchers of the period, each with the invoice it settles (empty: not invoiced yet)."""
+    found = movements(start, end)
+    references = _invoice_references({m.invoice_source for m in found if m.invoice_source})
+    out = io.StringIO()
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["date", "kind", "method", "amount", "label", "party", "reference", "invoice"])
+    for m in found:
+        writer.writerow(
+            [m.on.isoformat(), m.kind, m.method, m.amount, m.label, m.party, m.reference,
+             references.get(m.invoice_source, "")]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def reconciliation(start: date, end: date) -> dict:
+    """Every euro received lands on exactly one invoice: per invoice source, the net received (payments and vouchers
+    minus refunds) is compared with the invoice's total minus its credit notes. Returns the movements with no invoice
+    (paid, not yet invoiced: an order paid before its fulfilment) and the invoices whose net received differs."""
+    found = movements(start, end)
+    received: dict[str, Decimal] = defaultdict(Decimal)
+    for m in found:
+        received[m.invoice_source] += -m.amount if m.kind == MovementKind.REFUND else m.amount
+    invoices = {
+        invoice.source: invoice
+        for invoice in Invoice.objects.filter(source__in=set(received) - {""}).prefetch_related("credit_notes")
+    }
+    unmatched = [m.reference for m in found if m.invoice_source not in invoices]
+    mismatched = []
+    for source, invoice in sorted(invoices.items()):
+        due = invoice.total_incl_vat - sum((c.total_incl_vat for c in invoice.credit_notes.all()), ZERO)
+        if received[source] != due:
+            mismatched.append({"invoice": invoice.reference, "due": str(due), "received": str(received[source])})
+    return {
+        "movements": len(found),
+        "received": str(sum(received.values(), ZERO)),
+        "unmatched": unmatched,
+        "mismatched": mismatched,
+    }
