@@ -276,6 +276,7 @@ class MovementReason(models.TextChoices):
     PROCESSING_OUTPUT = "processing_output", _("Processing output")
     LOSS = "loss", _("Loss")
     ADJUSTMENT = "adjustment", _("Inventory adjustment")
+    COUNTER_SALE = "counter_sale", _("Counter sale")
 
 
 class StockMovement(models.Model):

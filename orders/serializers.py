@@ -93,6 +93,15 @@ class OrderPlaceSerializer(serializers.Serializer):
     fulfilment = FulfilmentInputSerializer()
     delivery_date = StrictDateField()
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    customer = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text=(
+            "Managers and preparers: the id of the customer the order is placed for (a customer who phones); the "
+            "order's history says who placed it. Anyone else may only name themselves (403 `permission_denied`)."
+        ),
+    )
 
 
 class OrderLinesSerializer(serializers.Serializer):

@@ -132,6 +132,7 @@ def order_place(
     address: HomeAddress | None = None,
     note: str = "",
     idempotency_key: str | None = None,
+    placed_by=None,
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, snapshot prices and VAT, compute totals, all or nothing.
 
@@ -149,6 +150,10 @@ def order_place(
     Two parallel requests with one key collide on the unique (user, key) row: the second waits for the first to
     commit, then replays its order. The confirmation email is enqueued on commit. Runs in its own durable
     transaction: committed when it returns.
+
+    On behalf of a customer: `placed_by` (a manager or a preparer; the caller checks the role) places the order on
+    `customer`'s account, for a customer who phones. Staff are not limited, so neither is what they place; the
+    first event's actor is `placed_by` (the history says who placed it) and the idempotency key is theirs.
     """
     located = address
     if fulfilment == Fulfilment.HOME and address is not None:
@@ -163,6 +168,7 @@ def order_place(
         located=located,
         note=note,
         idempotency_key=idempotency_key,
+        placed_by=placed_by,
     )
 
 
@@ -178,8 +184,11 @@ def _order_place(
     located: HomeAddress | None,
     note: str,
     idempotency_key: str | None,
+    placed_by=None,
 ) -> OrderPlacement:
+    requester = placed_by or customer
     fingerprint = _request_fingerprint(
+        customer=customer.pk,
         lines=sorted([line.product_id, plain_decimal(line.quantity)] for line in lines),
         fulfilment=fulfilment,
         delivery_date=delivery_date.isoformat(),
@@ -188,10 +197,10 @@ def _order_place(
         note=note,
     )
     if idempotency_key:
-        replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
+        replay = _replay(customer=requester, key=idempotency_key, fingerprint=fingerprint)
         if replay is not None:
             return replay
-    staff = is_staff_member(customer)
+    staff = is_staff_member(requester)
     customer_may_order_check(customer=customer, staff=staff)
     try:
         # The savepoint is only needed to recover from a parallel request with the same key (IntegrityError).
@@ -202,7 +211,7 @@ def _order_place(
             record = None
             if idempotency_key:
                 # Blocks on PostgreSQL while a parallel request holding the same key is uncommitted.
-                record = IdempotencyRecord.objects.create(user=customer, key=idempotency_key, request_hash=fingerprint)
+                record = IdempotencyRecord.objects.create(user=requester, key=idempotency_key, request_hash=fingerprint)
             if not staff:
                 order_rate_check(customer=customer, staff=staff)
             order = _order_create(
@@ -214,6 +223,7 @@ def _order_place(
                 address=located,
                 note=note,
                 staff=staff,
+                placed_by=placed_by,
             )
             if record is not None:
                 record.order = order
@@ -221,7 +231,7 @@ def _order_place(
     except IntegrityError:
         if not idempotency_key:
             raise
-        replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
+        replay = _replay(customer=requester, key=idempotency_key, fingerprint=fingerprint)
         if replay is None:
             raise
         return replay
@@ -292,6 +302,7 @@ def _order_create(
     address: HomeAddress | None,
     note: str,
     staff: bool = False,
+    placed_by=None,
 ) -> Order:
     point, zone, rules = _place_and_rules(fulfilment=fulfilment, pickup_point_id=pickup_point_id, address=address)
     cutoff_at = _check_date(rules=rules, delivery_date=delivery_date)
@@ -346,13 +357,19 @@ def _order_create(
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
     event = OrderEvent.objects.create(
-        order=order, kind=OrderEventKind.STATUS, to_value=OrderStatus.PLACED, actor=customer
+        order=order,
+        kind=OrderEventKind.STATUS,
+        to_value=OrderStatus.PLACED,
+        actor=placed_by or customer,
+        note="placed by staff for the customer" if placed_by is not None and placed_by != customer else "",
     )
     order_notify(order=order, kind=NotificationKind.CONFIRMATION, new_order=True)
     # Last, so the stock rows (the contended ones: every order for a scarce product queues on its row) stay locked
     # for the fewest statements before COMMIT.
     stock_reserve(
-        lines=[StockLine(line.product_id, line.quantity) for line in order_lines], source=order, user=customer
+        lines=[StockLine(line.product_id, line.quantity) for line in order_lines],
+        source=order,
+        user=placed_by or customer,
     )
     _remember_related(order, lines=order_lines, events=[event], locker_reservations=[])
     return order
