@@ -42,5 +42,11 @@ def draft_rows(session, name: str, *, user) -> list[dict]:
     for pid, quantity in lines.items():
         product = products.get(pid)
         if product is not None:
-            rows.append({"product": product, "quantity": quantity, "amount": line_total(unit_price=product.unit_price, quantity=quantity)})
+            rows.append(
+                {
+                    "product": product,
+                    "quantity": quantity,
+                    "amount": line_total(unit_price=product.unit_price, quantity=quantity),
+                }
+            )
     return rows

@@ -29,12 +29,14 @@ from baskets.models import (
 )
 from baskets.services.generation import basket_run_generate
 from baskets.services.subscriptions import subscription_pause
-from catalogue.models import Category
+from catalogue.models import Category, Product
 from catalogue.services.imports import product_import_csv
 from catalogue.services.stock import stock_receive
 from deliveries.services.planning_jobs import planning_job_request
 from ecopole.core.calendar import is_closed
 from ecopole.core.models import Closure
+from orders.services.counter import counter_sale_record
+from orders.services.grocery import LineRequest
 from processing.models import BillingLine
 from processing.services.billing import statement_build
 from processing.services.feeds import calendar_feed_rotate
@@ -100,6 +102,10 @@ def fill_demo_gaps() -> None:
     category = Category.objects.order_by("pk").first()
     csv = f"nom;unité;prix;tva;catégorie;stock\nCourges de démonstration;kg;2,50;5.5;{category.name};10\n"
     product_import_csv(producer=producer, content=csv.encode(), filename="tarifs.csv", user=manager)
+
+    # orders: a sale at the épicerie's counter (the staff pages' counter, issue 18)
+    squash = Product.objects.get(producer=producer, name="Courges de démonstration")
+    counter_sale_record(seller=manager, lines=[LineRequest(squash.pk, Decimal("1"))], payment_method="cash")
 
     _baskets(manager=manager, today=today)
 

@@ -41,7 +41,9 @@ def leeks(db):
 
 @pytest.fixture
 def jam(db):
-    return stocked_product(10, name="Confiture de fraises", slug="confiture-fraises", unit="jar", unit_price=Decimal("4.50"))
+    return stocked_product(
+        10, name="Confiture de fraises", slug="confiture-fraises", unit="jar", unit_price=Decimal("4.50")
+    )
 
 
 def logged_in(user) -> Client:

@@ -40,7 +40,9 @@ def test_a_customer_naming_another_customer_is_refused(customer_client, other_cu
 
 
 def test_a_driver_naming_a_customer_is_refused(driver_client, customer, relay, jam):
-    response = driver_client.post("/api/v1/orders/", pickup_body(relay, [(jam, 1)], customer=customer.pk), format="json")
+    response = driver_client.post(
+        "/api/v1/orders/", pickup_body(relay, [(jam, 1)], customer=customer.pk), format="json"
+    )
     assert response.status_code == 403
     assert Order.objects.count() == 0
 
@@ -72,7 +74,7 @@ def test_the_page_finds_the_customer_adds_products_and_places_the_order(manager_
     )
     page = manager_web.get(reverse("staff:order-new") + f"?client={customer.pk}").content.decode()
     assert "Confiture de fraises" in page and "13,50 €" in page
-    assert 'value="pickup:%d:2026-10-23"' % relay.pk in page
+    assert f'value="pickup:{relay.pk}:2026-10-23"' in page
     response = manager_web.post(
         reverse("staff:order-place"), {"client": customer.pk, "lieu": f"pickup:{relay.pk}:2026-10-23", "cle": "k1"}
     )

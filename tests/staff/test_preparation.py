@@ -12,10 +12,9 @@ from django.urls import reverse
 from catalogue.models import StockLevel
 from deliveries.models import PickupPointKind, Round, Stop
 from orders.models import OrderEvent, OrderStatus
-from tests.factories.deliveries import PickupPointFactory, VehicleFactory
+from tests.factories.deliveries import DeliveryDayFactory, PickupPointFactory, VehicleFactory
 from tests.factories.vending import CompartmentFactory, MachineFactory
 from tests.orders.helpers import FRIDAY, PARIS, place_pickup
-from tests.factories.deliveries import DeliveryDayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +29,15 @@ def test_the_board_lists_the_days_orders_by_place_with_their_round_and_stop(prep
     start = datetime(2026, 10, 23, 9, 0, tzinfo=PARIS)
     round_ = Round.objects.create(date=FRIDAY, vehicle=vehicle, planned_start=start, planned_end=start)
     stop = Stop.objects.create(
-        round=round_, sequence=3, kind="pickup_point", source_key="point:1", label=relay.name,
-        latitude=Decimal("50.9"), longitude=Decimal("1.9"), arrival_at=start, departure_at=start,
+        round=round_,
+        sequence=3,
+        kind="pickup_point",
+        source_key="point:1",
+        label=relay.name,
+        latitude=Decimal("50.9"),
+        longitude=Decimal("1.9"),
+        arrival_at=start,
+        departure_at=start,
     )
     stop.orders.add(order)
 
