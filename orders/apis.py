@@ -26,6 +26,8 @@ from .renderers import PreparationListCsvRenderer
 from .serializers import (
     PREPARATION_PAGE_SIZE,
     PREPARATION_PAGE_SIZE_MAX,
+    CounterSaleInputSerializer,
+    CounterSaleSerializer,
     DeliveryPlaceSerializer,
     OrderCancelSerializer,
     OrderDetailSerializer,
@@ -39,6 +41,7 @@ from .serializers import (
     PreparationListQuerySerializer,
     PreparationListSerializer,
 )
+from .services.counter import counter_sale_record
 from .services.grocery import (
     HomeAddress,
     LineRequest,
@@ -339,6 +342,34 @@ class OrderLockerCodeApi(APIView):
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
         order_locker_code_renew(order_id=order_id, actor=request.user)
         return Response(_detail(order_id, request))
+
+
+class CounterSaleApi(APIView):
+    permission_classes = [IsPreparerOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_counter_sale",
+        summary="Staff: record a sale at the épicerie's counter, paid on the spot (cash, card or cheque)",
+        description=(
+            "The products leave the stock through the ledger (reason `counter_sale`, the sale as source), all or "
+            "nothing: 409 `insufficient_stock` when one is short; 400 `product_unavailable`, `invalid_quantity` (the "
+            "product's minimum and step), `duplicate_product`. Prices and VAT are the catalogue's at the time of sale."
+        ),
+        request=CounterSaleInputSerializer,
+        responses={201: CounterSaleSerializer, **error_responses(400, 401, 403, 409, 503)},
+    )
+    def post(self, request):
+        serializer = CounterSaleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        sale = counter_sale_record(
+            seller=request.user,
+            lines=[LineRequest(line["product"], line["quantity"]) for line in data["lines"]],
+            payment_method=data["payment_method"],
+        )
+        sale = selectors.counter_sale_get(sale_id=sale.pk)
+        return Response(CounterSaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 
 class DeliveryDaysApi(APIView):

@@ -284,6 +284,14 @@ class OrderNotification(models.Model):
         return f"#{self.order_id} {self.kind}"
 
 
+# The ways a counter sale is paid: on the spot (the API's `CounterPaymentMethodEnum`).
+COUNTER_PAYMENT_CHOICES = [
+    (PaymentMethod.CASH.value, PaymentMethod.CASH.label),
+    (PaymentMethod.CARD.value, PaymentMethod.CARD.label),
+    (PaymentMethod.CHEQUE.value, PaymentMethod.CHEQUE.label),
+]
+
+
 class CounterSale(models.Model):
     """Vente au comptoir: a walk-in customer buys at the épicerie, served by a manager or a preparer, and pays on the
     spot (cash, card or cheque). No customer account, no delivery: the stock leaves through the ledger with the

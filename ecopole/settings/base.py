@@ -310,6 +310,8 @@ SPECTACULAR_SETTINGS = {
         "LotUnitEnum": "processing.models.LotUnit",
         "ProductUnitEnum": "catalogue.models.Unit",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
+        "CounterPaymentMethodEnum": "orders.models.COUNTER_PAYMENT_CHOICES",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
     },
 }
 

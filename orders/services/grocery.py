@@ -187,8 +187,11 @@ def _order_place(
     placed_by=None,
 ) -> OrderPlacement:
     requester = placed_by or customer
+    # For staff placing for a customer, the customer is part of the request (the key is the staff member's); left
+    # out otherwise, so the fingerprints stored before it stay valid.
+    on_behalf = {"customer": customer.pk} if placed_by is not None else {}
     fingerprint = _request_fingerprint(
-        customer=customer.pk,
+        **on_behalf,
         lines=sorted([line.product_id, plain_decimal(line.quantity)] for line in lines),
         fulfilment=fulfilment,
         delivery_date=delivery_date.isoformat(),

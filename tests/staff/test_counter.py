@@ -118,3 +118,40 @@ def test_a_sale_without_payment_method_is_not_recorded(preparer_web, jam):
     preparer_web.post(reverse("staff:counter"), {"action": "add", "produit": jam.pk, "quantite": "1"})
     preparer_web.post(reverse("staff:counter-checkout"), {"paiement": "bitcoin"})
     assert CounterSale.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_api_records_a_counter_sale(preparer_client, preparer, jam):
+    response = preparer_client.post(
+        "/api/v1/orders/counter-sales/",
+        {"lines": [{"product": jam.pk, "quantity": "2"}], "payment_method": "card"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["seller"], body["payment_method"], body["subtotal"]) == (preparer.pk, "card", "9.00")
+    assert body["lines"][0]["quantity"] == "2.000"
+    assert stock_available(product_id=jam.pk) == Decimal("8")
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_sale_beyond_the_stock_and_writes_nothing(manager_client, jam):
+    response = manager_client.post(
+        "/api/v1/orders/counter-sales/",
+        {"lines": [{"product": jam.pk, "quantity": "11"}], "payment_method": "cash"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "insufficient_stock"
+    assert CounterSale.objects.count() == 0 and stock_available(product_id=jam.pk) == Decimal("10")
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_customers(customer_client, jam):
+    response = customer_client.post(
+        "/api/v1/orders/counter-sales/",
+        {"lines": [{"product": jam.pk, "quantity": "1"}], "payment_method": "cash"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert CounterSale.objects.count() == 0
