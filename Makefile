@@ -86,7 +86,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 ## messages: refresh and compile the French catalogues (needs gettext): one for ecopole/ + accounts/, one per app
-APPS_WITH_LOCALE := catalogue orders deliveries processing vending farmers
+APPS_WITH_LOCALE := catalogue orders deliveries processing vending farmers staff
 messages: setup
 	$(PY) manage.py makemessages -l fr --no-obsolete $(foreach d,.venv .tools tests var bench scripts $(APPS_WITH_LOCALE),--ignore=$(d))
 	for app in $(APPS_WITH_LOCALE); do mkdir -p $$app/locale && (cd $$app && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=ecopole.settings.local ../$(PY) -P -m django makemessages -l fr --no-obsolete --ignore=routing); done

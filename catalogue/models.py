@@ -298,6 +298,7 @@ class MovementReason(models.TextChoices):
     LOSS = "loss", _("Loss")
     ADJUSTMENT = "adjustment", _("Inventory adjustment")
     RECALL = "recall", _("Recalled lot blocked")
+    COUNTER_SALE = "counter_sale", _("Counter sale")
 
 
 class StockLot(models.Model):

@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ecopole.core.pagination import PageNumberPagination, WindowCountPagination
-from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember
+from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember, sees_all_orders
 from ecopole.core.schema import error_responses
 
 from . import selectors
@@ -25,6 +26,8 @@ from .renderers import PreparationListCsvRenderer
 from .serializers import (
     PREPARATION_PAGE_SIZE,
     PREPARATION_PAGE_SIZE_MAX,
+    CounterSaleInputSerializer,
+    CounterSaleSerializer,
     DeliveryPlaceSerializer,
     OrderCancelSerializer,
     OrderDetailSerializer,
@@ -38,6 +41,7 @@ from .serializers import (
     PreparationListQuerySerializer,
     PreparationListSerializer,
 )
+from .services.counter import counter_sale_record
 from .services.grocery import (
     HomeAddress,
     LineRequest,
@@ -109,7 +113,9 @@ class OrderListCreateApi(GenericAPIView):
             "`delivery_date_unavailable`, `cutoff_passed`, `below_minimum_order`; 409 `insufficient_stock`, "
             "`unpaid_total_exceeded` and `unpaid_quantity_exceeded` (caps on a customer's open unpaid orders: "
             "`ORDERS_MAX_UNPAID_TOTAL`, `ORDERS_MAX_UNPAID_QUANTITY_PER_PRODUCT`); 429 `order_rate_exceeded` "
-            "(`ORDERS_MAX_PER_CUSTOMER_PER_DAY`, with Retry-After). Staff are not limited. A home address without "
+            "(`ORDERS_MAX_PER_CUSTOMER_PER_DAY`, with Retry-After). Staff are not limited. Managers and preparers may "
+            "place the order for a customer (`customer`: their id; 400 `validation_error` for an unknown one); "
+            "anyone else naming another customer gets 403 `permission_denied`. A home address without "
             "latitude and longitude is geocoded: 400 `outside_delivery_zone`, `coordinates_outside_zone`; 422 "
             "`address_not_found`, `address_ambiguous` (`fields.choices`: the addresses to choose from); 503 "
             "`geocoder_unavailable`."
@@ -129,8 +135,17 @@ class OrderListCreateApi(GenericAPIView):
         data = serializer.validated_data
         fulfilment = data["fulfilment"]
         address = fulfilment.get("address")
+        customer, placed_by = request.user, None
+        if data.get("customer") not in (None, request.user.pk):
+            if not sees_all_orders(request.user):
+                raise PermissionDenied()
+            customer = selectors.customer_for_staff_order(customer_id=data["customer"])
+            if customer is None:
+                raise serializers.ValidationError({"customer": ["Unknown customer."]})
+            placed_by = request.user
         placement = order_place(
-            customer=request.user,
+            customer=customer,
+            placed_by=placed_by,
             lines=[LineRequest(line["product"], line["quantity"]) for line in data["lines"]],
             fulfilment=fulfilment["type"],
             pickup_point_id=fulfilment.get("point"),
@@ -328,6 +343,34 @@ class OrderLockerCodeApi(APIView):
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
         order_locker_code_renew(order_id=order_id, actor=request.user)
         return Response(_detail(order_id, request))
+
+
+class CounterSaleApi(APIView):
+    permission_classes = [IsPreparerOrManager]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_counter_sale",
+        summary="Staff: record a sale at the épicerie's counter, paid on the spot (cash, card or cheque)",
+        description=(
+            "The products leave the stock through the ledger (reason `counter_sale`, the sale as source), all or "
+            "nothing: 409 `insufficient_stock` when one is short; 400 `product_unavailable`, `invalid_quantity` (the "
+            "product's minimum and step), `duplicate_product`. Prices and VAT are the catalogue's at the time of sale."
+        ),
+        request=CounterSaleInputSerializer,
+        responses={201: CounterSaleSerializer, **error_responses(400, 401, 403, 409, 503)},
+    )
+    def post(self, request):
+        serializer = CounterSaleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        sale = counter_sale_record(
+            seller=request.user,
+            lines=[LineRequest(line["product"], line["quantity"]) for line in data["lines"]],
+            payment_method=data["payment_method"],
+        )
+        sale = selectors.counter_sale_get(sale_id=sale.pk)
+        return Response(CounterSaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 
 class DeliveryDaysApi(APIView):

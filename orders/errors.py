@@ -13,6 +13,7 @@ from .models import OrderStatus, PaymentStatus
 __all__ = [
     "BelowMinimumOrder",
     "CancellationClosed",
+    "CounterSaleEmpty",
     "CutoffPassed",
     "DeliveryDateUnavailable",
     "DuplicateProduct",
@@ -103,6 +104,12 @@ class OrderEmpty(ApplicationError):
     code = "order_empty"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("An order keeps at least one line: to remove everything, cancel the order.")
+
+
+class CounterSaleEmpty(ApplicationError):
+    code = "counter_sale_empty"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Add at least one product to the sale.")
 
 
 class WrongFulfilment(ApplicationError):

@@ -293,3 +293,74 @@ class OrderNotification(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.order_id} {self.kind}"
+
+
+# The ways a counter sale is paid: on the spot (the API's `CounterPaymentMethodEnum`).
+COUNTER_PAYMENT_CHOICES = [
+    (PaymentMethod.CASH.value, PaymentMethod.CASH.label),
+    (PaymentMethod.CARD.value, PaymentMethod.CARD.label),
+    (PaymentMethod.CHEQUE.value, PaymentMethod.CHEQUE.label),
+]
+
+
+class CounterSale(models.Model):
+    """Vente au comptoir: a walk-in customer buys at the épicerie, served by a manager or a preparer, and pays on the
+    spot (cash, card or cheque). No customer account, no delivery: the stock leaves through the ledger with the
+    sale as source (reason `counter_sale`). Prices and VAT are snapshots, as an order's. Append-only."""
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("seller"), on_delete=models.PROTECT, related_name="counter_sales"
+    )
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices)
+    subtotal = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2)
+    vat_total = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2)
+    vat_breakdown = models.JSONField(_("VAT per rate"), default=list, blank=True)
+    created_at = models.DateTimeField(_("sold at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("counter sale")
+        verbose_name_plural = _("counter sales")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(payment_method__in=["cash", "card", "cheque"]), name="counter_sale_paid_on_the_spot"
+            ),
+            models.CheckConstraint(condition=Q(subtotal__gte=0) & Q(vat_total__gte=0), name="counter_sale_amounts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.subtotal}"
+
+
+class CounterSaleLine(models.Model):
+    """One product of a counter sale, priced when sold."""
+
+    sale = models.ForeignKey(CounterSale, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="counter_sale_lines")
+    product_name = models.CharField(_("product name"), max_length=150)
+    unit = models.CharField(_("unit"), max_length=10)
+    unit_price = models.DecimalField(_("unit price incl. VAT"), max_digits=8, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
+    line_total = models.DecimalField(_("line total incl. VAT"), max_digits=10, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("counter sale line")
+        verbose_name_plural = _("counter sale lines")
+        ordering = ["sale_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sale", "product"], name="counter_sale_line_one_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="counter_sale_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} × {self.quantity}"
+
+    @property
+    def quantity_with_unit(self) -> str:
+        from ecopole.core.units import quantity_with_unit
+
+        quantity = self.quantity
+        quantity = quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()
+        return quantity_with_unit(quantity, self.unit)

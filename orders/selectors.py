@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from ecopole.core.exceptions import NotFound
 from ecopole.core.permissions import is_driver_only, sees_all_orders
 from vending.ports import locker_reservations_newest_first
 
-from .models import Fulfilment, IdempotencyRecord, Order, OrderEvent, OrderLine, OrderStatus
+from .models import CounterSale, Fulfilment, IdempotencyRecord, Order, OrderEvent, OrderLine, OrderStatus
 
 
 def order_list(*, user) -> QuerySet[Order]:
@@ -63,6 +64,28 @@ def order_get(*, user, order_id: int) -> Order:
     if order is None:
         raise NotFound()
     return order
+
+
+def customer_for_staff_order(*, customer_id: int):
+    """The active account an order placed by staff may be for (a customer who phones), or None. One query."""
+    return get_user_model().objects.filter(pk=customer_id, is_active=True).first()
+
+
+def customer_search(*, text: str, limit: int = 20) -> list:
+    """Active accounts whose name or email contains `text` (staff choosing whom to place an order for). One query,
+    at most `limit` rows; fewer than two characters finds nothing."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    users = (
+        get_user_model().objects.filter(is_active=True).filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+    )
+    return list(users.order_by("full_name", "email", "id")[:limit])
+
+
+def counter_sale_get(*, sale_id: int):
+    """A counter sale with its lines and seller (two queries), or None."""
+    return CounterSale.objects.select_related("seller").prefetch_related("lines").filter(pk=sale_id).first()
 
 
 def order_id_for_idempotency_key(*, customer, key: str) -> int | None:

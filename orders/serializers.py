@@ -32,6 +32,9 @@ from vending.ports import LockerState
 
 from .filters import MAX_ID
 from .models import (
+    COUNTER_PAYMENT_CHOICES,
+    CounterSale,
+    CounterSaleLine,
     Fulfilment,
     Order,
     OrderEvent,
@@ -106,6 +109,15 @@ class OrderPlaceSerializer(serializers.Serializer):
     fulfilment = FulfilmentInputSerializer()
     delivery_date = StrictDateField()
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    customer = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text=(
+            "Managers and preparers: the id of the customer the order is placed for (a customer who phones); the "
+            "order's history says who placed it. Anyone else may only name themselves (403 `permission_denied`)."
+        ),
+    )
 
 
 class OrderLinesSerializer(serializers.Serializer):
@@ -439,3 +451,40 @@ class PreparationListSerializer(serializers.Serializer):
     next = StrictURLField(allow_null=True)
     previous = StrictURLField(allow_null=True)
     results = PreparationRowSerializer(many=True)
+
+
+# --- Counter sales ----------------------------------------------------------------------------------------------
+
+
+class CounterSaleInputSerializer(serializers.Serializer):
+    lines = serializers.ListField(child=LineInputSerializer(), min_length=1, max_length=100)
+    payment_method = serializers.ChoiceField(
+        choices=COUNTER_PAYMENT_CHOICES,
+        help_text="How the walk-in customer paid, on the spot.",
+    )
+
+
+class CounterSaleLineSerializer(serializers.Serializer):
+    product = StrictIntegerField(source="product_id", read_only=True, label=model_label(CounterSaleLine, "product"))
+    product_name = _text(CounterSaleLine, "product_name")
+    unit = _text(CounterSaleLine, "unit")
+    unit_price = _money(CounterSaleLine, "unit_price", max_digits=8)
+    vat_rate = StrictDecimalField(
+        max_digits=4, decimal_places=2, read_only=True, label=model_label(CounterSaleLine, "vat_rate")
+    )
+    quantity = StrictDecimalField(
+        max_digits=10, decimal_places=3, read_only=True, label=model_label(CounterSaleLine, "quantity")
+    )
+    line_total = _money(CounterSaleLine, "line_total")
+    vat_amount = _money(CounterSaleLine, "vat_amount")
+
+
+class CounterSaleSerializer(serializers.Serializer):
+    id = StrictIntegerField(read_only=True, label="ID")
+    seller = StrictIntegerField(source="seller_id", read_only=True, label=model_label(CounterSale, "seller"))
+    payment_method = _text(CounterSale, "payment_method")
+    subtotal = _money(CounterSale, "subtotal")
+    vat_total = _money(CounterSale, "vat_total")
+    vat_breakdown = VatRowSerializer(many=True, read_only=True)
+    created_at = StrictDateTimeField(read_only=True, label=model_label(CounterSale, "created_at"))
+    lines = CounterSaleLineSerializer(many=True, read_only=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .apis import (
+    CounterSaleApi,
     DeliveryDaysApi,
     OrderCancelApi,
     OrderDetailApi,
@@ -17,6 +18,7 @@ from .apis import (
 app_name = "orders"
 urlpatterns = [
     path("", OrderListCreateApi.as_view(), name="list"),
+    path("counter-sales/", CounterSaleApi.as_view(), name="counter-sales"),
     path("delivery-days/", DeliveryDaysApi.as_view(), name="delivery-days"),
     path("preparation-list/", PreparationListApi.as_view(), name="preparation-list"),
     path("<int:order_id>/", OrderDetailApi.as_view(), name="detail"),

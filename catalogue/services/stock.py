@@ -28,6 +28,7 @@ QUANTITY_FIELD = DecimalField(max_digits=12, decimal_places=3)
 # Reasons that take stock out: they must never drive a level below zero.
 OUTGOING_REASONS = {
     MovementReason.SALE,
+    MovementReason.COUNTER_SALE,
     MovementReason.RESERVATION,
     MovementReason.BASKET_ALLOCATION,
     MovementReason.VENDING_TRANSFER,

@@ -332,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "ProductUnitEnum": "catalogue.models.Unit",
         "CompartmentKindEnum": "vending.models.CompartmentKind",
         "LotRecallStatusEnum": "processing.models.RecallStatus",
+        "CounterPaymentMethodEnum": "orders.models.COUNTER_PAYMENT_CHOICES",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
     },
 }
 

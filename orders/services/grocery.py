@@ -138,6 +138,7 @@ def order_place(
     note: str = "",
     idempotency_key: str | None = None,
     delivery_window_id: int | None = None,
+    placed_by=None,
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, snapshot prices and VAT, compute totals, all or nothing.
 
@@ -155,6 +156,10 @@ def order_place(
     Two parallel requests with one key collide on the unique (user, key) row: the second waits for the first to
     commit, then replays its order. The confirmation email is enqueued on commit. Runs in its own durable
     transaction: committed when it returns.
+
+    On behalf of a customer: `placed_by` (a manager or a preparer; the caller checks the role) places the order on
+    `customer`'s account, for a customer who phones. Staff are not limited, so neither is what they place; the
+    first event's actor is `placed_by` (the history says who placed it) and the idempotency key is theirs.
     """
     located = address
     if fulfilment == Fulfilment.HOME and address is not None:
@@ -170,6 +175,7 @@ def order_place(
         note=note,
         idempotency_key=idempotency_key,
         delivery_window_id=delivery_window_id,
+        placed_by=placed_by,
     )
 
 
@@ -186,8 +192,14 @@ def _order_place(
     note: str,
     idempotency_key: str | None,
     delivery_window_id: int | None = None,
+    placed_by=None,
 ) -> OrderPlacement:
+    requester = placed_by or customer
+    # For staff placing for a customer, the customer is part of the request (the key is the staff member's); left
+    # out otherwise, so the fingerprints stored before it stay valid.
+    on_behalf = {"customer": customer.pk} if placed_by is not None else {}
     fingerprint = _request_fingerprint(
+        **on_behalf,
         lines=sorted([line.product_id, plain_decimal(line.quantity)] for line in lines),
         fulfilment=fulfilment,
         delivery_date=delivery_date.isoformat(),
@@ -197,10 +209,10 @@ def _order_place(
         **({"delivery_window": delivery_window_id} if delivery_window_id else {}),
     )
     if idempotency_key:
-        replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
+        replay = _replay(customer=requester, key=idempotency_key, fingerprint=fingerprint)
         if replay is not None:
             return replay
-    staff = is_staff_member(customer)
+    staff = is_staff_member(requester)
     customer_may_order_check(customer=customer, staff=staff)
     try:
         # The savepoint is only needed to recover from a parallel request with the same key (IntegrityError).
@@ -211,7 +223,7 @@ def _order_place(
             record = None
             if idempotency_key:
                 # Blocks on PostgreSQL while a parallel request holding the same key is uncommitted.
-                record = IdempotencyRecord.objects.create(user=customer, key=idempotency_key, request_hash=fingerprint)
+                record = IdempotencyRecord.objects.create(user=requester, key=idempotency_key, request_hash=fingerprint)
             if not staff:
                 order_rate_check(customer=customer, staff=staff)
             order = _order_create(
@@ -224,6 +236,7 @@ def _order_place(
                 note=note,
                 staff=staff,
                 delivery_window_id=delivery_window_id,
+                placed_by=placed_by,
             )
             if record is not None:
                 record.order = order
@@ -231,7 +244,7 @@ def _order_place(
     except IntegrityError:
         if not idempotency_key:
             raise
-        replay = _replay(customer=customer, key=idempotency_key, fingerprint=fingerprint)
+        replay = _replay(customer=requester, key=idempotency_key, fingerprint=fingerprint)
         if replay is None:
             raise
         return replay
@@ -303,6 +316,7 @@ def _order_create(
     note: str,
     staff: bool = False,
     delivery_window_id: int | None = None,
+    placed_by=None,
 ) -> Order:
     point, zone, rules = _place_and_rules(fulfilment=fulfilment, pickup_point_id=pickup_point_id, address=address)
     cutoff_at = _check_date(rules=rules, delivery_date=delivery_date)
@@ -365,13 +379,19 @@ def _order_create(
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
     event = OrderEvent.objects.create(
-        order=order, kind=OrderEventKind.STATUS, to_value=OrderStatus.PLACED, actor=customer
+        order=order,
+        kind=OrderEventKind.STATUS,
+        to_value=OrderStatus.PLACED,
+        actor=placed_by or customer,
+        note="placed by staff for the customer" if placed_by is not None and placed_by != customer else "",
     )
     order_notify(order=order, kind=NotificationKind.CONFIRMATION, new_order=True)
     # Last, so the stock rows (the contended ones: every order for a scarce product queues on its row) stay locked
     # for the fewest statements before COMMIT.
     stock_reserve(
-        lines=[StockLine(line.product_id, line.quantity) for line in order_lines], source=order, user=customer
+        lines=[StockLine(line.product_id, line.quantity) for line in order_lines],
+        source=order,
+        user=placed_by or customer,
     )
     _remember_related(order, lines=order_lines, events=[event], locker_reservations=[])
     return order

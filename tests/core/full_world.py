@@ -38,6 +38,8 @@ from deliveries.services.windows import delivery_window_create
 from ecopole.core.calendar import is_closed
 from ecopole.core.models import Closure
 from orders.models import Order
+from orders.services.counter import counter_sale_record
+from orders.services.grocery import LineRequest
 from payments.models import VoucherPartner
 from payments.services.offline import jar_return_record, voucher_record
 from payments.services.webhooks import stripe_event_apply
@@ -118,6 +120,10 @@ def fill_demo_gaps() -> None:
     category = Category.objects.order_by("pk").first()
     csv = f"nom;unité;prix;tva;catégorie;stock\nCourges de démonstration;kg;2,50;5.5;{category.name};10\n"
     product_import_csv(producer=producer, content=csv.encode(), filename="tarifs.csv", user=manager)
+
+    # orders: a sale at the épicerie's counter (the staff pages' counter, issue 18)
+    squash = Product.objects.get(producer=producer, name="Courges de démonstration")
+    counter_sale_record(seller=manager, lines=[LineRequest(squash.pk, Decimal("1"))], payment_method="cash")
 
     _baskets(manager=manager, today=today)
 

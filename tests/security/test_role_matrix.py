@@ -137,6 +137,7 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/orders/{order_id}/payment/": STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": PREPARER_OR_MANAGER,
     "POST /api/v1/orders/{order_id}/transition/": STAFF,
+    "POST /api/v1/orders/counter-sales/": PREPARER_OR_MANAGER,
     "GET /api/v1/orders/delivery-days/": PUBLIC,
     "GET /api/v1/orders/preparation-list/": PREPARER_OR_MANAGER,
     # processing (the workshop): producer members for their producer, preparers and the manager for everything

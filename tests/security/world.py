@@ -663,6 +663,9 @@ CALLS: dict[str, Call] = {
             "note": "Merci",
         },
     ),
+    "POST /api/v1/orders/counter-sales/": Call(
+        "preparer", lambda w: {"lines": [{"product": w.o.product_a.pk, "quantity": "1"}], "payment_method": "card"}
+    ),
     "POST /api/v1/orders/{order_id}/cancel/": Call("customer", {"note": "Empêchée"}),
     "PUT /api/v1/orders/{order_id}/lines/": Call(
         "customer", lambda w: {"lines": [{"product": w.o.product_a.pk, "quantity": "3"}]}
