@@ -271,6 +271,9 @@ def test_the_lots_page_lists_the_producers_lots_only(member_client, member, work
     assert ours_lot.code in body and "Soupe de potimarron" in body and "240 " in body
     assert f"{ours_lot.best_before.day} " in body and "19 novembre 2026" in body
     assert theirs_lot.code not in body and "Velouté du voisin" not in body
+    # each lot links to its labels and its public page
+    assert f'href="/lots/{ours_lot.code}/etiquettes.pdf"' in body and f'href="/lots/{ours_lot.code}/"' in body
+    assert member_client.get(f"/lots/{ours_lot.code}/etiquettes.pdf").status_code == 200
 
 
 def test_the_shops_menu_links_to_the_space_for_producer_members_only(member_client, customer_client, workshop):
