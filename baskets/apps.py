@@ -20,3 +20,6 @@ class BasketsConfig(AppConfig):
         outbox_handler_register("baskets.emails.subscription_email_send", emails.subscription_email_send)
         outbox_handler_register("baskets.emails.basket_delivery_failed_send", emails.basket_delivery_failed_send)
         outbox_handler_register("baskets.emails.solidarity_request_email_send", emails.solidarity_request_email_send)
+        from .personal_data import personal_data_declare
+
+        personal_data_declare()

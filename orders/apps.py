@@ -26,3 +26,6 @@ class OrdersConfig(AppConfig):
         # name its queued messages were stored under.
         stop_source_register(GrocerySource())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)
+        from .personal_data import personal_data_declare
+
+        personal_data_declare()

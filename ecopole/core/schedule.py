@@ -21,6 +21,14 @@ class Periodic:
 
 PERIODIC_TASKS: list[Periodic] = [
     Periodic(
+        name="Personal data: apply the retention schedule",
+        task="core.personal_data_retention",
+        minute="30",
+        hour="3",
+        description="Daily, in bounded batches (PERSONAL_DATA_RETENTION): inactive accounts warned then anonymised, "
+        "outbox payloads and logs bounded. Each run is listed in the admin (retention runs).",
+    ),
+    Periodic(
         name="Outbox: deliver what was not delivered",
         task="core.outbox_sweep",
         minute="*",
