@@ -7,7 +7,7 @@ from django.urls import path
 
 from shop import urls_addresses
 
-from . import orders, views
+from . import orders, privacy, views
 
 app_name = "account"
 
@@ -33,5 +33,10 @@ urlpatterns = [
     path("commandes/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("commandes/<int:order_id>/annuler/", orders.order_cancel_view, name="order-cancel"),
     path("commandes/<int:order_id>/modifier/", orders.order_modify_view, name="order-modify"),
+    path("mes-donnees/", privacy.my_data, name="my-data"),
+    path("mes-donnees/telecharger/", privacy.my_data_download, name="my-data-download"),
+    path("mes-donnees/newsletter/", privacy.newsletter_consent, name="newsletter-consent"),
+    path("supprimer/", privacy.account_delete, name="delete"),
+    path("supprime/", privacy.account_deleted, name="deleted"),
     *urls_addresses.urlpatterns,
 ]

@@ -69,6 +69,8 @@ def customer_everything() -> Everything:
     customer = ProducerMemberFactory(email=EMAIL, full_name=NAME, phone=PHONE)
     customer.set_password(DEFAULT_PASSWORD)
     customer.newsletter_opt_in_at = now
+    customer.last_login = now
+    customer.inactivity_warned_at = now - dt.timedelta(days=2)
     customer.save()
     staff = StaffFactory(groups=["manager"])
     key = "everything-token-key-" + "x" * 20
