@@ -27,5 +27,8 @@ class OrdersConfig(AppConfig):
         stop_source_register(GrocerySource())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)
         from .personal_data import personal_data_declare
+        from .services import newsletter
+
+        outbox_handler_register(newsletter.HANDLER, newsletter.newsletter_send)
 
         personal_data_declare()

@@ -65,7 +65,16 @@ def personal_data_declare() -> None:
         OrderLine,
         section=_("Order lines"),
         rows=lambda user: OrderLine.objects.filter(order__customer=user),
-        export=("order", "product_name", "unit", "quantity", "prepared_quantity", "unit_price", "vat_rate", "line_total"),
+        export=(
+            "order",
+            "product_name",
+            "unit",
+            "quantity",
+            "prepared_quantity",
+            "unit_price",
+            "vat_rate",
+            "line_total",
+        ),
         keep={"product_name": ACCOUNTING, "line_total": ACCOUNTING},
     )
     personal_data_register(

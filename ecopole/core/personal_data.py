@@ -113,7 +113,11 @@ def personal_data_register(
         erase_rows=erase_rows,
     )
     current = PERSONAL_TABLES.get(table.label)
-    if current is not None and (current.export, current.erase) != (table.export, table.erase):
+    if current is not None and (current.export, sorted(current.erase), current.delete_rows) != (
+        table.export,
+        sorted(table.erase),
+        table.delete_rows,
+    ):
         raise ImproperlyConfigured(f"{table.label} is already declared as personal data")
     PERSONAL_TABLES[table.label] = table
     return table

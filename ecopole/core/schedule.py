@@ -21,6 +21,14 @@ class Periodic:
 
 PERIODIC_TASKS: list[Periodic] = [
     Periodic(
+        name="Newsletter: the week's products, to those who asked for it",
+        task="orders.newsletter_week_queue",
+        minute="0",
+        hour="8",
+        day_of_week="1",
+        description="Monday morning, only to accounts with a recorded opt-in; one-click unsubscribe in every email.",
+    ),
+    Periodic(
         name="Personal data: apply the retention schedule",
         task="core.personal_data_retention",
         minute="30",

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db.models import Model
 from django.utils import timezone
@@ -34,6 +35,8 @@ from catalogue.services.imports import product_import_csv
 from catalogue.services.stock import stock_receive
 from deliveries.services.planning_jobs import planning_job_request
 from ecopole.core.calendar import is_closed
+from ecopole.core.emails import email_send
+from ecopole.core.retention import retention_run
 from ecopole.core.models import Closure
 from processing.models import BillingLine
 from processing.services.billing import statement_build
@@ -116,6 +119,10 @@ def fill_demo_gaps() -> None:
     calendar_feed_rotate(producer_id=producer.pk, user=member)
 
     _vending(manager=manager, now=now)
+
+    # personal data: an email really sent (its log line), and a run of the retention schedule
+    email_send(EmailMessage(subject="Bienvenue", body="Bonjour", to=[CUSTOMER]))
+    retention_run(now=now)
 
 
 def _baskets(*, manager: User, today) -> None:

@@ -85,7 +85,7 @@ def test_run_twice_the_same_day_the_second_run_changes_nothing(db):
 
 
 def test_a_warned_account_is_anonymised_after_the_grace_period_unless_it_came_back(db):
-    sleeping, awake, staff, old = _old_things()
+    sleeping, _awake, _staff, _old = _old_things()
     came_back = UserFactory(email="revenu@example.org")
     User.objects.filter(pk=came_back.pk).update(date_joined=timezone.now() - LONG_AGO, last_login=None)
     personal_data_retention.apply()

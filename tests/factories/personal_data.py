@@ -219,6 +219,4 @@ def customer_everything() -> Everything:
         created_by=customer,
     )
     Statement.objects.create(producer=customer.producer, month=day.replace(day=1), total=Decimal("42.00"), data={})
-    return Everything(
-        customer=customer, token_key=key, open_order=open_order, paid_order=paid, product_id=product.pk
-    )
+    return Everything(customer=customer, token_key=key, open_order=open_order, paid_order=paid, product_id=product.pk)

@@ -18,9 +18,7 @@ def _reads_tokens(world, op: str) -> bool:
 
 
 def test_after_erasure_the_former_customers_token_gets_401_everywhere(world):
-    response = world.client("customer").delete(
-        "/api/v1/auth/me/", {"password": DEFAULT_PASSWORD}, format="json"
-    )
+    response = world.client("customer").delete("/api/v1/auth/me/", {"password": DEFAULT_PASSWORD}, format="json")
     assert response.status_code == 204
 
     checked, wrong = 0, []
