@@ -36,8 +36,8 @@ from catalogue.services.stock import stock_receive
 from deliveries.services.planning_jobs import planning_job_request
 from ecopole.core.calendar import is_closed
 from ecopole.core.emails import email_send
-from ecopole.core.retention import retention_run
 from ecopole.core.models import Closure
+from ecopole.core.retention import retention_run
 from processing.models import BillingLine
 from processing.services.billing import statement_build
 from processing.services.feeds import calendar_feed_rotate

@@ -21,7 +21,8 @@ def undeclared(models) -> list[str]:
         if label in PERSONAL_TABLES or label in REVIEWED:
             continue
         for field in model._meta.concrete_fields:
-            refers_to_user = field.is_relation and field.related_model is user_model
+            # (a model outside the app registry has its target still as the "app.Model" string)
+            refers_to_user = field.is_relation and field.related_model in (user_model, settings.AUTH_USER_MODEL)
             if not (refers_to_user or PERSONAL_FIELD.search(field.name)):
                 continue
             if f"{label}.{field.name}" not in REVIEWED:
