@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -156,6 +156,7 @@ def personal_data_export(*, user) -> dict[str, Any]:
                 "table": table.label,
                 "section": table.section,
                 "fields": list(table.export),
+                "labels": [_label(table.model, name) for name in table.export],
                 "rows": [table.export_row(row) for row in queryset],
             }
         )
@@ -220,6 +221,18 @@ def _erased_value(row: Model, field_name: str, rule: Rule, name: str) -> Any:
     if isinstance(model_field, models.FileField):
         return ""
     raise ImproperlyConfigured(f"{row._meta.label}.{field_name}: no empty value to erase it with")
+
+
+def _label(model: type[Model], name: str) -> str:
+    """The field's verbose name (for the readable page), following `a__b` paths."""
+    for part in name.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return name
+        if field.is_relation and field.related_model is not None and part != name.split("__")[-1]:
+            model = field.related_model
+    return str(getattr(field, "verbose_name", name))
 
 
 def _value(row: Model, name: str) -> Any:

@@ -84,3 +84,32 @@ def core_retention_rules_register() -> None:
     retention_rule_register("core.outbox_payloads", outbox_payloads_expire)
     retention_rule_register("core.sent_emails", sent_emails_expire)
     retention_rule_register("core.access_log", access_log_expire)
+
+
+def retention_files_rule(name: str, model, *, fields: tuple[str, ...], dated_by: str, setting: str) -> None:
+    """Register the rule of a table holding files with personal data (a proof of delivery's photo and signature):
+    files of rows whose `dated_by` is older than `PERSONAL_DATA_RETENTION[setting]` days are deleted from storage
+    and the fields emptied, in bounded batches. One call from the owning app's `AppConfig.ready()`:
+
+        retention_files_rule("deliveries.proof_photos", ProofOfDelivery, fields=("photo", "signature"),
+                             dated_by="delivered_at", setting="proof_of_delivery_photos_days")
+    """
+    from django.db.models import Q
+
+    def rule(*, now: datetime, batch_size: int) -> int:
+        limit = now - timedelta(days=retention_days(setting))
+        holding = Q()
+        for field in fields:
+            holding |= ~Q(**{field: ""}) & Q(**{f"{field}__isnull": False})
+        rows = list(model._default_manager.filter(holding, **{f"{dated_by}__lt": limit}).order_by("pk")[:batch_size])
+        for row in rows:
+            with transaction.atomic(durable=True):
+                for field in fields:
+                    stored = getattr(row, field)
+                    if stored:
+                        stored.delete(save=False)
+                    setattr(row, field, "")
+                row.save(update_fields=list(fields))
+        return len(rows)
+
+    retention_rule_register(name, rule)

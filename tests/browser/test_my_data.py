@@ -32,9 +32,9 @@ def test_privacy_page_my_data_newsletter_and_account_deletion(page, live_server)
     page.get_by_role("link", name="Supprimer mon compte et effacer mes données personnelles").click()
     page.get_by_label("Votre mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
-    expect(page.get_by_label("Je comprends que mon compte et mes données personnelles seront effacés")).to_have_attribute(
-        "aria-invalid", "true"
-    )
+    expect(
+        page.get_by_label("Je comprends que mon compte et mes données personnelles seront effacés")
+    ).to_have_attribute("aria-invalid", "true")
     check_page(page, "donnees 03 suppression erreur")
     page.get_by_label("Votre mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_label("Je comprends que mon compte et mes données personnelles seront effacés").check()

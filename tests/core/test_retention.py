@@ -3,12 +3,15 @@ second run the same day changes nothing."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
 import time_machine
 from django.apps import apps
 from django.core import mail
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from ecopole.core.audit import personal_data_access_record
@@ -104,3 +107,35 @@ def test_a_warned_account_is_anonymised_after_the_grace_period_unless_it_came_ba
     assert User.objects.get(pk=came_back.pk).inactivity_warned_at is None  # the warning was withdrawn
     assert User.objects.get(pk=came_back.pk).erased_at is None
     assert again.total == 0
+
+
+def test_a_files_rule_deletes_old_files_once(db, monkeypatch, tmp_path, settings):
+    """The hook a table of photos or signatures uses (`retention_files_rule`), shown on a product's photo."""
+    from django.core.files.base import ContentFile
+
+    from catalogue.models import Product
+    from ecopole.core import personal_data
+    from ecopole.core.retention import retention_files_rule
+    from tests.factories.catalogue import ProductFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(personal_data, "RETENTION_RULES", {})
+    monkeypatch.setattr("ecopole.core.retention.RETENTION_RULES", personal_data.RETENTION_RULES)
+    retention_files_rule(
+        "test.photos", Product, fields=("photo",), dated_by="updated_at", setting="proof_of_delivery_photos_days"
+    )
+    old, recent = ProductFactory(), ProductFactory()
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (60, 140, 60)).save(buffer, "JPEG")
+    for product in (old, recent):
+        product.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=True)
+    Product.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=100))
+    path = Product.objects.get(pk=old.pk).photo.path
+
+    first = personal_data_retention.apply().result
+    second = personal_data_retention.apply().result
+
+    assert (first, second) == (1, 0)
+    assert Product.objects.get(pk=old.pk).photo.name == ""
+    assert Product.objects.get(pk=recent.pk).photo.name != ""
+    assert not Path(path).exists()
