@@ -29,10 +29,15 @@ def retention_days(name: str) -> int:
 
 
 def retention_run(*, now: datetime | None = None) -> RetentionRun:
-    """Run every retention rule once; record and return the run. A failing rule is recorded and the others run."""
+    """Run every retention rule once; record it in the day's `RetentionRun` (counts added up) and return the
+    counts of this run. A failing rule is recorded and the others run."""
     now = now or timezone.now()
     batch_size = int(settings.PERSONAL_DATA_RETENTION["batch_size"])
-    run = RetentionRun.objects.create(started_at=now)
+    # One report per day: a second run the same day (a tick fired twice) adds its (zero) counts to it.
+    today = timezone.localdate(now)
+    run = RetentionRun.objects.filter(started_at__date=today).order_by("pk").first()
+    if run is None:
+        run = RetentionRun.objects.create(started_at=now)
     changed: dict[str, int] = {}
     errors = []
     for name, rule in sorted(RETENTION_RULES.items()):
@@ -41,9 +46,11 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
         except Exception as exc:  # one broken rule must not stop the others; the run shows it
             logger.exception("retention rule %s failed", name)
             errors.append(f"{name}: {exc!r}")
-    run.changed, run.total, run.error = changed, sum(changed.values()), "\n".join(errors)
+    run.changed = {name: run.changed.get(name, 0) + count for name, count in changed.items()}
+    run.total, run.error = sum(run.changed.values()), "\n".join(errors)
     run.finished_at = timezone.now()
     run.save(update_fields=["changed", "total", "error", "finished_at"])
+    run.this_run = changed
     return run
 
 

@@ -31,4 +31,4 @@ def personal_data_retention() -> int:
     more. Returns the rows changed."""
     from .retention import retention_run
 
-    return retention_run().total
+    return sum(retention_run().this_run.values())
