@@ -53,8 +53,35 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
+        (_("Personal data"), {"fields": ("newsletter_opt_in_at", "inactivity_warned_at", "erased_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+    actions = ["erase_personal_data"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A staff member opening an account reads its personal data: one audit event per access.
+        if request.method == "GET" and str(object_id).isdigit():
+            from ecopole.core.audit import personal_data_access_record
+
+            user = self.get_queryset(request).filter(pk=int(object_id)).first()
+            if user is not None:
+                personal_data_access_record(actor=request.user, subject_id=user.pk, obj=user, where="admin:user")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description=_("Erase the personal data of the selected accounts (on their request)"),
+        permissions=["change"],
+    )
+    def erase_personal_data(self, request, queryset):
+        """The right to erasure exercised by staff on a person's request (by letter, at the counter): the same
+        service as the shop's page and the API, audited (`account.erase`, by staff)."""
+        from .services import personal_data_user_erase
+
+        ids = list(queryset.exclude(pk=request.user.pk).values_list("pk", flat=True))
+        for user_id in ids:
+            personal_data_user_erase(user_id=user_id, actor=request.user)
+        self.message_user(request, _("%(count)d account(s) erased.") % {"count": len(ids)})
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -1,5 +1,8 @@
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,6 +14,7 @@ from ecopole.core.throttling import ScopedRateThrottle
 from . import services
 from .models import ApiToken
 from .serializers import (
+    AccountEraseSerializer,
     EmailConfirmedSerializer,
     EmailConfirmSerializer,
     LoggedOutSerializer,
@@ -162,3 +166,46 @@ class MeApi(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, **serializer.validated_data)
         return Response(MeSerializer(user).data)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Erase my account (right to erasure)",
+        description=(
+            "With the account's password. Open orders are cancelled (stock released) and subscriptions ended; "
+            "addresses, phone, notes and the solidarity status are erased; orders stay as accounting records under "
+            "a pseudonym (10 years). Every token and session of the account stops working at once."
+        ),
+        request=AccountEraseSerializer,
+        responses={204: None, **error_responses(400, 401)},
+    )
+    def delete(self, request):
+        serializer = AccountEraseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_erase(user=request.user, password=serializer.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportApi(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "personal_data_export"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Download all the data the Ecopôle holds about me (right of access)",
+        description=(
+            "A JSON file: `{generated_at, account, sections: [{table, section, fields, rows}]}`, one section per "
+            "table of the register of personal data (account, addresses, orders and lines, subscriptions and "
+            "deliveries, emails sent, solidarity status, audit events; a producer member's producer)."
+        ),
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT), **error_responses(401, 429)},
+    )
+    def get(self, request):
+        from ecopole.core.personal_data import personal_data_export_json
+
+        response = HttpResponse(
+            personal_data_export_json(user=request.user), content_type="application/json; charset=utf-8"
+        )
+        filename = f"ecopole-mes-donnees-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

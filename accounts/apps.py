@@ -23,5 +23,9 @@ class AccountsConfig(AppConfig):
         outbox_handler_register("accounts.emails.send_registration_attempt", emails.send_registration_attempt)
         outbox_handler_register("accounts.emails.send_password_reset", emails.send_password_reset)
         outbox_handler_register("accounts.emails.send_email_change", emails.send_email_change)
+        outbox_handler_register("accounts.emails.send_inactivity_warning", emails.send_inactivity_warning)
+        from .personal_data import personal_data_declare
+
+        personal_data_declare()
         # Permissions only exist once every app has migrated: hence post_migrate, not a data migration.
         post_migrate.connect(_ensure_roles, dispatch_uid="accounts.ensure_roles")

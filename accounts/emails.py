@@ -103,3 +103,24 @@ def send_email_change(*, user_id: int, email: str) -> bool:
     }
     email_send(templated_email("accounts/email/email_change", context, to=[email]))
     return True
+
+
+def send_inactivity_warning(*, user_id: int) -> bool:
+    """Tell an inactive account it will be anonymised (retention schedule). False if it was erased meanwhile or
+    became active again (the warning was withdrawn)."""
+    from datetime import timedelta
+
+    from django.utils import formats, timezone
+
+    user = User.objects.filter(pk=user_id, erased_at__isnull=True, inactivity_warned_at__isnull=False).first()
+    if user is None:
+        return False
+    retention = settings.PERSONAL_DATA_RETENTION
+    erase_on = timezone.localdate(user.inactivity_warned_at) + timedelta(days=retention["inactive_account_grace_days"])
+    context = {
+        **_context(user),
+        "years": retention["inactive_account_warning_days"] // 365,
+        "erase_on": formats.date_format(erase_on, "j F Y"),
+    }
+    email_send(templated_email("accounts/email/inactivity_warning", context, to=[user.email]))
+    return True

@@ -73,6 +73,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("When the owner proved the address is theirs; a customer orders only once it is set."),
     )
+    newsletter_opt_in_at = models.DateTimeField(
+        _("newsletter accepted at"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner asked for the newsletter of the week's products; empty: no newsletter."),
+    )
+    inactivity_warned_at = models.DateTimeField(
+        _("warned of inactivity at"),
+        null=True,
+        blank=True,
+        help_text=_("When the account was told it would be anonymised for lack of activity (retention schedule)."),
+    )
+    erased_at = models.DateTimeField(
+        _("personal data erased at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the account's personal data was erased: it keeps only a pseudonym."),
+    )
 
     objects = UserManager()
 

@@ -89,3 +89,7 @@ class MeSerializer(StrictModelSerializer):
 class MeUpdateSerializer(serializers.Serializer):
     full_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     phone = StrictCharField(max_length=30, required=False, allow_blank=True)
+
+
+class AccountEraseSerializer(serializers.Serializer):
+    password = StrictCharField(max_length=128, style={"input_type": "password"})

@@ -273,3 +273,141 @@ def roles_ensure() -> None:
     Group.objects.get_or_create(name=DRIVER)
     perms = Permission.objects.filter(content_type__app_label__in=MANAGED_APPS)
     manager.permissions.add(*perms)
+
+
+# --- Personal data: erasure, newsletter consent, inactive accounts (docs/personal-data.md) ----------------------
+
+NEWSLETTER_UNSUBSCRIBE_SALT = "accounts.newsletter_unsubscribe"
+
+
+def user_erase(*, user: User, password: str) -> dict[str, int]:
+    """The owner erases their account (the shop's page, `DELETE /api/v1/auth/me/`): the password first
+    (`wrong_password`, 400), then `user_erase_by_staff`'s guarantees."""
+    if not user.check_password(password):
+        raise WrongPassword()
+    return personal_data_user_erase(user_id=user.pk, actor=user)
+
+
+def personal_data_user_erase(*, user_id: int, actor) -> dict[str, int]:
+    """Erase an account's personal data as the registry says (`ecopole.core.personal_data`): open orders cancelled
+    with their stock released and subscriptions ended first, then every declared table erased, anonymised or
+    pseudonymised (what accounting law keeps). The account ends inactive, its password unusable and its tokens
+    deleted: sessions and tokens stop working at once. Audited once (`account.erase`); running it again is harmless
+    (same values, no second event). Staff run it on request from the admin."""
+    from ecopole.core.audit import audit_record
+    from ecopole.core.personal_data import personal_data_erase
+
+    user = User.objects.get(pk=user_id)
+    first_time = user.erased_at is None
+    touched = personal_data_erase(user=user, actor=actor)
+    if first_time:
+        with transaction.atomic(durable=True):
+            audit_record(
+                actor=actor,
+                action="account.erase",
+                obj=user,
+                changes={"by": "owner" if getattr(actor, "pk", None) == user_id else "staff", "tables": touched},
+            )
+    return touched
+
+
+def newsletter_subscribe(*, user: User) -> User:
+    """Record the owner's consent to the newsletter, with its date. Idempotent: the first date stays."""
+    with transaction.atomic(durable=True):
+        User.objects.filter(pk=user.pk, newsletter_opt_in_at__isnull=True).update(newsletter_opt_in_at=timezone.now())
+    user.refresh_from_db(fields=["newsletter_opt_in_at"])
+    return user
+
+
+def newsletter_unsubscribe(*, user: User) -> User:
+    """Withdraw the consent (one click, from any newsletter or the account page). Idempotent."""
+    with transaction.atomic(durable=True):
+        User.objects.filter(pk=user.pk).update(newsletter_opt_in_at=None)
+    user.refresh_from_db(fields=["newsletter_opt_in_at"])
+    return user
+
+
+def newsletter_unsubscribe_token(*, user: User) -> str:
+    """The signed token of the one-click unsubscribe link of every newsletter (no expiry: it must work years
+    later; it only ever withdraws consent)."""
+    return signing.dumps({"user": user.pk}, salt=NEWSLETTER_UNSUBSCRIBE_SALT)
+
+
+def newsletter_unsubscribe_by_token(*, token: str) -> None:
+    """Withdraw the consent the signed link names (`invalid_confirmation_token`, 400, when tampered with)."""
+    try:
+        data = signing.loads(token, salt=NEWSLETTER_UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise InvalidConfirmationToken() from exc
+    user = User.objects.filter(pk=data.get("user") if isinstance(data, dict) else None).first()
+    if user is None:
+        raise InvalidConfirmationToken()
+    newsletter_unsubscribe(user=user)
+
+
+def _inactive_customers(*, before):
+    """Customer accounts (no staff group, no producer, not erased) whose last sign of life is before `before`."""
+    from django.db.models import Max
+    from django.db.models.functions import Coalesce, Greatest
+
+    return (
+        User.objects.filter(is_active=True, erased_at__isnull=True, is_staff=False, producer__isnull=True)
+        .filter(groups__isnull=True)
+        .annotate(last_token=Max("api_tokens__last_used_at"))
+        .annotate(
+            last_activity=Greatest(
+                "date_joined",
+                Coalesce("last_login", "date_joined"),
+                Coalesce("last_token", "date_joined"),
+            )
+        )
+        .filter(last_activity__lt=before)
+    )
+
+
+def inactive_accounts_warn(*, now, batch_size: int) -> int:
+    """Retention: warn by email the customer accounts inactive for `inactive_account_warning_days` (once: the date
+    is recorded), and withdraw the warning of those that came back since. Returns the accounts changed."""
+    from datetime import timedelta
+
+    retention = settings.PERSONAL_DATA_RETENTION
+    before = now - timedelta(days=retention["inactive_account_warning_days"])
+    changed = 0
+    with transaction.atomic(durable=True):
+        back = User.objects.filter(inactivity_warned_at__isnull=False, erased_at__isnull=True).exclude(
+            pk__in=_inactive_customers(before=before).values("pk")
+        )
+        changed += User.objects.filter(pk__in=list(back.values_list("pk", flat=True)[:batch_size])).update(
+            inactivity_warned_at=None
+        )
+        ids = list(
+            _inactive_customers(before=before)
+            .filter(inactivity_warned_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        User.objects.filter(pk__in=ids).update(inactivity_warned_at=now)
+        for user_id in ids:
+            outbox_enqueue(
+                key=f"accounts.inactivity_warning:{user_id}:{now:%Y%m%d}",
+                handler="accounts.emails.send_inactivity_warning",
+                payload={"user_id": user_id},
+            )
+    return changed + len(ids)
+
+
+def inactive_accounts_anonymise(*, now, batch_size: int) -> int:
+    """Retention: erase the accounts warned `inactive_account_grace_days` ago and still inactive since."""
+    from datetime import timedelta
+
+    retention = settings.PERSONAL_DATA_RETENTION
+    warned_before = now - timedelta(days=retention["inactive_account_grace_days"])
+    ids = list(
+        _inactive_customers(before=now - timedelta(days=retention["inactive_account_warning_days"]))
+        .filter(inactivity_warned_at__lt=warned_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    for user_id in ids:
+        personal_data_user_erase(user_id=user_id, actor=None)
+    return len(ids)

@@ -5,6 +5,7 @@ from .apis import (
     EmailConfirmResendApi,
     LogoutApi,
     MeApi,
+    MeExportApi,
     PasswordChangeApi,
     RegisterApi,
     TokenApi,
@@ -19,4 +20,5 @@ urlpatterns = [
     path("confirm-email/", EmailConfirmApi.as_view(), name="confirm-email"),
     path("confirm-email/resend/", EmailConfirmResendApi.as_view(), name="confirm-email-resend"),
     path("me/", MeApi.as_view(), name="me"),
+    path("me/export/", MeExportApi.as_view(), name="me-export"),
 ]

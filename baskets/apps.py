@@ -30,3 +30,6 @@ class BasketsConfig(AppConfig):
         outbox_handler_register("baskets.emails.solidarity_request_email_send", emails.solidarity_request_email_send)
         # A returned SEPA debit puts the subscriber's cabas on hold (`invoicing.ports`).
         debit_returned_hook_register("baskets", subscriptions_hold_for_returned_debit)
+        from .personal_data import personal_data_declare
+
+        personal_data_declare()

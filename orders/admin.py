@@ -38,6 +38,18 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "delivery_date"
     inlines = [OrderLineInline, OrderEventInline]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The order page shows the customer's address, phone and note: one audit event per access.
+        if request.method == "GET" and str(object_id).isdigit():
+            from ecopole.core.audit import personal_data_access_record
+
+            order = Order.objects.filter(pk=int(object_id)).only("pk", "customer_id").first()
+            if order is not None:
+                personal_data_access_record(
+                    actor=request.user, subject_id=order.customer_id, obj=order, where="admin:order"
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecopole.core.audit import personal_data_access_record
 from ecopole.core.pagination import PageNumberPagination, WindowCountPagination
 from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember, sees_all_orders
 from ecopole.core.schema import error_responses
@@ -77,8 +78,12 @@ def _idempotency_key(request) -> str | None:
     return key
 
 
-def _detail(order_id: int, request) -> dict:
+def _detail(order_id: int, request, *, audit: bool = False) -> dict:
     order = selectors.order_get(user=request.user, order_id=order_id)
+    if audit:  # staff reading a customer's address and phone: written to the audit log, once per access
+        personal_data_access_record(
+            actor=request.user, subject_id=order.customer_id, obj=order, where="api:orders_retrieve"
+        )
     return OrderDetailSerializer(order, context={"request": request}).data
 
 
@@ -172,7 +177,7 @@ class OrderDetailApi(APIView):
         responses={200: OrderDetailSerializer, **error_responses(401, 404)},
     )
     def get(self, request, order_id: int):
-        return Response(_detail(order_id, request))
+        return Response(_detail(order_id, request, audit=True))
 
 
 class OrderCancelApi(APIView):

@@ -42,3 +42,9 @@ class OrdersConfig(AppConfig):
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)
         # The treasurer's exports read the payments staff record (`invoicing.ports`).
         movement_source_register("orders", order_payment_movements)
+        from .personal_data import personal_data_declare
+        from .services import newsletter
+
+        outbox_handler_register(newsletter.HANDLER, newsletter.newsletter_send)
+
+        personal_data_declare()

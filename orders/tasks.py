@@ -16,3 +16,11 @@ def order_email_send(self, notification_id: int) -> bool:
         return notification_send(notification_id=notification_id)
     except (SMTPException, ConnectionError, TimeoutError) as exc:
         raise self.retry(exc=exc, countdown=bounded_countdown(60 * (self.request.retries + 1))) from exc
+
+
+@shared_task(name="orders.newsletter_week_queue")
+def newsletter_week_queue() -> int:
+    """Queue the week's newsletter to the accounts that asked for it (once per week and account)."""
+    from .services.newsletter import newsletter_week_queue as queue
+
+    return queue()

@@ -9,7 +9,10 @@ class ProcessingConfig(AppConfig):
     def ready(self) -> None:
         from ecopole.core.outbox import outbox_handler_register
 
+        from .personal_data import personal_data_declare
         from .services import billing, notifications
+
+        personal_data_declare()
 
         outbox_handler_register("processing.services.billing.statement_send", billing.statement_send)
         outbox_handler_register(

@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import views, views_cabas, views_checkout, views_payment
+from .account import privacy
 
 app_name = "shop"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("confidentialite/", privacy.privacy, name="privacy"),
+    path("newsletter/desabonnement/<str:token>/", privacy.newsletter_unsubscribe, name="newsletter-unsubscribe"),
     path("produits/", views.product_list, name="product-list"),
     path("produits/<int:pk>/", views.product_detail, name="product-detail"),
     path("panier/", views.cart_detail, name="cart"),

@@ -465,3 +465,27 @@ def upcoming_distributions(*, subscription: BasketSubscription, count: int = 6) 
             }
         )
     return result
+
+
+def subscriptions_end_for_erasure(*, user, actor) -> int:
+    """A step of an account's erasure (`ecopole.core.personal_data`): cancel every subscription of `user` that is
+    not cancelled yet, whatever the cutoff (baskets already generated stay as they are). Audited; idempotent.
+    Returns how many were ended."""
+    now = timezone.now()
+    ended = 0
+    ids = list(
+        BasketSubscription.objects.filter(customer_id=user.pk)
+        .exclude(status=SubscriptionStatus.CANCELLED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for subscription_id in ids:
+        with transaction.atomic(durable=True):
+            subscription = _lock_subscription(subscription_id)
+            if subscription.status == SubscriptionStatus.CANCELLED:
+                continue
+            subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, now
+            subscription.save(update_fields=["status", "cancelled_at", "updated_at"])
+            audit_record(actor=actor, action="basket_subscription.cancel", obj=subscription, changes={"why": "erasure"})
+            ended += 1
+    return ended

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, Closure, OutboxMessage
+from .models import AuditEvent, Closure, OutboxMessage, RetentionRun, SentEmail
 
 
 @admin.register(OutboxMessage)
@@ -40,3 +40,32 @@ class ClosureAdmin(admin.ModelAdmin):
     list_display = ["start_date", "end_date", "label"]
     date_hierarchy = "start_date"
     search_fields = ["label"]
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """Each daily run of the retention schedule (`core.personal_data_retention`): what each rule changed."""
+
+    list_display = ["started_at", "finished_at", "total", "changed", "error"]
+    readonly_fields = [f.name for f in RetentionRun._meta.fields]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "to", "subject"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [f.name for f in SentEmail._meta.fields]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -27,3 +27,14 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def personal_data_access_record(*, actor, subject_id: int | None, obj: Model, where: str) -> AuditEvent | None:
+    """A staff member looked at someone's personal data (an order's address and phone, an account in the admin):
+    one event per access, naming whose data (`subject`), which row and from where; not per field. Nothing is
+    written when the person looks at their own data. Bounded by the retention rule `core.access_log`."""
+    if subject_id is None or getattr(actor, "pk", None) == subject_id:
+        return None
+    return audit_record(
+        actor=actor, action="personal_data.view", obj=obj, changes={"subject": subject_id, "where": where}
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from email.utils import parseaddr
@@ -23,6 +24,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 # (outbox key, emails sent so far in this delivery) while an outbox handler runs.
 _SCOPE: ContextVar[tuple[str, list[int]] | None] = ContextVar("ecopole_email_scope", default=None)
@@ -69,3 +72,33 @@ def email_send(message: EmailMessage) -> None:
         message.extra_headers["Message-ID"] = email_message_id(key, counter[0])
     if not message.send(fail_silently=False):
         raise EmailNotAccepted(f"the mail backend accepted no copy of {message.subject!r}")
+    _sent_email_log(message, outbox_key=scope[0] if scope is not None else "")
+
+
+def _sent_email_log(message: EmailMessage, *, outbox_key: str) -> None:
+    """One `SentEmail` row per recipient (subject and date: what a person's export lists). Never fails the send:
+    the email is out, a lost log line is better than sending it again."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError, transaction
+
+    from .models import SentEmail
+
+    try:
+        with transaction.atomic():
+            users = {
+                user.email.lower(): user
+                for user in get_user_model().objects.filter(email__in=[address.lower() for address in message.to])
+            }
+            SentEmail.objects.bulk_create(
+                [
+                    SentEmail(
+                        recipient=users.get(address.lower()),
+                        to=address[:254],
+                        subject=str(message.subject)[:255],
+                        outbox_key=outbox_key[:200],
+                    )
+                    for address in message.to
+                ]
+            )
+    except DatabaseError:
+        logger.warning("sent email not logged: %s", message.subject, exc_info=True)

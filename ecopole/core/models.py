@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,3 +115,48 @@ class Closure(models.Model):
 
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The closure must end on or after its first day.")})
+
+
+class SentEmail(models.Model):
+    """One email the platform sent: to whom, its subject, when. Written by `email_send` once the backend accepted
+    it; what a person gets in their export ("emails sent"). Bounded by the retention task
+    (`PERSONAL_DATA_RETENTION["sent_emails_days"]`) and deleted with the account's data at erasure."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    outbox_key = models.CharField(_("outbox key"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"
+
+
+class RetentionRun(models.Model):
+    """One run of the daily retention task (`ecopole.core.retention`): what each rule changed, shown in the admin."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    changed = models.JSONField(_("rows changed per rule"), default=dict, blank=True)
+    total = models.PositiveIntegerField(_("rows changed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.total})"

@@ -21,6 +21,22 @@ class Periodic:
 
 PERIODIC_TASKS: list[Periodic] = [
     Periodic(
+        name="Newsletter: the week's products, to those who asked for it",
+        task="orders.newsletter_week_queue",
+        minute="0",
+        hour="8",
+        day_of_week="1",
+        description="Monday morning, only to accounts with a recorded opt-in; one-click unsubscribe in every email.",
+    ),
+    Periodic(
+        name="Personal data: apply the retention schedule",
+        task="core.personal_data_retention",
+        minute="30",
+        hour="3",
+        description="Daily, in bounded batches (PERSONAL_DATA_RETENTION): inactive accounts warned then anonymised, "
+        "outbox payloads and logs bounded. Each run is listed in the admin (retention runs).",
+    ),
+    Periodic(
         name="Outbox: deliver what was not delivered",
         task="core.outbox_sweep",
         minute="*",

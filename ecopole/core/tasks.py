@@ -23,3 +23,12 @@ def outbox_sweep() -> int:
     for message_id in ids:
         outbox.outbox_deliver(message_id=message_id)
     return len(ids)
+
+
+@shared_task(name="core.personal_data_retention", soft_time_limit=600, time_limit=660)
+def personal_data_retention() -> int:
+    """Apply the retention schedule (`PERSONAL_DATA_RETENTION`), in bounded batches; twice a day changes nothing
+    more. Returns the rows changed."""
+    from .retention import retention_run
+
+    return sum(retention_run().this_run.values())

@@ -282,6 +282,8 @@ REST_FRAMEWORK = {
         # Password reset requests: per client address, and per email address asked for (known or not alike).
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
         "password_reset_email": os.environ.get("THROTTLE_PASSWORD_RESET_EMAIL", "3/hour"),
+        # The export of all one's personal data walks every table: a person needs it a few times, not a loop.
+        "personal_data_export": "30/hour",
     },
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -391,6 +393,27 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
 # The periodic sweep resends a message whose own dispatch has not delivered it after this many seconds.
 OUTBOX_RETRY_AFTER_SECONDS = env_int("OUTBOX_RETRY_AFTER_SECONDS", 60)
+
+# --- Personal data (docs/personal-data.md) --------------------------------------------------------------------------
+# The retention schedule the daily task `core.personal_data_retention` applies (ecopole/core/retention.py), in days.
+PERSONAL_DATA_RETENTION = {
+    # A customer account without activity (login, token use, order) this long is warned by email...
+    "inactive_account_warning_days": 3 * 365,
+    # ...and anonymised this long after the warning if nothing happened (the CNIL's 3 years for prospects/customers).
+    "inactive_account_grace_days": 30,
+    # Proofs of delivery: photos and signatures (the proof table registers its rule with this duration).
+    "proof_of_delivery_photos_days": 90,
+    # Outbox payloads (ids, sometimes an address) emptied once delivered; the log of emails sent; staff access log.
+    "outbox_payload_days": 90,
+    "sent_emails_days": 365,
+    "access_log_days": 365,
+    # Invoices and accounting records: kept (pseudonymised at erasure), Code de commerce L123-22.
+    "invoices_years": 10,
+    # Rows changed per rule and run, at most: a late backlog is worked through over several nights.
+    "batch_size": 500,
+}
+# Who to write to about personal data (the privacy page, the register).
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "donnees-personnelles@ecopole.example")
 
 # --- Email ------------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

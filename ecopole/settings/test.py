@@ -20,6 +20,7 @@ REST_FRAMEWORK = {
         "confirm_email": "1000/min",
         "password_reset": "1000/min",
         "password_reset_email": "1000/min",
+        "personal_data_export": "1000/min",
     },
 }
 

@@ -621,3 +621,19 @@ __all__ = [
     "order_prepared_quantities_set",
     "order_transition",
 ]
+
+
+OPEN_STATUSES = (OrderStatus.PLACED, OrderStatus.PREPARING, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY)
+
+
+def orders_cancel_for_erasure(*, user, actor) -> int:
+    """A step of an account's erasure (`ecopole.core.personal_data`): cancel every open order of `user`, each by
+    `order_transition` (its stock released through the ledger exactly once, its event written, the cancellation
+    email queued), whatever the cutoff: the customer is leaving. Idempotent (cancelled orders are not open).
+    Returns how many were cancelled."""
+    ids = list(
+        Order.objects.filter(customer_id=user.pk, status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True)
+    )
+    for order_id in ids:
+        order_transition(order_id=order_id, target=OrderStatus.CANCELLED, actor=actor, note="account erased")
+    return len(ids)

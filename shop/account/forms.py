@@ -152,3 +152,14 @@ class EmailChangeForm(AccessibleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["new_email"].widget.attrs["autocomplete"] = "email"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class AccountDeleteForm(AccessibleErrorsMixin, forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False, max_length=128, widget=forms.PasswordInput)
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my personal data will be erased, for good."), required=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"

@@ -7,7 +7,7 @@ from django.urls import path
 
 from shop import urls_addresses
 
-from . import invoices, orders, views
+from . import invoices, orders, privacy, views
 
 app_name = "account"
 
@@ -35,5 +35,10 @@ urlpatterns = [
     path("commandes/<int:order_id>/modifier/", orders.order_modify_view, name="order-modify"),
     path("factures/", invoices.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/pdf/", invoices.invoice_pdf, name="invoice-pdf"),
+    path("mes-donnees/", privacy.my_data, name="my-data"),
+    path("mes-donnees/telecharger/", privacy.my_data_download, name="my-data-download"),
+    path("mes-donnees/newsletter/", privacy.newsletter_consent, name="newsletter-consent"),
+    path("supprimer/", privacy.account_delete, name="delete"),
+    path("supprime/", privacy.account_deleted, name="deleted"),
     *urls_addresses.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db.models import Model
 from django.utils import timezone
@@ -36,7 +37,9 @@ from deliveries.models import DeliveryZone
 from deliveries.services.planning_jobs import planning_job_request
 from deliveries.services.windows import delivery_window_create
 from ecopole.core.calendar import is_closed
+from ecopole.core.emails import email_send
 from ecopole.core.models import Closure
+from ecopole.core.retention import retention_run
 from orders.models import Order
 from orders.services.counter import counter_sale_record
 from orders.services.grocery import LineRequest
@@ -147,6 +150,9 @@ def fill_demo_gaps() -> None:
     _vending(manager=manager, now=now)
     _payments(manager=manager)
     _invoicing(today=today)
+    # personal data: an email really sent (its log line), and a run of the retention schedule
+    email_send(EmailMessage(subject="Bienvenue", body="Bonjour", to=[CUSTOMER]))
+    retention_run(now=now)
 
 
 def _invoicing(*, today) -> None:

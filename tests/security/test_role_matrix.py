@@ -51,6 +51,9 @@ ROLE_MATRIX: dict[str, tuple] = {
     # accounts
     "GET /api/v1/auth/me/": ANY_USER,
     "PATCH /api/v1/auth/me/": ANY_USER,
+    # personal data: anyone logged in downloads their own, or erases their own account (with their password)
+    "GET /api/v1/auth/me/export/": ANY_USER,
+    "DELETE /api/v1/auth/me/": ANY_USER,
     "GET /api/v1/auth/me/addresses/": ANY_USER,
     # requests for the solidarity price: anyone logged in asks (and lists their own); the manager decides
     "GET /api/v1/baskets/solidarity-requests/": ANY_USER,

@@ -548,6 +548,7 @@ PERIOD_2026 = {"from": "2026-01-01", "to": "2026-12-31"}
 # without a query are called as GET with no body by whoever the table says; they need no row here.
 CALLS: dict[str, Call] = {
     "PATCH /api/v1/auth/me/": Call("customer", {"full_name": "Personne Renommée", "phone": "0321000000"}),
+    "DELETE /api/v1/auth/me/": Call("customer", {"password": DEFAULT_PASSWORD}),
     "POST /api/v1/auth/me/addresses/": Call(
         "customer", {"label": "Travail", "street": "2 rue royale", "postcode": "62100", "commune": "Calais"}
     ),
