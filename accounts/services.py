@@ -38,6 +38,7 @@ MANAGED_APPS = (
     "vending",
     "core",
     "invoicing",  # shown read-only in the admin: invoices are issued and credited by the services
+    "payments",  # read-only too but for the food-aid partners: payments move by the services and webhooks
     "django_celery_beat",
 )
 

@@ -23,6 +23,18 @@ def _blurred(field_name: str):
     return rule
 
 
+def _file_deleted(field_name: str):
+    """A proof-of-delivery file: deleted from its storage (not only unlinked), the field left empty."""
+
+    def rule(row, pseudonym):
+        file = getattr(row, field_name)
+        if file:
+            file.delete(save=False)
+        return ""
+
+    return rule
+
+
 def personal_data_declare() -> None:
     personal_data_register(
         SavedAddress,
@@ -36,7 +48,19 @@ def personal_data_declare() -> None:
         section=_("Delivery stops"),
         # Stops of the person's home-delivered orders (declared by name: deliveries imports no client app).
         rows=lambda user: Stop.objects.filter(pk__in=Stop.objects.filter(orders__customer=user).values("pk")),
-        export=("round__date", "label", "address", "postcode", "commune", "arrival_at", "status", "failure_note"),
+        export=(
+            "round__date",
+            "label",
+            "address",
+            "postcode",
+            "commune",
+            "arrival_at",
+            "status",
+            "failure_note",
+            "received_by",
+            "proof_photo",
+            "proof_signature",
+        ),
         erase={
             "label": ANONYMISE,
             "address": ERASE,
@@ -44,6 +68,9 @@ def personal_data_declare() -> None:
             "commune": ERASE,
             "handover": ERASE,
             "failure_note": ERASE,
+            "received_by": ERASE,
+            "proof_photo": _file_deleted("proof_photo"),
+            "proof_signature": _file_deleted("proof_signature"),
             "latitude": _blurred("latitude"),
             "longitude": _blurred("longitude"),
         },

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IdempotencyRecord, Order, OrderEvent, OrderLine, OrderNotification
+from .models import CounterSale, CounterSaleLine, IdempotencyRecord, Order, OrderEvent, OrderLine, OrderNotification
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -103,4 +103,31 @@ class OrderNotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CounterSaleLineInline(ReadOnlyInline):
+    model = CounterSaleLine
+    fields = ["product_name", "unit", "unit_price", "vat_rate", "quantity", "line_total", "vat_amount"]
+    readonly_fields = fields
+
+
+@admin.register(CounterSale)
+class CounterSaleAdmin(admin.ModelAdmin):
+    """Sales at the épicerie's counter (the staff pages record them through `counter_sale_record`): read-only here,
+    as the stock they took left through the ledger."""
+
+    list_display = ["id", "created_at", "seller", "payment_method", "subtotal"]
+    list_filter = ["payment_method", "created_at"]
+    date_hierarchy = "created_at"
+    inlines = [CounterSaleLineInline]
+    readonly_fields = ["seller", "payment_method", "subtotal", "vat_total", "vat_breakdown", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -16,6 +16,7 @@ from accounts.models import ApiToken, User
 from accounts.services import personal_data_user_erase
 from baskets.models import BasketSubscription, SubscriptionStatus
 from catalogue.services.stock import stock_available
+from deliveries.models import Stop
 from ecopole.core.models import AuditEvent
 from ecopole.core.personal_data import PERSONAL_TABLES, pseudonym
 from orders.models import Order, OrderStatus
@@ -82,6 +83,12 @@ def test_the_export_holds_every_registered_field_of_every_table(db):
 def test_erasure_leaves_no_name_email_phone_or_address_in_any_table_and_the_accounts_still_add_up(db):
     everything = customer_everything()
     assert _where_it_remains()  # the check sees them before
+    stop = Stop.objects.get(orders=everything.paid_order)
+    proof_files = [
+        (stop.proof_photo.storage, stop.proof_photo.name),
+        (stop.proof_signature.storage, stop.proof_signature.name),
+    ]
+    assert all(storage.exists(name) for storage, name in proof_files)
 
     response = _client(everything.token_key).delete("/api/v1/auth/me/", {"password": DEFAULT_PASSWORD}, format="json")
 
@@ -105,6 +112,10 @@ def test_erasure_leaves_no_name_email_phone_or_address_in_any_table_and_the_acco
     assert not user.is_active and not user.has_usable_password() and user.erased_at is not None
     assert not ApiToken.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="account.erase", object_id=str(user.pk)).count() == 1
+    # the proof of delivery's photo and signature are deleted from their storage, not only unlinked
+    stop.refresh_from_db()
+    assert (stop.received_by, stop.proof_photo.name, stop.proof_signature.name) == ("", "", "")
+    assert not any(storage.exists(name) for storage, name in proof_files)
 
 
 def test_erasing_twice_is_harmless_and_writes_one_audit_event(db, manager):

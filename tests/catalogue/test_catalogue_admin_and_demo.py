@@ -46,6 +46,7 @@ def test_the_admin_saves_seasons_allergens_and_search_text(admin_client, product
             "vat_rate": "5.50",
             "quantity_step": "1",
             "minimum_quantity": "1",
+            "deposit": "0.00",
             "is_active": "on",
             "months": ["1", "2", "12"],
             "allergen_list": ["gluten"],

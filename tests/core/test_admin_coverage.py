@@ -11,6 +11,7 @@ PROJECT_APPS = {
     "vending",
     "core",
     "invoicing",
+    "payments",
 }
 
 

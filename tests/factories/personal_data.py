@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, token_digest
@@ -203,7 +204,12 @@ def customer_everything() -> Everything:
         departure_at=start + dt.timedelta(minutes=35),
         handover=[{"source": "order", "id": paid.pk, "customer": NAME, "phone": PHONE, "items": []}],
         failure_note=f"{NAME} absente, voisin au {STREET}",
+        received_by=NAME,
     )
+    # a proof of delivery: the photo and the drawn signature (issue 18), files of the private proof storage
+    stop.proof_photo.save("preuve.jpg", ContentFile(b"photo of the parcel"), save=False)
+    stop.proof_signature.save("signature.png", ContentFile(b"signature drawn on the phone"), save=False)
+    stop.save(update_fields=["proof_photo", "proof_signature"])
     stop.orders.add(paid)
     SentEmail.objects.create(recipient=customer, to=EMAIL, subject=f"Bonjour {NAME}, votre commande")
     audit_record(actor=staff, action="account.change", obj=customer, changes={"phone": ["", PHONE]})
