@@ -7,3 +7,8 @@ class PaymentsConfig(AppConfig):
 
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        from .personal_data import personal_data_declare
+
+        personal_data_declare()

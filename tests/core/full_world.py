@@ -174,7 +174,9 @@ def _baskets(*, manager: User, today) -> None:
     manager may), its stock received first; a weekly subscriber's pause a few weeks ahead."""
     for offer in BasketOffer.objects.filter(is_active=True).order_by("pk"):
         day = today + timedelta(days=(offer.distribution_weekday - today.weekday()) % 7)
-        for on in (day, day + timedelta(weeks=1)):
+        # The demo's subscriptions start at the first distribution after the generation cutoff: past that cutoff
+        # (Wednesday's, for the Friday offer) this week's run has no basket, so the next weeks are tried too.
+        for on in (day + timedelta(weeks=weeks) for weeks in range(3)):
             composition = BasketComposition.objects.filter(
                 offer=offer, week_start=on - timedelta(days=on.weekday()), status=CompositionStatus.PUBLISHED
             ).first()
@@ -183,8 +185,8 @@ def _baskets(*, manager: User, today) -> None:
             subscribers = BasketSubscription.objects.filter(offer=offer).count()
             for line in composition.lines.all():
                 stock_receive(product_id=line.product_id, quantity=line.quantity * subscribers, note="cabas")
-            basket_run_generate(offer_id=offer.pk, on=on, actor=manager, force=True)
-            break
+            if basket_run_generate(offer_id=offer.pk, on=on, actor=manager, force=True).created:
+                break
         else:
             continue
         break

@@ -70,13 +70,6 @@ REVIEWED: dict[str, str] = {
     "payments.JarReturn.recorded_by": STAFF_ACTOR,
     "payments.BalanceEntry.actor": STAFF_ACTOR,
     "invoicing.DirectDebit.return_reason": "the bank's return code (e.g. AM04), about the debit",
-    "payments.Payment.customer": "NOT YET DECLARED: payments of the customer (amounts, provider references); "
-    "accounting records to keep under the pseudonym",
-    "payments.CustomerBalance.customer": "NOT YET DECLARED: the customer's balance (an amount)",
-    "payments.BalanceEntry.customer": "NOT YET DECLARED: the customer's balance movements",
-    "payments.BalanceEntry.note": "NOT YET DECLARED: a staff note on a balance movement",
-    "payments.Voucher.customer": "NOT YET DECLARED: food-aid vouchers a customer paid with (a social situation)",
-    "payments.JarReturn.customer": "NOT YET DECLARED: jars a customer returned",
     "invoicing.Invoice.customer": "NOT YET DECLARED: the customer's invoices, whose buyer block (name, address) an "
     "issued invoice may not change (database trigger) while the issue asks for the pseudonym: to decide",
     "invoicing.Invoice.note": "NOT YET DECLARED: the invoice's free note",

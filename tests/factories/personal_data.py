@@ -39,7 +39,8 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
 )
-from processing.models import Booking, Process, Statement
+from payments.models import BalanceEntry, CustomerBalance, JarReturn, Payment, Voucher, VoucherPartner
+from processing.models import Booking, Lot, LotRecall, Process, Statement
 
 from .accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory
 from .baskets import BasketOfferFactory
@@ -225,4 +226,47 @@ def customer_everything() -> Everything:
         created_by=customer,
     )
     Statement.objects.create(producer=customer.producer, month=day.replace(day=1), total=Decimal("42.00"), data={})
+    # payments (issue 19): a card payment of the paid order, the balance and a movement with a staff note, a food-aid
+    # voucher, jars brought back
+    Payment.objects.create(
+        customer=customer,
+        source="order",
+        ref=paid.pk,
+        provider="stripe",
+        method="online_card",
+        status="captured",
+        amount=paid.total,
+        amount_authorised=paid.total,
+        amount_captured=paid.total,
+        provider_reference="pi_everything",
+    )
+    CustomerBalance.objects.create(customer=customer, amount=Decimal("2.00"))
+    BalanceEntry.objects.create(
+        customer=customer, kind="deposit", amount=Decimal("2.00"), balance_after=Decimal("2.00"), note=NOTE
+    )
+    partner = VoucherPartner.objects.create(name="CCAS de Calais")
+    Voucher.objects.create(partner=partner, number="CA-2026-0001", value=Decimal("10.00"), customer=customer)
+    JarReturn.objects.create(
+        customer=customer, product=product, quantity=4, deposit=Decimal("0.50"), amount=Decimal("2.00"), place="counter"
+    )
+    # a recalled lot the customer received (issue 17): the report names them
+    lot = Lot.objects.create(
+        code="L-EVERYTHING",
+        booking=Booking.objects.filter(producer=customer.producer).first(),
+        producer=customer.producer,
+        process=Process.choices[0][0],
+        description="Soupe de poireaux",
+        quantity=Decimal("10"),
+        production_date=day,
+        best_before=day + dt.timedelta(days=365),
+    )
+    recipient = {"channel": "order", "reference": f"order:{paid.pk}", "customer_id": customer.pk}
+    LotRecall.objects.create(
+        lot=lot,
+        status="confirmed",
+        reason="Bocal mal serti",
+        requested_at=now,
+        confirmed_at=now,
+        report={"rows": [{**recipient, "customer_name": NAME, "customer_email": EMAIL, "quantity": "1"}]},
+    )
     return Everything(customer=customer, token_key=key, open_order=open_order, paid_order=paid, product_id=product.pk)
