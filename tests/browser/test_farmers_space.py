@@ -6,12 +6,15 @@ through axe-core, on a phone (first) and a desktop."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+import pypdf
 import pytest
+import segno
 import time_machine
 from django.conf import settings
 from django.core import mail
@@ -27,6 +30,7 @@ from tests.browser.conftest import check_page, needs_chromium
 from tests.factories.accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory, UserFactory
 from tests.factories.catalogue import ProducerFactory, ProductFactory
 from tests.factories.processing import workshop_setup
+from tests.lots.helpers import jar_product, qr_matrix
 from tests.processing.helpers import NOW, THURSDAY_MORNING, make_booking, paris
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -141,7 +145,14 @@ def test_book_wait_cancel_accept_from_the_email_then_the_lot(browser, browser_co
     booking_complete(
         booking_id=booking_b.pk,
         user=manager,
-        outputs=[Output(description="Soupe de carottes", quantity=Decimal("160"), container="bocal 75 cl")],
+        outputs=[
+            Output(
+                description="Soupe de carottes",
+                quantity=Decimal("160"),
+                container="bocal 75 cl",
+                product_id=jar_product(hem, name="Soupe de carottes").pk,
+            )
+        ],
     )
     lot = booking_b.lots.get()
 
@@ -153,6 +164,27 @@ def test_book_wait_cancel_accept_from_the_email_then_the_lot(browser, browser_co
     expect(card).to_contain_text("160")
     expect(card).to_contain_text(f"{lot.best_before.day} ")
     check_page(page_b, "producteurs 08 mes lots")
+
+    # and B prints the lot's labels from that page: an A4 PDF whose text has the lot code, the best-before date and
+    # the allergens, and whose QR code is the lot's public address
+    labels = card.get_by_role("link", name=f"Étiquettes du lot {lot.code} (PDF)")
+    pdf = page_b.request.get(live_server.url + labels.get_attribute("href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    sheet = pypdf.PdfReader(io.BytesIO(pdf.body())).pages[0]
+    text = " ".join(sheet.extract_text().split())
+    assert lot.code in text and f"À consommer de préférence avant le {lot.best_before:%d/%m/%Y}" in text
+    assert "crème" in text and "céleri" in text and "Moutarde" in text  # the allergens (milk, celery, mustard)
+    public_url = f"{settings.SITE_URL.rstrip('/')}/lots/{lot.code}/"
+    expected = [[bool(module) for module in row] for row in segno.make(public_url, error="m").matrix]
+    assert qr_matrix(sheet.images[0].image) == expected
+    # that address opens without logging in (a browser with no session)
+    anonymous = browser.new_context(**browser_context_args)
+    public = anonymous.new_page()
+    public.goto(live_server.url + urlsplit(public_url).path)
+    expect(public.get_by_role("heading", level=1)).to_contain_text("Soupe de carottes")
+    expect(public.locator("body")).to_contain_text(lot.code)
+    check_page(public, "producteurs 08b page publique du lot")
+    anonymous.close()
     _space_menu(page).get_by_role("link", name="Mes lots").click()
     expect(page.get_by_text("Aucun lot pour l'instant")).to_be_visible()
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.test import Client
+from PIL import Image
 
 from catalogue.season import allergens_to_mask
 from processing.models import Lot
@@ -63,3 +64,9 @@ def completed_lot(*, producer, product, manager, equipment, slot=THURSDAY, quant
         ],
     )
     return booking.lots.get()
+
+
+def qr_matrix(image: Image.Image) -> list[list[bool]]:
+    """The dark modules of a QR image of one pixel per module."""
+    grey = image.convert("L")
+    return [[grey.getpixel((x, y)) < 128 for x in range(grey.width)] for y in range(grey.height)]

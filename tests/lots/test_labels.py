@@ -6,17 +6,10 @@ import io
 import pypdf
 import segno
 from django.test import Client
-from PIL import Image
 
 from processing.labels import LABEL_COLUMNS, LABEL_ROWS
 from tests.factories.accounts import ProducerMemberFactory
-from tests.lots.helpers import web_client_for
-
-
-def qr_matrix(image: Image.Image) -> list[list[bool]]:
-    """The dark modules of a QR image of one pixel per module."""
-    grey = image.convert("L")
-    return [[grey.getpixel((x, y)) < 128 for x in range(grey.width)] for y in range(grey.height)]
+from tests.lots.helpers import qr_matrix, web_client_for
 
 
 def test_the_producer_prints_a_sheet_whose_qr_code_opens_the_public_page(lot, producer_member, settings):
