@@ -462,8 +462,11 @@ class DeliveryWindowDetailApi(APIView):
         responses={200: DeliveryWindowSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
     )
     def patch(self, request, window_id: int):
-        serializer = DeliveryWindowCapacitySerializer(data=request.data)
+        # PATCH is partial (the schema says so): without `capacity` nothing changes and the window is answered.
+        serializer = DeliveryWindowCapacitySerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "capacity" not in serializer.validated_data:
+            return Response(DeliveryWindowSerializer(selectors.delivery_window_get(window_id=window_id)).data)
         window = delivery_window_capacity_set(
             window_id=window_id, capacity=serializer.validated_data["capacity"], actor=request.user
         )

@@ -180,6 +180,14 @@ def delivery_window_list(*, day: date | None = None, zone_id: int | None = None)
     return queryset.order_by("date", "zone_id", "start", "pk")
 
 
+def delivery_window_get(*, window_id: int):
+    """One window with its zone (staff), or `NotFound` (404)."""
+    window = delivery_window_list().filter(pk=window_id).first()
+    if window is None:
+        raise NotFound()
+    return window
+
+
 def planning_job_latest(*, day: date) -> PlanningJob | None:
     """The date's most recent planning job (the planning board shows its progress or its outcome)."""
     return PlanningJob.objects.filter(date=day).order_by("-created_at", "-id").first()

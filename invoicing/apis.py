@@ -227,7 +227,7 @@ class Pain008Api(APIView):
         parameters=[
             OpenApiParameter("month", OpenApiTypes.STR, required=True, pattern=MONTH_PATTERN, description="YYYY-MM")
         ],
-        responses={(200, "application/xml"): OpenApiTypes.STR, **error_responses(400, 401, 403)},
+        responses={(200, "application/xml"): OpenApiTypes.STR, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request):
         query = MonthQuerySerializer(data=request.query_params.dict())

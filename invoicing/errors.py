@@ -52,3 +52,11 @@ class MandateNotAccepted(ApplicationError):
     code = "mandate_not_accepted"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("Accept the mandate's text to sign it.")
+
+
+class NoDirectDebits(ApplicationError):
+    """A month without any direct debit to collect: a pain.008 file must hold at least one (the bank's schema)."""
+
+    code = "no_direct_debits"
+    status_code = status.HTTP_404_NOT_FOUND
+    default_message = _("No direct debit to collect for {month}: there is no file to send to the bank.")

@@ -19,7 +19,7 @@ from ecopole.core.emails import email_send
 from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.outbox import outbox_enqueue
 
-from ..errors import DebitAlreadyReturned, InvalidIban, InvoiceNotFound, NoActiveMandate
+from ..errors import DebitAlreadyReturned, InvalidIban, InvoiceNotFound, NoActiveMandate, NoDirectDebits
 from ..models import DirectDebit, DirectDebitStatus, Invoice, InvoiceKind, SepaMandate
 from ..ports import debit_returned_hooks
 
@@ -129,6 +129,8 @@ def pain008_build(*, month: date) -> bytes:
     from sepaxml import SepaDD
 
     debits = direct_debits_prepare(month=month)
+    if not debits:
+        raise NoDirectDebits(month=f"{month:%m/%Y}")
     sepa = SepaDD(
         {
             "name": settings.SEPA_CREDITOR_NAME,

@@ -169,6 +169,9 @@ SCHEMALESS_FIELD_RULES: dict[str, str] = {
     "window": "a delivery window goes with a home delivery only (the fulfilment's `type` decides)",
     "address": "a home delivery gives its address (likewise)",
     "password": "Django's password validators: too common, all digits, too close to the email",
+    "destination": "the preparation list's destination names its type too (destination_type): both or neither",
+    "photo": "a proof-of-delivery photo is a file, sent as multipart (a JSON body cannot carry it)",
+    "signature": "a drawn signature is a PNG file, sent as multipart (likewise)",
 }
 
 RELAXED_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "422", "429"]

@@ -121,6 +121,11 @@ def test_staff_open_windows_and_set_capacities_customers_see_those_left(
     refused = manager_client.patch(detail, {"capacity": 1}, format="json")
     assert refused.status_code == 409 and refused.json()["code"] == "delivery_window_capacity_below_taken"
     assert manager_client.patch(detail, {"capacity": 2}, format="json").json()["remaining"] == 0
+    # PATCH is partial: without a capacity nothing changes; an unknown window is a 404
+    unchanged = manager_client.patch(detail, {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json()["capacity"] == 2
+    missing = reverse("deliveries:window-detail", kwargs={"window_id": window.pk + 1000})
+    assert manager_client.patch(missing, {}, format="json").status_code == 404
 
     # a customer no longer sees the full window; staff do
     query = f"?date={FRIDAY.isoformat()}&zone={calais_zone.pk}"

@@ -104,3 +104,10 @@ def test_a_returned_debit_is_recorded_once_and_emails_the_customer(
         client_for(customer).post(f"/api/v1/invoicing/sepa/debits/{debit.pk}/return/", {"reason": "x"}).status_code
         == 403
     )
+
+
+def test_a_month_without_debits_has_no_file_a_404_in_french(manager_client):
+    response = manager_client.get("/api/v1/invoicing/sepa/pain008/", {"month": "2000-01"})
+
+    assert response.status_code == 404 and response.json()["code"] == "no_direct_debits"
+    assert "Aucun prélèvement à encaisser pour 01/2000" in response.json()["detail"]
