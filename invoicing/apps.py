@@ -11,7 +11,11 @@ class InvoicingConfig(AppConfig):
     def ready(self) -> None:
         from ecopole.core.outbox import outbox_handler_register
 
+        from .ports import movement_source_register
         from .services import emails, sepa
+        from .treasury import direct_debit_movements
 
         outbox_handler_register("invoicing.services.emails.invoice_send", emails.invoice_send)
         outbox_handler_register("invoicing.services.sepa.debit_returned_dispatch", sepa.debit_returned_dispatch)
+        # The cabas collected by direct debit are treasury movements like the shop's payments.
+        movement_source_register("sepa", direct_debit_movements)

@@ -1,6 +1,7 @@
-"""The treasurer's port: the apps where money moves (orders' recorded payments today, the payments app's captures,
-refunds, vouchers and balance credits once merged) register a source of movements; invoicing's exports read them
-all, journal them against the invoices they settle and reconcile the two. Invoicing imports none of its sources.
+"""The treasurer's port: the apps where money moves register a source of movements (orders registers the payments
+ledger of its orders and the customers' balance credits: payments and invoicing are siblings that import neither
+the other); invoicing's exports read them all, journal them against the invoices they settle and reconcile the two.
+Invoicing imports none of its sources.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ class MovementKind:
     PAYMENT = "payment"  # money received (cash, card, cheque, a captured online payment)
     REFUND = "refund"  # money given back
     VOUCHER = "voucher"  # a food-aid voucher accepted as payment (the partner pays later)
+    # Between two of the association's own accounts, no money received or given back (jars returned: the deposit
+    # owed becomes the customer's balance). Journaled; not in the reconciliation.
+    TRANSFER = "transfer"
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,9 @@ class Movement:
 
     `invoice_source` names the invoice it settles by that invoice's `source` ("order:12", "cabas:7:2026-10"): the
     reconciliation checks each captured euro lands on exactly one invoice or credit note. `account` (optional)
-    overrides the treasury account the method gives (a partner's account for vouchers, say)."""
+    overrides the treasury account the method gives (a partner's account for vouchers, say); `counter_account`
+    (optional) the customers' account (411) on the other side (the customers' balances, 4191, for a credit to a
+    balance)."""
 
     kind: str
     on: date
@@ -34,6 +40,7 @@ class Movement:
     invoice_source: str = ""
     party: str = ""
     account: str = ""
+    counter_account: str = ""
 
 
 MovementSource = Callable[[date, date], Iterable[Movement]]

@@ -133,10 +133,21 @@ class MismatchSerializer(serializers.Serializer):
     received = StrictDecimalField(max_digits=12, decimal_places=2)
 
 
+class BalanceCreditsSerializer(serializers.Serializer):
+    count = StrictIntegerField(min_value=0)
+    amount = StrictDecimalField(max_digits=14, decimal_places=2)
+
+
 class ReconciliationSerializer(serializers.Serializer):
     movements = StrictIntegerField(help_text="Movements of the period, every registered source.")
-    received = StrictDecimalField(max_digits=14, decimal_places=2, help_text="Net received: payments minus refunds.")
+    received = StrictDecimalField(
+        max_digits=14, decimal_places=2, help_text="Net money received: payments minus refunds (not the balance spent)."
+    )
     unmatched = serializers.ListField(
-        child=StrictCharField(), help_text="Movements that settle no invoice (paid, not invoiced yet)."
+        child=StrictCharField(),
+        help_text="Movements of a thing not invoiced yet (an order paid before its fulfilment).",
     )
     mismatched = MismatchSerializer(many=True, help_text="Invoices whose net received differs from what is due.")
+    balance_credits = BalanceCreditsSerializer(
+        help_text="Credits to customers' balances that settle no invoice (a voucher handed over without an order)."
+    )

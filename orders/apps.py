@@ -40,7 +40,7 @@ class OrdersConfig(AppConfig):
 
         lot_holder_register("orders.order", GroceryLotHolder())
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)
-        # The treasurer's exports read the payments staff record (`invoicing.ports`).
+        # The treasurer's exports read the payments ledger of orders and the balances' credits (`invoicing.ports`).
         movement_source_register("orders", order_payment_movements)
         from .personal_data import personal_data_declare
         from .services import newsletter

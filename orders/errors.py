@@ -144,6 +144,15 @@ class PreparedQuantityMissing(ApplicationError):
     default_message = _("Weigh every product sold by weight before this step (missing: {products}).")
 
 
+class PaymentMethodNotManual(ApplicationError):
+    code = "payment_method_not_manual"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _(
+        "A voucher or the balance is recorded through the payments (voucher, balance), not as a status: "
+        "choose cash, card, cheque or on pickup."
+    )
+
+
 class PaymentNotAllowed(ApplicationError):
     """`fields` has the payment statuses' codes; the sentence their labels."""
 

@@ -51,6 +51,13 @@ class PaymentMethod(models.TextChoices):
     BALANCE = "balance", _("Balance")
 
 
+# What staff may record by hand (the counter's payments, through payments' counter provider); vouchers and the balance
+# are recorded by payments' own services, so that every euro is in its ledger.
+MANUAL_PAYMENT_METHODS = frozenset(
+    {PaymentMethod.ON_PICKUP, PaymentMethod.CARD, PaymentMethod.CASH, PaymentMethod.CHEQUE}
+)
+
+
 class Order(models.Model):
     """Commande de l'épicerie en ligne, for pickup at a point or home delivery on a delivery date.
 

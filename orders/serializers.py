@@ -33,6 +33,7 @@ from vending.ports import LockerState
 from .filters import MAX_ID
 from .models import (
     COUNTER_PAYMENT_CHOICES,
+    MANUAL_PAYMENT_METHODS,
     CounterSale,
     CounterSaleLine,
     Fulfilment,
@@ -159,7 +160,10 @@ class OrderPreparedQuantitiesSerializer(serializers.Serializer):
 class OrderPaymentSerializer(serializers.Serializer):
     payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
     payment_method = serializers.ChoiceField(
-        choices=[c for c in PaymentMethod.choices if c[0]], required=False, allow_blank=True, default=""
+        choices=[c for c in PaymentMethod.choices if c[0] in MANUAL_PAYMENT_METHODS],
+        required=False,
+        allow_blank=True,
+        default="",
     )
 
     def validate(self, attrs):

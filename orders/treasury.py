@@ -1,6 +1,12 @@
-"""Orders' recorded payments as treasury movements (invoicing.ports): each change of payment status staff recorded
-(unpaid → paid with its method, paid → refunded, paid → unpaid to correct a mistake) is a movement of the order's
-total, settling the order's invoice. The payments app adds its own source (captures, refunds, vouchers) beside it."""
+"""The treasurer's movements (`invoicing.ports`) from the payments ledger: payments and invoicing are siblings that
+import neither the other, so orders, above both, hands one to the other.
+
+Every euro of an order goes through a `payments.Payment` (the counter's cash, card and cheques staff record, the
+online card, vouchers, the balance), and every change of money is one `PaymentMovement`: a capture, a refund, a
+difference credited to the balance, a payment recorded by mistake. Each becomes one movement settling the order's
+invoice. Two credits to a customer's balance come from no payment: a voucher handed over without an order (money
+the partner owes, now the customer's) and jars brought back (the deposit owed, now the customer's balance).
+"""
 
 from __future__ import annotations
 
@@ -9,43 +15,75 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from invoicing.ports import Movement, MovementKind
+from payments.models import BalanceEntryKind, Method, Provider
+from payments.models import MovementKind as LedgerKind
+from payments.selectors import balance_credits, payment_movements
 
-from .models import OrderEvent, OrderEventKind, PaymentStatus
 from .services.invoices import order_invoice_source
+from .services.payment import SOURCE
+
+BALANCE_ACCOUNT = "419100"
+DEPOSITS_ACCOUNT = "419600"
 
 
-def _status_and_method(value: str) -> tuple[str, str]:
-    status, _, method = value.partition(":")
-    return status, method
-
-
-def order_payment_movements(start: date, end: date) -> list[Movement]:
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(start, time.min), tz)
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
-    events = (
-        OrderEvent.objects.filter(kind=OrderEventKind.PAYMENT, created_at__gte=since, created_at__lt=until)
-        .select_related("order", "order__customer")
-        .order_by("created_at", "id")
+    return since, until
+
+
+def _ledger_movement(row) -> Movement:
+    payment = row.payment
+    method = payment.method
+    kind = MovementKind.REFUND
+    label = "Remboursement"
+    if row.kind == LedgerKind.CAPTURE:
+        kind = MovementKind.VOUCHER if payment.provider == Provider.VOUCHER else MovementKind.PAYMENT
+        label = "Paiement"
+    elif row.kind == LedgerKind.BALANCE_CREDIT:
+        method, label = Method.BALANCE, "Crédité au solde"
+    elif row.kind == LedgerKind.CORRECTION:
+        label = "Correction"
+    of = f"commande #{payment.ref}" if payment.source == SOURCE else f"{payment.source} #{payment.ref}"
+    return Movement(
+        kind=kind,
+        on=timezone.localdate(row.created_at),
+        reference=f"payment-movement:{row.pk}",
+        label=f"{label} {of}",
+        amount=row.amount,
+        method=method,
+        invoice_source=order_invoice_source(payment.ref) if payment.source == SOURCE else "",
+        party=f"C{payment.customer_id}",
     )
-    found = []
-    for event in events:
-        before, before_method = _status_and_method(event.from_value)
-        after, method = _status_and_method(event.to_value)
-        if before == after:
-            continue  # only the method was corrected: no money moved
-        kind = MovementKind.PAYMENT if after == PaymentStatus.PAID else MovementKind.REFUND
-        order = event.order
-        found.append(
-            Movement(
-                kind=kind,
-                on=timezone.localdate(event.created_at),
-                reference=f"order-payment:{event.pk}",
-                label=f"Commande #{order.pk}",
-                amount=order.total,
-                method=method or before_method,
-                invoice_source=order_invoice_source(order.pk),
-                party=f"C{order.customer_id}",
+
+
+def order_payment_movements(start: date, end: date) -> list[Movement]:
+    """The period's money movements of orders, and the credits to customers' balances that no payment made."""
+    since, until = _bounds(start, end)
+    found = [_ledger_movement(row) for row in payment_movements(start=since, end=until)]
+    for entry in balance_credits(start=since, end=until):
+        common = {
+            "on": timezone.localdate(entry.created_at),
+            "reference": f"balance-entry:{entry.pk}",
+            "amount": entry.amount,
+            "party": f"C{entry.customer_id}",
+            "counter_account": BALANCE_ACCOUNT,
+        }
+        if entry.kind == BalanceEntryKind.VOUCHER:
+            found.append(
+                Movement(
+                    kind=MovementKind.VOUCHER, label=f"Chèque alimentaire {entry.note}", method=Method.VOUCHER, **common
+                )
             )
-        )
+        else:  # jars returned: the deposit the customer paid is now their balance
+            found.append(
+                Movement(
+                    kind=MovementKind.TRANSFER,
+                    label=f"Bocaux rendus {entry.note}",
+                    method="deposit",
+                    account=DEPOSITS_ACCOUNT,
+                    **common,
+                )
+            )
     return found

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from ecopole.core.csv_export import SafeCsvWriter
 
-from .models import BalanceEntry, CustomerBalance, Payment, PaymentMovement, Provider, Voucher
+from .models import BalanceEntry, BalanceEntryKind, CustomerBalance, Payment, PaymentMovement, Provider, Voucher
 from .services.ledger import kept_total
 
 
@@ -71,6 +71,17 @@ def balance_entries(*, customer_id: int, start=None, end=None) -> QuerySet[Balan
     if end is not None:
         entries = entries.filter(created_at__lt=end)
     return entries.order_by("created_at", "pk")
+
+
+def balance_credits(*, start, end) -> QuerySet[BalanceEntry]:
+    """Credits to customers' balances that no payment made (a voucher handed over without an order, jars returned);
+    the others (a refund credited to the balance) are payment movements."""
+    return BalanceEntry.objects.filter(
+        kind__in=(BalanceEntryKind.VOUCHER, BalanceEntryKind.DEPOSIT),
+        amount__gt=0,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).order_by("created_at", "pk")
 
 
 def vouchers_of_month(*, partner_id: int, year: int, month: int) -> QuerySet[Voucher]:

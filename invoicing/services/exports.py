@@ -35,8 +35,18 @@ TREASURY_ACCOUNTS = {
     "cash": ("530000", "Caisse"),
     "cheque": ("511200", "Chèques à encaisser"),
     "voucher": ("467100", "Chèques alimentaires à recevoir"),
+    # What the association owes customers: their balances (refunds and vouchers credited, spent at checkout).
+    "balance": ("419100", "Clients – soldes créditeurs"),
 }
 BANK_ACCOUNT = ("512000", "Banque")
+BALANCE_METHOD = "balance"
+# The names of the accounts a movement may name itself (`Movement.account`, `Movement.counter_account`).
+ACCOUNT_NAMES = {
+    CUSTOMERS_ACCOUNT[0]: CUSTOMERS_ACCOUNT[1],
+    BANK_ACCOUNT[0]: BANK_ACCOUNT[1],
+    **dict(TREASURY_ACCOUNTS.values()),
+    "419600": "Clients – consignes des bocaux",
+}
 JOURNALS = {"VT": "Ventes", "TR": "Trésorerie"}
 
 
@@ -99,12 +109,16 @@ def invoice_entry(invoice: Invoice, number: int) -> list[Line]:
 
 def movement_entry(movement: Movement, number: int, invoice_reference: str) -> list[Line]:
     """The treasury journal's entry of a movement: a payment debits the treasury account of its method and credits
-    the customer; a refund the reverse; a voucher debits the partner's account."""
+    the customer; a refund the reverse; a voucher debits the partner's account. A movement may name either side's
+    account (`account`, `counter_account`: a credit to the customer's balance, jars returned)."""
     account = TREASURY_ACCOUNTS.get(movement.method, BANK_ACCOUNT)
     if movement.kind == MovementKind.VOUCHER:
         account = TREASURY_ACCOUNTS["voucher"]
     if movement.account:
-        account = (movement.account, account[1])
+        account = (movement.account, ACCOUNT_NAMES.get(movement.account, account[1]))
+    counter = CUSTOMERS_ACCOUNT
+    if movement.counter_account:
+        counter = (movement.counter_account, ACCOUNT_NAMES.get(movement.counter_account, CUSTOMERS_ACCOUNT[1]))
     piece = invoice_reference or movement.reference
     incoming = movement.kind != MovementKind.REFUND
     label = f"{movement.label} ({movement.method or '?'})"[:200]
@@ -113,7 +127,7 @@ def movement_entry(movement: Movement, number: int, invoice_reference: str) -> l
         "TR", number, movement.on, account, "", piece, label, *((amount, ZERO) if incoming else (ZERO, amount))
     )
     customer = Line(
-        "TR", number, movement.on, CUSTOMERS_ACCOUNT, movement.party, piece, label,
+        "TR", number, movement.on, counter, movement.party, piece, label,
         *((ZERO, amount) if incoming else (amount, ZERO)),
     )  # fmt: skip
     return [treasury, customer]
@@ -194,26 +208,44 @@ def movements_csv(start: date, end: date) -> str:
 
 
 def reconciliation(start: date, end: date) -> dict:
-    """Every euro received lands on exactly one invoice: per invoice source, the net received (payments and vouchers
-    minus refunds) is compared with the invoice's total minus its credit notes. Returns the movements with no invoice
-    (paid, not yet invoiced: an order paid before its fulfilment) and the invoices whose net received differs."""
-    found = movements(start, end)
-    received: dict[str, Decimal] = defaultdict(Decimal)
+    """Every euro received lands on exactly one invoice: per invoice source, the net received (payments, vouchers and
+    the customer's balance spent, minus refunds and what was credited back to the balance) is compared with the
+    invoice's total minus its credit notes. Returns the movements with no invoice yet (paid, not yet invoiced: an
+    order paid before its fulfilment), the invoices whose net received differs, and the credits to customers'
+    balances that pay no invoice yet (a voucher handed over without an order). `received` counts money that came in
+    (the balance spent came in earlier, when it was credited)."""
+    found = [m for m in movements(start, end) if m.kind != MovementKind.TRANSFER]
+    settled: dict[str, Decimal] = defaultdict(Decimal)
+    received = ZERO
     for m in found:
-        received[m.invoice_source] += -m.amount if m.kind == MovementKind.REFUND else m.amount
+        signed = -m.amount if m.kind == MovementKind.REFUND else m.amount
+        if m.invoice_source:
+            settled[m.invoice_source] += signed
+        if m.method != BALANCE_METHOD:
+            received += signed
     invoices = {
         invoice.source: invoice
-        for invoice in Invoice.objects.filter(source__in=set(received) - {""}).prefetch_related("credit_notes")
+        for invoice in Invoice.objects.filter(source__in=set(settled)).prefetch_related("credit_notes")
     }
-    unmatched = [m.reference for m in found if m.invoice_source not in invoices]
+    # Paid, not invoiced yet; a thing whose money all went back (a cancelled order) waits for no invoice.
+    unmatched = [
+        m.reference
+        for m in found
+        if m.invoice_source and m.invoice_source not in invoices and settled[m.invoice_source]
+    ]
+    to_balances = [m for m in found if not m.invoice_source]
     mismatched = []
     for source, invoice in sorted(invoices.items()):
         due = invoice.total_incl_vat - sum((c.total_incl_vat for c in invoice.credit_notes.all()), ZERO)
-        if received[source] != due:
-            mismatched.append({"invoice": invoice.reference, "due": str(due), "received": str(received[source])})
+        if settled[source] != due:
+            mismatched.append({"invoice": invoice.reference, "due": str(due), "received": str(settled[source])})
     return {
         "movements": len(found),
-        "received": str(sum(received.values(), ZERO)),
+        "received": str(received),
         "unmatched": unmatched,
         "mismatched": mismatched,
+        "balance_credits": {
+            "count": len(to_balances),
+            "amount": str(sum((m.amount for m in to_balances), ZERO)),
+        },
     }

@@ -37,6 +37,7 @@ from ecopole.core.exceptions import IdempotencyKeyReused, InvalidTransition, Not
 from ecopole.core.formats import plain_decimal
 from ecopole.core.locking import lock_one
 from ecopole.core.permissions import is_staff_member
+from payments.selectors import amount_kept
 from payments.services.offline import counter_payment_record_in_transaction, counter_payment_undo_in_transaction
 
 from ..errors import (
@@ -48,6 +49,7 @@ from ..errors import (
     NotVariableWeight,
     OrderNotBeingPrepared,
     OutsideDeliveryZone,
+    PaymentMethodNotManual,
     PaymentNotAllowed,
     PickupPointUnavailable,
     PreparedQuantityMissing,
@@ -55,6 +57,7 @@ from ..errors import (
     WrongFulfilment,
 )
 from ..models import (
+    MANUAL_PAYMENT_METHODS,
     Fulfilment,
     IdempotencyRecord,
     NotificationKind,
@@ -578,7 +581,7 @@ def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Dec
         return order
 
 
-COUNTER_METHODS = {PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD, PaymentMethod.ON_PICKUP}
+COUNTER_METHODS = MANUAL_PAYMENT_METHODS
 
 PAYMENT_TRANSITIONS: dict[str, set[str]] = {
     PaymentStatus.UNPAID: {PaymentStatus.PAID},
@@ -599,11 +602,16 @@ def order_payment_record(*, order_id: int, payment_status: str, payment_method: 
             raise PaymentNotAllowed(current=order.payment_status, target=payment_status)
         if payment_status == PaymentStatus.UNPAID:
             method = PaymentMethod.NONE
-        # Through payments' counter provider, so that what was taken or given back is in its ledger too.
+        elif payment_status == PaymentStatus.PAID != order.payment_status and method not in COUNTER_METHODS:
+            raise PaymentMethodNotManual()
+        # Through payments' counter provider, so that what was taken or given back is in its ledger too. Only what
+        # is still due: a weighed order heavier than its card authorisation had part of it captured online.
         if payment_status == PaymentStatus.PAID != order.payment_status and method in COUNTER_METHODS:
-            counter_payment_record_in_transaction(
-                customer_id=order.customer_id, source="order", ref=order.pk, amount=order.total, method=method
-            )
+            due = order.total - amount_kept(source="order", ref=order.pk)
+            if due > 0:
+                counter_payment_record_in_transaction(
+                    customer_id=order.customer_id, source="order", ref=order.pk, amount=due, method=method
+                )
         elif order.payment_status == PaymentStatus.PAID and payment_status != PaymentStatus.PAID:
             counter_payment_undo_in_transaction(
                 source="order", ref=order.pk, refunded=payment_status == PaymentStatus.REFUNDED

@@ -3,7 +3,7 @@ sepaxml builds and its XSD accepts, a returned debit recorded once, emailed, the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +13,8 @@ import xmlschema
 
 from invoicing.errors import DebitAlreadyReturned, InvalidIban
 from invoicing.models import DirectDebitStatus, SepaMandate
+from invoicing.ports import movements
+from invoicing.services.exports import journal_lines, reconciliation
 from invoicing.services.invoices import LineData
 from invoicing.services.sepa import direct_debit_return, direct_debits_prepare, mandate_sign, pain008_build
 from tests.clients import client_for
@@ -111,3 +113,26 @@ def test_a_month_without_debits_has_no_file_a_404_in_french(manager_client):
 
     assert response.status_code == 404 and response.json()["code"] == "no_direct_debits"
     assert "Aucun prélèvement à encaisser pour 01/2000" in response.json()["detail"]
+
+
+def test_debits_are_the_treasurers_movements_a_returned_one_leaves_its_invoice_unpaid(customer, other_customer):
+    mandate_sign(customer=customer, account_holder="Camille Martin", iban=IBAN_A)
+    mandate_sign(customer=other_customer, account_holder="Dominique Petit", iban="FR7630006000011234567890189")
+    paid, returned = _cabas_invoice(customer), _cabas_invoice(other_customer, "13.50")
+    debits = {d.invoice_id: d for d in direct_debits_prepare(month=OCTOBER)}
+    direct_debit_return(debit_id=debits[returned.pk].pk, reason="AM04", now=datetime(2026, 11, 14, 10, tzinfo=UTC))
+    november = (date(2026, 11, 1), date(2026, 11, 30))
+
+    found = [m for m in movements(*november) if m.method == "sepa"]
+    report = reconciliation(*november)
+
+    assert sorted((m.kind, m.on, m.invoice_source, m.amount) for m in found) == [
+        ("payment", date(2026, 11, 10), paid.source, Decimal("26.00")),
+        ("payment", date(2026, 11, 10), returned.source, Decimal("13.50")),
+        ("refund", date(2026, 11, 14), returned.source, Decimal("13.50")),
+    ]
+    # the returned debit's invoice is still due: the treasurer sees it; the collected one is settled
+    assert report["mismatched"] == [{"invoice": returned.reference, "due": "13.50", "received": "0.00"}]
+    lines = journal_lines(*november)
+    assert sum(line.debit for line in lines) == sum(line.credit for line in lines)
+    assert {line.account[0] for line in lines if line.journal == "TR"} == {"512000", "411000"}

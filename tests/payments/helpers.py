@@ -134,8 +134,12 @@ class FakeStripe:
     # --- what the customer's browser does with Stripe.js, and the events Stripe then sends ---
 
     def confirm_card(self, intent_id: str) -> str:
-        """The customer confirmed the card: a manual-capture intent is authorised. Returns the signed-ready event."""
+        """The customer confirmed the card: a manual-capture intent is authorised, an automatic one charged (as
+        Stripe does). Returns the signed-ready event."""
         intent = self.intents[intent_id]
+        if intent["capture_method"] == "automatic":
+            intent.update(status="succeeded", amount_received=intent["amount"])
+            return event(f"evt_paid_{intent_id}", "payment_intent.succeeded", dict(intent))
         intent.update(status="requires_capture", amount_capturable=intent["amount"])
         return event(f"evt_auth_{intent_id}", "payment_intent.amount_capturable_updated", dict(intent))
 
