@@ -32,10 +32,22 @@ class PaymentNews:
     captured: Decimal = Decimal("0.00")
 
 
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """What a client says of its thing, for the sweep that settles payments whose own task was lost: its final
+    amount once known (weighed, ready), or that it was cancelled; neither while it is still open."""
+
+    final_amount: Decimal | None = None
+    cancelled: bool = False
+
+
 @runtime_checkable
 class PaymentListener(Protocol):
     def payment_changed(self, news: PaymentNews) -> None:
         """Called in the payments transaction that changed the payment."""
+
+    def payment_outcome(self, ref: int) -> PaymentOutcome:
+        """The thing's final amount or its cancellation (`payments.services.card.payments_settle_sweep`)."""
 
 
 LISTENERS: dict[str, PaymentListener] = {}
@@ -50,6 +62,11 @@ def payment_listener_register(source: str, listener: PaymentListener) -> Payment
         raise ImproperlyConfigured(f"payment listener {source!r} is already registered to {current!r}")
     LISTENERS[source] = listener
     return listener
+
+
+def payment_outcome_of(source: str, ref: int) -> PaymentOutcome:
+    listener = LISTENERS.get(source)
+    return listener.payment_outcome(ref) if listener is not None else PaymentOutcome()
 
 
 def payment_listener_notify(news: PaymentNews) -> None:

@@ -10,7 +10,7 @@ from celery import shared_task
 
 from ecopole.core.countdown import bounded_countdown
 
-from .services.card import payment_release, payment_settle
+from .services.card import payment_release, payment_settle, payments_settle_sweep
 
 NETWORK_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError)
 
@@ -29,3 +29,8 @@ def payment_release_task(self, source: str, ref: int) -> None:
         payment_release(source=source, ref=ref)
     except NETWORK_ERRORS as error:
         raise self.retry(exc=error, countdown=bounded_countdown(30 * (self.request.retries + 1))) from error
+
+
+@shared_task(name="payments.settle_sweep", acks_late=True, soft_time_limit=300, time_limit=360)
+def payments_settle_sweep_task() -> dict[str, int]:
+    return payments_settle_sweep()

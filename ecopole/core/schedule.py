@@ -43,6 +43,14 @@ PERIODIC_TASKS: list[Periodic] = [
         description="Emails and after-commit work left behind when the broker or a worker was down.",
     ),
     Periodic(
+        name="Payments: settle what the card authorised",
+        task="payments.settle_sweep",
+        minute="20",
+        description="Hourly: online payments still authorised (or a saved card) whose order is weighed and ready are "
+        "captured at the final amount, those of cancelled orders released, when the task that should have done it "
+        "was lost.",
+    ),
+    Periodic(
         name="Workshop: monthly statements",
         task="processing.build_monthly_statements",
         minute="0",

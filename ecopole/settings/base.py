@@ -492,6 +492,9 @@ PAYMENTS_WEIGHT_MARGIN_PERCENT = Decimal(os.environ.get("PAYMENTS_WEIGHT_MARGIN_
 # A card authorisation lasts about 7 days: a delivery this many days away or more saves the card instead and charges
 # it off-session at the final amount.
 PAYMENTS_AUTHORISATION_DAYS = int(os.environ.get("PAYMENTS_AUTHORISATION_DAYS", "7"))
+# The hourly sweep settles (or releases) online payments left authorised this long after their last change, when the
+# task that should have done it was lost (payments.services.card.payments_settle_sweep).
+PAYMENTS_SWEEP_AFTER_MINUTES = int(os.environ.get("PAYMENTS_SWEEP_AFTER_MINUTES", "30"))
 # "south,west,north,east" (degrees): the box every home-delivery address must fall in, unless its zone has its own
 # (admin: delivery zone → area). The default covers the Calaisis and the Audruicq area.
 DELIVERIES_SERVICE_AREA = os.environ.get("DELIVERIES_SERVICE_AREA", "50.70,1.55,51.10,2.35")

@@ -9,7 +9,7 @@ from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one
 from payments.errors import ProviderUnavailable
 from payments.models import DifferenceTo, Method, Provider
-from payments.ports import PaymentNews
+from payments.ports import PaymentNews, PaymentOutcome
 from payments.selectors import payment_methods_for
 from payments.services.balance import balance_pay
 from payments.services.card import CardCheckout, card_payment_start
@@ -62,6 +62,18 @@ class OrderPaymentListener:
             if order.payment_status == PaymentStatus.UNPAID:
                 order_payment_set_in_transaction(order=order, payment_status=PaymentStatus.PAID, method=method)
             order_payment_set_in_transaction(order=order, payment_status=PaymentStatus.REFUNDED, method=method)
+
+    def payment_outcome(self, ref: int) -> PaymentOutcome:
+        """Weighed and ready (or further): its total is final; cancelled: release; otherwise still open."""
+        order = Order.objects.filter(pk=ref).only("status", "total").first()
+        if order is None or order.status == OrderStatus.CANCELLED:
+            return PaymentOutcome(cancelled=True)
+        if order.status in FINAL_STATUSES:
+            return PaymentOutcome(final_amount=order.total)
+        return PaymentOutcome()
+
+
+FINAL_STATUSES = (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.FULFILLED)
 
 
 def order_card_payment_start(*, order_id: int, actor, difference_to: str = DifferenceTo.CARD) -> CardCheckout:

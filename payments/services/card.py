@@ -13,8 +13,9 @@ in a second transaction (the webhooks may come first: `payment_apply` merges in 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from ..providers import OnlineProvider, provider_get
 from .balance import payment_credit_back_in_transaction
 from .ledger import payment_apply
 
+logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 ONLINE = (Provider.STRIPE,)
 
@@ -220,6 +222,42 @@ def payment_release(*, source: str, ref: int) -> list[Payment]:
             payment = _record(payment, status=PaymentStatus.CANCELLED)
         released.append(payment)
     return released
+
+
+def payments_settle_sweep(*, limit: int = 200) -> dict[str, int]:
+    """The safety net of `payments_follow_on_commit`: its task may be lost (a broker down at commit, retries spent
+    while Stripe was unreachable). Online payments still authorised or holding a saved card, untouched for
+    `PAYMENTS_SWEEP_AFTER_MINUTES`, are asked of their client (`ports.payment_outcome_of`): settled at the final
+    amount, released when cancelled, left alone while the thing is open. At most `limit` per run, oldest first; a
+    provider failure skips that payment until the next run. Idempotent: settling and releasing are."""
+    from ..ports import payment_outcome_of
+
+    before = timezone.now() - timedelta(minutes=settings.PAYMENTS_SWEEP_AFTER_MINUTES)
+    due = (
+        Payment.objects.filter(
+            provider__in=ONLINE,
+            status__in=(PaymentStatus.AUTHORISED, PaymentStatus.CARD_SAVED),
+            updated_at__lt=before,
+        )
+        .order_by("updated_at", "pk")
+        .values_list("source", "ref")[:limit]
+    )
+    counts = {"settled": 0, "released": 0, "open": 0, "failed": 0}
+    for source, ref in dict.fromkeys(due):
+        outcome = payment_outcome_of(source, ref)
+        try:
+            if outcome.cancelled:
+                payment_release(source=source, ref=ref)
+                counts["released"] += 1
+            elif outcome.final_amount is not None:
+                payment_settle(source=source, ref=ref, final_amount=outcome.final_amount)
+                counts["settled"] += 1
+            else:
+                counts["open"] += 1
+        except Exception:  # one payment's provider failure must not stop the others
+            logger.exception("payment sweep: %s %s not settled", source, ref)
+            counts["failed"] += 1
+    return counts
 
 
 def payments_follow_on_commit(*, source: str, ref: int, final_amount: Decimal | None = None) -> None:
