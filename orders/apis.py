@@ -19,6 +19,8 @@ from ecopole.core.audit import personal_data_access_record
 from ecopole.core.pagination import PageNumberPagination, WindowCountPagination
 from ecopole.core.permissions import IsPreparerOrManager, IsStaffMember, sees_all_orders
 from ecopole.core.schema import error_responses
+from payments.apis import voucher_answer
+from payments.serializers import OrderVoucherInputSerializer, VoucherSerializer
 
 from . import selectors
 from .filters import OrderFilter
@@ -54,6 +56,7 @@ from .services.grocery import (
 )
 from .services.locker import order_locker_code_renew, order_locker_load
 from .services.modify import order_modify
+from .services.payment import order_voucher_pay
 
 TAGS = ["orders"]
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -303,6 +306,31 @@ class OrderPaymentApi(APIView):
         selectors.order_ensure_visible(user=request.user, order_id=order_id)
         order_payment_record(order_id=order_id, actor=request.user, **serializer.validated_data)
         return Response(_detail(order_id, request))
+
+
+class OrderVoucherApi(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_voucher_pay",
+        summary="Staff: a food-aid voucher pays the order (what exceeds what is due goes to the customer's balance)",
+        request=OrderVoucherInputSerializer,
+        responses={201: VoucherSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request, order_id: int):
+        serializer = OrderVoucherInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        selectors.order_ensure_visible(user=request.user, order_id=order_id)
+        data = serializer.validated_data
+        voucher = order_voucher_pay(
+            order_id=order_id,
+            partner_id=data["partner"],
+            number=data["number"],
+            value=data["value"],
+            actor=request.user,
+        )
+        return Response(voucher_answer(voucher), status=status.HTTP_201_CREATED)
 
 
 class OrderLockerApi(APIView):

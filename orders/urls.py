@@ -12,6 +12,7 @@ from .apis import (
     OrderPaymentApi,
     OrderPreparedQuantitiesApi,
     OrderTransitionApi,
+    OrderVoucherApi,
     PreparationListApi,
 )
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("<int:order_id>/transition/", OrderTransitionApi.as_view(), name="transition"),
     path("<int:order_id>/prepared-quantities/", OrderPreparedQuantitiesApi.as_view(), name="prepared-quantities"),
     path("<int:order_id>/payment/", OrderPaymentApi.as_view(), name="payment"),
+    path("<int:order_id>/voucher/", OrderVoucherApi.as_view(), name="voucher"),
     path("<int:order_id>/locker/", OrderLockerApi.as_view(), name="locker"),
     path("<int:order_id>/locker/code/", OrderLockerCodeApi.as_view(), name="locker-code"),
 ]

@@ -2,7 +2,15 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from ecopole.core.fields import StrictCharField, StrictDateTimeField, StrictDecimalField, StrictIntegerField
+from ecopole.core.fields import (
+    MONTH_PATTERN,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictRegexField,
+)
 
 from .models import ReturnPlace
 
@@ -38,3 +46,42 @@ class BalanceEntrySerializer(serializers.Serializer):
 class BalanceSerializer(serializers.Serializer):
     balance = StrictDecimalField(**MONEY, min_value=Decimal("0"))
     entries = BalanceEntrySerializer(many=True)
+
+
+class VoucherPartnerSerializer(serializers.Serializer):
+    id = StrictIntegerField()
+    name = StrictCharField()
+    is_active = StrictBooleanField()
+
+
+class VoucherInputSerializer(serializers.Serializer):
+    """A voucher handed over: its partner, its printed number and value, and whose balance it credits."""
+
+    partner = StrictIntegerField(min_value=1)
+    number = StrictCharField(max_length=50, min_length=1, help_text="As printed on the voucher; once per partner.")
+    value = StrictDecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("500"))
+    customer = StrictIntegerField(min_value=1)
+
+
+class OrderVoucherInputSerializer(serializers.Serializer):
+    """A voucher paying an order: what exceeds what is due goes to the customer's balance (no change is given)."""
+
+    partner = StrictIntegerField(min_value=1)
+    number = StrictCharField(max_length=50, min_length=1, help_text="As printed on the voucher; once per partner.")
+    value = StrictDecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("500"))
+
+
+class VoucherSerializer(serializers.Serializer):
+    id = StrictIntegerField()
+    partner = StrictIntegerField(source="partner_id")
+    number = StrictCharField()
+    value = StrictDecimalField(max_digits=8, decimal_places=2)
+    customer = StrictIntegerField(source="customer_id")
+    paid = StrictDecimalField(**MONEY, help_text="The part that paid the order (0: all credited to the balance).")
+    credited = StrictDecimalField(**MONEY, help_text="The part credited to the customer's balance.")
+    balance = StrictDecimalField(**MONEY, help_text="The customer's balance after it.")
+    received_at = StrictDateTimeField()
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    month = StrictRegexField(MONTH_PATTERN)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
+
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_one
 from payments.errors import ProviderUnavailable
 from payments.models import DifferenceTo, Method, Provider
 from payments.ports import PaymentNews, PaymentOutcome
-from payments.selectors import payment_methods_for
+from payments.selectors import amount_kept, payment_methods_for
 from payments.services.balance import balance_pay
 from payments.services.card import CardCheckout, card_payment_start
 
+from ..errors import PaymentNotAllowed
 from ..models import Order, OrderEvent, OrderEventKind, OrderStatus, PaymentMethod, PaymentStatus
 
 SOURCE = "order"
@@ -110,6 +113,32 @@ def order_payment_methods(*, order_id: int, actor) -> list[str]:
     )
 
 
+def order_voucher_pay(*, order_id: int, partner_id: int, number: str, value: Decimal, actor):
+    """Staff record a food-aid voucher handed over for an order: it pays what is still due on the order (its total
+    minus what was kept of its payments), the rest goes to the customer's balance (a voucher gives no change). The
+    order turns paid in the same transaction once its payments cover its total (`ports`). Not for a cancelled order
+    or one already paid (`payment_not_allowed`, 409)."""
+    from payments.services.offline import voucher_record_in_transaction
+
+    with transaction.atomic(durable=True):
+        if not Order.objects.filter(pk=order_id).exists():
+            raise NotFound()
+        order = lock_one(Order.objects.all(), pk=order_id)  # two vouchers at once: the second sees the first
+        if order.status == OrderStatus.CANCELLED or order.payment_status != PaymentStatus.UNPAID:
+            raise PaymentNotAllowed(current=order.payment_status, target=PaymentStatus.PAID)
+        due = Decimal(order.total) - amount_kept(source=SOURCE, ref=order.pk)
+        return voucher_record_in_transaction(
+            partner_id=partner_id,
+            number=number,
+            value=value,
+            customer_id=order.customer_id,
+            source=SOURCE,
+            ref=order.pk,
+            due=due,
+            actor=actor,
+        )
+
+
 def order_balance_pay(*, order_id: int, actor):
     """Pay the customer's own unpaid order with their balance: only a final amount (no weighed line), all of it
     (`insufficient_balance`, 409, otherwise). The order turns paid in the same transaction (`ports`)."""
@@ -136,4 +165,5 @@ __all__ = [
     "order_card_payment_start",
     "order_payment_methods",
     "order_payment_set_in_transaction",
+    "order_voucher_pay",
 ]

@@ -66,17 +66,47 @@ def voucher_record(
     customer_id: int,
     source: str = "",
     ref: int | None = None,
+    due: Decimal | None = None,
     actor=None,
 ) -> Voucher:
-    """Record a food-aid voucher a customer handed over: it pays `source`'s thing `ref` (a captured voucher payment),
-    or, without one, is credited to the customer's balance. A number already recorded for the partner is refused
-    (`voucher_already_recorded`, 409), also when two staff record it at once (unique constraint)."""
-    value = Decimal(value).quantize(CENT)
-    number = number.strip()
+    """Record a food-aid voucher a customer handed over: it pays `source`'s thing `ref` (a captured voucher payment)
+    up to what is `due` on it, the rest credited to the customer's balance (a voucher gives no change); without a
+    thing, all of it goes to the balance. A number already recorded for the partner is refused
+    (`voucher_already_recorded`, 409), also when two staff record it at once (unique constraint). Durable."""
     with transaction.atomic(durable=True):
+        return voucher_record_in_transaction(
+            partner_id=partner_id,
+            number=number,
+            value=value,
+            customer_id=customer_id,
+            source=source,
+            ref=ref,
+            due=due,
+            actor=actor,
+        )
+
+
+def voucher_record_in_transaction(
+    *,
+    partner_id: int,
+    number: str,
+    value: Decimal,
+    customer_id: int,
+    source: str = "",
+    ref: int | None = None,
+    due: Decimal | None = None,
+    actor=None,
+) -> Voucher:
+    """`voucher_record` inside the caller's transaction (which holds the thing's lock, so that `due` stays true)."""
+    value = Decimal(value).quantize(CENT)
+    paid = value if due is None else max(min(value, Decimal(due).quantize(CENT)), Decimal("0.00"))
+    number = number.strip()
+    with transaction.atomic():
         partner = VoucherPartner.objects.filter(pk=partner_id, is_active=True).first()
         if partner is None:
             raise NotFound(partner=partner_id)
+        if not get_user_model().objects.filter(pk=customer_id, is_active=True).exists():
+            raise NotFound(customer=customer_id)
         try:
             with transaction.atomic():
                 voucher = Voucher.objects.create(
@@ -84,22 +114,24 @@ def voucher_record(
                 )
         except IntegrityError as error:
             raise VoucherAlreadyRecorded(number=number) from error
-        if source and ref is not None:
+        if source and ref is not None and paid > 0:
             payment = Payment.objects.create(
                 customer_id=customer_id,
                 source=source,
                 ref=ref,
                 provider=Provider.VOUCHER,
                 method=Method.VOUCHER,
-                amount=value,
+                amount=paid,
             )
             voucher.payment = payment
             voucher.save(update_fields=["payment"])
-            payment_apply(payment, status=PaymentStatus.CAPTURED, captured=value)
+            payment_apply(payment, status=PaymentStatus.CAPTURED, captured=paid)
         else:
+            paid = Decimal("0.00")
+        if value > paid:
             balance_change_in_transaction(
                 customer_id=customer_id,
-                amount=value,
+                amount=value - paid,
                 kind=BalanceEntryKind.VOUCHER,
                 note=f"{partner.name} {number}",
                 actor=actor,

@@ -111,6 +111,7 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "POST /api/v1/orders/{order_id}/locker/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/locker/code/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/payment/": ORDER_STAFF,
+    "POST /api/v1/orders/{order_id}/voucher/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": ORDER_STAFF,
     "POST /api/v1/orders/{order_id}/transition/": ORDER_STAFF,
     "GET /api/v1/processing/bookings/{id}/": Owned("producer", {"id": "booking_b"}),
@@ -128,6 +129,9 @@ OBJECT_TABLE: dict[str, Owned | Public | StaffWide] = {
     "GET /api/v1/processing/statements/{id}/pdf/": Owned("producer", {"id": "statement_b"}),
     "GET /api/v1/invoicing/invoices/{id}/": Owned("customer", {"id": "invoice_b"}),
     "GET /api/v1/invoicing/invoices/{id}/pdf/": Owned("customer", {"id": "invoice_b"}),
+    "GET /api/v1/payments/voucher-partners/{id}/statement/": StaffWide(
+        "the manager reads every partner's statement; everyone else gets 403 (role matrix)"
+    ),
     "POST /api/v1/invoicing/sepa/debits/{id}/return/": StaffWide(
         "the manager records every returned debit; everyone else gets 403 (role matrix)"
     ),
@@ -309,6 +313,7 @@ DRIVER_FOREIGN = [
     ("PUT /api/v1/orders/{order_id}/lines/", {"order_id": "order_b"}),
     ("POST /api/v1/orders/{order_id}/transition/", {"order_id": "order_b_pickup"}),
     ("POST /api/v1/orders/{order_id}/payment/", {"order_id": "order_b"}),
+    ("POST /api/v1/orders/{order_id}/voucher/", {"order_id": "order_b"}),
     ("POST /api/v1/orders/{order_id}/locker/", {"order_id": "order_b"}),
     ("POST /api/v1/orders/{order_id}/locker/code/", {"order_id": "order_b"}),
     ("GET /api/v1/baskets/subscriptions/{subscription_id}/", {"subscription_id": "subscription_b"}),

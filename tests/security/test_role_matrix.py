@@ -138,6 +138,7 @@ ROLE_MATRIX: dict[str, tuple] = {
     "POST /api/v1/orders/{order_id}/locker/": STAFF,
     "POST /api/v1/orders/{order_id}/locker/code/": STAFF,
     "POST /api/v1/orders/{order_id}/payment/": STAFF,
+    "POST /api/v1/orders/{order_id}/voucher/": STAFF,
     "POST /api/v1/orders/{order_id}/prepared-quantities/": PREPARER_OR_MANAGER,
     "POST /api/v1/orders/{order_id}/transition/": STAFF,
     "POST /api/v1/orders/counter-sales/": PREPARER_OR_MANAGER,
@@ -188,7 +189,10 @@ ROLE_MATRIX: dict[str, tuple] = {
     # vending: the public view, the machine's own endpoints (its key only), staff endpoints
     "POST /api/v1/payments/stripe/webhook/": PUBLIC,
     "GET /api/v1/payments/balance/": ANY_USER,  # one's own balance only (no id in the path)
-    "POST /api/v1/payments/jar-returns/": STAFF,  # the signature is the credential: unsigned is a 400 for all
+    "POST /api/v1/payments/jar-returns/": STAFF,
+    "POST /api/v1/payments/vouchers/": STAFF,
+    "GET /api/v1/payments/voucher-partners/": STAFF,
+    "GET /api/v1/payments/voucher-partners/{id}/statement/": MANAGER,  # the signature is the credential: unsigned is a 400 for all
     "GET /api/v1/vending/machines/": PUBLIC,
     "GET /api/v1/vending/machines/{id}/": PUBLIC,
     "POST /api/v1/vending/machines/{id}/inventory/": MACHINE,

@@ -102,6 +102,7 @@ PROJECT_APPS = (
     "vending",
     "core",
     "invoicing",
+    "payments",
 )
 
 
@@ -433,6 +434,10 @@ def _invoices(world: World) -> None:
     basket_invoice_issue(customer_id=customer_a.pk, month=date(2026, 10, 1))
     mandate_sign(customer=customer_a, account_holder="Client A", iban="FR14 2004 1010 0505 0001 3M02 606")
     o.debit_a = direct_debits_prepare(month=date(2026, 10, 1))[0]
+    # Food-aid vouchers: the CCAS whose vouchers the counter takes
+    from payments.models import VoucherPartner
+
+    o.partner_a = VoucherPartner.objects.create(name="CCAS de Calais")
 
 
 def _baskets(world: World) -> None:
@@ -676,6 +681,9 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/orders/{order_id}/locker/code/": Call("manager"),  # order A waits in locker L1 of machine A
     "POST /api/v1/orders/{order_id}/payment/": Call("manager", {"payment_status": "paid", "payment_method": "cash"}),
+    "POST /api/v1/orders/{order_id}/voucher/": Call(
+        "manager", lambda w: {"partner": w.o.partner_a.pk, "number": "W-1", "value": "5.00"}
+    ),
     "POST /api/v1/orders/{order_id}/prepared-quantities/": Call(
         "preparer",
         lambda w: {"lines": [{"line": w.o.weight_line_a.pk, "prepared_quantity": "2.400"}]},
@@ -750,6 +758,12 @@ CALLS: dict[str, Call] = {
         "machine", lambda w: {"compartment": "L1", "code": w.o.locker_code_a}
     ),
     "GET /api/v1/payments/balance/": Call("customer"),
+    "POST /api/v1/payments/vouchers/": Call(
+        "preparer",
+        lambda w: {"partner": w.o.partner_a.pk, "number": "W-2", "value": "5.00", "customer": w.users["customer"].pk},
+    ),
+    "GET /api/v1/payments/voucher-partners/": Call("preparer"),
+    "GET /api/v1/payments/voucher-partners/{id}/statement/": Call("manager", query={"month": "2026-10"}),
     "POST /api/v1/payments/jar-returns/": Call(
         "driver",
         lambda w: {"customer": w.users["customer"].pk, "product": w.o.product_a.pk, "quantity": 2, "place": "driver"},
@@ -773,6 +787,7 @@ DEFAULT_PARAMS = {
     "/api/v1/processing/statements/:id": "statement_a",
     "/api/v1/invoicing/invoices/:id": "invoice_a",
     "/api/v1/invoicing/sepa/debits/:id": "debit_a",
+    "/api/v1/payments/voucher-partners/:id": "partner_a",
     "code": "lot_a",
     "token": "feed_a",
     "order_id": "order_a",
