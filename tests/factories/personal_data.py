@@ -39,6 +39,10 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
 )
+from baskets.services.invoices import basket_invoice_issue
+from invoicing.services.invoices import credit_note_issue
+from invoicing.services.sepa import direct_debits_prepare, mandate_sign
+from orders.services.invoices import order_invoice_issue
 from payments.models import BalanceEntry, CustomerBalance, JarReturn, Payment, Voucher, VoucherPartner
 from processing.models import Booking, Lot, LotRecall, Process, Statement
 
@@ -52,6 +56,8 @@ EMAIL = "philomene.delacourt@example.org"
 PHONE = "06 12 34 56 78"
 STREET = "17 rue des Mouettes Rieuses"
 NOTE = "Digicode 4B27, chien gentil"
+IBAN = "FR1420041010050500013M02606"
+OLD_IBAN = "FR7630006000011234567890189"
 
 
 @dataclass
@@ -66,7 +72,7 @@ class Everything:
 def customer_everything() -> Everything:
     """The customer, their token, a paid home-delivered order (an accounting record), an open order holding stock,
     their subscription and baskets, solidarity status and request, saved address, stop, emails, audit events, and
-    their producer's products, booking and statement."""
+    their producer's products, booking and statement, their invoices, credit note, SEPA mandate and direct debit."""
     now = timezone.now()
     customer = ProducerMemberFactory(email=EMAIL, full_name=NAME, phone=PHONE)
     customer.set_password(DEFAULT_PASSWORD)
@@ -249,6 +255,14 @@ def customer_everything() -> Everything:
     JarReturn.objects.create(
         customer=customer, product=product, quantity=4, deposit=Decimal("0.50"), amount=Decimal("2.00"), place="counter"
     )
+    # invoicing (issue 19): the paid order's invoice and its credit note, the month's cabas invoice collected by direct
+    # debit under the customer's SEPA mandate (the buyer block and the mandate carry the name, email and address)
+    order_invoice = order_invoice_issue(order=paid)
+    credit_note_issue(invoice_id=order_invoice.pk, reason="Poireaux abîmés à la livraison")
+    basket_invoice_issue(customer_id=customer.pk, month=run.date)
+    mandate_sign(customer=customer, account_holder=NAME, iban=OLD_IBAN, now=now - dt.timedelta(days=400))
+    mandate_sign(customer=customer, account_holder=NAME, iban=IBAN)  # revokes the old one
+    direct_debits_prepare(month=run.date)
     # a recalled lot the customer received (issue 17): the report names them
     lot = Lot.objects.create(
         code="L-EVERYTHING",
