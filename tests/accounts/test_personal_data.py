@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
+
+import pypdf
 
 import pytest
 from django.apps import apps
@@ -19,10 +22,12 @@ from catalogue.services.stock import stock_available
 from deliveries.models import Stop
 from ecopole.core.models import AuditEvent
 from ecopole.core.personal_data import PERSONAL_TABLES, pseudonym
+from invoicing.models import DirectDebit, Invoice, SepaMandate
+from invoicing.services.documents import invoice_pdf
 from orders.models import Order, OrderStatus
 from tests.core.full_world import PROJECT_APPS
 from tests.factories.accounts import DEFAULT_PASSWORD
-from tests.factories.personal_data import EMAIL, NAME, NOTE, PHONE, STREET, customer_everything
+from tests.factories.personal_data import IBAN, OLD_IBAN, EMAIL, NAME, NOTE, PHONE, STREET, customer_everything
 
 IDENTIFYING = (NAME, EMAIL, PHONE, STREET, NOTE, "Philomène", "Delacourt", "06 12 34 56 78", "Mouettes Rieuses")
 
@@ -112,6 +117,26 @@ def test_erasure_leaves_no_name_email_phone_or_address_in_any_table_and_the_acco
     assert not user.is_active and not user.has_usable_password() and user.erased_at is not None
     assert not ApiToken.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="account.erase", object_id=str(user.pk)).count() == 1
+    # the invoices and the credit note are kept as issued, under the pseudonym: they still add up and print
+    invoices = Invoice.objects.filter(customer=user).order_by("pk")
+    assert [(i.kind, i.total_incl_vat) for i in invoices] == [
+        ("invoice", Decimal("14.50")),
+        ("credit_note", Decimal("14.50")),
+        ("invoice", Decimal("6.00")),
+    ]
+    for invoice in invoices:
+        assert invoice.buyer["name"] == pseudonym(user) and invoice.buyer_pseudonymised_at is not None
+        assert sum(line.amount_incl_vat for line in invoice.lines.all()) == invoice.total_incl_vat
+        assert invoice.total_excl_vat + invoice.vat_total == invoice.total_incl_vat
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(invoice_pdf(invoice))).pages)
+        total = f"{invoice.total_incl_vat:.2f}".replace(".", ",")
+        assert pseudonym(user) in text and invoice.reference in text and total in text
+        assert not any(needle in text for needle in (NAME, EMAIL, STREET, "Philomène"))
+    # the mandates are revoked (no future debit), their IBAN kept while the debits may be disputed
+    mandates = SepaMandate.objects.filter(customer=user)
+    assert all(m.revoked_at and m.account_holder == pseudonym(user) for m in mandates)
+    assert {m.iban for m in mandates} == {IBAN, OLD_IBAN}
+    assert DirectDebit.objects.filter(mandate__customer=user).get().amount == Decimal("6.00")
     # the proof of delivery's photo and signature are deleted from their storage, not only unlinked
     stop.refresh_from_db()
     assert (stop.received_by, stop.proof_photo.name, stop.proof_signature.name) == ("", "", "")
