@@ -8,7 +8,6 @@ import json
 from decimal import Decimal
 
 import pypdf
-
 import pytest
 from django.apps import apps
 from django.db import models
@@ -27,7 +26,7 @@ from invoicing.services.documents import invoice_pdf
 from orders.models import Order, OrderStatus
 from tests.core.full_world import PROJECT_APPS
 from tests.factories.accounts import DEFAULT_PASSWORD
-from tests.factories.personal_data import IBAN, OLD_IBAN, EMAIL, NAME, NOTE, PHONE, STREET, customer_everything
+from tests.factories.personal_data import EMAIL, IBAN, NAME, NOTE, OLD_IBAN, PHONE, STREET, customer_everything
 
 IDENTIFYING = (NAME, EMAIL, PHONE, STREET, NOTE, "Philomène", "Delacourt", "06 12 34 56 78", "Mouettes Rieuses")
 

@@ -24,10 +24,13 @@ from baskets.models import (
     SolidarityEligibility,
     SolidarityRequest,
 )
+from baskets.services.invoices import basket_invoice_issue
 from catalogue.services.stock import StockLine, stock_receive, stock_reserve
 from deliveries.models import Round, SavedAddress, Stop
 from ecopole.core.audit import audit_record
 from ecopole.core.models import SentEmail
+from invoicing.services.invoices import credit_note_issue
+from invoicing.services.sepa import direct_debits_prepare, mandate_sign
 from orders.models import (
     IdempotencyRecord,
     NotificationKind,
@@ -39,9 +42,6 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
 )
-from baskets.services.invoices import basket_invoice_issue
-from invoicing.services.invoices import credit_note_issue
-from invoicing.services.sepa import direct_debits_prepare, mandate_sign
 from orders.services.invoices import order_invoice_issue
 from payments.models import BalanceEntry, CustomerBalance, JarReturn, Payment, Voucher, VoucherPartner
 from processing.models import Booking, Lot, LotRecall, Process, Statement

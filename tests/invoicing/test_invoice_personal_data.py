@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pypdf
 import pytest
