@@ -17,11 +17,13 @@ An app declares its tables in its `AppConfig.ready()`:
 
 Rules, per field: `ERASE` (empty value: "" / NULL / the field's default), `ANONYMISE` (a neutral placeholder, for
 required text), `PSEUDONYMISE` (the person's pseudonym, for what the law makes us keep: a name on an invoice), or a
-function `(row, pseudonym) -> value`. `delete_rows=True` deletes the person's rows instead. `erase_with=` names the owning
-app's service for a table whose rows only that service may change (an issued invoice, which the database refuses to
-change otherwise): `erase_with(user=..., pseudonym=...) -> rows changed`, called in the walk's transaction. A field in `keep` is kept
-as is, with the reason written down (the register and the tests read it). `erase_rows` when the rows to erase
-are fewer than the rows to export (audit events about a person's orders are exported, kept as the audit trail).
+function `(row, pseudonym) -> value`. `delete_rows=True` deletes the person's rows instead. `erase_with=` names the
+owning app's service for a table whose rows only that service may change (an issued invoice, which the database
+refuses to change otherwise): `erase_with(user=..., pseudonym=...) -> rows changed`, called in the walk's
+transaction. A field in `keep` is kept as is, with the reason written down (the register and the tests read it).
+`erase_rows` when the rows to erase differ from the rows to export (audit events about a person's orders are
+exported, kept as the audit trail; a pickup point's stop is not exported, but the person's entries leave its
+hand-over list).
 
 Two more ports: `erasure_step_register(name, function)` for what must happen before the walk (open orders cancelled
 with their stock released, subscriptions ended: each app through its own services), and

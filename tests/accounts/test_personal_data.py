@@ -20,13 +20,23 @@ from baskets.models import BasketSubscription, SubscriptionStatus
 from catalogue.services.stock import stock_available
 from deliveries.models import Stop
 from ecopole.core.models import AuditEvent
-from ecopole.core.personal_data import PERSONAL_TABLES, pseudonym
+from ecopole.core.personal_data import ANONYMISED_TEXT, PERSONAL_TABLES, pseudonym
 from invoicing.models import DirectDebit, Invoice, SepaMandate
 from invoicing.services.documents import invoice_pdf
 from orders.models import Order, OrderStatus
 from tests.core.full_world import PROJECT_APPS
 from tests.factories.accounts import DEFAULT_PASSWORD
-from tests.factories.personal_data import EMAIL, IBAN, NAME, NOTE, OLD_IBAN, PHONE, STREET, customer_everything
+from tests.factories.personal_data import (
+    EMAIL,
+    IBAN,
+    NAME,
+    NEIGHBOUR,
+    NOTE,
+    OLD_IBAN,
+    PHONE,
+    STREET,
+    customer_everything,
+)
 
 IDENTIFYING = (NAME, EMAIL, PHONE, STREET, NOTE, "Philomène", "Delacourt", "06 12 34 56 78", "Mouettes Rieuses")
 
@@ -81,6 +91,8 @@ def test_the_export_holds_every_registered_field_of_every_table(db):
         assert missing == [], label
     text = response.content.decode()
     assert all(value in text for value in (NAME, EMAIL, PHONE, STREET, NOTE))
+    # the person's home stops (the order's and the cabas's), not the pickup point's, which names other customers
+    assert len(sections["deliveries.Stop"]["rows"]) == 2 and NEIGHBOUR not in text
     assert "Bonjour Philomène Delacourt-Vasseur, votre commande" in text  # an email sent: subject and date
 
 
@@ -116,6 +128,13 @@ def test_erasure_leaves_no_name_email_phone_or_address_in_any_table_and_the_acco
     assert not user.is_active and not user.has_usable_password() and user.erased_at is not None
     assert not ApiToken.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="account.erase", object_id=str(user.pk)).count() == 1
+    # the cabas's home stop is erased like the order's; the pickup point's stop keeps its place and its other
+    # customers, only the person's entry leaves its hand-over list
+    basket_stop = Stop.objects.get(source_key__startswith="basket:")
+    assert (basket_stop.label, basket_stop.address, basket_stop.handover) == (ANONYMISED_TEXT, "", [])
+    point_stop = Stop.objects.get(kind="pickup_point")
+    assert point_stop.label == "Ilôt Jacquard" and point_stop.received_by == "Accueil de l'Ilôt"
+    assert [entry["customer"] for entry in point_stop.handover] == [NEIGHBOUR]
     # the invoices and the credit note are kept as issued, under the pseudonym: they still add up and print
     invoices = Invoice.objects.filter(customer=user).order_by("pk")
     assert [(i.kind, i.total_incl_vat) for i in invoices] == [
