@@ -33,6 +33,7 @@ def _handover(delivery: BasketDelivery) -> Handover:
         customer=delivery.customer.get_full_name() or delivery.customer.email,
         phone=delivery.customer.phone,
         items=(HandoverItem(name=delivery.offer.name, quantity="1", unit="basket"),),
+        customer_id=delivery.customer_id,
     )
 
 

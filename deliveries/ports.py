@@ -11,7 +11,8 @@ handed over to whom); a planned round tells each source which of its things it c
 in the transaction of the stop's change, so that the stop and the things it carried change together.
 
 A stop's stored `handover` is a list of `Handover.as_json()`: `{"source", "id", "customer", "phone", "items"}`,
-one shape whatever the source (`HandoverSerializer`).
+one shape whatever the source (`HandoverSerializer`), and `customer_id`, the account it is handed to (the register
+of personal data finds a person's entries by it, on a stop shared by a pickup point's customers; never shown).
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ class HandoverItem:
 @dataclass(frozen=True)
 class Handover:
     """One thing of one source handed over at a stop: `ref` is its id in that source (an order, a basket delivery,
-    a refill request)."""
+    a refill request); `customer_id` the account it is handed to (None for a machine's refill)."""
 
     source: str
     ref: int
     customer: str
     phone: str = ""
     items: tuple[HandoverItem, ...] = ()
+    customer_id: int | None = None
 
     def as_json(self) -> dict:
         return {
@@ -49,6 +51,7 @@ class Handover:
             "customer": self.customer,
             "phone": self.phone,
             "items": [{"name": i.name, "quantity": i.quantity, "unit": i.unit} for i in self.items],
+            "customer_id": self.customer_id,
         }
 
 

@@ -11,6 +11,7 @@ class InvoicingConfig(AppConfig):
     def ready(self) -> None:
         from ecopole.core.outbox import outbox_handler_register
 
+        from .personal_data import personal_data_declare
         from .ports import movement_source_register
         from .services import emails, sepa
         from .treasury import direct_debit_movements
@@ -19,3 +20,4 @@ class InvoicingConfig(AppConfig):
         outbox_handler_register("invoicing.services.sepa.debit_returned_dispatch", sepa.debit_returned_dispatch)
         # The cabas collected by direct debit are treasury movements like the shop's payments.
         movement_source_register("sepa", direct_debit_movements)
+        personal_data_declare()

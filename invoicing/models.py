@@ -2,7 +2,9 @@
 
 An invoice is a legal document: once issued it never changes (the model and its queryset refuse, and a PostgreSQL
 trigger refuses an UPDATE or DELETE that would). A correction is a credit note referring to the invoice. Only the
-bookkeeping of its email (`emailed_at`) may be written after issue.
+bookkeeping of its email (`emailed_at`) may be written after issue, and, once, the buyer's pseudonymisation when the
+customer's personal data are erased (`ImmutableQuerySet.buyer_pseudonymise`: the invoice is kept 10 years, the
+person's name is not).
 """
 
 from __future__ import annotations
@@ -58,6 +60,33 @@ class ImmutableQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableDocument(_("An issued invoice cannot be deleted: issue a credit note."))
 
+    def buyer_pseudonymise(self, *, pseudonym: str, at) -> int:
+        """The one change an issued invoice admits besides its email bookkeeping: at the erasure of its customer's
+        personal data, the buyer's name becomes `pseudonym` and their email and address are emptied
+        (`pseudonymised_buyer`), `buyer_pseudonymised_at` records when. Once per invoice (those already pseudonymised
+        are left alone), customers' invoices only (a producer is an organisation). Nothing else changes: the
+        database trigger (invoicing/migrations/0002) refuses any other UPDATE. Returns how many invoices changed."""
+        rows = self.filter(customer__isnull=False, buyer_pseudonymised_at__isnull=True).values_list("pk", "buyer")
+        changed = 0
+        for pk, buyer in rows.order_by("pk"):
+            changed += models.QuerySet.update(
+                self.model._base_manager.filter(pk=pk),
+                buyer=pseudonymised_buyer(buyer, pseudonym),
+                buyer_pseudonymised_at=at,
+            )
+        return changed
+
+
+# The buyer's personal fields: the name (replaced by the pseudonym), how to reach them and where they live (emptied).
+# What accounting reads stays: the customer's account number (the FEC's auxiliary account C<id>), the amounts, and the
+# name, now the pseudonym, in the journal's labels.
+BUYER_PERSONAL_FIELDS = ("name", "email", "address", "postcode", "city")
+
+
+def pseudonymised_buyer(buyer: dict, pseudonym: str) -> dict:
+    """The buyer block with the person's fields replaced: the name by the pseudonym, the others emptied."""
+    return {**buyer, **{key: "" for key in BUYER_PERSONAL_FIELDS}, "name": pseudonym}
+
 
 class ImmutableDocument(Exception):
     """Raised by the model layer when code tries to change an issued invoice."""
@@ -107,6 +136,12 @@ class Invoice(models.Model):
     e_invoice = models.BooleanField(_("Factur-X e-invoice"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    buyer_pseudonymised_at = models.DateTimeField(
+        _("buyer pseudonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When the customer's personal data were erased: the buyer's name became their pseudonym."),
+    )
 
     objects = ImmutableQuerySet.as_manager()
 
@@ -188,7 +223,8 @@ class InvoiceLine(models.Model):
 
 class SepaMandate(models.Model):
     """Mandat de prélèvement SEPA (CORE, recurrent): a subscriber's IBAN, the unique reference, the date and the
-    exact text signed. Revoked, never deleted."""
+    exact text signed. Revoked, never deleted; at the erasure of the subscriber's data the debtor's name becomes their
+    pseudonym, and the IBAN is masked 13 months after the last debit."""
 
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sepa_mandates"
@@ -200,6 +236,9 @@ class SepaMandate(models.Model):
     signed_at = models.DateTimeField(_("signed at"))
     text = models.TextField(_("text signed"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The IBAN outlives the mandate while its debits may be disputed (13 months after the last one, SEPA rulebook),
+    # then the retention task masks it (`invoicing.personal_data.sepa_bank_details_expire`).
+    bank_details_erased_at = models.DateTimeField(_("bank details erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("SEPA mandate")

@@ -64,6 +64,7 @@ def _order_loads(day: date) -> tuple[list[dict], dict[int, tuple[Decimal, int, H
             "delivery_commune",
             "delivery_window__start",
             "delivery_window__end",
+            "customer_id",
             "customer__full_name",
             "customer__email",
             "customer__phone",
@@ -91,6 +92,7 @@ def _order_loads(day: date) -> tuple[list[dict], dict[int, tuple[Decimal, int, H
             customer=order["customer__full_name"] or order["customer__email"],  # User.get_full_name
             phone=order["customer__phone"],
             items=tuple(items),
+            customer_id=order["customer_id"],
         )
         loads[order["pk"]] = (kg(weight), crates_for(weight), handover)
     return orders, loads

@@ -17,9 +17,13 @@ An app declares its tables in its `AppConfig.ready()`:
 
 Rules, per field: `ERASE` (empty value: "" / NULL / the field's default), `ANONYMISE` (a neutral placeholder, for
 required text), `PSEUDONYMISE` (the person's pseudonym, for what the law makes us keep: a name on an invoice), or a
-function `(row, pseudonym) -> value`. `delete_rows=True` deletes the person's rows instead. A field in `keep` is kept
-as is, with the reason written down (the register and the tests read it). `erase_rows` when the rows to erase
-are fewer than the rows to export (audit events about a person's orders are exported, kept as the audit trail).
+function `(row, pseudonym) -> value`. `delete_rows=True` deletes the person's rows instead. `erase_with=` names the
+owning app's service for a table whose rows only that service may change (an issued invoice, which the database
+refuses to change otherwise): `erase_with(user=..., pseudonym=...) -> rows changed`, called in the walk's
+transaction. A field in `keep` is kept as is, with the reason written down (the register and the tests read it).
+`erase_rows` when the rows to erase differ from the rows to export (audit events about a person's orders are
+exported, kept as the audit trail; a pickup point's stop is not exported, but the person's entries leave its
+hand-over list).
 
 Two more ports: `erasure_step_register(name, function)` for what must happen before the walk (open orders cancelled
 with their stock released, subscriptions ended: each app through its own services), and
@@ -52,6 +56,10 @@ ERASE = "erase"
 ANONYMISE = "anonymise"
 PSEUDONYMISE = "pseudonymise"
 ANONYMISED_TEXT = "[effacé]"
+PSEUDONYM_PREFIX = "Client effacé "
+# What a pseudonym looks like (`pseudonym()`); invoicing's database trigger allows an issued invoice's buyer name to
+# become only this (invoicing/migrations/0002_invoice_buyer_pseudonymised_at.py).
+PSEUDONYM_PATTERN = r"^Client effacé [0-9A-F]{10}$"
 
 Rule = str | Callable[[Model, str], Any]
 
@@ -66,6 +74,7 @@ class PersonalTable:
     keep: dict[str, str] = field(default_factory=dict)
     delete_rows: bool = False
     erase_rows: Callable[[Any], QuerySet] | None = None
+    erase_with: Callable[..., int] | None = None
 
     @property
     def label(self) -> str:
@@ -90,6 +99,7 @@ def personal_data_register(
     keep: dict[str, str] | None = None,
     delete_rows: bool = False,
     erase_rows: Callable[[Any], QuerySet] | None = None,
+    erase_with: Callable[..., int] | None = None,
 ) -> PersonalTable:
     """Declare a table holding personal data (from an `AppConfig.ready()`). Declaring the same model twice with
     another declaration is refused; field names are checked at once, so a typo fails at startup."""
@@ -111,6 +121,7 @@ def personal_data_register(
         keep=keep,
         delete_rows=delete_rows,
         erase_rows=erase_rows,
+        erase_with=erase_with,
     )
     current = PERSONAL_TABLES.get(table.label)
     if current is not None and (current.export, sorted(current.erase), current.delete_rows) != (
@@ -142,7 +153,7 @@ def personal_tables() -> list[PersonalTable]:
 def pseudonym(user) -> str:
     """The stable pseudonym of an account: the same at every erasure, not derivable from the name or email."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:pseudonym:{user.pk}".encode()).hexdigest()[:10].upper()
-    return f"Client effacé {digest}"
+    return f"{PSEUDONYM_PREFIX}{digest}"
 
 
 def personal_data_export(*, user) -> dict[str, Any]:
@@ -191,6 +202,9 @@ def personal_data_erase(*, user, actor) -> dict[str, int]:
             queryset = (table.erase_rows or table.rows)(user)
             if table.delete_rows:
                 touched[table.label] = queryset.delete()[0]
+                continue
+            if table.erase_with is not None:
+                touched[table.label] = table.erase_with(user=user, pseudonym=name)
                 continue
             if not table.erase:
                 continue

@@ -395,7 +395,8 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
 OUTBOX_RETRY_AFTER_SECONDS = env_int("OUTBOX_RETRY_AFTER_SECONDS", 60)
 
 # --- Personal data (docs/personal-data.md) --------------------------------------------------------------------------
-# The retention schedule the daily task `core.personal_data_retention` applies (ecopole/core/retention.py), in days.
+# The retention schedule the daily task `core.personal_data_retention` applies (ecopole/core/retention.py): in days
+# unless the key says years or months.
 PERSONAL_DATA_RETENTION = {
     # A customer account without activity (login, token use, order) this long is warned by email...
     "inactive_account_warning_days": 3 * 365,
@@ -409,6 +410,9 @@ PERSONAL_DATA_RETENTION = {
     "access_log_days": 365,
     # Invoices and accounting records: kept (pseudonymised at erasure), Code de commerce L123-22.
     "invoices_years": 10,
+    # A revoked SEPA mandate's IBAN and BIC: kept while its debits may be disputed (unauthorised: 13 months after the
+    # debit, SEPA rulebook), counted from its last debit (or its revocation), then masked (last 4 characters kept).
+    "sepa_bank_details_months": 13,
     # Rows changed per rule and run, at most: a late backlog is worked through over several nights.
     "batch_size": 500,
 }

@@ -6,6 +6,7 @@ included and VAT rates. Invoicing imports none of them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ecopole.core.locking import lock_one
+from ecopole.core.locking import lock_one, lock_rows
 from ecopole.core.money import CENT, ZERO, money, vat_included
 from ecopole.core.outbox import outbox_enqueue
+from ecopole.core.personal_data import PSEUDONYM_PATTERN
 
 from ..errors import AlreadyCredited, InvoiceNotFound, NotAnInvoice
 from ..models import Invoice, InvoiceCounter, InvoiceKind, InvoiceLine, Series
@@ -280,3 +282,21 @@ def credit_note_issue(*, invoice_id: int, reason: str = "", now: datetime | None
 def invoice_mark_emailed(*, invoice_id: int) -> None:
     """Record that the invoice reached its buyer in another app's email (the workshop statement's)."""
     Invoice.objects.filter(pk=invoice_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+
+
+def invoices_buyer_pseudonymise(*, customer_id: int, pseudonym: str, now: datetime | None = None) -> int:
+    """At the erasure of a customer's personal data: on each of their invoices and credit notes, the buyer's name
+    becomes `pseudonym` (the account's, `ecopole.core.personal_data.pseudonym`, the one the erased account carries) and
+    their email and address are emptied; `buyer_pseudonymised_at` records when. Amounts, numbers, lines and the note
+    stay as issued: the invoices still add up and print, under the pseudonym (the PDF and Factur-X are rendered from
+    these rows on demand, nothing else is stored).
+
+    Guarantees: the invoices are locked (by primary key) while they change; idempotent (an invoice is pseudonymised
+    once, a second call changes nothing); the database trigger refuses anything but exactly this change. Runs in the
+    caller's transaction when there is one (the erasure walk's). Returns how many invoices changed."""
+    if not re.fullmatch(PSEUDONYM_PATTERN, pseudonym):
+        raise ValueError(f"{pseudonym!r} is not a pseudonym")
+    with transaction.atomic():
+        pending = Invoice.objects.filter(customer_id=customer_id, buyer_pseudonymised_at__isnull=True)
+        ids = [invoice.pk for invoice in lock_rows(pending.only("pk"), of=("self",))]
+        return Invoice.objects.filter(pk__in=ids).buyer_pseudonymise(pseudonym=pseudonym, at=now or timezone.now())

@@ -207,3 +207,41 @@ def debit_returned_dispatch(*, debit_id: int) -> bool:
         )
     email_send(message)
     return True
+
+
+def iban_masked(iban: str) -> str:
+    """The IBAN with all but its last 4 characters hidden: enough for the person to recognise their account."""
+    return "*" * max(len(iban) - 4, 0) + iban[-4:]
+
+
+def _grouped(iban: str) -> str:
+    """The IBAN as printed in the mandate's text (groups of 4, as `IBAN.formatted`)."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def sepa_bank_details_expire(*, now: datetime, batch_size: int) -> int:
+    """Retention rule: a revoked mandate's IBAN is kept while its debits may be disputed (an unauthorised debit: 13
+    months after it, SEPA rulebook; `PERSONAL_DATA_RETENTION["sepa_bank_details_months"]`) counted from its last
+    debit's collection date, or from the revocation when it had none; then the IBAN is masked (last 4 characters
+    kept), in the text signed too, and the BIC emptied. Active mandates are never touched. Bounded batch, one
+    transaction; a mandate masked once is not selected again (`bank_details_erased_at`)."""
+    from dateutil.relativedelta import relativedelta
+    from django.db.models import Max, Q
+
+    months = int(settings.PERSONAL_DATA_RETENTION["sepa_bank_details_months"])
+    limit = timezone.localdate(now) - relativedelta(months=months)
+    with transaction.atomic(durable=True):
+        due = (
+            SepaMandate.objects.filter(revoked_at__isnull=False, bank_details_erased_at__isnull=True)
+            .annotate(last_debit=Max("debits__collection_date"))
+            .filter(Q(last_debit__lt=limit) | Q(last_debit__isnull=True, revoked_at__date__lt=limit))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        mandates = lock_rows(SepaMandate.objects.filter(pk__in=list(due)))
+        for mandate in mandates:
+            masked = iban_masked(mandate.iban)
+            mandate.text = mandate.text.replace(_grouped(mandate.iban), _grouped(masked)).replace(mandate.iban, masked)
+            mandate.iban, mandate.bic, mandate.bank_details_erased_at = masked, "", now
+            mandate.save(update_fields=["iban", "bic", "text", "bank_details_erased_at"])
+    return len(mandates)

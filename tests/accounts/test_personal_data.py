@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
 
+import pypdf
 import pytest
 from django.apps import apps
 from django.db import models
@@ -18,11 +20,23 @@ from baskets.models import BasketSubscription, SubscriptionStatus
 from catalogue.services.stock import stock_available
 from deliveries.models import Stop
 from ecopole.core.models import AuditEvent
-from ecopole.core.personal_data import PERSONAL_TABLES, pseudonym
+from ecopole.core.personal_data import ANONYMISED_TEXT, PERSONAL_TABLES, pseudonym
+from invoicing.models import DirectDebit, Invoice, SepaMandate
+from invoicing.services.documents import invoice_pdf
 from orders.models import Order, OrderStatus
 from tests.core.full_world import PROJECT_APPS
 from tests.factories.accounts import DEFAULT_PASSWORD
-from tests.factories.personal_data import EMAIL, NAME, NOTE, PHONE, STREET, customer_everything
+from tests.factories.personal_data import (
+    EMAIL,
+    IBAN,
+    NAME,
+    NEIGHBOUR,
+    NOTE,
+    OLD_IBAN,
+    PHONE,
+    STREET,
+    customer_everything,
+)
 
 IDENTIFYING = (NAME, EMAIL, PHONE, STREET, NOTE, "Philomène", "Delacourt", "06 12 34 56 78", "Mouettes Rieuses")
 
@@ -77,6 +91,8 @@ def test_the_export_holds_every_registered_field_of_every_table(db):
         assert missing == [], label
     text = response.content.decode()
     assert all(value in text for value in (NAME, EMAIL, PHONE, STREET, NOTE))
+    # the person's home stops (the order's and the cabas's), not the pickup point's, which names other customers
+    assert len(sections["deliveries.Stop"]["rows"]) == 2 and NEIGHBOUR not in text
     assert "Bonjour Philomène Delacourt-Vasseur, votre commande" in text  # an email sent: subject and date
 
 
@@ -112,6 +128,33 @@ def test_erasure_leaves_no_name_email_phone_or_address_in_any_table_and_the_acco
     assert not user.is_active and not user.has_usable_password() and user.erased_at is not None
     assert not ApiToken.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="account.erase", object_id=str(user.pk)).count() == 1
+    # the cabas's home stop is erased like the order's; the pickup point's stop keeps its place and its other
+    # customers, only the person's entry leaves its hand-over list
+    basket_stop = Stop.objects.get(source_key__startswith="basket:")
+    assert (basket_stop.label, basket_stop.address, basket_stop.handover) == (ANONYMISED_TEXT, "", [])
+    point_stop = Stop.objects.get(kind="pickup_point")
+    assert point_stop.label == "Ilôt Jacquard" and point_stop.received_by == "Accueil de l'Ilôt"
+    assert [entry["customer"] for entry in point_stop.handover] == [NEIGHBOUR]
+    # the invoices and the credit note are kept as issued, under the pseudonym: they still add up and print
+    invoices = Invoice.objects.filter(customer=user).order_by("pk")
+    assert [(i.kind, i.total_incl_vat) for i in invoices] == [
+        ("invoice", Decimal("14.50")),
+        ("credit_note", Decimal("14.50")),
+        ("invoice", Decimal("6.00")),
+    ]
+    for invoice in invoices:
+        assert invoice.buyer["name"] == pseudonym(user) and invoice.buyer_pseudonymised_at is not None
+        assert sum(line.amount_incl_vat for line in invoice.lines.all()) == invoice.total_incl_vat
+        assert invoice.total_excl_vat + invoice.vat_total == invoice.total_incl_vat
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(invoice_pdf(invoice))).pages)
+        total = f"{invoice.total_incl_vat:.2f}".replace(".", ",")
+        assert pseudonym(user) in text and invoice.reference in text and total in text
+        assert not any(needle in text for needle in (NAME, EMAIL, STREET, "Philomène"))
+    # the mandates are revoked (no future debit), their IBAN kept while the debits may be disputed
+    mandates = SepaMandate.objects.filter(customer=user)
+    assert all(m.revoked_at and m.account_holder == pseudonym(user) for m in mandates)
+    assert {m.iban for m in mandates} == {IBAN, OLD_IBAN}
+    assert DirectDebit.objects.filter(mandate__customer=user).get().amount == Decimal("6.00")
     # the proof of delivery's photo and signature are deleted from their storage, not only unlinked
     stop.refresh_from_db()
     assert (stop.received_by, stop.proof_photo.name, stop.proof_signature.name) == ("", "", "")

@@ -58,8 +58,8 @@ REVIEWED: dict[str, str] = {
     "vending.RefillRequestLine": CATALOGUE,
     "vending.RefillRequestEvent": STAFF_ACTOR,
     "vending.Anomaly": "a machine's anomaly (sales, counts), no person",
-    # Tables merged on 2026-12-02 from the branches of issues 17, 18 and 19, reviewed; those marked NOT YET DECLARED
-    # hold a customer's data and still need their rule in the register (issue 20 stays open until they have it).
+    # Tables merged on 2026-12-02 from the branches of issues 17, 18 and 19, reviewed (invoices, their lines, SEPA
+    # mandates and direct debits are declared in invoicing/personal_data.py).
     "orders.CounterSale.seller": STAFF_ACTOR,
     "orders.CounterSaleLine.product_name": CATALOGUE,
     "processing.LotRecall.reason": "why a lot is recalled (food safety), about no person",
@@ -69,11 +69,4 @@ REVIEWED: dict[str, str] = {
     "payments.Voucher.recorded_by": STAFF_ACTOR,
     "payments.JarReturn.recorded_by": STAFF_ACTOR,
     "payments.BalanceEntry.actor": STAFF_ACTOR,
-    "invoicing.DirectDebit.return_reason": "the bank's return code (e.g. AM04), about the debit",
-    "invoicing.Invoice.customer": "NOT YET DECLARED: the customer's invoices, whose buyer block (name, address) an "
-    "issued invoice may not change (database trigger) while the issue asks for the pseudonym: to decide",
-    "invoicing.Invoice.note": "NOT YET DECLARED: the invoice's free note",
-    "invoicing.SepaMandate.customer": "NOT YET DECLARED: a subscriber's SEPA mandate",
-    "invoicing.SepaMandate.iban": "NOT YET DECLARED: the subscriber's IBAN (kept while debits may be returned)",
-    "invoicing.SepaMandate.bic": "NOT YET DECLARED: the bank's BIC of the subscriber's IBAN",
 }

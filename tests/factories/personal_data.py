@@ -24,10 +24,13 @@ from baskets.models import (
     SolidarityEligibility,
     SolidarityRequest,
 )
+from baskets.services.invoices import basket_invoice_issue
 from catalogue.services.stock import StockLine, stock_receive, stock_reserve
 from deliveries.models import Round, SavedAddress, Stop
 from ecopole.core.audit import audit_record
 from ecopole.core.models import SentEmail
+from invoicing.services.invoices import credit_note_issue
+from invoicing.services.sepa import direct_debits_prepare, mandate_sign
 from orders.models import (
     IdempotencyRecord,
     NotificationKind,
@@ -39,19 +42,37 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
 )
+from orders.services.invoices import order_invoice_issue
 from payments.models import BalanceEntry, CustomerBalance, JarReturn, Payment, Voucher, VoucherPartner
 from processing.models import Booking, Lot, LotRecall, Process, Statement
 
-from .accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory
+from .accounts import DEFAULT_PASSWORD, ProducerMemberFactory, StaffFactory, UserFactory
 from .baskets import BasketOfferFactory
 from .catalogue import ProductFactory
-from .deliveries import DeliveryZoneFactory, VehicleFactory
+from .deliveries import DeliveryZoneFactory, PickupPointFactory, VehicleFactory
 
 NAME = "Philomène Delacourt-Vasseur"
 EMAIL = "philomene.delacourt@example.org"
 PHONE = "06 12 34 56 78"
 STREET = "17 rue des Mouettes Rieuses"
 NOTE = "Digicode 4B27, chien gentil"
+IBAN = "FR1420041010050500013M02606"
+OLD_IBAN = "FR7630006000011234567890189"
+
+
+NEIGHBOUR = "Gaspard Voisin"
+
+
+def _handover(source: str, ref: int, person: User, item: str = "Cabas") -> dict:
+    """A stop's hand-over entry (`deliveries.ports.Handover.as_json()`)."""
+    return {
+        "source": source,
+        "id": ref,
+        "customer": person.full_name,
+        "phone": person.phone,
+        "items": [{"name": item, "quantity": "1", "unit": "basket" if item == "Cabas" else "kg"}],
+        "customer_id": person.pk,
+    }
 
 
 @dataclass
@@ -66,7 +87,7 @@ class Everything:
 def customer_everything() -> Everything:
     """The customer, their token, a paid home-delivered order (an accounting record), an open order holding stock,
     their subscription and baskets, solidarity status and request, saved address, stop, emails, audit events, and
-    their producer's products, booking and statement."""
+    their producer's products, booking and statement, their invoices, credit note, SEPA mandate and direct debit."""
     now = timezone.now()
     customer = ProducerMemberFactory(email=EMAIL, full_name=NAME, phone=PHONE)
     customer.set_password(DEFAULT_PASSWORD)
@@ -160,7 +181,7 @@ def customer_everything() -> Everything:
         **address,
     )
     run = BasketRun.objects.create(offer=offer, date=day - dt.timedelta(days=7))
-    BasketDelivery.objects.create(
+    basket = BasketDelivery.objects.create(
         run=run,
         subscription=subscription,
         customer=customer,
@@ -203,7 +224,7 @@ def customer_everything() -> Everything:
         longitude=Decimal("1.858745"),
         arrival_at=start + dt.timedelta(minutes=30),
         departure_at=start + dt.timedelta(minutes=35),
-        handover=[{"source": "order", "id": paid.pk, "customer": NAME, "phone": PHONE, "items": []}],
+        handover=[_handover("grocery", paid.pk, customer, "Poireaux")],
         failure_note=f"{NAME} absente, voisin au {STREET}",
         received_by=NAME,
     )
@@ -212,6 +233,46 @@ def customer_everything() -> Everything:
     stop.proof_signature.save("signature.png", ContentFile(b"signature drawn on the phone"), save=False)
     stop.save(update_fields=["proof_photo", "proof_signature"])
     stop.orders.add(paid)
+    # the cabas delivered at home is a stop of its own (issue 18), found through its hand-over's account; the same
+    # customer's entry on a pickup point's stop shared with a neighbour
+    Stop.objects.create(
+        round=round_,
+        sequence=2,
+        kind="home",
+        source_key=f"basket:{basket.pk}",
+        label=NAME,
+        address=STREET,
+        postcode="62100",
+        commune="Calais",
+        latitude=Decimal("50.951312"),
+        longitude=Decimal("1.858745"),
+        arrival_at=start + dt.timedelta(minutes=50),
+        departure_at=start + dt.timedelta(minutes=55),
+        handover=[_handover("baskets", basket.pk, customer)],
+        failure_note=f"Personne au {STREET}",
+        received_by=NAME,
+    )
+    point = PickupPointFactory(name="Ilôt Jacquard")
+    Stop.objects.create(
+        round=round_,
+        sequence=3,
+        kind="pickup_point",
+        source_key=f"point:{point.pk}",
+        label=point.name,
+        pickup_point=point,
+        address=point.address,
+        postcode=point.postcode,
+        commune=point.commune,
+        latitude=point.latitude,
+        longitude=point.longitude,
+        arrival_at=start + dt.timedelta(minutes=70),
+        departure_at=start + dt.timedelta(minutes=80),
+        handover=[
+            _handover("baskets", basket.pk, customer),
+            _handover("grocery", 999_999, UserFactory(full_name=NEIGHBOUR, phone="06 98 76 54 32"), "Poireaux"),
+        ],
+        received_by="Accueil de l'Ilôt",
+    )
     SentEmail.objects.create(recipient=customer, to=EMAIL, subject=f"Bonjour {NAME}, votre commande")
     audit_record(actor=staff, action="account.change", obj=customer, changes={"phone": ["", PHONE]})
     starts = now + dt.timedelta(days=3)
@@ -249,6 +310,14 @@ def customer_everything() -> Everything:
     JarReturn.objects.create(
         customer=customer, product=product, quantity=4, deposit=Decimal("0.50"), amount=Decimal("2.00"), place="counter"
     )
+    # invoicing (issue 19): the paid order's invoice and its credit note, the month's cabas invoice collected by direct
+    # debit under the customer's SEPA mandate (the buyer block and the mandate carry the name, email and address)
+    order_invoice = order_invoice_issue(order=paid)
+    credit_note_issue(invoice_id=order_invoice.pk, reason="Poireaux abîmés à la livraison")
+    basket_invoice_issue(customer_id=customer.pk, month=run.date)
+    mandate_sign(customer=customer, account_holder=NAME, iban=OLD_IBAN, now=now - dt.timedelta(days=400))
+    mandate_sign(customer=customer, account_holder=NAME, iban=IBAN)  # revokes the old one
+    direct_debits_prepare(month=run.date)
     # a recalled lot the customer received (issue 17): the report names them
     lot = Lot.objects.create(
         code="L-EVERYTHING",
