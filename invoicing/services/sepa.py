@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -46,11 +48,22 @@ def mandate_text(*, reference: str, account_holder: str, iban: str) -> str:
         }
 
 
+# What schwifty found wrong, said so that a person can correct it (schwifty's own messages are English).
+IBAN_PROBLEMS = {
+    "InvalidChecksumDigits": _lazy("its check digits do not match: a character was probably mistyped"),
+    "InvalidBBANChecksum": _lazy("its account key does not match: a character was probably mistyped"),
+    "InvalidLength": _lazy("it has too many or too few characters for its country"),
+    "InvalidCountryCode": _lazy("it must begin with a country code, such as FR"),
+    "InvalidStructure": _lazy("its characters do not follow this country's format"),
+}
+
+
 def iban_check(value: str) -> IBAN:
     try:
         return IBAN(value)
     except SchwiftyException as error:
-        raise InvalidIban(reason=str(error)) from None
+        reason = IBAN_PROBLEMS.get(type(error).__name__, _lazy("it is not an IBAN"))
+        raise InvalidIban(reason=str(reason)) from None
 
 
 def mandate_sign(*, customer, account_holder: str, iban: str, now: datetime | None = None) -> SepaMandate:
@@ -60,7 +73,7 @@ def mandate_sign(*, customer, account_holder: str, iban: str, now: datetime | No
     checked = iban_check(iban)
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        lock_rows(type(customer).objects.filter(pk=customer.pk), no_key=True)
+        lock_rows(get_user_model().objects.filter(pk=customer.pk), no_key=True)
         SepaMandate.objects.filter(customer=customer, revoked_at__isnull=True).update(revoked_at=now)
         # Unique (the column is; the customer's row is locked, so the count is stable), at most 35 characters, only
         # the characters the SEPA rulebook allows.
@@ -75,6 +88,28 @@ def mandate_sign(*, customer, account_holder: str, iban: str, now: datetime | No
             signed_at=now,
             text=mandate_text(reference=reference, account_holder=account_holder, iban=checked.formatted),
         )
+
+
+def mandate_revoke(*, customer, now: datetime | None = None) -> SepaMandate | None:
+    """The customer withdraws their mandate: no debit is sent under it any more (the debits not yet in a bank file
+    wait for a new mandate, `direct_debits_prepare`). Returns the revoked mandate; None when none was active
+    (revoking twice changes nothing). Durable."""
+    with transaction.atomic(durable=True):
+        mandate = SepaMandate.objects.select_for_update().filter(customer=customer, revoked_at__isnull=True).first()
+        if mandate is None:
+            return None
+        mandate.revoked_at = now or timezone.now()
+        mandate.save(update_fields=["revoked_at"])
+        return mandate
+
+
+def direct_debits_of(customer) -> list[DirectDebit]:
+    """A subscriber's direct debits, newest first, with their invoices (the shop's page)."""
+    return list(
+        DirectDebit.objects.filter(mandate__customer=customer)
+        .select_related("invoice")
+        .order_by("-collection_date", "-pk")
+    )
 
 
 def mandate_of(customer) -> SepaMandate:
@@ -112,11 +147,21 @@ def direct_debits_prepare(*, month: date) -> list[DirectDebit]:
                     "collection_date": collection_date_of(start),
                 },
             )
+        # A debit prepared under a mandate revoked since (the subscriber signed a new one, or withdrew it) goes out
+        # under the active one, or waits while there is none: never under a withdrawn mandate.
+        for debit in DirectDebit.objects.filter(
+            status=DirectDebitStatus.PENDING, mandate__revoked_at__isnull=False, invoice__source__endswith=source_suffix
+        ).select_related("mandate"):
+            active = SepaMandate.objects.filter(customer_id=debit.mandate.customer_id, revoked_at__isnull=True).first()
+            if active is not None:
+                debit.mandate = active
+                debit.save(update_fields=["mandate"])
     return list(
         DirectDebit.objects.filter(
             invoice__source__startswith=CABAS_SOURCE_PREFIX,
             invoice__source__endswith=source_suffix,
             status=DirectDebitStatus.PENDING,
+            mandate__revoked_at__isnull=True,
         )
         .select_related("invoice", "mandate")
         .order_by("id")
@@ -217,6 +262,11 @@ def iban_masked(iban: str) -> str:
 def _grouped(iban: str) -> str:
     """The IBAN as printed in the mandate's text (groups of 4, as `IBAN.formatted`)."""
     return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def mandate_text_shown(mandate: SepaMandate) -> str:
+    """The signed text with its IBAN masked, for the subscriber's page (the text kept is unchanged)."""
+    return mandate.text.replace(_grouped(mandate.iban), iban_masked(mandate.iban))
 
 
 def sepa_bank_details_expire(*, now: datetime, batch_size: int) -> int:

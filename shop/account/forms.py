@@ -163,3 +163,23 @@ class AccountDeleteForm(AccessibleErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class MandateForm(AccessibleErrorsMixin, forms.Form):
+    """The subscriber's SEPA mandate: the account holder, the IBAN (checked by invoicing's service), the consent."""
+
+    account_holder = forms.CharField(label=_("Account holder"), max_length=70)
+    iban = forms.CharField(
+        label=_("IBAN"), max_length=42, help_text=_("As on your bank details (RIB), spaces allowed: FR76 3000 …")
+    )
+    accept = forms.BooleanField(
+        label=_("I sign this mandate: the Ecopôle may debit my account each month for my cabas invoices."),
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_holder"].widget.attrs["autocomplete"] = "name"
+        self.fields["iban"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        )

@@ -7,7 +7,7 @@ from django.urls import path
 
 from shop import urls_addresses
 
-from . import invoices, orders, privacy, views
+from . import direct_debit, invoices, orders, privacy, views
 
 app_name = "account"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("commandes/<int:order_id>/modifier/", orders.order_modify_view, name="order-modify"),
     path("factures/", invoices.invoice_list, name="invoices"),
     path("factures/<int:invoice_id>/pdf/", invoices.invoice_pdf, name="invoice-pdf"),
+    path("prelevement/", direct_debit.direct_debit, name="direct-debit"),
+    path("prelevement/retirer/", direct_debit.direct_debit_revoke, name="direct-debit-revoke"),
     path("mes-donnees/", privacy.my_data, name="my-data"),
     path("mes-donnees/telecharger/", privacy.my_data_download, name="my-data-download"),
     path("mes-donnees/newsletter/", privacy.newsletter_consent, name="newsletter-consent"),

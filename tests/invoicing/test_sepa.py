@@ -126,11 +126,13 @@ def test_debits_are_the_treasurers_movements_a_returned_one_leaves_its_invoice_u
     found = [m for m in movements(*november) if m.method == "sepa"]
     report = reconciliation(*november)
 
-    assert sorted((m.kind, m.on, m.invoice_source, m.amount) for m in found) == [
-        ("payment", date(2026, 11, 10), paid.source, Decimal("26.00")),
-        ("payment", date(2026, 11, 10), returned.source, Decimal("13.50")),
-        ("refund", date(2026, 11, 14), returned.source, Decimal("13.50")),
-    ]
+    assert sorted((m.kind, m.on, m.invoice_source, m.amount) for m in found) == sorted(
+        [
+            ("payment", date(2026, 11, 10), paid.source, Decimal("26.00")),
+            ("payment", date(2026, 11, 10), returned.source, Decimal("13.50")),
+            ("refund", date(2026, 11, 14), returned.source, Decimal("13.50")),
+        ]
+    )
     # the returned debit's invoice is still due: the treasurer sees it; the collected one is settled
     assert report["mismatched"] == [{"invoice": returned.reference, "due": "13.50", "received": "0.00"}]
     lines = journal_lines(*november)
