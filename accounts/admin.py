@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin
+
 from .models import ApiToken, User
 
 
@@ -114,16 +116,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Tokens can be seen (whose, since when, last used) and revoked (deleted); never read: only digests exist."""
 
+    deletable = True
     list_display = ["prefix", "user", "created_at", "last_used_at"]
     search_fields = ["user__email", "prefix"]
     fields = ["user", "prefix", "created_at", "last_used_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

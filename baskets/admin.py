@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from ecopole.core.exceptions import ApplicationError
 from ecopole.core.permissions import is_manager
 
@@ -31,28 +32,6 @@ from .services.solidarity import (
 )
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(BasketOffer)
 class BasketOfferAdmin(admin.ModelAdmin):
     list_display = ["name", "size", "price", "solidarity_price", "indicative_weight", "distribution_weekday"]
@@ -62,14 +41,14 @@ class BasketOfferAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CompositionLineInline(_ReadOnlyInline):
+class CompositionLineInline(ReadOnlyInline):
     model = BasketCompositionLine
     fields = ["product", "quantity"]
     readonly_fields = fields
 
 
 @admin.register(BasketComposition)
-class BasketCompositionAdmin(_ReadOnlyAdmin):
+class BasketCompositionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["offer", "iso_week", "week_start", "status", "published_at", "published_by"]
     list_filter = ["status", "offer", "week_start"]
     search_fields = ["offer__name", "note"]
@@ -118,20 +97,20 @@ class SolidarityEligibilityAdmin(admin.ModelAdmin):
             solidarity_revoke_in_transaction(eligibility_id=pk, actor=request.user)
 
 
-class SkipInline(_ReadOnlyInline):
+class SkipInline(ReadOnlyInline):
     model = BasketSkip
     fields = ["date", "created_at"]
     readonly_fields = fields
 
 
-class PauseInline(_ReadOnlyInline):
+class PauseInline(ReadOnlyInline):
     model = BasketPause
     fields = ["start_date", "end_date", "created_at"]
     readonly_fields = fields
 
 
 @admin.register(BasketSubscription)
-class BasketSubscriptionAdmin(_ReadOnlyAdmin):
+class BasketSubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "customer", "offer", "frequency", "start_date", "status", "fulfilment", "pickup_point"]
     list_display = [*list_display, "delivery_zone"]
     list_filter = ["status", "offer", "frequency", "fulfilment", "pickup_point", "delivery_zone"]
@@ -141,7 +120,7 @@ class BasketSubscriptionAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(BasketRun)
-class BasketRunAdmin(_ReadOnlyAdmin):
+class BasketRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["offer", "date", "status", "deliveries_count", "solidarity_count", "generated_at", "attempted_at"]
     list_filter = ["status", "offer", "date"]
     search_fields = ["offer__name"]
@@ -150,7 +129,7 @@ class BasketRunAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(BasketDelivery)
-class BasketDeliveryAdmin(_ReadOnlyAdmin):
+class BasketDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "date", "customer", "offer", "fulfilment", "pickup_point", "delivery_zone", "price"]
     list_display = [*list_display, "solidarity", "delivery_fee", "status"]
     list_filter = ["status", "solidarity", "offer", "fulfilment", "pickup_point", "delivery_zone", "date"]

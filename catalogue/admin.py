@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin
+
 from .models import Category, Producer, Product, ProductImport, StockLevel, StockLot, StockMovement
 from .season import Allergen, allergens_to_mask, mask_to_allergens, mask_to_months, months_to_mask
 from .services.producers import producer_derive
@@ -24,17 +26,6 @@ MONTH_CHOICES = [
     (11, _("November")),
     (12, _("December")),
 ]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MemberInline(admin.TabularInline):
@@ -144,7 +135,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(ReadOnlyAdmin):
+class StockLevelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["product", "quantity", "updated_at"]
     list_select_related = ["product"]
     search_fields = ["product__name"]
@@ -152,7 +143,7 @@ class StockLevelAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StockLot)
-class StockLotAdmin(ReadOnlyAdmin):
+class StockLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "product", "best_before", "quantity", "blocked_at"]
     list_select_related = ["product"]
     search_fields = ["code", "product__name"]
@@ -160,7 +151,7 @@ class StockLotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "product",
@@ -179,7 +170,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProductImport)
-class ProductImportAdmin(ReadOnlyAdmin):
+class ProductImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "producer", "filename", "row_count", "created_count", "updated_count", "created_by"]
     list_select_related = ["producer", "created_by"]
     list_filter = ["producer"]

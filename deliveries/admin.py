@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+
 from .models import (
     BanAddress,
     DeliveryDay,
@@ -71,17 +73,6 @@ class VehicleAdmin(admin.ModelAdmin):
     list_select_related = ["default_driver"]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class StopInline(ReadOnlyInline):
     model = Stop
     fields = ["sequence", "kind", "label", "commune", "window_start", "window_end", "arrival_at", "load_kg"]
@@ -97,9 +88,10 @@ class RoundEventInline(ReadOnlyInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rounds change through the services (API: plan, start, deliver, reorder, lock); the admin shows them."""
 
+    deletable = True
     list_display = ["date", "vehicle", "driver", "status", "is_locked", "distance_km", "load_kg", "load_crates"]
     list_display = [*list_display, "planned_start", "planned_end"]
     list_filter = ["status", "is_locked", "vehicle", "date"]
@@ -108,15 +100,10 @@ class RoundAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [StopInline, RoundEventInline]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Stop)
-class StopAdmin(admin.ModelAdmin):
+class StopAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True
     list_display = ["round", "sequence", "kind", "label", "commune", "arrival_at", "load_kg", "status"]
     list_filter = ["kind", "status", "failure_reason", "resolution", "round__date"]
     search_fields = ["label", "address", "commune", "source_key"]
@@ -138,28 +125,13 @@ class StopAdmin(admin.ModelAdmin):
             return "-"
         return format_html('<a href="{}">{}</a>', proof_url(stop, part), _("open"))
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(RoundEvent)
-class RoundEventAdmin(admin.ModelAdmin):
+class RoundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["round", "kind", "stop", "from_value", "to_value", "actor", "created_at"]
     list_filter = ["kind"]
     search_fields = ["round__vehicle__name", "actor__email", "note"]
     list_select_related = ["round__vehicle", "stop", "actor"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PlanningRun)
@@ -174,22 +146,18 @@ class PlanningRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanningJob)
-class PlanningJobAdmin(admin.ModelAdmin):
+class PlanningJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True
     list_display = ["date", "status", "requested_by", "attempts", "error_code", "created_at", "finished_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in PlanningJob._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(BanAddress)
-class BanAddressAdmin(admin.ModelAdmin):
+class BanAddressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The offline geocoder's addresses: read only (`manage.py import_ban` fills them)."""
 
+    deletable = True
     list_display = ["street", "number", "repetition", "postcode", "commune", "latitude", "longitude"]
     list_filter = ["commune"]
     search_fields = ["search"]
@@ -205,17 +173,12 @@ class BanAddressAdmin(admin.ModelAdmin):
         "longitude",
     ]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SavedAddress)
-class SavedAddressAdmin(admin.ModelAdmin):
+class SavedAddressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Customers' saved addresses: their own to change (the shop, the API); staff read them here."""
 
+    deletable = True
     list_display = ["customer", "label", "street", "postcode", "commune", "is_default"]
     search_fields = ["customer__email", "street", "commune"]
     list_select_related = ["customer"]
@@ -230,12 +193,6 @@ class SavedAddressAdmin(admin.ModelAdmin):
         "longitude",
         "is_default",
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DeliveryWindow)

@@ -40,14 +40,13 @@ from .serializers import (
     StopResolveInputSerializer,
     StopSerializer,
 )
-from .services.moves import stop_move
+from .services.moves import round_reorder, stop_move
 from .services.planning_jobs import planning_job_request
 from .services.rounds import (
     failed_stop_resolve,
     round_driver_assign,
     round_finish,
     round_lock_set,
-    round_reorder,
     round_start,
     stop_deliver,
     stop_fail,
@@ -289,6 +288,11 @@ class RoundReorderApi(APIView):
         tags=TAGS,
         operation_id="deliveries_rounds_reorder",
         summary="Manager: put the stops of a planned round in a new order (times recomputed; the round is locked)",
+        description=(
+            "Every stop of the round exactly once (`stop_order_invalid`, 400, otherwise). The new order is checked "
+            "as a move of a stop is: a missed window, an exceeded capacity (kg, crates), the vehicle's hours or "
+            "communes refuse it with `stop_move_infeasible` (409) and the reason in `fields.reason`; nothing changes."
+        ),
         request=RoundReorderInputSerializer,
         responses={200: RoundSerializer, **error_responses(400, 401, 403, 404, 409, 503)},
     )

@@ -4,38 +4,20 @@ from the list (action), which calls the same service as the API."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from ecopole.core.exceptions import ApplicationError
 
 from .models import DirectDebit, Invoice, InvoiceCounter, InvoiceLine, SepaMandate
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    extra = 0
-    can_delete = False
     fields = ["position", "description", "quantity", "unit", "unit_price", "vat_rate", "amount_incl_vat", "vat_amount"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -69,17 +51,17 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InvoiceCounter)
-class InvoiceCounterAdmin(ReadOnlyAdmin):
+class InvoiceCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["series", "year", "last_number"]
 
 
 @admin.register(SepaMandate)
-class SepaMandateAdmin(ReadOnlyAdmin):
+class SepaMandateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "customer", "account_holder", "signed_at", "revoked_at"]
     search_fields = ["reference", "customer__email", "account_holder"]
 
 
 @admin.register(DirectDebit)
-class DirectDebitAdmin(ReadOnlyAdmin):
+class DirectDebitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["invoice", "mandate", "amount", "collection_date", "status", "returned_at"]
     list_filter = ["status", "collection_date"]

@@ -1,17 +1,8 @@
 from django.contrib import admin
 
+from ecopole.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+
 from .models import CounterSale, CounterSaleLine, IdempotencyRecord, Order, OrderEvent, OrderLine, OrderNotification
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -27,7 +18,7 @@ class OrderEventInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Orders change only through the services (API): the admin shows them, it does not edit them."""
 
     list_display = ["id", "customer", "status", "fulfilment", "pickup_point", "delivery_zone", "delivery_date"]
@@ -50,60 +41,32 @@ class OrderAdmin(admin.ModelAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["order", "kind", "from_value", "to_value", "actor", "created_at"]
     list_filter = ["kind", "to_value"]
     search_fields = ["order__id", "actor__email", "note"]
     list_select_related = ["order", "actor"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True
     list_display = ["key", "user", "order", "created_at"]
     search_fields = ["key", "user__email"]
     list_select_related = ["user", "order"]
     list_filter = ["created_at"]
     readonly_fields = ["user", "key", "request_hash", "order", "created_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OrderNotification)
-class OrderNotificationAdmin(admin.ModelAdmin):
+class OrderNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True
     list_display = ["order", "kind", "created_at", "sent_at"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["order__id", "order__customer__email"]
     list_select_related = ["order"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CounterSaleLineInline(ReadOnlyInline):
@@ -113,7 +76,7 @@ class CounterSaleLineInline(ReadOnlyInline):
 
 
 @admin.register(CounterSale)
-class CounterSaleAdmin(admin.ModelAdmin):
+class CounterSaleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sales at the épicerie's counter (the staff pages record them through `counter_sale_record`): read-only here,
     as the stock they took left through the ledger."""
 
@@ -122,12 +85,3 @@ class CounterSaleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [CounterSaleLineInline]
     readonly_fields = ["seller", "payment_method", "subtotal", "vat_total", "vat_breakdown", "created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

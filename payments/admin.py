@@ -3,6 +3,8 @@ jars): payments, their movements, the balance and its entries are read-only here
 
 from django.contrib import admin
 
+from ecopole.core.admin import ReadOnlyAdminMixin
+
 from .models import (
     BalanceEntry,
     CustomerBalance,
@@ -13,17 +15,6 @@ from .models import (
     Voucher,
     VoucherPartner,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PaymentMovementInline(admin.TabularInline):
@@ -37,7 +28,7 @@ class PaymentMovementInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "source", "ref", "customer", "provider", "method", "status", "amount_captured"]
     list_filter = ["provider", "status", "method"]
     search_fields = ["provider_reference", "customer__email"]
@@ -45,19 +36,19 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnlyAdmin):
+class StripeEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "type", "payment", "received_at"]
     search_fields = ["event_id"]
 
 
 @admin.register(CustomerBalance)
-class CustomerBalanceAdmin(ReadOnlyAdmin):
+class CustomerBalanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["customer", "amount", "updated_at"]
     search_fields = ["customer__email"]
 
 
 @admin.register(BalanceEntry)
-class BalanceEntryAdmin(ReadOnlyAdmin):
+class BalanceEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["customer", "kind", "amount", "balance_after", "created_at"]
     list_filter = ["kind"]
     search_fields = ["customer__email"]
@@ -70,13 +61,13 @@ class VoucherPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyAdmin):
+class VoucherAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "number", "value", "customer", "received_at"]
     list_filter = ["partner"]
     search_fields = ["number", "customer__email"]
 
 
 @admin.register(JarReturn)
-class JarReturnAdmin(ReadOnlyAdmin):
+class JarReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["customer", "product", "quantity", "amount", "place", "created_at"]
     list_filter = ["place"]

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin
 from ecopole.core.exceptions import ApplicationError
 from ecopole.core.fields import TEXT_MAX_LENGTH
 from ecopole.core.permissions import is_manager
@@ -26,19 +27,6 @@ from .models import (
     Statement,
 )
 from .services.recall import lot_recall
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ledgers and journals: written by the services only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Equipment)
@@ -107,7 +95,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingEvent)
-class BookingEventAdmin(ReadOnlyAdmin):
+class BookingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["booking", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     search_fields = ["booking__producer__name", "note"]
@@ -245,21 +233,21 @@ class LotRecallAdmin(admin.ModelAdmin):
 
 
 @admin.register(LotSequence)
-class LotSequenceAdmin(ReadOnlyAdmin):
+class LotSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "last"]
     list_filter = ["day"]
     search_fields = ["day"]
 
 
 @admin.register(BillingLine)
-class BillingLineAdmin(ReadOnlyAdmin):
+class BillingLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["billed_on", "producer", "kind", "description", "quantity", "unit_price", "amount", "statement"]
     list_filter = ["kind", "billed_on"]
     search_fields = ["producer__name", "description"]
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyAdmin):
+class StatementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["producer", "month", "total", "created_at", "emailed_at"]
     list_filter = ["month"]
     search_fields = ["producer__name"]

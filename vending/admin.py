@@ -4,6 +4,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from ecopole.core.admin import ReadOnlyAdminMixin
 from ecopole.core.exceptions import ApplicationError
 from ecopole.core.permissions import is_manager
 
@@ -24,17 +25,6 @@ from .models import (
     SaleReview,
 )
 from .services import locker_reservation_cancel, machine_key_rotate, sale_accept
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OpeningPeriodInline(admin.TabularInline):
@@ -103,7 +93,7 @@ class CompartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refill)
-class RefillAdmin(ReadOnlyAdmin):
+class RefillAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "compartment", "product", "quantity", "price", "created_by"]
     list_filter = ["compartment__machine"]
     search_fields = ["product__name", "compartment__code"]
@@ -111,7 +101,7 @@ class RefillAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Removal)
-class RemovalAdmin(ReadOnlyAdmin):
+class RemovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "compartment", "product", "quantity", "note", "created_by"]
     list_filter = ["compartment__machine"]
     search_fields = ["product__name", "note"]
@@ -119,7 +109,7 @@ class RemovalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Sale)
-class SaleAdmin(ReadOnlyAdmin):
+class SaleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "sold_at",
         "machine",
@@ -163,14 +153,14 @@ class SaleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InventoryCount)
-class InventoryCountAdmin(ReadOnlyAdmin):
+class InventoryCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["counted_at", "machine", "count_id", "received_at"]
     list_filter = ["machine"]
     search_fields = ["count_id"]
 
 
 @admin.register(CompartmentMovement)
-class CompartmentMovementAdmin(ReadOnlyAdmin):
+class CompartmentMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "compartment", "product", "kind", "quantity", "unit_price"]
     list_filter = ["kind", "compartment__machine"]
     search_fields = ["product__name", "compartment__code"]
@@ -278,7 +268,7 @@ class OpeningPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(RefillRequestLine)
-class RefillRequestLineAdmin(ReadOnlyAdmin):
+class RefillRequestLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["refill_request", "compartment", "product", "reason", "remove_quantity", "suggested_quantity"]
     list_filter = ["reason", "refill_request__status"]
     search_fields = ["compartment__code", "product__name"]
@@ -286,7 +276,7 @@ class RefillRequestLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RefillRequestEvent)
-class RefillRequestEventAdmin(ReadOnlyAdmin):
+class RefillRequestEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "refill_request", "from_status", "to_status", "user"]
     list_filter = ["to_status"]
     search_fields = ["refill_request__machine__name", "note"]

@@ -1,12 +1,14 @@
-"""A manager's hand edit of the plan: move a stop to another round of the same date, or to another place in its own
-round. The new arrival times come from the planner's own model (`timing.route_schedule`: the same distance matrix,
+"""A manager's hand edits of the plan: move a stop to another round of the same date, or to another place in its own
+round (`stop_move`, the planning board's and the API's); put all the stops of a round in a new order
+(`round_reorder`, the API's). The new arrival times come from the planner's own model (`timing.route_schedule`: the same distance matrix,
 speeds and hand-over times) and are checked against every stop's window, the vehicle's capacity (kg and crates),
-its working hours and the communes it serves; an infeasible move is refused with the reason
-(`stop_move_infeasible`, 409) and changes nothing.
+its working hours and the communes it serves, by one rule (`_check`) for both edits; an infeasible one is refused
+with the reason (`stop_move_infeasible`, 409) and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,7 +18,7 @@ from ecopole.core.audit import audit_record
 from ecopole.core.exceptions import NotFound
 from ecopole.core.locking import lock_rows
 
-from ..errors import RoundLocked, StopMoveInfeasible
+from ..errors import RoundLocked, StopMoveInfeasible, StopOrderInvalid
 from ..models import Round, RoundEvent, RoundEventKind, RoundStatus, Stop
 from .places import commune_normalise
 from .planning import depot_get, place_times
@@ -138,3 +140,39 @@ def stop_move(*, stop_id: int, round_id: int, target_round_id: int, position: in
         )
         stop.refresh_from_db()
         return stop
+
+
+def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
+    """Put the stops of planned round `round_id` in the given order (every stop exactly once, `stop_order_invalid`
+    otherwise) and recompute the arrival times, departures, distance and return with the planner's model, from the
+    same departure time. The round is locked (row lock) and re-read; the new order is checked by the same rule as a
+    move and refused whole with the reason (`stop_move_infeasible`, 409: a window missed, the vehicle's hours
+    passed, its capacity or communes). A reordered round is locked, so that re-planning does not undo the hand
+    edit; a `reordered` event and an audit record say who. The same order again is a no-op."""
+    with transaction.atomic(durable=True):
+        round_ = next(iter(lock_rows(Round.objects.select_related("vehicle").filter(pk=round_id))), None)
+        if round_ is None:
+            raise NotFound()
+        if round_.status != RoundStatus.PLANNED:
+            raise RoundLocked()
+        stops = {s.pk: s for s in round_.stops.all()}
+        wanted = [int(pk) for pk in stop_ids]
+        if len(wanted) != len(set(wanted)) or set(wanted) != set(stops):
+            raise StopOrderInvalid(expected=sorted(stops))
+        current = [s.pk for s in sorted(stops.values(), key=lambda s: s.sequence)]
+        if wanted == current:
+            return round_
+        ordered = [stops[pk] for pk in wanted]
+        schedule = _schedule(round_, ordered, depot_get())
+        _check(round_, ordered, schedule)
+        _park(ordered)
+        _write(round_, ordered, schedule)
+        RoundEvent.objects.create(
+            round=round_,
+            kind=RoundEventKind.REORDERED,
+            from_value=",".join(map(str, current))[:60],
+            to_value=",".join(map(str, wanted))[:60],
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(actor=actor, action="round.reorder", obj=round_, changes={"stops": [current, wanted]})
+        return round_

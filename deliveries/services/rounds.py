@@ -10,8 +10,6 @@ the stop's transaction; this module imports none of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
@@ -32,7 +30,6 @@ from ..errors import (
     RoundLocked,
     RoundNotDue,
     RoundNotStarted,
-    StopOrderInvalid,
     StopsPending,
 )
 from ..models import (
@@ -48,8 +45,6 @@ from ..models import (
 )
 from ..ports import StopOutcome, handover_refs, stop_sources
 from ..proofs import DeliveryProof
-from .planning import depot_get, place_times
-from .timing import at_minutes, km, minutes_since_midnight, route_schedule
 
 
 def _lock_round(round_id: int) -> Round:
@@ -295,56 +290,7 @@ def failed_stop_resolve(*, round_id: int, stop_id: int, action: str, pickup_poin
         return stop
 
 
-# --- Staff edits --------------------------------------------------------------------------------------------------
-
-
-def round_reorder(*, round_id: int, stop_ids: Sequence[int], actor) -> Round:
-    """Put the stops of a planned round in the given order (every stop exactly once) and recompute the arrival
-    times, departures, distance and return with the planner's distance matrix, from the same departure time.
-    A reordered round is locked, so that re-planning does not undo the hand edit. The same order again is a no-op.
-    """
-    with transaction.atomic(durable=True):
-        round_ = _lock_round(round_id)
-        if round_.status != RoundStatus.PLANNED:
-            raise RoundLocked()
-        stops = {s.pk: s for s in round_.stops.all()}
-        wanted = [int(pk) for pk in stop_ids]
-        if len(wanted) != len(set(wanted)) or set(wanted) != set(stops):
-            raise StopOrderInvalid(expected=sorted(stops))
-        current = [s.pk for s in sorted(stops.values(), key=lambda s: s.sequence)]
-        if wanted == current:
-            return round_
-        ordered = [stops[pk] for pk in wanted]
-        depot = depot_get()
-        start = minutes_since_midnight(round_.date, round_.planned_start)
-        schedule = route_schedule(
-            depot=(float(depot.longitude), float(depot.latitude)),
-            stops=[place_times(s) for s in ordered],
-            start=start,
-            speed_kmh=float(round_.vehicle.speed_kmh),
-        )
-        offset = len(ordered) + 1  # two passes keep (round, sequence) unique at every step
-        for index, stop in enumerate(ordered, start=1):
-            stop.sequence = index + offset
-        Stop.objects.bulk_update(ordered, ["sequence"])
-        for index, stop in enumerate(ordered, start=1):
-            stop.sequence = index
-            stop.arrival_at = at_minutes(round_.date, schedule.arrivals[index - 1])
-            stop.departure_at = at_minutes(round_.date, schedule.departures[index - 1])
-        Stop.objects.bulk_update(ordered, ["sequence", "arrival_at", "departure_at"])
-        round_.distance_km = km(schedule.distance_km)
-        round_.planned_end = at_minutes(round_.date, schedule.end)
-        round_.is_locked = True
-        round_.save(update_fields=["distance_km", "planned_end", "is_locked", "updated_at"])
-        _event(
-            round_,
-            RoundEventKind.REORDERED,
-            ",".join(map(str, wanted))[:60],
-            actor,
-            from_value=",".join(map(str, current))[:60],
-        )
-        audit_record(actor=actor, action="round.reorder", obj=round_, changes={"stops": [current, wanted]})
-        return round_
+# --- Staff edits (the hand moves and the reorder of stops are in services/moves.py, on one feasibility rule) -------
 
 
 def round_lock_set(*, round_id: int, locked: bool, actor) -> Round:

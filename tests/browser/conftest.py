@@ -53,8 +53,23 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-def check_page(page, name: str) -> None:
-    """Screenshots of the page on a phone and on a desktop, and no serious or critical axe violation on either."""
+# The controls of the page that stick out of the window sideways (visually hidden ones, 1 px wide, left aside).
+CONTROLS_OUTSIDE_JS = """() => [...document.querySelectorAll('button, select, textarea, input:not([type=hidden])')]
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, box]) => box.width > 1 && (box.left < 0 || box.right > window.innerWidth))
+  .map(([el, box]) => `${el.tagName.toLowerCase()} "${(el.innerText || el.name || el.id).trim()}" ${box.left}–${box.right}`)"""
+
+
+def assert_fits_phone(page, name: str) -> None:
+    """At the phone's width the page does not scroll sideways and every button or field is inside the window."""
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{name}: the page scrolls sideways ({width[0]} px wide in a {width[1]} px window)"
+    assert page.evaluate(CONTROLS_OUTSIDE_JS) == [], f"{name}: controls outside the window"
+
+
+def check_page(page, name: str, *, fits_phone: bool = False) -> None:
+    """Screenshots of the page on a phone and on a desktop, and no serious or critical axe violation on either;
+    with `fits_phone`, also `assert_fits_phone` on the phone."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^a-z0-9-]+", "-", name.lower())
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
@@ -62,6 +77,8 @@ def check_page(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOT_DIR / f"{safe}-{label}.png"), full_page=True)
         violations = axe_violations(page)
         assert violations == [], f"{name} ({label}): " + json.dumps(violations, indent=1, ensure_ascii=False)
+        if fits_phone and size == PHONE:
+            assert_fits_phone(page, name)
     page.set_viewport_size(PHONE)
 
 

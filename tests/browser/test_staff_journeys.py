@@ -22,8 +22,9 @@ TABLET = {"width": 800, "height": 1280}
 
 
 def check_staff_page(page, name: str) -> None:
-    """`check_page` (phone and desktop), and the same on a tablet at the preparation bench."""
-    check_page(page, name)
+    """`check_page` (phone, where the page fits without sideways scroll, and desktop), and the same on a tablet at
+    the preparation bench."""
+    check_page(page, name, fits_phone=True)
     page.set_viewport_size(TABLET)
     page.screenshot(
         path=str(SCREENSHOT_DIR / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}-tablet.png"), full_page=True

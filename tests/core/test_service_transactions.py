@@ -9,12 +9,12 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 
+from deliveries.services.moves import round_reorder
 from deliveries.services.rounds import (
     failed_stop_resolve,
     round_driver_assign,
     round_finish,
     round_lock_set,
-    round_reorder,
     round_start,
     stop_deliver,
     stop_fail,

@@ -1,21 +1,22 @@
 """A manager moves a stop to another round or another place: both rounds' times recomputed (checked here by an
 independent recomputation), loads and distances updated, both rounds locked, the move audited; an infeasible move
-(window, capacity, communes, a started round) is refused with its reason in French and changes nothing."""
+(window, capacity, communes, a started round) is refused with its reason in French and changes nothing. Reordering
+a whole round (the API's `reorder`) is refused by the same rule."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from deliveries.errors import RoundLocked, StopMoveInfeasible
-from deliveries.models import Round, RoundEvent, Stop
-from deliveries.services.moves import stop_move
+from deliveries.models import Round, RoundEvent, Stop, Vehicle
+from deliveries.services.moves import round_reorder, stop_move
 from deliveries.services.rounds import round_start
 from ecopole.core.models import AuditEvent
-from tests.deliveries.helpers import CALAIS_POINTS, FRIDAY, MARCK, minutes, road_km, round_build
+from tests.deliveries.helpers import CALAIS_POINTS, FRIDAY, MARCK, PARIS, minutes, road_km, round_build
 from tests.factories.deliveries import VehicleFactory
 from tests.factories.orders import order_create
 
@@ -153,3 +154,54 @@ def test_the_api_moves_a_stop_and_answers_the_target_round(two_rounds, manager_c
         format="json",
     )
     assert refused.status_code == 404  # the Marck stop is on the van, not on the bike
+
+
+def _van_state(van_round):
+    """The van's stops (order and times) and whether the round is locked."""
+    stops = list(van_round.stops.order_by("pk").values_list("pk", "sequence", "arrival_at"))
+    return stops, Round.objects.get(pk=van_round.pk).is_locked
+
+
+def test_a_reorder_that_misses_a_window_is_refused_through_the_api_and_changes_nothing(two_rounds, manager_client):
+    van_round, _bike_round, _calais, _marck = two_rounds
+    order = list(van_round.stops.order_by("sequence"))
+    first = order[0]
+    # the first stop must be reached within five minutes of its planned arrival: last, it would be far later
+    window_end = (first.arrival_at + timedelta(minutes=5)).astimezone(PARIS).time()
+    Stop.objects.filter(pk=first.pk).update(window_start=time(8, 0), window_end=window_end)
+    before = _van_state(van_round)
+    url = reverse("deliveries:round-reorder", kwargs={"round_id": van_round.pk})
+
+    refused = manager_client.post(url, {"stops": [s.pk for s in reversed(order)]}, format="json")
+
+    assert refused.status_code == 409, refused.content
+    body = refused.json()
+    assert body["code"] == "stop_move_infeasible"
+    assert body["detail"].startswith(f"Ce déplacement est impossible : {first.label} serait atteint à ")
+    assert body["detail"].endswith(f"après la fin de son créneau à {window_end:%H:%M}.")
+    assert _van_state(van_round) == before  # the order, the times and the lock as they were
+    assert not RoundEvent.objects.filter(round=van_round, kind="reordered").exists()
+
+    # the same stop moved last by the board's move is refused by the same rule, with the same words
+    moved = manager_client.post(
+        reverse("deliveries:stop-move", kwargs={"round_id": van_round.pk, "stop_id": first.pk}),
+        {"round": van_round.pk, "position": 4},
+        format="json",
+    )
+    assert (moved.status_code, moved.json()["code"]) == (409, "stop_move_infeasible")
+    assert moved.json()["detail"].endswith(f"après la fin de son créneau à {window_end:%H:%M}.")
+
+
+def test_a_reorder_of_a_round_past_its_vehicles_capacity_is_refused(two_rounds, manager):
+    van_round, *_ = two_rounds
+    order = list(van_round.stops.order_by("sequence").values_list("pk", flat=True))
+    Vehicle.objects.filter(pk=van_round.vehicle_id).update(capacity_kg=Decimal("20"))
+
+    with pytest.raises(StopMoveInfeasible) as caught:
+        round_reorder(round_id=van_round.pk, stop_ids=list(reversed(order)), actor=manager)
+
+    assert caught.value.extra["reason"] == "capacity_kg"
+    assert (
+        str(caught.value.detail) == "Ce déplacement est impossible : 24,00 kg dépasseraient les 20,00 kg du véhicule."
+    )
+    assert list(van_round.stops.order_by("sequence").values_list("pk", flat=True)) == order

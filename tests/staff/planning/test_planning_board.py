@@ -39,7 +39,7 @@ def _urls(round_id: int = 1, stop_id: int = 1) -> list[tuple[str, str]]:
     ]
 
 
-def test_only_managers_reach_the_board(db, preparer, driver, customer, board_friday, thursday):
+def test_only_managers_reach_the_board(db, preparer, driver, customer, board_friday, frozen_thursday):
     round_plan(date=FRIDAY)
     round_ = Round.objects.filter(date=FRIDAY).first()
     stop = round_.stops.first()
@@ -59,7 +59,7 @@ def test_only_managers_reach_the_board(db, preparer, driver, customer, board_fri
 
 
 def test_the_manager_plans_a_date_and_sees_its_rounds(
-    board_friday, manager_web, thursday, django_capture_on_commit_callbacks
+    board_friday, manager_web, frozen_thursday, django_capture_on_commit_callbacks
 ):
     # when the manager plans Friday (the task runs eagerly in tests, after the request's commit)
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +83,7 @@ def test_the_manager_plans_a_date_and_sees_its_rounds(
     assert "<script>" not in page  # no inline script (CSP)
 
 
-def test_moving_a_stop_from_the_board(board_friday, manager_web, thursday):
+def test_moving_a_stop_from_the_board(board_friday, manager_web, frozen_thursday):
     round_plan(date=FRIDAY)
     van_round = Round.objects.get(date=FRIDAY, vehicle=board_friday["van"])
     stop = van_round.stops.order_by("sequence").last()
@@ -99,7 +99,7 @@ def test_moving_a_stop_from_the_board(board_friday, manager_web, thursday):
     assert van_round.is_locked
 
 
-def test_an_infeasible_move_is_refused_with_its_reason(board_friday, manager_web, thursday):
+def test_an_infeasible_move_is_refused_with_its_reason(board_friday, manager_web, frozen_thursday):
     orders = board_friday["orders"]
     van_round = round_build(vehicle=board_friday["van"], day=FRIDAY, orders=[*orders[:3], orders[-1]])
     bike_round = round_build(vehicle=board_friday["bike"], day=FRIDAY, orders=orders[3:4])
@@ -117,7 +117,7 @@ def test_an_infeasible_move_is_refused_with_its_reason(board_friday, manager_web
     assert marck.round_id == van_round.pk
 
 
-def test_lock_driver_and_sheets(board_friday, manager_web, thursday):
+def test_lock_driver_and_sheets(board_friday, manager_web, frozen_thursday):
     round_plan(date=FRIDAY)
     round_ = Round.objects.filter(date=FRIDAY).first()
     driver = StaffFactory(groups=["driver"], full_name="Sacha Martin")
@@ -138,7 +138,7 @@ def test_lock_driver_and_sheets(board_friday, manager_web, thursday):
     assert round_.driver_id == driver.pk
 
 
-def test_the_progress_fragment_polls_while_the_job_runs_then_reloads(board_friday, manager_web, thursday):
+def test_the_progress_fragment_polls_while_the_job_runs_then_reloads(board_friday, manager_web, frozen_thursday):
     job = PlanningJob.objects.create(date=FRIDAY, status="running")
     url = reverse("staff:planning-progress") + f"?date={FRIDAY.isoformat()}"
 

@@ -25,7 +25,7 @@ def test_a_manager_plans_moves_a_stop_and_locks_the_round(page, context, live_se
     page.goto(f"{live_server.url}/equipe/tournees/?date={FRIDAY.isoformat()}")
     expect(page.get_by_role("heading", name="Tournées de livraison", level=1)).to_be_visible()
     expect(page.get_by_text("Aucune tournée à cette date pour l'instant.")).to_be_visible()
-    check_page(page, "planning-board-empty")
+    check_page(page, "planning-board-empty", fits_phone=True)
 
     # plan it: the job runs (eagerly in tests) and the rounds appear with their figures
     page.get_by_role("button", name="Planifier cette date").click()
@@ -39,7 +39,7 @@ def test_a_manager_plans_moves_a_stop_and_locks_the_round(page, context, live_se
     assert (
         page.locator("#planning-map .leaflet-overlay-pane path").count() == stops + 1 + rounds
     )  # stops, the depot, the route lines
-    check_page(page, "planning-board-planned")
+    check_page(page, "planning-board-planned", fits_phone=True)
 
     # move a Calais stop to the other round, first
     van = Round.objects.get(date=FRIDAY, vehicle=board_friday["van"])
@@ -70,9 +70,9 @@ def test_a_manager_plans_moves_a_stop_and_locks_the_round(page, context, live_se
     ).to_be_visible()
     assert Round.objects.get(pk=target.pk).is_locked
     page.set_viewport_size(DESKTOP)
-    check_page(page, "planning-board-moved-and-locked")
+    check_page(page, "planning-board-moved-and-locked", fits_phone=True)
 
     # the sheets to print
     page.get_by_role("link", name="Imprimer les feuilles de route").click()
     expect(page.get_by_role("heading", name="Feuilles de route du vendredi 23 octobre 2026", level=1)).to_be_visible()
-    check_page(page, "planning-sheets")
+    check_page(page, "planning-sheets", fits_phone=True)
