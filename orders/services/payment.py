@@ -113,6 +113,12 @@ def order_payment_methods(*, order_id: int, actor) -> list[str]:
     )
 
 
+def order_amount_paid(order: Order) -> Decimal:
+    """What the order's payments keep (captured minus given back): part of an unpaid order may be paid already (a
+    weighed order heavier than its card authorisation, a voucher smaller than the total)."""
+    return amount_kept(source=SOURCE, ref=order.pk)
+
+
 def order_voucher_pay(*, order_id: int, partner_id: int, number: str, value: Decimal, actor):
     """Staff record a food-aid voucher handed over for an order: it pays what is still due on the order (its total
     minus what was kept of its payments), the rest goes to the customer's balance (a voucher gives no change). The

@@ -26,9 +26,10 @@ from catalogue.selectors import ProductFilters
 from ecopole.core.exceptions import ApplicationError, NotFound
 from ecopole.core.formats import plain_decimal
 from orders import selectors as order_selectors
-from orders.models import OrderStatus
+from orders.models import OrderStatus, PaymentStatus
 from orders.services.grocery import LineRequest, order_cancel
 from orders.services.modify import order_is_modifiable, order_modify
+from orders.services.payment import order_amount_paid
 
 from ..cart import parse_quantity
 from ..views import html_not_found
@@ -76,8 +77,17 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "cancellable": order_is_cancellable(order),
             "modifiable": order_is_modifiable(order),
             "proofs": [stop for stop in order.delivered_stops if stop.has_proof],  # prefetched by order_get
+            "paid_part": _paid_part(order),
         },
     )
+
+
+def _paid_part(order) -> dict | None:
+    """Part of an unpaid order paid already, and what is left to pay at pickup (None when nothing or all is paid)."""
+    if order.payment_status != PaymentStatus.UNPAID or order.status == OrderStatus.CANCELLED:
+        return None
+    paid = order_amount_paid(order)
+    return {"paid": paid, "left": order.total - paid} if 0 < paid < order.total else None
 
 
 @login_required

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import close_old_connections
+from django.test import Client
 
 from orders.services.grocery import order_payment_record
 from orders.services.payment import order_voucher_pay
@@ -59,6 +60,10 @@ def test_a_smaller_voucher_pays_part_the_counter_takes_only_the_rest(customer, p
     response = _pay(client_for(preparer), order, ccas, "A-101", "5.00")
     order.refresh_from_db()
     assert (response.status_code, order.payment_status) == (201, "unpaid")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    browser.force_login(customer)
+    page = browser.get(f"/compte/commandes/{order.pk}/").content.decode()
+    assert "5,00 € déjà payés, 0,60 € restent à payer au retrait" in page
     order_payment_record(order_id=order.pk, payment_status="paid", payment_method="cash", actor=manager)
 
     order.refresh_from_db()
