@@ -59,7 +59,13 @@ class VoucherInputSerializer(serializers.Serializer):
 
     partner = StrictIntegerField(min_value=1)
     number = StrictCharField(max_length=50, min_length=1, help_text="As printed on the voucher; once per partner.")
-    value = StrictDecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("500"))
+    value = StrictDecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("500"),
+        help_text="The value printed on the voucher, 0.01 to 500 €.",
+    )
     customer = StrictIntegerField(min_value=1)
 
 
@@ -68,7 +74,13 @@ class OrderVoucherInputSerializer(serializers.Serializer):
 
     partner = StrictIntegerField(min_value=1)
     number = StrictCharField(max_length=50, min_length=1, help_text="As printed on the voucher; once per partner.")
-    value = StrictDecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("500"))
+    value = StrictDecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("500"),
+        help_text="The value printed on the voucher, 0.01 to 500 €.",
+    )
 
 
 class VoucherSerializer(serializers.Serializer):

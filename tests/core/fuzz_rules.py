@@ -123,6 +123,7 @@ DOMAIN_REFUSALS: dict[int, set[str]] = {
         "order_not_ready_for_locker",
         "pause_overlaps",
         "payment_not_allowed",
+        "voucher_already_recorded",  # the same paper handed over twice
         "prepared_quantity_missing",
         "product_name_taken",
         "recall_already_requested",
@@ -156,6 +157,7 @@ SCHEMALESS_FIELD_RULES: dict[str, str] = {
     "category": "a slug naming a category that does not exist (a lookup, like a 404)",
     "producer": "a slug naming a producer that does not exist (likewise)",
     "unit_price": "a decimal's minimum (0.01)",
+    "value": "a food-aid voucher's value: 0.01 to 500 € (a decimal, a string in JSON)",
     "quantity_step": "a decimal's minimum",
     "minimum_quantity": "a decimal's minimum",
     "raw_quantity_kg": "a decimal's minimum",
