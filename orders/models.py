@@ -113,9 +113,7 @@ class Order(models.Model):
     vat_total = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2, default=Decimal(0))
     vat_breakdown = models.JSONField(_("VAT per rate"), default=list, blank=True)
     # The jars' deposits (consigne): outside the VAT base, so neither in `subtotal` nor in `vat_breakdown`.
-    deposit_total = models.DecimalField(
-        _("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0)
-    )
+    deposit_total = models.DecimalField(_("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0))
     total = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2, default=Decimal(0))
 
     payment_status = models.CharField(
@@ -159,6 +157,16 @@ class Order(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def deposit_summary(self):
+        """The jars' deposits as pages and emails show them ("3 bocaux × 0,50 €"), from the (prefetched) lines;
+        None without any. `pricing.deposit_summary`."""
+        from .services.pricing import deposit_summary
+
+        if not self.deposit_total:
+            return None
+        return deposit_summary((line.deposit, line.billed_quantity, line.deposit_amount) for line in self.lines.all())
 
 
 class OrderLine(models.Model):
@@ -325,9 +333,7 @@ class CounterSale(models.Model):
     subtotal = models.DecimalField(_("subtotal incl. VAT"), max_digits=10, decimal_places=2)
     vat_total = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2)
     vat_breakdown = models.JSONField(_("VAT per rate"), default=list, blank=True)
-    deposit_total = models.DecimalField(
-        _("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0)
-    )
+    deposit_total = models.DecimalField(_("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0))
     total = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2, default=Decimal(0))
     created_at = models.DateTimeField(_("sold at"), auto_now_add=True, db_index=True)
 
@@ -342,12 +348,22 @@ class CounterSale(models.Model):
             models.CheckConstraint(condition=Q(subtotal__gte=0) & Q(vat_total__gte=0), name="counter_sale_amounts"),
             models.CheckConstraint(condition=Q(deposit_total__gte=0), name="counter_sale_deposit_not_negative"),
             models.CheckConstraint(
-                condition=Q(total=F("subtotal") + F("deposit_total")), name="counter_sale_total_is_subtotal_plus_deposit"
+                condition=Q(total=F("subtotal") + F("deposit_total")),
+                name="counter_sale_total_is_subtotal_plus_deposit",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.total}"
+
+    @property
+    def deposit_summary(self):
+        """The jars' deposits as the receipt shows them ("3 bocaux × 0,50 €"); None without any."""
+        from .services.pricing import deposit_summary
+
+        if not self.deposit_total:
+            return None
+        return deposit_summary((line.deposit, line.quantity, line.deposit_amount) for line in self.lines.all())
 
 
 class CounterSaleLine(models.Model):

@@ -408,7 +408,11 @@ def order_line_new(*, product: Product, quantity: Decimal, order: Order | None =
 def line_amounts_set(line: OrderLine, *, quantity: Decimal) -> None:
     """Reprice `line` (in memory) for a new billed `quantity` at its own snapshot price, VAT rate and deposit."""
     amounts = line_amounts(unit_price=line.unit_price, quantity=quantity, vat_rate=line.vat_rate, deposit=line.deposit)
-    line.line_total, line.vat_amount, line.deposit_amount = amounts.line_total, amounts.vat_amount, amounts.deposit_amount
+    line.line_total, line.vat_amount, line.deposit_amount = (
+        amounts.line_total,
+        amounts.vat_amount,
+        amounts.deposit_amount,
+    )
 
 
 LINE_AMOUNT_FIELDS = ["line_total", "vat_amount", "deposit_amount"]

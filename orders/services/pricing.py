@@ -21,7 +21,17 @@ from decimal import Decimal
 
 from ecopole.core.money import CENT, ZERO, line_total, money, vat_included
 
-__all__ = ["LineAmounts", "OrderTotals", "PricedLine", "line_amounts", "money", "order_totals", "vat_included"]
+__all__ = [
+    "DepositSummary",
+    "LineAmounts",
+    "OrderTotals",
+    "PricedLine",
+    "deposit_summary",
+    "line_amounts",
+    "money",
+    "order_totals",
+    "vat_included",
+]
 
 
 @dataclass(frozen=True)
@@ -89,4 +99,39 @@ def order_totals(*, lines: Iterable[PricedLine], delivery_fee: Decimal) -> Order
         vat_total=money(sum(vats.values(), ZERO)),
         deposit_total=deposit_total,
         total=subtotal + delivery_fee + deposit_total,
+    )
+
+
+@dataclass(frozen=True)
+class DepositSummary:
+    """What a page, a cart or an email says of the deposits: "3 bocaux × 0,50 €" (`per_jar` is None when the jars
+    carry different deposits), and their amount."""
+
+    jars: int | Decimal  # an int when whole (the plural wants one)
+    per_jar: Decimal | None
+    amount: Decimal
+
+    @property
+    def detail(self) -> str:
+        """ "3 bocaux × 0,50 €" (or "3 bocaux" when the deposits differ), in the active language."""
+        from django.utils.formats import number_format
+        from django.utils.translation import gettext, ngettext
+
+        jars = ngettext("%(jars)s jar", "%(jars)s jars", self.jars) % {"jars": number_format(self.jars)}
+        if self.per_jar is None:
+            return jars
+        return gettext("%(jars)s × %(deposit)s €") % {"jars": jars, "deposit": number_format(self.per_jar, 2)}
+
+
+def deposit_summary(lines: Iterable[tuple[Decimal, Decimal, Decimal]]) -> DepositSummary | None:
+    """From (deposit per jar, quantity, deposit amount) per line, those with a deposit summed; None without any."""
+    lines = [(Decimal(deposit), Decimal(quantity), amount) for deposit, quantity, amount in lines if deposit > 0]
+    if not lines:
+        return None
+    jars = sum((quantity for _deposit, quantity, _amount in lines), Decimal(0))
+    per_jar = {deposit for deposit, _quantity, _amount in lines}
+    return DepositSummary(
+        jars=int(jars) if jars == jars.to_integral_value() else jars.normalize(),
+        per_jar=per_jar.pop() if len(per_jar) == 1 else None,
+        amount=money(sum((amount for _deposit, _quantity, amount in lines), ZERO)),
     )

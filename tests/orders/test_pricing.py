@@ -20,17 +20,27 @@ def test_vat_is_extracted_from_a_price_that_includes_it():
 
 def test_a_variable_weight_line_is_rounded_once_at_the_line():
     # 1.95 €/kg × 2.437 kg = 4.75215 → 4.75; VAT 5.5 % of 4.75 incl. = 0.2476… → 0.25
-    amounts = line_amounts(unit_price=Decimal("1.95"), quantity=Decimal("2.437"), vat_rate=Decimal("5.50"), deposit=Decimal(0))
+    amounts = line_amounts(
+        unit_price=Decimal("1.95"), quantity=Decimal("2.437"), vat_rate=Decimal("5.50"), deposit=Decimal(0)
+    )
     assert amounts.line_total == Decimal("4.75")
     assert amounts.vat_amount == Decimal("0.25")
 
 
 def test_totals_with_mixed_rates_sum_the_rounded_lines_and_add_the_fee_at_the_highest_rate():
     lines = [
-        PricedLine(Decimal("5.60"), vat_included(Decimal("5.60"), Decimal("5.50")), Decimal("5.50"), NO_DEPOSIT),  # 0.29
-        PricedLine(Decimal("4.35"), vat_included(Decimal("4.35"), Decimal("5.50")), Decimal("5.50"), NO_DEPOSIT),  # 0.23
-        PricedLine(Decimal("12.50"), vat_included(Decimal("12.50"), Decimal("10.00")), Decimal("10.00"), NO_DEPOSIT),  # 1.14
-        PricedLine(Decimal("7.80"), vat_included(Decimal("7.80"), Decimal("20.00")), Decimal("20.00"), NO_DEPOSIT),  # 1.30
+        PricedLine(
+            Decimal("5.60"), vat_included(Decimal("5.60"), Decimal("5.50")), Decimal("5.50"), NO_DEPOSIT
+        ),  # 0.29
+        PricedLine(
+            Decimal("4.35"), vat_included(Decimal("4.35"), Decimal("5.50")), Decimal("5.50"), NO_DEPOSIT
+        ),  # 0.23
+        PricedLine(
+            Decimal("12.50"), vat_included(Decimal("12.50"), Decimal("10.00")), Decimal("10.00"), NO_DEPOSIT
+        ),  # 1.14
+        PricedLine(
+            Decimal("7.80"), vat_included(Decimal("7.80"), Decimal("20.00")), Decimal("20.00"), NO_DEPOSIT
+        ),  # 1.30
     ]
     totals = order_totals(lines=lines, delivery_fee=Decimal("4.50"))  # fee VAT at 20 %: 0.75
 
@@ -45,7 +55,9 @@ def test_totals_with_mixed_rates_sum_the_rounded_lines_and_add_the_fee_at_the_hi
 
 
 def test_free_delivery_adds_no_vat_row():
-    totals = order_totals(lines=[PricedLine(Decimal("2.80"), Decimal("0.15"), Decimal("5.50"), NO_DEPOSIT)], delivery_fee=0)
+    totals = order_totals(
+        lines=[PricedLine(Decimal("2.80"), Decimal("0.15"), Decimal("5.50"), NO_DEPOSIT)], delivery_fee=0
+    )
     assert totals.vat_breakdown == [{"rate": "5.50", "amount": "2.80", "vat": "0.15"}]
     assert totals.total == Decimal("2.80")
 
