@@ -16,7 +16,17 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["product_name", "unit", "unit_price", "vat_rate", "quantity", "prepared_quantity", "line_total"]
+    fields = [
+        "product_name",
+        "unit",
+        "unit_price",
+        "vat_rate",
+        "quantity",
+        "prepared_quantity",
+        "line_total",
+        "deposit",
+        "deposit_amount",
+    ]
     readonly_fields = fields
 
 
@@ -108,7 +118,16 @@ class OrderNotificationAdmin(admin.ModelAdmin):
 
 class CounterSaleLineInline(ReadOnlyInline):
     model = CounterSaleLine
-    fields = ["product_name", "unit", "unit_price", "vat_rate", "quantity", "line_total", "vat_amount"]
+    fields = [
+        "product_name",
+        "unit",
+        "unit_price",
+        "vat_rate",
+        "quantity",
+        "line_total",
+        "vat_amount",
+        "deposit_amount",
+    ]
     readonly_fields = fields
 
 
@@ -117,11 +136,20 @@ class CounterSaleAdmin(admin.ModelAdmin):
     """Sales at the épicerie's counter (the staff pages record them through `counter_sale_record`): read-only here,
     as the stock they took left through the ledger."""
 
-    list_display = ["id", "created_at", "seller", "payment_method", "subtotal"]
+    list_display = ["id", "created_at", "seller", "payment_method", "total"]
     list_filter = ["payment_method", "created_at"]
     date_hierarchy = "created_at"
     inlines = [CounterSaleLineInline]
-    readonly_fields = ["seller", "payment_method", "subtotal", "vat_total", "vat_breakdown", "created_at"]
+    readonly_fields = [
+        "seller",
+        "payment_method",
+        "subtotal",
+        "vat_total",
+        "vat_breakdown",
+        "deposit_total",
+        "total",
+        "created_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
