@@ -22,8 +22,9 @@ from orders.models import Order, OrderLine
 from orders.services.counter import counter_sale_record
 from orders.services.grocery import LineRequest, order_cancel, order_transition
 from orders.services.modify import order_modify
+from orders.services.reschedule import order_reschedule
 from tests.factories.catalogue import ProductFactory
-from tests.orders.helpers import home_body, pickup_body, place_pickup, stocked_product
+from tests.orders.helpers import home_body, pickup_body, place_home, place_pickup, stocked_product
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/orders/"
@@ -209,3 +210,23 @@ def test_the_confirmation_email_shows_the_deposit_in_french(
     assert "La consigne n’est pas soumise à la TVA" in email.body
     html, _mimetype = email.alternatives[0]
     assert "Consigne (3 bocaux × 0,50 €)" in html and "1,50 €" in html
+
+
+def test_a_refunded_delivery_fee_keeps_the_deposits(manager, customer, calais_zone, relay, soup):
+    order = place_home(customer, [(soup, 5)])  # 22.50 + 4.50 of fee + 2.50 of deposit
+    assert order.total == Decimal("29.50")
+
+    moved = order_reschedule(
+        order_id=order.pk,
+        delivery_date=order.delivery_date,
+        pickup_point=relay,
+        actor=manager,
+        refund_delivery_fee=True,
+    )
+
+    moved.refresh_from_db()
+    assert (moved.delivery_fee, moved.deposit_total, moved.total) == (
+        Decimal("0.00"),
+        Decimal("2.50"),
+        Decimal("25.00"),
+    )
