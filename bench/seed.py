@@ -254,7 +254,9 @@ def seed() -> BenchData:
         lines = []
         for product in chosen:
             quantity = Decimal(rng.choice([1, 1, 1, 2]))
-            amounts = line_amounts(unit_price=product.unit_price, quantity=quantity, vat_rate=product.vat_rate)
+            amounts = line_amounts(
+                unit_price=product.unit_price, quantity=quantity, vat_rate=product.vat_rate, deposit=product.deposit
+            )
             lines.append(
                 OrderLine(
                     product=product,
@@ -265,11 +267,14 @@ def seed() -> BenchData:
                     quantity=quantity,
                     line_total=amounts.line_total,
                     vat_amount=amounts.vat_amount,
+                    deposit=product.deposit,
+                    deposit_amount=amounts.deposit_amount,
                 )
             )
         fee = zone.delivery_fee if home else Decimal("0.00")
         totals = order_totals(
-            lines=[PricedLine(li.line_total, li.vat_amount, li.vat_rate) for li in lines], delivery_fee=fee
+            lines=[PricedLine(li.line_total, li.vat_amount, li.vat_rate, li.deposit_amount) for li in lines],
+            delivery_fee=fee,
         )
         orders.append(
             Order(
@@ -287,6 +292,7 @@ def seed() -> BenchData:
                 delivery_fee=totals.delivery_fee,
                 vat_total=totals.vat_total,
                 vat_breakdown=totals.vat_breakdown,
+                deposit_total=totals.deposit_total,
                 total=totals.total,
             )
         )

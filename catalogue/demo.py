@@ -202,6 +202,9 @@ PRODUCTS = [
 ]
 
 
+JAR_DEPOSIT = Decimal("0.50")
+
+
 def _certificate_valid_until() -> datetime.date:
     # Fixed within a year so that re-running the seed writes the same value.
     return datetime.date(timezone.localdate().year + 1, 12, 31)
@@ -253,6 +256,8 @@ def seed(stdout=None) -> None:
             "sold_by_weight": unit == Unit.KG,
             "quantity_step": Decimal("0.5") if unit == Unit.KG else Decimal("1"),
             "minimum_quantity": Decimal("0.5") if unit == Unit.KG else Decimal("1"),
+            # The conserverie's jars are returnable: their deposit is added at checkout, credited when they come back.
+            "deposit": JAR_DEPOSIT if unit == Unit.JAR else Decimal("0.00"),
             "organic": producer.has_valid_organic_certificate(),
         }
         product = Product.objects.filter(producer=producer, name=name).first()

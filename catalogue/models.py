@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -204,7 +205,11 @@ class Product(models.Model):
         max_digits=6,
         decimal_places=2,
         default=Decimal("0.00"),
-        help_text=_("Returnable jar: added to the price at checkout, credited to the balance when the jar comes back."),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_(
+            "Returnable jar: added to the price at checkout, credited to the balance when the jar comes back. "
+            "Never on a product sold by weight."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     tracked_by_lot = models.BooleanField(
@@ -240,10 +245,24 @@ class Product(models.Model):
                 condition=Q(allergens__gte=0, allergens__lte=ALL_ALLERGENS), name="product_allergens_valid"
             ),
             models.UniqueConstraint(fields=["producer", "name"], name="product_name_unique_per_producer"),
+            # A deposit is per jar: a weighed product's quantity is kilograms, not jars (see `clean`).
+            models.CheckConstraint(
+                condition=Q(deposit__gte=0) & (Q(sold_by_weight=False) | Q(deposit=0)),
+                name="product_deposit_per_jar",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A deposit (consigne) is charged per unit ordered, one per jar: a product sold by weight is ordered in
+        kilograms, so a deposit on it would be charged per kilogram. Refused (the admin's form shows it on the
+        field; the services' `full_clean` too), backed by the `product_deposit_per_jar` constraint."""
+        if self.sold_by_weight and self.deposit and self.deposit > 0:
+            raise ValidationError(
+                {"deposit": _("A product sold by weight carries no deposit: the deposit is charged per jar.")}
+            )
 
     @property
     def months_in_season(self) -> list[int]:

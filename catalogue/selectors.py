@@ -136,6 +136,7 @@ PRODUCT_ROW_FIELDS = (
     "unit",
     "unit_price",
     "vat_rate",
+    "deposit",
     "organic",
     "sold_by_weight",
     "quantity_step",

@@ -107,6 +107,13 @@ class ProductSerializer(serializers.Serializer):
     )
     unit_price_excl_vat = serializers.SerializerMethodField()
     vat_rate = StrictDecimalField(max_digits=4, decimal_places=2, read_only=True, help_text=_("In %."))
+    deposit = StrictDecimalField(
+        max_digits=6,
+        decimal_places=2,
+        read_only=True,
+        label=model_label(Product, "deposit"),
+        help_text=_help(Product, "deposit"),
+    )
     organic = serializers.SerializerMethodField(help_text=_("Shown as organic: the producer's certificate is valid."))
     sold_by_weight = StrictBooleanField(
         read_only=True, label=model_label(Product, "sold_by_weight"), help_text=_help(Product, "sold_by_weight")
@@ -196,6 +203,7 @@ def product_rows_data(rows: Iterable[dict], *, today: datetime.date) -> list[dic
                 "unit_price": _decimal(price, CENT),
                 "unit_price_excl_vat": _price_excl_vat(Decimal(str(price)), vat),
                 "vat_rate": _decimal(vat, CENT),
+                "deposit": _decimal(row["deposit"], CENT),
                 "organic": bool(row["organic"]) and certified,
                 "sold_by_weight": bool(row["sold_by_weight"]),
                 "quantity_step": _decimal(row["quantity_step"], MILLI),

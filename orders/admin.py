@@ -7,7 +7,17 @@ from .models import CounterSale, CounterSaleLine, IdempotencyRecord, Order, Orde
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["product_name", "unit", "unit_price", "vat_rate", "quantity", "prepared_quantity", "line_total"]
+    fields = [
+        "product_name",
+        "unit",
+        "unit_price",
+        "vat_rate",
+        "quantity",
+        "prepared_quantity",
+        "line_total",
+        "deposit",
+        "deposit_amount",
+    ]
     readonly_fields = fields
 
 
@@ -71,7 +81,16 @@ class OrderNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class CounterSaleLineInline(ReadOnlyInline):
     model = CounterSaleLine
-    fields = ["product_name", "unit", "unit_price", "vat_rate", "quantity", "line_total", "vat_amount"]
+    fields = [
+        "product_name",
+        "unit",
+        "unit_price",
+        "vat_rate",
+        "quantity",
+        "line_total",
+        "vat_amount",
+        "deposit_amount",
+    ]
     readonly_fields = fields
 
 
@@ -80,8 +99,17 @@ class CounterSaleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sales at the épicerie's counter (the staff pages record them through `counter_sale_record`): read-only here,
     as the stock they took left through the ledger."""
 
-    list_display = ["id", "created_at", "seller", "payment_method", "subtotal"]
+    list_display = ["id", "created_at", "seller", "payment_method", "total"]
     list_filter = ["payment_method", "created_at"]
     date_hierarchy = "created_at"
     inlines = [CounterSaleLineInline]
-    readonly_fields = ["seller", "payment_method", "subtotal", "vat_total", "vat_breakdown", "created_at"]
+    readonly_fields = [
+        "seller",
+        "payment_method",
+        "subtotal",
+        "vat_total",
+        "vat_breakdown",
+        "deposit_total",
+        "total",
+        "created_at",
+    ]

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from ecopole.core.models import HistoryEvent
@@ -120,6 +119,8 @@ class Order(models.Model):
     delivery_fee = models.DecimalField(_("delivery fee incl. VAT"), max_digits=8, decimal_places=2, default=Decimal(0))
     vat_total = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2, default=Decimal(0))
     vat_breakdown = models.JSONField(_("VAT per rate"), default=list, blank=True)
+    # The jars' deposits (consigne): outside the VAT base, so neither in `subtotal` nor in `vat_breakdown`.
+    deposit_total = models.DecimalField(_("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0))
     total = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2, default=Decimal(0))
 
     payment_status = models.CharField(
@@ -151,10 +152,10 @@ class Order(models.Model):
                 condition=Q(subtotal__gte=0) & Q(delivery_fee__gte=0) & Q(vat_total__gte=0),
                 name="order_amounts_not_negative",
             ),
+            models.CheckConstraint(condition=Q(deposit_total__gte=0), name="order_deposit_not_negative"),
             models.CheckConstraint(
-                # Round() is a no-op on numeric(…, 2) (it served SQLite once); kept so that no migration is needed.
-                condition=Q(total=Round(F("subtotal") + F("delivery_fee"), 2)),
-                name="order_total_is_subtotal_plus_fee",
+                condition=Q(total=F("subtotal") + F("delivery_fee") + F("deposit_total")),
+                name="order_total_is_subtotal_plus_fee_plus_deposit",
             ),
         ]
 
@@ -164,12 +165,23 @@ class Order(models.Model):
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
 
+    @property
+    def deposit_summary(self):
+        """The jars' deposits as pages and emails show them ("3 bocaux × 0,50 €"), from the (prefetched) lines;
+        None without any. `pricing.deposit_summary`."""
+        from .services.pricing import deposit_summary
+
+        if not self.deposit_total:
+            return None
+        return deposit_summary((line.deposit, line.billed_quantity, line.deposit_amount) for line in self.lines.all())
+
 
 class OrderLine(models.Model):
-    """One product of an order, with the price and VAT rate copied from the catalogue when ordered.
+    """One product of an order, with the price, VAT rate and jar deposit copied from the catalogue when ordered.
 
     For a product sold by weight, `quantity` is the customer's estimate and `prepared_quantity` the weighed
-    quantity set during preparation; the billed quantity is the prepared one once it is known.
+    quantity set during preparation; the billed quantity is the prepared one once it is known. `deposit_amount` is
+    the deposit per jar × the billed quantity (`pricing.line_amounts`), outside `line_total` and its VAT.
     """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -185,6 +197,8 @@ class OrderLine(models.Model):
     )
     line_total = models.DecimalField(_("line total incl. VAT"), max_digits=10, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2)
+    deposit = models.DecimalField(_("deposit per jar"), max_digits=6, decimal_places=2, default=Decimal(0))
+    deposit_amount = models.DecimalField(_("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0))
 
     class Meta:
         verbose_name = _("order line")
@@ -199,6 +213,10 @@ class OrderLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(line_total__gte=0) & Q(vat_amount__gte=0), name="order_line_amounts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit__gte=0) & Q(deposit_amount__gte=0) & (Q(sold_by_weight=False) | Q(deposit=0)),
+                name="order_line_deposit_per_jar",
             ),
         ]
 
@@ -319,9 +337,11 @@ class CounterSale(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("seller"), on_delete=models.PROTECT, related_name="counter_sales"
     )
     payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices)
-    subtotal = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2)
+    subtotal = models.DecimalField(_("subtotal incl. VAT"), max_digits=10, decimal_places=2)
     vat_total = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2)
     vat_breakdown = models.JSONField(_("VAT per rate"), default=list, blank=True)
+    deposit_total = models.DecimalField(_("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0))
+    total = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2, default=Decimal(0))
     created_at = models.DateTimeField(_("sold at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -333,10 +353,24 @@ class CounterSale(models.Model):
                 condition=Q(payment_method__in=["cash", "card", "cheque"]), name="counter_sale_paid_on_the_spot"
             ),
             models.CheckConstraint(condition=Q(subtotal__gte=0) & Q(vat_total__gte=0), name="counter_sale_amounts"),
+            models.CheckConstraint(condition=Q(deposit_total__gte=0), name="counter_sale_deposit_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total=F("subtotal") + F("deposit_total")),
+                name="counter_sale_total_is_subtotal_plus_deposit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pk} {self.subtotal}"
+        return f"{self.pk} {self.total}"
+
+    @property
+    def deposit_summary(self):
+        """The jars' deposits as the receipt shows them ("3 bocaux × 0,50 €"); None without any."""
+        from .services.pricing import deposit_summary
+
+        if not self.deposit_total:
+            return None
+        return deposit_summary((line.deposit, line.quantity, line.deposit_amount) for line in self.lines.all())
 
 
 class CounterSaleLine(models.Model):
@@ -351,6 +385,8 @@ class CounterSaleLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
     line_total = models.DecimalField(_("line total incl. VAT"), max_digits=10, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT included"), max_digits=10, decimal_places=2)
+    deposit = models.DecimalField(_("deposit per jar"), max_digits=6, decimal_places=2, default=Decimal(0))
+    deposit_amount = models.DecimalField(_("deposit (consigne)"), max_digits=10, decimal_places=2, default=Decimal(0))
 
     class Meta:
         verbose_name = _("counter sale line")

@@ -267,6 +267,14 @@ class OrderLineSerializer(serializers.Serializer):
     billed_quantity = StrictDecimalField(max_digits=10, decimal_places=3, read_only=True)
     line_total = _money(OrderLine, "line_total")
     vat_amount = _money(OrderLine, "vat_amount")
+    deposit = _money(
+        OrderLine, "deposit", max_digits=6, help_text="Deposit (consigne) per jar, copied when ordered; 0 without one."
+    )
+    deposit_amount = _money(
+        OrderLine,
+        "deposit_amount",
+        help_text="`deposit` × `billed_quantity`: outside `line_total`, without VAT, added to the order's total.",
+    )
 
 
 class OrderEventSerializer(serializers.Serializer):
@@ -325,7 +333,12 @@ class OrderSerializer(serializers.Serializer):
     delivery_fee = _money(Order, "delivery_fee", max_digits=8)
     vat_breakdown = VatRowSerializer(many=True, read_only=True)
     vat_total = _money(Order, "vat_total")
-    total = _money(Order, "total")
+    deposit_total = _money(
+        Order,
+        "deposit_total",
+        help_text="The lines' jar deposits (consigne): outside the VAT base, so not in `subtotal` nor `vat_breakdown`.",
+    )
+    total = _money(Order, "total", help_text="`subtotal` + `delivery_fee` + `deposit_total`: what the customer pays.")
     payment_status = serializers.ChoiceField(
         choices=PaymentStatus.choices, read_only=True, label=model_label(Order, "payment_status")
     )
@@ -481,6 +494,10 @@ class CounterSaleLineSerializer(serializers.Serializer):
     )
     line_total = _money(CounterSaleLine, "line_total")
     vat_amount = _money(CounterSaleLine, "vat_amount")
+    deposit = _money(CounterSaleLine, "deposit", max_digits=6, help_text="Deposit (consigne) per jar; 0 without one.")
+    deposit_amount = _money(
+        CounterSaleLine, "deposit_amount", help_text="`deposit` × `quantity`: outside `line_total`, without VAT."
+    )
 
 
 class CounterSaleSerializer(serializers.Serializer):
@@ -490,5 +507,9 @@ class CounterSaleSerializer(serializers.Serializer):
     subtotal = _money(CounterSale, "subtotal")
     vat_total = _money(CounterSale, "vat_total")
     vat_breakdown = VatRowSerializer(many=True, read_only=True)
+    deposit_total = _money(
+        CounterSale, "deposit_total", help_text="The jars' deposits: outside the VAT base, not in `vat_breakdown`."
+    )
+    total = _money(CounterSale, "total", help_text="`subtotal` + `deposit_total`: what the customer paid.")
     created_at = StrictDateTimeField(read_only=True, label=model_label(CounterSale, "created_at"))
     lines = CounterSaleLineSerializer(many=True, read_only=True)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from catalogue.models import Product
 from catalogue.selectors import product_list
 from orders.services.grocery import line_quantity_check
+from orders.services.pricing import DepositSummary, LineAmounts, deposit_summary, line_amounts
 
 SESSION_KEY = "shop_cart"
 # Lines a cart may hold: the session is a cookie-sized row, not a warehouse.
@@ -25,8 +26,21 @@ class CartLine:
     quantity: Decimal
 
     @property
+    def amounts(self) -> LineAmounts:
+        """Priced as the order line will be (`orders.services.pricing.line_amounts`), at today's catalogue."""
+        product = self.product
+        return line_amounts(
+            unit_price=product.unit_price, quantity=self.quantity, vat_rate=product.vat_rate, deposit=product.deposit
+        )
+
+    @property
     def estimated_total(self) -> Decimal:
-        return (self.product.unit_price * self.quantity).quantize(Decimal("0.01"))
+        return self.amounts.line_total
+
+
+def cart_deposit(lines: list[CartLine]) -> DepositSummary | None:
+    """The jars' deposits the order of these lines will charge ("3 bocaux × 0,50 €"), None without any."""
+    return deposit_summary((line.product.deposit, line.quantity, line.amounts.deposit_amount) for line in lines)
 
 
 def _raw(session) -> dict[str, str]:

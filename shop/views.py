@@ -178,8 +178,10 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cart_detail(request: HttpRequest) -> HttpResponse:
     lines = shop_cart.cart_lines(request.session, user=request.user)
-    total = sum((line.estimated_total for line in lines), start=Decimal("0.00"))
-    return render(request, "shop/cart.html", {"lines": lines, "total": total})
+    subtotal = sum((line.estimated_total for line in lines), start=Decimal("0.00"))
+    deposit = shop_cart.cart_deposit(lines)
+    total = subtotal + (deposit.amount if deposit else Decimal("0.00"))
+    return render(request, "shop/cart.html", {"lines": lines, "subtotal": subtotal, "deposit": deposit, "total": total})
 
 
 @require_POST

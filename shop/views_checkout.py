@@ -143,7 +143,8 @@ def _saved_choice(choice: Choice, saved_addresses: list) -> tuple[object | None,
 
 
 def _summary(*, choice: Choice, lines: list[shop_cart.CartLine], commune: str) -> dict:
-    """The places, the chosen one with its open dates, and the amounts: subtotal, fee, minimum, threshold, total.
+    """The places, the chosen one with its open dates, and the amounts: subtotal, fee, minimum, threshold, the jars'
+    deposits, total.
 
     The fee and the minimum are the grocery's home-delivery rule (`home_delivery_fee`), for the zone that serves
     the commune typed or saved (`zone_for_commune`, as `order_place` finds it)."""
@@ -155,6 +156,8 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine], commune: str) -
     if not choice.home and choice.point_id not in {p["pickup_point"].pk for p in points}:
         choice.place = f"{POINT_PREFIX}{points[0]['pickup_point'].pk}" if points else (PLACE_HOME if zones else "")
     subtotal = sum((line.estimated_total for line in lines), start=Decimal("0.00"))
+    # Outside the subtotal, as in `order_totals`: the minimum and the free delivery count the goods only.
+    deposit = shop_cart.cart_deposit(lines)
     chosen, zone, fee, below_minimum, outside = None, None, Decimal("0.00"), "", ""
     if choice.home:
         zone = zone_for_commune(commune=commune) if commune else None
@@ -186,7 +189,8 @@ def _summary(*, choice: Choice, lines: list[shop_cart.CartLine], commune: str) -
         "windows": windows,
         "subtotal": subtotal,
         "fee": fee,
-        "total": subtotal + fee,
+        "deposit": deposit,
+        "total": subtotal + fee + (deposit.amount if deposit else Decimal("0.00")),
         "below_minimum": below_minimum,
         "outside": outside,
     }

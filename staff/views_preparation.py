@@ -78,7 +78,7 @@ def _weighing_lines(order, typed: dict | None = None, errors: dict | None = None
                 "value": (typed or {}).get(line.pk, "" if line.prepared_quantity is None else line.prepared_quantity),
                 "error": (errors or {}).get(line.pk),
                 "estimate": line_amounts(
-                    unit_price=line.unit_price, quantity=line.quantity, vat_rate=line.vat_rate
+                    unit_price=line.unit_price, quantity=line.quantity, vat_rate=line.vat_rate, deposit=line.deposit
                 ).line_total,
             }
         )

@@ -31,6 +31,7 @@ PRODUCT_UPDATABLE_FIELDS = {
     "sold_by_weight",
     "quantity_step",
     "minimum_quantity",
+    "deposit",
     "season_months",
     "allergens",
     "is_active",
@@ -69,6 +70,8 @@ def _normalise_changes(changes: dict[str, Any]) -> dict[str, Any]:
     changes = dict(changes)
     if "unit_price" in changes:
         changes["unit_price"] = money(changes["unit_price"])
+    if "deposit" in changes:
+        changes["deposit"] = money(changes["deposit"])
     if "vat_rate" in changes:
         changes["vat_rate"] = Decimal(changes["vat_rate"]).quantize(PRICE_PLACES)
     if "season_months" in changes and not isinstance(changes["season_months"], int):
@@ -104,6 +107,7 @@ def product_create(
     sold_by_weight: bool = False,
     quantity_step: Decimal = Decimal("1"),
     minimum_quantity: Decimal = Decimal("1"),
+    deposit: Decimal = Decimal("0.00"),
     season_months: Iterable[int] | int = ALL_MONTHS,
     allergens: Iterable[str] | int = 0,
     is_active: bool = True,
@@ -113,7 +117,8 @@ def product_create(
     """Create a product of `producer`, with a unique slug and its search text.
 
     `organic=None` means "organic if the producer's certificate is valid today"; `organic=True` without a valid
-    certificate is refused (`organic_certificate_required`). A second product with the same name for the same
+    certificate is refused (`organic_certificate_required`); a deposit on a product sold by weight too (a
+    validation error on `deposit`: it is charged per jar, `Product.clean`). A second product with the same name for the same
     producer is refused (`product_name_taken`), also under a race (unique constraint). Creates no stock.
     """
     name = name.strip()
@@ -125,6 +130,7 @@ def product_create(
         {
             "unit_price": unit_price,
             "vat_rate": vat_rate,
+            "deposit": deposit,
             "season_months": season_months,
             "allergens": allergens,
         }

@@ -30,7 +30,8 @@ def counter_sale_record(*, seller, lines: Iterable[LineRequest], payment_method:
     Guarantees: every product active, each at most once, each quantity at the product's minimum and step; the stock
     leaves through the ledger (`stock_apply`, reason `counter_sale`, the sale as source) under its row locks in
     primary-key order, so two sales at once never take the stock below zero (`insufficient_stock`, 409, and nothing
-    written). Prices and VAT are the catalogue's at the time of sale. Runs in its own durable transaction.
+    written). Prices, VAT and jar deposits are the catalogue's at the time of sale; the customer pays the total, the
+    deposits included (`total` = `subtotal` + `deposit_total`). Runs in its own durable transaction.
     """
     if payment_method not in COUNTER_PAYMENT_METHODS:
         raise ValueError(f"not a counter payment method: {payment_method}")
@@ -51,7 +52,9 @@ def counter_sale_record(*, seller, lines: Iterable[LineRequest], payment_method:
                 raise ProductUnavailable(product=line.product_id)
             quantity = Decimal(line.quantity)
             line_quantity_check(product=product, quantity=quantity)
-            amounts = line_amounts(unit_price=product.unit_price, quantity=quantity, vat_rate=product.vat_rate)
+            amounts = line_amounts(
+                unit_price=product.unit_price, quantity=quantity, vat_rate=product.vat_rate, deposit=product.deposit
+            )
             sale_lines.append(
                 CounterSaleLine(
                     product=product,
@@ -62,10 +65,14 @@ def counter_sale_record(*, seller, lines: Iterable[LineRequest], payment_method:
                     quantity=quantity,
                     line_total=amounts.line_total,
                     vat_amount=amounts.vat_amount,
+                    deposit=product.deposit,
+                    deposit_amount=amounts.deposit_amount,
                 )
             )
         totals = order_totals(
-            lines=[PricedLine(line.line_total, line.vat_amount, line.vat_rate) for line in sale_lines],
+            lines=[
+                PricedLine(line.line_total, line.vat_amount, line.vat_rate, line.deposit_amount) for line in sale_lines
+            ],
             delivery_fee=Decimal("0.00"),
         )
         sale = CounterSale.objects.create(
@@ -74,6 +81,8 @@ def counter_sale_record(*, seller, lines: Iterable[LineRequest], payment_method:
             subtotal=totals.subtotal,
             vat_total=totals.vat_total,
             vat_breakdown=totals.vat_breakdown,
+            deposit_total=totals.deposit_total,
+            total=totals.total,
         )
         for line in sale_lines:
             line.sale = sale

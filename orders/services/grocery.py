@@ -328,20 +328,7 @@ def _order_create(
     order_lines = []
     for line in lines:
         product = products[line.product_id]
-        amounts = line_amounts(unit_price=product.unit_price, quantity=line.quantity, vat_rate=product.vat_rate)
-        order_lines.append(
-            OrderLine(
-                product=product,
-                product_name=product.name,
-                unit=product.unit,
-                unit_price=product.unit_price,
-                vat_rate=product.vat_rate,
-                sold_by_weight=product.sold_by_weight,
-                quantity=line.quantity,
-                line_total=amounts.line_total,
-                vat_amount=amounts.vat_amount,
-            )
-        )
+        order_lines.append(order_line_new(product=product, quantity=line.quantity))
     subtotal = sum((line.line_total for line in order_lines), Decimal("0.00"))
     delivery_fee = Decimal("0.00")
     if zone is not None:
@@ -400,6 +387,40 @@ def _order_create(
     return order
 
 
+def order_line_new(*, product: Product, quantity: Decimal, order: Order | None = None) -> OrderLine:
+    """An unsaved order line of `quantity` of `product`: its name, unit, price, VAT rate and jar deposit copied
+    from the catalogue (snapshots), its amounts priced by `pricing.line_amounts` (placing, or a line added later)."""
+    deposit = product.deposit
+    amounts = line_amounts(unit_price=product.unit_price, quantity=quantity, vat_rate=product.vat_rate, deposit=deposit)
+    return OrderLine(
+        order=order,
+        product=product,
+        product_name=product.name,
+        unit=product.unit,
+        unit_price=product.unit_price,
+        vat_rate=product.vat_rate,
+        sold_by_weight=product.sold_by_weight,
+        deposit=deposit,
+        quantity=quantity,
+        line_total=amounts.line_total,
+        vat_amount=amounts.vat_amount,
+        deposit_amount=amounts.deposit_amount,
+    )
+
+
+def line_amounts_set(line: OrderLine, *, quantity: Decimal) -> None:
+    """Reprice `line` (in memory) for a new billed `quantity` at its own snapshot price, VAT rate and deposit."""
+    amounts = line_amounts(unit_price=line.unit_price, quantity=quantity, vat_rate=line.vat_rate, deposit=line.deposit)
+    line.line_total, line.vat_amount, line.deposit_amount = (
+        amounts.line_total,
+        amounts.vat_amount,
+        amounts.deposit_amount,
+    )
+
+
+LINE_AMOUNT_FIELDS = ["line_total", "vat_amount", "deposit_amount"]
+
+
 def _remember_related(order: Order, **related: list) -> None:
     """Store the lines and events just written as the order's prefetched relations (what `order_get` prefetches),
     so the caller can serialize the new order without reading it back."""
@@ -412,7 +433,7 @@ def _remember_related(order: Order, **related: list) -> None:
 
 
 def _priced(lines: Iterable[OrderLine]) -> list[PricedLine]:
-    return [PricedLine(line.line_total, line.vat_amount, line.vat_rate) for line in lines]
+    return [PricedLine(line.line_total, line.vat_amount, line.vat_rate, line.deposit_amount) for line in lines]
 
 
 def _totals_fields(totals) -> dict:
@@ -421,6 +442,7 @@ def _totals_fields(totals) -> dict:
         "delivery_fee": totals.delivery_fee,
         "vat_breakdown": totals.vat_breakdown,
         "vat_total": totals.vat_total,
+        "deposit_total": totals.deposit_total,
         "total": totals.total,
     }
 
@@ -551,8 +573,7 @@ def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Dec
                 give.append(StockLine(line.product_id, -delta))
             previous = line.billed_quantity
             line.prepared_quantity = quantity
-            amounts = line_amounts(unit_price=line.unit_price, quantity=quantity, vat_rate=line.vat_rate)
-            line.line_total, line.vat_amount = amounts.line_total, amounts.vat_amount
+            line_amounts_set(line, quantity=quantity)
             changed.append((line, previous))
         if not changed:
             return order
@@ -560,7 +581,7 @@ def order_prepared_quantities_set(*, order_id: int, quantities: Mapping[int, Dec
             stock_reserve(lines=take, source=order, user=actor)
         if give:
             stock_apply(lines=give, reason=MovementReason.RELEASE, source=order, user=actor, note="prepared weight")
-        OrderLine.objects.bulk_update([line for line, _ in changed], ["prepared_quantity", "line_total", "vat_amount"])
+        OrderLine.objects.bulk_update([line for line, _ in changed], ["prepared_quantity", *LINE_AMOUNT_FIELDS])
         OrderEvent.objects.bulk_create(
             [
                 OrderEvent(

@@ -34,16 +34,19 @@ from ..models import (
     PaymentStatus,
 )
 from .grocery import (
+    LINE_AMOUNT_FIELDS,
     LineRequest,
     _check_products,
     _priced,
     _replay,
     _request_fingerprint,
     _totals_fields,
+    line_amounts_set,
+    order_line_new,
 )
 from .home_delivery import home_delivery_fee
 from .limits import customer_lock, unpaid_caps_check
-from .pricing import line_amounts, order_totals
+from .pricing import order_totals
 
 
 @dataclass(frozen=True)
@@ -140,26 +143,12 @@ def _modify(*, order_id: int, actor, lines: list[LineRequest], key: str | None, 
                 continue
             changes.append(f"{line.product_name} {plain_decimal(line.quantity)}→{plain_decimal(quantity)}")
             deltas[product_id] = delta
-            amounts = line_amounts(unit_price=line.unit_price, quantity=quantity, vat_rate=line.vat_rate)
-            line.quantity, line.line_total, line.vat_amount = quantity, amounts.line_total, amounts.vat_amount
+            line.quantity = quantity
+            line_amounts_set(line, quantity=quantity)  # the snapshot price and deposit of when it was ordered
             updated.append(line)
         else:
             product = products[product_id]
-            amounts = line_amounts(unit_price=product.unit_price, quantity=quantity, vat_rate=product.vat_rate)
-            added.append(
-                OrderLine(
-                    order=order,
-                    product=product,
-                    product_name=product.name,
-                    unit=product.unit,
-                    unit_price=product.unit_price,
-                    vat_rate=product.vat_rate,
-                    sold_by_weight=product.sold_by_weight,
-                    quantity=quantity,
-                    line_total=amounts.line_total,
-                    vat_amount=amounts.vat_amount,
-                )
-            )
+            added.append(order_line_new(product=product, quantity=quantity, order=order))
             deltas[product_id] = quantity
             changes.append(f"{product.name} 0→{plain_decimal(quantity)}")
     if not deltas:
@@ -186,7 +175,7 @@ def _modify(*, order_id: int, actor, lines: list[LineRequest], key: str | None, 
     if removed:
         OrderLine.objects.filter(pk__in=[line.pk for line in removed]).delete()
     if updated:
-        OrderLine.objects.bulk_update(updated, ["quantity", "line_total", "vat_amount"])
+        OrderLine.objects.bulk_update(updated, ["quantity", *LINE_AMOUNT_FIELDS])
     if added:
         OrderLine.objects.bulk_create(added)
     for field, value in _totals_fields(totals).items():

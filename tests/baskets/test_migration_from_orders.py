@@ -6,6 +6,7 @@ The only changes allowed are the ones the move is for: the moved models' content
 module path (audit events, outbox handlers) follow too.
 """
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -19,8 +20,14 @@ PRE_MOVE = [("orders", "0007_basket_delivery_round_status"), ("baskets", None)]
 MOVE_HEAD = ("baskets", "0002_content_types_and_outbox_from_orders")
 # Likewise for orders: its migrations after the move (new columns) are left out of the comparison.
 ORDERS_MOVE_HEAD = ("orders", "0009_order_event_lines_changed")
-# Columns of orders_order added after the move (today's seed writes them: they exist, empty, while it runs).
-LATER_ORDER_COLUMNS = ["delivery_window_id"]
+# Columns of orders added after the move (today's seed writes them: they exist, empty, while it runs), with their
+# type and what a row that holds something would show.
+LATER_ORDER_COLUMNS = [
+    ("orders_order", "delivery_window_id", "bigint NULL", "IS NOT NULL"),
+    ("orders_order", "deposit_total", "numeric(10, 2) NOT NULL DEFAULT 0", "<> 0"),
+    ("orders_orderline", "deposit", "numeric(6, 2) NOT NULL DEFAULT 0", "<> 0"),
+    ("orders_orderline", "deposit_amount", "numeric(10, 2) NOT NULL DEFAULT 0", "<> 0"),
+]
 MOVED = (
     "basketoffer",
     "solidarityeligibility",
@@ -112,8 +119,10 @@ def _expected_after(before: dict) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_a_database_seeded_at_the_previous_head_keeps_every_row_through_the_move(monkeypatch):
     # given a database at the previous head (the cabas models still in orders) filled by seed_demo — today's demo, less
-    # its step for a table created after the move (a pending solidarity request: baskets 0003)
+    # its step for a table created after the move (a pending solidarity request: baskets 0003), and its jars' deposit
+    # (the previous head's orders have none: their total is the subtotal plus the fee, a constraint says so)
     monkeypatch.setattr("baskets.demo._solidarity_request", lambda: None)
+    monkeypatch.setattr("catalogue.demo.JAR_DEPOSIT", Decimal("0.00"))
     leaves = _leaves()
     head = [node for node in leaves if node[0] not in ("baskets", "orders")] + [MOVE_HEAD, ORDERS_MOVE_HEAD]
     _migrate(PRE_MOVE)
@@ -121,14 +130,14 @@ def test_a_database_seeded_at_the_previous_head_keeps_every_row_through_the_move
     # exist at the previous head
     ContentType.objects.filter(app_label="baskets").exclude(model__in=MOVED).delete()
     with connection.cursor() as cursor:
-        for column in LATER_ORDER_COLUMNS:
-            cursor.execute(f"ALTER TABLE orders_order ADD COLUMN {column} bigint NULL")
+        for table, column, definition, _holds in LATER_ORDER_COLUMNS:
+            cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
     call_command("seed_demo", stdout=StringIO())
     with connection.cursor() as cursor:
-        for column in LATER_ORDER_COLUMNS:
-            cursor.execute(f"SELECT count(*) FROM orders_order WHERE {column} IS NOT NULL")
+        for table, column, _definition, holds in LATER_ORDER_COLUMNS:
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE {column} {holds}")
             assert cursor.fetchone()[0] == 0, column  # the demo writes none: dropping the column loses nothing
-            cursor.execute(f"ALTER TABLE orders_order DROP COLUMN {column}")
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     _as_previous_head_wrote()
     ContentType.objects.clear_cache()
     before = _snapshot()

@@ -167,6 +167,48 @@ def test_two_customers_want_the_last_unit(browser, live_server, shop_catalogue, 
         page.context.close()
 
 
+def test_a_jar_with_its_deposit_from_the_product_page_to_the_order(browser, live_server, shop_photos, shop_places):
+    """The deposit is seen at each step before paying: beside the price, in the cart, in the checkout's summary, and
+    on the order once placed (issue 19)."""
+    jam = ProductFactory(
+        producer=shop_photos["garden"],
+        name="Confiture de fraises",
+        unit="jar",
+        unit_price=Decimal("4.90"),
+        deposit=Decimal("0.50"),
+        stock=10,
+    )
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, timezone_id="Europe/Paris")
+    page = context.new_page()
+    page.goto(live_server.url + f"/produits/{jam.pk}/")
+    expect(page.get_by_text("+ 0,50 € de consigne, rendue au retour du bocal")).to_be_visible()
+    check_page(page, "27 consigne 1 produit")
+    page.get_by_role("spinbutton", name="Quantité (bocal)").fill("3")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    expect(page.get_by_role("status")).to_contain_text("est dans votre panier")
+    page.get_by_role("link", name=re.compile(r"^Panier \(1 article\)")).click()
+    expect(page.get_by_role("term").filter(has_text="Consigne (3 bocaux × 0,50 €)")).to_be_visible()
+    expect(page.get_by_text("Total estimé : 16,20 €")).to_be_visible()
+    check_page(page, "27 consigne 2 panier")
+    log_in(context, live_server, UserFactory())
+    page.goto(live_server.url + "/commande/")
+    summary = page.get_by_role("region", name="Résumé")
+    expect(summary.get_by_role("term").filter(has_text="Consigne (3 bocaux × 0,50 €)")).to_be_visible()
+    expect(summary.get_by_role("definition").filter(has_text="1,50 €")).to_be_visible()
+    expect(summary.get_by_text("16,20 €")).to_be_visible()
+    check_page(page, "27 consigne 3 commande")
+    page.get_by_role("button", name="Valider la commande").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Merci")
+    expect(page.get_by_role("term").filter(has_text="Consigne (3 bocaux × 0,50 €)")).to_be_visible()
+    check_page(page, "27 consigne 4 merci")
+    order = Order.objects.get()
+    assert (order.subtotal, order.deposit_total, order.total) == (Decimal("14.70"), Decimal("1.50"), Decimal("16.20"))
+    page.goto(live_server.url + f"/compte/commandes/{order.pk}/")
+    expect(page.get_by_role("rowheader", name="Consigne (3 bocaux × 0,50 €)")).to_be_visible()
+    check_page(page, "27 consigne 5 detail commande")
+    context.close()
+
+
 def test_home_delivery_to_a_saved_address_or_another_one(browser, live_server, shop_catalogue, shop_places, ban_sample):
     # given a customer with two saved addresses, the default one at the Ilôt Jacquard's boulevard
     zone = DeliveryZoneFactory(name="Calaisis")

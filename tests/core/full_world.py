@@ -229,8 +229,9 @@ def _payments(*, manager: User) -> None:
         ref=order.pk, actor=manager,
     )  # fmt: skip
     voucher_record(partner_id=partner.pk, number="FW-2", value=Decimal("5.00"), customer_id=customer.pk, actor=manager)
-    jam = Product.objects.filter(is_active=True).order_by("pk").first()
-    Product.objects.filter(pk=jam.pk).update(deposit=Decimal("0.50"))  # a jar's deposit, set in the admin
+    # A jar's deposit, set in the admin (a product sold by weight carries none: `product_deposit_per_jar`).
+    jam = Product.objects.filter(is_active=True, sold_by_weight=False).order_by("pk").first()
+    Product.objects.filter(pk=jam.pk).update(deposit=Decimal("0.50"))
     jar_return_record(customer_id=customer.pk, product_id=jam.pk, quantity=3, place="driver", actor=manager)
     stripe_event_apply(
         event={"id": "evt_full_world", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_none"}}}

@@ -155,3 +155,16 @@ def test_the_api_refuses_customers(customer_client, jam):
     )
     assert response.status_code == 403
     assert CounterSale.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_receipt_adds_the_jars_deposit_to_the_total(preparer_web):
+    soup = stocked_product(5, name="Soupe", slug="soupe", unit="jar", unit_price=Decimal("4.50"), deposit="0.50")
+    preparer_web.post(reverse("staff:counter"), {"action": "add", "produit": soup.pk, "quantite": "2"})
+    response = preparer_web.post(reverse("staff:counter-checkout"), {"paiement": "cash"})
+
+    sale = CounterSale.objects.get()
+    assert (sale.subtotal, sale.deposit_total, sale.total) == (Decimal("9.00"), Decimal("1.00"), Decimal("10.00"))
+    receipt = preparer_web.get(response["Location"]).content.decode()
+    assert 'Consigne (2 bocaux × 0,50 €)</th><td class="number">1,00 €' in receipt
+    assert '<td class="number" id="receipt-total">10,00 €</td>' in receipt
