@@ -193,6 +193,9 @@ class InvoiceLine(models.Model):
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
     amount_incl_vat = models.DecimalField(_("amount incl. VAT"), max_digits=12, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT included"), max_digits=12, decimal_places=2)
+    # A returnable packaging's deposit (consigne), outside the VAT base: the journal credits it to the customers'
+    # deposits account (4196), not to sales, as the jars come back to be credited.
+    deposit = models.BooleanField(_("jar deposit"), default=False)
 
     objects = ImmutableQuerySet.as_manager()
 

@@ -45,8 +45,9 @@ ACCOUNT_NAMES = {
     CUSTOMERS_ACCOUNT[0]: CUSTOMERS_ACCOUNT[1],
     BANK_ACCOUNT[0]: BANK_ACCOUNT[1],
     **dict(TREASURY_ACCOUNTS.values()),
-    "419600": "Clients – consignes des bocaux",
 }
+DEPOSITS_ACCOUNT = ("419600", "Clients – consignes des bocaux")
+ACCOUNT_NAMES[DEPOSITS_ACCOUNT[0]] = DEPOSITS_ACCOUNT[1]
 JOURNALS = {"VT": "Ventes", "TR": "Trésorerie"}
 
 
@@ -67,6 +68,7 @@ def _invoices(start: date, end: date):
     return (
         Invoice.objects.filter(issue_date__gte=start, issue_date__lte=end)
         .select_related("credited_invoice")
+        .prefetch_related("lines")
         .order_by("issue_date", "issued_at", "id")
     )
 
@@ -96,9 +98,14 @@ def invoice_entry(invoice: Invoice, number: int) -> list[Line]:
         )  # fmt: skip
 
     lines = [line(CUSTOMERS_ACCOUNT, invoice.total_incl_vat, debit_side=True, party=_party(invoice))]
+    deposits = sum((item.amount_incl_vat for item in invoice.lines.all() if item.deposit), ZERO)
+    if deposits:  # jars' deposits (0 %, outside the VAT base): owed back when the jars return, not sales
+        lines.append(line(DEPOSITS_ACCOUNT, deposits, debit_side=False))
     for row in invoice.vat_breakdown:
         suffix = _rate_suffix(row["rate"])
         base, vat = Decimal(row["base"]), Decimal(row["vat"])
+        if deposits and Decimal(row["rate"]) == 0:
+            base -= deposits
         if base:
             account = (f"{prefix}{suffix}", f"{sales_label} {row['rate']} %")
             lines.append(line(account, base, debit_side=False))

@@ -64,6 +64,7 @@ class LineData:
     amount: Decimal | None = None  # the line's total VAT included; computed from price × quantity when None
     unit: str = ""
     extra: dict = field(default_factory=dict)
+    deposit: bool = False  # a jar's deposit, outside the VAT base (its rate is 0)
 
 
 def seller_snapshot() -> dict:
@@ -111,6 +112,7 @@ def _priced_lines(lines: Iterable[LineData], *, exempt: bool) -> list[dict]:
                 "vat_rate": rate,
                 "amount_incl_vat": amount,
                 "vat_amount": vat_included(amount, rate),
+                "deposit": line.deposit,
             }
         )
     return priced
@@ -260,6 +262,7 @@ def credit_note_issue(*, invoice_id: int, reason: str = "", now: datetime | None
                 "vat_rate": line.vat_rate,
                 "amount_incl_vat": line.amount_incl_vat,
                 "vat_amount": line.vat_amount,
+                "deposit": line.deposit,
             }
             for line in invoice.lines.all()
         ]

@@ -61,6 +61,7 @@ def order_invoice_issue(*, order: Order) -> Invoice:
                 unit_price=deposit,
                 vat_rate=Decimal("0.00"),
                 amount=sum((line.deposit_amount for line in deposit_lines), Decimal("0.00")),
+                deposit=True,
             )
         )
     customer = order.customer

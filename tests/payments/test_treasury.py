@@ -149,3 +149,28 @@ def test_a_voucher_or_the_balance_is_not_recorded_as_a_status(customer, manager,
     assert response.status_code == 400 and "payment_method" in response.json()["fields"]
     order.refresh_from_db()
     assert order.payment_status == "unpaid" and not Payment.objects.filter(ref=order.pk).exists()
+
+
+def test_a_jars_deposit_is_owed_to_the_customer_not_sold_and_returns_to_their_balance(
+    customer, preparer, manager, depot, leeks, django_capture_on_commit_callbacks
+):
+    leeks.deposit = Decimal("0.50")
+    leeks.save(update_fields=["deposit"])
+    order = place_pickup(customer, depot, [(leeks, 3)])  # 3 × 2.80 € + 3 × 0.50 € of deposit
+    order_payment_record(order_id=order.pk, payment_status="paid", payment_method="cash", actor=manager)
+    invoice = _fulfil(order, preparer, manager, django_capture_on_commit_callbacks)
+
+    per_account = defaultdict(Decimal)
+    for line in journal_lines(*OCTOBER):
+        per_account[line.account[0]] += line.credit - line.debit
+    assert invoice.total_incl_vat == order.total == Decimal("9.90")
+    assert per_account["419600"] == Decimal("1.50")  # owed back when the jars return
+    assert not any(account.startswith("707") and account.endswith("000") for account in per_account)  # no 0 % sale
+
+    jar_return_record(customer_id=customer.pk, product_id=leeks.pk, quantity=3, place="counter", actor=manager)
+
+    per_account = defaultdict(Decimal)
+    for line in journal_lines(*OCTOBER):
+        per_account[line.account[0]] += line.credit - line.debit
+    assert per_account["419600"] == 0 and per_account["419100"] == Decimal("1.50")
+    assert reconciliation(*OCTOBER)["mismatched"] == []
