@@ -39,7 +39,7 @@ class OrderFloor:
         try:
             cursor.execute(
                 (
-                    "SELECT s.product_id, s.quantity, p.name, p.unit, p.unit_price, p.vat_rate, p.sold_by_weight "
+                    "SELECT s.product_id, s.quantity, p.name, p.unit, p.unit_price, p.vat_rate, p.sold_by_weight, p.deposit "
                     "FROM catalogue_stocklevel s JOIN catalogue_product p ON p.id = s.product_id "
                     "WHERE s.product_id IN (%s, %s, %s) ORDER BY s.product_id FOR UPDATE OF s"
                 ),
@@ -54,8 +54,10 @@ class OrderFloor:
                 price, rate = Decimal(str(row[4])), Decimal(str(row[5]))
                 total = _money(price * quantity)
                 vat = _money(total - total / (1 + rate / 100))
-                priced.append((pid, quantity, row, price, rate, total, vat))
+                deposit = Decimal(str(row[7]))  # a jar's deposit, outside the VAT base
+                priced.append((pid, quantity, row, price, rate, total, vat, deposit, _money(deposit * quantity)))
             subtotal = sum((p[5] for p in priced), Decimal("0.00"))
+            deposit_total = sum((p[8] for p in priced), Decimal("0.00"))
             vat_total = sum((p[6] for p in priced), Decimal("0.00"))
             breakdown: dict[Decimal, list[Decimal]] = {}
             for p in priced:
@@ -69,8 +71,9 @@ class OrderFloor:
                 (
                     "INSERT INTO orders_order (customer_id, status, fulfilment, pickup_point_id, delivery_address, "
                     "delivery_postcode, delivery_commune, delivery_date, cutoff_at, subtotal, delivery_fee, "
-                    "vat_total, vat_breakdown, total, payment_status, payment_method, note, flag, created_at, updated_at) "
-                    "VALUES (%s, 'placed', 'pickup', %s, '', '', '', %s, %s, %s, 0, %s, %s, %s, 'unpaid', '', '', '', "
+                    "vat_total, vat_breakdown, deposit_total, total, payment_status, payment_method, note, flag, "
+                    "created_at, updated_at) "
+                    "VALUES (%s, 'placed', 'pickup', %s, '', '', '', %s, %s, %s, 0, %s, %s, %s, %s, 'unpaid', '', '', '', "
                     "%s, %s) RETURNING id"
                 ),
                 (
@@ -82,7 +85,8 @@ class OrderFloor:
                         subtotal,
                         vat_total,
                         vat_json,
-                        subtotal,
+                        deposit_total,
+                        subtotal + deposit_total,
                         now,
                         now,
                     ]
@@ -92,14 +96,27 @@ class OrderFloor:
             cursor.execute(
                 (
                     "INSERT INTO orders_orderline (order_id, product_id, product_name, unit, unit_price, vat_rate, "
-                    "sold_by_weight, quantity, line_total, vat_amount) VALUES "
-                    + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(priced))
+                    "sold_by_weight, quantity, line_total, vat_amount, deposit, deposit_amount) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(priced))
                 ),
                 (
                     [
                         v
-                        for pid, qty, row, price, rate, total, vat in priced
-                        for v in (order_id, pid, row[2], row[3], price, rate, row[6], qty, total, vat)
+                        for pid, qty, row, price, rate, total, vat, deposit, deposit_amount in priced
+                        for v in (
+                            order_id,
+                            pid,
+                            row[2],
+                            row[3],
+                            price,
+                            rate,
+                            row[6],
+                            qty,
+                            total,
+                            vat,
+                            deposit,
+                            deposit_amount,
+                        )
                     ]
                 ),
             )
