@@ -62,6 +62,38 @@ def movements(start: date, end: date) -> list[Movement]:
     return sorted(found, key=lambda m: (m.on, m.reference))
 
 
+@dataclass(frozen=True)
+class CashSale:
+    """Sales paid on the spot without an invoice (the counter's till), one per day and method, journaled as the
+    day's takings ("Z de caisse"): `vat_breakdown` as `[{"rate": "5.50", "amount": "12.40", "vat": "0.65"}]`
+    (amounts VAT included), `deposit_total` the jars' deposits (outside the VAT base), `total` what was taken."""
+
+    on: date
+    reference: str
+    method: str
+    total: Decimal
+    vat_breakdown: list
+    deposit_total: Decimal = Decimal("0.00")
+    count: int = 1
+
+
+CashSaleSource = Callable[[date, date], Iterable[CashSale]]
+
+_CASH_SALE_SOURCES: dict[str, CashSaleSource] = {}
+
+
+def cash_sale_source_register(name: str, source: CashSaleSource) -> None:
+    """Register `source(start, end)` of the period's cash sales under `name`. Same rules as movement sources."""
+    if name in _CASH_SALE_SOURCES and _CASH_SALE_SOURCES[name] is not source:
+        raise ValueError(f"cash sale source {name!r} is already registered")
+    _CASH_SALE_SOURCES[name] = source
+
+
+def cash_sales(start: date, end: date) -> list[CashSale]:
+    found = [sale for source in _CASH_SALE_SOURCES.values() for sale in source(start, end)]
+    return sorted(found, key=lambda s: (s.on, s.reference))
+
+
 # A direct debit the bank returned (rejet de prélèvement): the apps that sell on subscription register what to do
 # (baskets puts the subscriber's cabas on hold). Called after the return is committed, outside any transaction,
 # once per return; a hook must be idempotent (the outbox may run it twice).

@@ -133,7 +133,7 @@ class MismatchSerializer(serializers.Serializer):
     received = StrictDecimalField(max_digits=12, decimal_places=2)
 
 
-class BalanceCreditsSerializer(serializers.Serializer):
+class CountedAmountSerializer(serializers.Serializer):
     count = StrictIntegerField(min_value=0)
     amount = StrictDecimalField(max_digits=14, decimal_places=2)
 
@@ -148,6 +148,9 @@ class ReconciliationSerializer(serializers.Serializer):
         help_text="Movements of a thing not invoiced yet (an order paid before its fulfilment).",
     )
     mismatched = MismatchSerializer(many=True, help_text="Invoices whose net received differs from what is due.")
-    balance_credits = BalanceCreditsSerializer(
+    cash_sales = CountedAmountSerializer(
+        help_text="Sales paid on the spot without an invoice (the counter's till): journaled as the days' takings."
+    )
+    balance_credits = CountedAmountSerializer(
         help_text="Credits to customers' balances that settle no invoice (a voucher handed over without an order)."
     )

@@ -9,12 +9,12 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from deliveries.ports import stop_source_register
         from ecopole.core.outbox import outbox_handler_register
-        from invoicing.ports import movement_source_register
+        from invoicing.ports import cash_sale_source_register, movement_source_register
         from vending.ports import locker_collected, locker_expired
 
         from .services import locker, notifications
         from .stop_source import GrocerySource
-        from .treasury import order_payment_movements
+        from .treasury import counter_cash_sales, order_payment_movements
 
         outbox_handler_register("orders.services.locker.locker_code_send", locker.locker_code_send)
         outbox_handler_register("orders.services.notifications.notification_send", notifications.notification_send)
@@ -42,6 +42,7 @@ class OrdersConfig(AppConfig):
         outbox_handler_register("deliveries.emails.send_arrival_window", notifications.send_arrival_window)
         # The treasurer's exports read the payments ledger of orders and the balances' credits (`invoicing.ports`).
         movement_source_register("orders", order_payment_movements)
+        cash_sale_source_register("orders.counter", counter_cash_sales)
         from .personal_data import personal_data_declare
         from .services import newsletter
 

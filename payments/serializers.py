@@ -54,21 +54,6 @@ class VoucherPartnerSerializer(serializers.Serializer):
     is_active = StrictBooleanField()
 
 
-class VoucherInputSerializer(serializers.Serializer):
-    """A voucher handed over: its partner, its printed number and value, and whose balance it credits."""
-
-    partner = StrictIntegerField(min_value=1)
-    number = StrictCharField(max_length=50, min_length=1, help_text="As printed on the voucher; once per partner.")
-    value = StrictDecimalField(
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("500"),
-        help_text="The value printed on the voucher, 0.01 to 500 €.",
-    )
-    customer = StrictIntegerField(min_value=1)
-
-
 class OrderVoucherInputSerializer(serializers.Serializer):
     """A voucher paying an order: what exceeds what is due goes to the customer's balance (no change is given)."""
 
@@ -81,6 +66,12 @@ class OrderVoucherInputSerializer(serializers.Serializer):
         max_value=Decimal("500"),
         help_text="The value printed on the voucher, 0.01 to 500 €.",
     )
+
+
+class VoucherInputSerializer(OrderVoucherInputSerializer):
+    """A voucher handed over without an order: its partner, number and value, and whose balance it credits."""
+
+    customer = StrictIntegerField(min_value=1)
 
 
 class VoucherSerializer(serializers.Serializer):

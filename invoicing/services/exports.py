@@ -19,7 +19,7 @@ from ecopole.core.csv_export import csv_writer
 from ecopole.core.money import ZERO
 
 from ..models import Invoice, InvoiceKind, Series
-from ..ports import Movement, MovementKind, movements
+from ..ports import CashSale, Movement, MovementKind, cash_sales, movements
 
 FEC_COLUMNS = [
     "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
@@ -114,6 +114,30 @@ def invoice_entry(invoice: Invoice, number: int) -> list[Line]:
     return lines
 
 
+def cash_sale_entry(sale: CashSale, number: int) -> list[Line]:
+    """The sales journal's entry of a day's takings without invoice: debit the till (or the bank for cards), credit
+    sales per rate, their VAT and the jars' deposits."""
+    account = TREASURY_ACCOUNTS.get(sale.method, BANK_ACCOUNT)
+    prefix, sales_label = SALES_ACCOUNTS[Series.CUSTOMER]
+    label = f"Ventes au comptoir du {sale.on:%d/%m/%Y} ({sale.count})"[:200]
+
+    def line(account, debit, credit) -> Line:
+        return Line("VT", number, sale.on, account, "", sale.reference, label, debit, credit)
+
+    lines = [line(account, sale.total, ZERO)]
+    if sale.deposit_total:
+        lines.append(line(DEPOSITS_ACCOUNT, ZERO, sale.deposit_total))
+    for row in sale.vat_breakdown:
+        amount, vat = Decimal(row["amount"]), Decimal(row["vat"])
+        if amount - vat:
+            lines.append(
+                line((f"{prefix}{_rate_suffix(row['rate'])}", f"{sales_label} {row['rate']} %"), ZERO, amount - vat)
+            )
+        if vat:
+            lines.append(line((VAT_ACCOUNT[0], f"{VAT_ACCOUNT[1]} {row['rate']} %"), ZERO, vat))
+    return lines
+
+
 def movement_entry(movement: Movement, number: int, invoice_reference: str) -> list[Line]:
     """The treasury journal's entry of a movement: a payment debits the treasury account of its method and credits
     the customer; a refund the reverse; a voucher debits the partner's account. A movement may name either side's
@@ -141,10 +165,12 @@ def movement_entry(movement: Movement, number: int, invoice_reference: str) -> l
 
 
 def journal_lines(start: date, end: date) -> list[Line]:
-    """The period's entries: the sales journal (invoices, credit notes), then treasury (every registered source)."""
+    """The period's entries: the sales journal (invoices, credit notes, the days' takings without invoice), then
+    treasury (every registered source)."""
     lines: list[Line] = []
-    for number, invoice in enumerate(_invoices(start, end), start=1):
-        lines += invoice_entry(invoice, number)
+    entries = [*_invoices(start, end), *cash_sales(start, end)]
+    for number, entry in enumerate(entries, start=1):
+        lines += cash_sale_entry(entry, number) if isinstance(entry, CashSale) else invoice_entry(entry, number)
     found = movements(start, end)
     references = _invoice_references({m.invoice_source for m in found if m.invoice_source})
     for number, movement in enumerate(found, start=1):
@@ -222,6 +248,7 @@ def reconciliation(start: date, end: date) -> dict:
     balances that pay no invoice yet (a voucher handed over without an order). `received` counts money that came in
     (the balance spent came in earlier, when it was credited)."""
     found = [m for m in movements(start, end) if m.kind != MovementKind.TRANSFER]
+    sales = cash_sales(start, end)  # receipts, not invoices: journaled as the day's takings, reported apart
     settled: dict[str, Decimal] = defaultdict(Decimal)
     received = ZERO
     for m in found:
@@ -255,4 +282,5 @@ def reconciliation(start: date, end: date) -> dict:
             "count": len(to_balances),
             "amount": str(sum((m.amount for m in to_balances), ZERO)),
         },
+        "cash_sales": {"count": sum(s.count for s in sales), "amount": str(sum((s.total for s in sales), ZERO))},
     }

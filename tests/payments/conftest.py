@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from tests.orders.conftest import depot, frozen_now, leeks, potatoes  # noqa: F401
+from tests.orders.conftest import depot, frozen_now, leeks, potatoes, soap  # noqa: F401
 from tests.payments.helpers import WEBHOOK_SECRET, FakeStripe
 
 

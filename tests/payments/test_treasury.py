@@ -174,3 +174,32 @@ def test_a_jars_deposit_is_owed_to_the_customer_not_sold_and_returns_to_their_ba
         per_account[line.account[0]] += line.credit - line.debit
     assert per_account["419600"] == 0 and per_account["419100"] == Decimal("1.50")
     assert reconciliation(*OCTOBER)["mismatched"] == []
+
+
+def test_the_counters_sales_are_the_days_takings_in_the_sales_journal(preparer, leeks, soap):
+    from orders.services.counter import counter_sale_record
+    from orders.services.grocery import LineRequest
+
+    leeks.deposit = Decimal("0.50")
+    leeks.save(update_fields=["deposit"])
+    counter_sale_record(seller=preparer, lines=[LineRequest(leeks.pk, Decimal(2))], payment_method="cash")
+    counter_sale_record(seller=preparer, lines=[LineRequest(soap.pk, Decimal(1))], payment_method="cash")
+    counter_sale_record(seller=preparer, lines=[LineRequest(leeks.pk, Decimal(1))], payment_method="card")
+
+    lines = journal_lines(*OCTOBER)
+    report = reconciliation(*OCTOBER)
+
+    takings = defaultdict(list)
+    for line in lines:
+        if line.piece.startswith("counter:"):
+            takings[line.piece].append(line)
+    assert sorted(takings) == ["counter:2026-10-19:card", "counter:2026-10-19:cash"]
+    cash = takings["counter:2026-10-19:cash"]  # 2 bunches of leeks 5.60 + 2 jars' deposits 1.00 + soap 3.90
+    assert sum(line.debit for line in cash) == sum(line.credit for line in cash) == Decimal("10.50")
+    assert [line.debit for line in cash if line.account[0] == "530000"] == [Decimal("10.50")]
+    assert [line.credit for line in cash if line.account[0] == "419600"] == [Decimal("1.00")]
+    assert {line.account[0] for line in cash} == {"530000", "419600", "707055", "707200", "445710"}
+    card = takings["counter:2026-10-19:card"]  # a bunch 2.80 + its deposit 0.50
+    assert [line.debit for line in card if line.account[0] == "512000"] == [Decimal("3.30")]
+    assert report["cash_sales"] == {"count": 3, "amount": "13.80"}
+    assert sum(line.debit for line in lines) == sum(line.credit for line in lines)
