@@ -11,7 +11,7 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
-APPS_IN_ORDER = ["accounts", "catalogue", "deliveries", "orders", "baskets", "processing", "vending"]
+APPS_IN_ORDER = ["accounts", "catalogue", "deliveries", "payments", "orders", "baskets", "processing", "vending"]
 # (app, function of `<app>.demo`), in order.
 STEPS = [(app, "seed") for app in APPS_IN_ORDER] + [
     ("orders", "click_and_collect_seed"),
