@@ -11,7 +11,16 @@ from django.db.models import QuerySet
 
 from ecopole.core.csv_export import SafeCsvWriter
 
-from .models import BalanceEntry, BalanceEntryKind, CustomerBalance, Payment, PaymentMovement, Provider, Voucher
+from .models import (
+    BalanceEntry,
+    BalanceEntryKind,
+    CustomerBalance,
+    Payment,
+    PaymentMovement,
+    Provider,
+    Voucher,
+    VoucherPartner,
+)
 from .services.ledger import kept_total
 
 
@@ -71,6 +80,11 @@ def balance_entries(*, customer_id: int, start=None, end=None) -> QuerySet[Balan
     if end is not None:
         entries = entries.filter(created_at__lt=end)
     return entries.order_by("created_at", "pk")
+
+
+def voucher_partners_active() -> QuerySet[VoucherPartner]:
+    """The partners whose vouchers are taken now, by name (the counter's choice list)."""
+    return VoucherPartner.objects.filter(is_active=True).order_by("name")
 
 
 def balance_credits(*, start, end) -> QuerySet[BalanceEntry]:

@@ -14,6 +14,13 @@ urlpatterns = [
     path("preparation/commandes/<int:order_id>/pesees/", views_preparation.order_weigh, name="order-weigh"),
     path("preparation/commandes/<int:order_id>/prete/", views_preparation.order_ready, name="order-ready"),
     path("preparation/commandes/<int:order_id>/casier/", views_preparation.order_locker, name="order-locker"),
+    path("preparation/commandes/<int:order_id>/paiement/", views_preparation.order_pay, name="order-pay"),
+    path(
+        "preparation/commandes/<int:order_id>/cheque-alimentaire/",
+        views_preparation.order_voucher,
+        name="order-voucher",
+    ),
+    path("preparation/commandes/<int:order_id>/remise/", views_preparation.order_hand_over, name="order-hand-over"),
     path("comptoir/", views_counter.counter, name="counter"),
     path("comptoir/encaisser/", views_counter.counter_checkout, name="counter-checkout"),
     path("comptoir/ventes/<int:sale_id>/", views_counter.counter_receipt, name="counter-receipt"),

@@ -26,6 +26,20 @@ def parse_day(text: str | None) -> date:
     return day if date(2000, 1, 1) <= day <= date(2099, 12, 31) else timezone.localdate()
 
 
+MAX_MONEY = Decimal("100000")
+
+
+def parse_money(text: str | None) -> Decimal | None:
+    """An amount in euros as typed ("10,50" or "10.50", at most 2 decimals, positive), or None when it is not one."""
+    try:
+        amount = Decimal(str(text or "").strip().replace(",", ".").replace("€", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_MONEY or amount != amount.quantize(Decimal("0.01")):
+        return None
+    return amount
+
+
 def parse_quantity(text: str | None, *, allow_zero: bool = False) -> Decimal | None:
     """A quantity as typed ("1,25" or "1.25", at most 3 decimals), or None when it is not one."""
     try:

@@ -6,24 +6,29 @@ Every change goes through the orders' services the API calls (`order_transition`
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ecopole.core.exceptions import ApplicationError, NotFound
 from orders import selectors as order_selectors
-from orders.models import Fulfilment, OrderStatus
-from orders.services.grocery import order_prepared_quantities_set, order_transition
+from orders.models import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from orders.services.grocery import order_payment_record, order_prepared_quantities_set, order_transition
 from orders.services.locker import order_is_for_machine, order_locker_load
+from orders.services.payment import order_amount_paid, order_voucher_pay
 from orders.services.pricing import line_amounts
+from payments.selectors import voucher_partners_active
 
 from . import selectors
 from .access import preparer_or_manager_page
-from .views import parse_day, parse_quantity, staff_render
+from .views import parse_day, parse_money, parse_quantity, staff_render
 
 ROWS_PER_PAGE = 50
 
@@ -97,7 +102,26 @@ def _order_context(request, order, **extra) -> dict:
         "can_start": order.status == OrderStatus.PLACED,
         "can_weigh": order.status == OrderStatus.PREPARING and any(line.sold_by_weight for line in order.lines.all()),
         "can_mark_ready": order.status == OrderStatus.PREPARING and order.fulfilment == Fulfilment.PICKUP,
+        **_handover_context(order, machine),
         **extra,
+    }
+
+
+def _handover_context(order, machine: bool) -> dict:
+    """At the pickup counter: what is paid already, what is left to take, and the hand-over once the order is ready
+    (an order for the vending machine is handed over by its locker)."""
+    if order.status != OrderStatus.READY or order.fulfilment != Fulfilment.PICKUP or machine:
+        return {"can_hand_over": False}
+    paid = order_amount_paid(order)
+    unpaid = order.payment_status == PaymentStatus.UNPAID
+    return {
+        "can_hand_over": True,
+        "paid_already": paid,
+        "left_to_pay": max(order.total - paid, Decimal("0.00")) if unpaid else Decimal("0.00"),
+        "payment_methods": [
+            (m, PaymentMethod(m).label) for m in (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE)
+        ],
+        "voucher_partners": voucher_partners_active() if unpaid else [],
     }
 
 
@@ -127,6 +151,65 @@ def order_start(request, order_id: int):
 def order_ready(request, order_id: int):
     _order(request, order_id)
     return _transition(request, order_id, OrderStatus.READY, _("The order is prepared: ready for pickup."))
+
+
+@require_POST
+@preparer_or_manager_page
+def order_pay(request, order_id: int):
+    """The customer pays what is left at the pickup counter (cash, card terminal, cheque): payments' counter
+    provider records only what is still due (`order_payment_record`)."""
+    _order(request, order_id)
+    method = request.POST.get("moyen", "")
+    if method not in (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE):
+        messages.error(request, _("Choose how the customer paid."))
+        return redirect("staff:preparation-order", order_id=order_id)
+    try:
+        order_payment_record(
+            order_id=order_id, payment_status=PaymentStatus.PAID, payment_method=method, actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("Payment recorded."))
+    return redirect("staff:preparation-order", order_id=order_id)
+
+
+@require_POST
+@preparer_or_manager_page
+def order_voucher(request, order_id: int):
+    """A food-aid voucher handed over for the order: it pays what is due, the rest goes to the customer's balance."""
+    _order(request, order_id)
+    number = request.POST.get("numero", "").strip()
+    value = parse_money(request.POST.get("valeur", ""))
+    partner = request.POST.get("partenaire", "")
+    if not number or value is None or value <= 0 or not partner.isdigit():
+        messages.error(request, _("Give the voucher's partner, its number and its value (e.g. 10,00)."))
+        return redirect("staff:preparation-order", order_id=order_id)
+    try:
+        voucher = order_voucher_pay(
+            order_id=order_id, partner_id=int(partner), number=number, value=value, actor=request.user
+        )
+    except (ApplicationError, NotFound) as error:
+        messages.error(request, error.detail)
+    else:
+        paid = voucher.payment.amount if voucher.payment_id else Decimal("0.00")
+        messages.success(
+            request,
+            _("Voucher %(number)s recorded: %(paid)s € paid the order, %(credited)s € credited to the balance.")
+            % {
+                "number": voucher.number,
+                "paid": number_format(paid, 2),
+                "credited": number_format(voucher.value - paid, 2),
+            },
+        )
+    return redirect("staff:preparation-order", order_id=order_id)
+
+
+@require_POST
+@preparer_or_manager_page
+def order_hand_over(request, order_id: int):
+    _order(request, order_id)
+    return _transition(request, order_id, OrderStatus.FULFILLED, _("The order is handed over."))
 
 
 def _transition(request, order_id: int, target: str, done: str):

@@ -93,10 +93,21 @@ def test_a_preparer_weighs_an_order_and_the_customers_total_changes(page, live_s
     page.screenshot(path=str(SCREENSHOT_DIR / "equipe-05-etiquette-print.png"), full_page=True)
     expect(page.get_by_role("navigation", name="Menu de l'équipe")).to_be_hidden()
     page.emulate_media(media="screen")
+    page.go_back()
+
+    # and at the pickup point staff take what is left and hand it over
+    expect(page.get_by_role("heading", name="Remise au point de retrait")).to_be_visible()
+    expect(page.locator("#reste-a-payer")).to_have_text("11,44 €")
+    check_staff_page(page, "equipe 06 remise")
+    page.get_by_role("radio", name="Espèces").check()
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.get_by_role("status")).to_contain_text("Paiement enregistré")
+    expect(page.locator("#reste-a-payer")).to_have_text("0,00 €")
+    check_staff_page(page, "equipe 07 payee")
 
     # and the customer's order says the new total
     order.refresh_from_db()
-    assert (order.status, order.total) == ("ready", Decimal("11.44"))
+    assert (order.status, order.total, order.payment_status) == ("ready", Decimal("11.44"), "paid")
     page.context.clear_cookies()
     _log_in(page, live_server, customer, f"/compte/commandes/{order.pk}/")
     expect(page.get_by_role("main")).to_contain_text("11,44")
