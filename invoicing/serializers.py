@@ -83,7 +83,14 @@ class InvoiceListQuerySerializer(serializers.Serializer):
 
 
 class CreditNoteRequestSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
+    reason = StrictCharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the invoice is credited, printed on the credit note and kept ten years with it: write no person's "
+        "name or details here (they would outlive an erasure of the account).",
+    )
 
 
 class PeriodQuerySerializer(serializers.Serializer):
