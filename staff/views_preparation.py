@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from ecopole.core.exceptions import ApplicationError, NotFound
 from orders import selectors as order_selectors
 from orders.models import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from orders.services.counter import COUNTER_PAYMENT_METHODS
 from orders.services.grocery import order_payment_record, order_prepared_quantities_set, order_transition
 from orders.services.locker import order_is_for_machine, order_locker_load
-from orders.services.payment import order_amount_paid, order_voucher_pay
+from orders.services.payment import order_payment_progress, order_voucher_pay
 from orders.services.pricing import line_amounts
 from payments.selectors import voucher_partners_active
 
@@ -112,16 +113,13 @@ def _handover_context(order, machine: bool) -> dict:
     (an order for the vending machine is handed over by its locker)."""
     if order.status != OrderStatus.READY or order.fulfilment != Fulfilment.PICKUP or machine:
         return {"can_hand_over": False}
-    paid = order_amount_paid(order)
-    unpaid = order.payment_status == PaymentStatus.UNPAID
+    paid, left = order_payment_progress(order)
     return {
         "can_hand_over": True,
         "paid_already": paid,
-        "left_to_pay": max(order.total - paid, Decimal("0.00")) if unpaid else Decimal("0.00"),
-        "payment_methods": [
-            (m, PaymentMethod(m).label) for m in (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE)
-        ],
-        "voucher_partners": voucher_partners_active() if unpaid else [],
+        "left_to_pay": left,
+        "payment_methods": [(m, PaymentMethod(m).label) for m in COUNTER_PAYMENT_METHODS],
+        "voucher_partners": voucher_partners_active() if left else [],
     }
 
 
@@ -160,7 +158,7 @@ def order_pay(request, order_id: int):
     provider records only what is still due (`order_payment_record`)."""
     _order(request, order_id)
     method = request.POST.get("moyen", "")
-    if method not in (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE):
+    if method not in COUNTER_PAYMENT_METHODS:
         messages.error(request, _("Choose how the customer paid."))
         return redirect("staff:preparation-order", order_id=order_id)
     try:

@@ -119,6 +119,14 @@ def order_amount_paid(order: Order) -> Decimal:
     return amount_kept(source=SOURCE, ref=order.pk)
 
 
+def order_payment_progress(order: Order) -> tuple[Decimal, Decimal]:
+    """(paid already, left to pay) of an order: nothing is left once it is paid or cancelled."""
+    paid = order_amount_paid(order)
+    if order.payment_status != PaymentStatus.UNPAID or order.status == OrderStatus.CANCELLED:
+        return paid, Decimal("0.00")
+    return paid, max(Decimal(order.total) - paid, Decimal("0.00"))
+
+
 def order_voucher_pay(*, order_id: int, partner_id: int, number: str, value: Decimal, actor):
     """Staff record a food-aid voucher handed over for an order: it pays what is still due on the order (its total
     minus what was kept of its payments), the rest goes to the customer's balance (a voucher gives no change). The

@@ -26,10 +26,10 @@ from catalogue.selectors import ProductFilters
 from ecopole.core.exceptions import ApplicationError, NotFound
 from ecopole.core.formats import plain_decimal
 from orders import selectors as order_selectors
-from orders.models import OrderStatus, PaymentStatus
+from orders.models import OrderStatus
 from orders.services.grocery import LineRequest, order_cancel
 from orders.services.modify import order_is_modifiable, order_modify
-from orders.services.payment import order_amount_paid
+from orders.services.payment import order_payment_progress
 
 from ..cart import parse_quantity
 from ..views import html_not_found
@@ -84,10 +84,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 
 def _paid_part(order) -> dict | None:
     """Part of an unpaid order paid already, and what is left to pay at pickup (None when nothing or all is paid)."""
-    if order.payment_status != PaymentStatus.UNPAID or order.status == OrderStatus.CANCELLED:
-        return None
-    paid = order_amount_paid(order)
-    return {"paid": paid, "left": order.total - paid} if 0 < paid < order.total else None
+    paid, left = order_payment_progress(order)
+    return {"paid": paid, "left": left} if paid > 0 and left > 0 else None
 
 
 @login_required
